@@ -1,0 +1,1 @@
+"""Tough-love money coach: the pure core and its store adapters."""

@@ -1,0 +1,66 @@
+"""ONE settings object, built from the environment and (optionally) st.secrets in one place."""
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from lib.schema import TABLE_NAME
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DB = REPO_ROOT / "data" / "finance.db"
+DEFAULT_MODEL_ID = "amazon.nova-micro-v1:0"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where data lives, whether Bedrock is on, and how the app is deployed."""
+
+    store_url: str = f"sqlite:///{DEFAULT_DB}"
+    env: str = "local"  # "local" or "hosted"
+    bedrock_enabled: bool = False
+    bedrock_model_id: str = DEFAULT_MODEL_ID
+    bedrock_region: str | None = None
+    bedrock_max_tokens: int = 200
+    cache_ttl_seconds: int = 300
+
+    @property
+    def store_kind(self) -> str:
+        return self.store_url.split("://", 1)[0]
+
+    @property
+    def is_hosted(self) -> bool:
+        return self.env == "hosted"
+
+
+def _truthy(value: Any) -> bool:
+    return str(value).strip().lower() in ("1", "true", "yes", "on")
+
+
+def load_settings(secrets: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None) -> Settings:
+    """Settings from environment variables, falling back to secrets.toml keys of the same meaning.
+
+    Environment wins so `FINANCE_STORE=... make run` and tests can override a secrets file.
+    """
+    env = os.environ if environ is None else environ
+    sec: Mapping[str, Any] = secrets or {}
+    bedrock: Mapping[str, Any] = sec.get("bedrock", {}) if isinstance(sec.get("bedrock", {}), Mapping) else {}
+
+    def pick(env_key: str, secret_value: Any, default: Any) -> Any:
+        if env.get(env_key) not in (None, ""):
+            return env[env_key]
+        return default if secret_value in (None, "") else secret_value
+
+    return Settings(
+        store_url=str(pick("FINANCE_STORE", sec.get("store"), Settings.store_url)),
+        env=str(pick("FINANCE_ENV", sec.get("env"), "local")).lower(),
+        bedrock_enabled=_truthy(pick("FINANCE_BEDROCK", bedrock.get("enabled"), "false")),
+        bedrock_model_id=str(pick("FINANCE_BEDROCK_MODEL", bedrock.get("model_id"), DEFAULT_MODEL_ID)),
+        bedrock_region=pick("FINANCE_BEDROCK_REGION", bedrock.get("region"), None)
+        or env.get("AWS_REGION")
+        or env.get("AWS_DEFAULT_REGION"),
+        bedrock_max_tokens=int(pick("FINANCE_BEDROCK_MAX_TOKENS", bedrock.get("max_tokens"), 200)),
+        cache_ttl_seconds=int(pick("FINANCE_CACHE_TTL", sec.get("cache_ttl_seconds"), 300)),
+    )

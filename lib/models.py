@@ -1,0 +1,224 @@
+"""Profile and Transaction: plain dataclasses, Decimal money, validation with reasons."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import time
+import unicodedata
+from dataclasses import dataclass, field, replace
+from decimal import Decimal, InvalidOperation
+
+from lib.errors import ValidationError
+
+TONES: tuple[str, ...] = ("brutal", "sarcastic", "polite")
+SOURCES: tuple[str, ...] = ("manual", "import", "demo")
+DEFAULT_DAILY_BUDGET = Decimal("15.00")
+DEFAULT_TONE = "brutal"
+MAX_DAILY_BUDGET = Decimal("100000")
+MAX_SALARY = Decimal("10000000")
+MAX_AMOUNT = Decimal("1000000000")
+NAME_MAX = 50
+TEXT_MAX = 200
+CENT = Decimal("0.01")
+
+
+def parse_money(value: object, field_name: str = "amount") -> Decimal:
+    """Turn user input (str, int, Decimal) into an exact Decimal or raise ValidationError."""
+    if isinstance(value, bool) or value is None:
+        raise ValidationError({field_name: "enter an amount"})
+    if isinstance(value, float):
+        value = repr(value)  # shortest round-tripping text; never float arithmetic
+    text = str(value).strip().replace(" ", "")
+    if not text:
+        raise ValidationError({field_name: "enter an amount"})
+    try:
+        amount = Decimal(text)
+    except InvalidOperation:
+        raise ValidationError({field_name: f"'{value}' is not a number"}) from None
+    if not amount.is_finite():
+        raise ValidationError({field_name: "must be a finite number"})
+    return amount
+
+
+def decimal_places(amount: Decimal) -> int:
+    """How many digits after the point a Decimal really has (trailing zeros ignored)."""
+    exponent = amount.normalize().as_tuple().exponent
+    return max(0, -int(exponent)) if isinstance(exponent, int) else 0
+
+
+def clean_text(value: object, max_len: int = TEXT_MAX) -> str:
+    """Strip control characters and surrounding space, and cap the length (user data is data)."""
+    text = "" if value is None else str(value)
+    text = "".join(ch for ch in text if unicodedata.category(ch)[0] != "C" or ch == " ")
+    return " ".join(text.split())[:max_len]
+
+
+def normalise_tone(value: object) -> str | None:
+    """Map any letter case of a known tone to its canonical name; None when unknown."""
+    text = str(value or "").strip().lower()
+    return text if text in TONES else None
+
+
+def new_id() -> str:
+    """A sortable unique id: 12 hex digits of milliseconds, then 8 random hex digits."""
+    return f"{int(time.time() * 1000):012x}{os.urandom(4).hex()}"
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A user's settings; `version` 0 means never saved by this product."""
+
+    user_id: str
+    display_name: str
+    daily_budget: Decimal = DEFAULT_DAILY_BUDGET
+    monthly_salary: Decimal | None = None
+    ai_tone: str = DEFAULT_TONE
+    version: int = 0
+    updated_at: str | None = None
+
+    @classmethod
+    def default(cls, user_id: str, name: str | None = None) -> Profile:
+        """The profile a user has before saving settings."""
+        return cls(user_id=user_id, display_name=clean_text(name or user_id, NAME_MAX) or user_id)
+
+
+def validate_profile(
+    user_id: str,
+    display_name: object,
+    daily_budget: object,
+    monthly_salary: object,
+    ai_tone: object,
+    version: int = 0,
+) -> Profile:
+    """Build a Profile from form input, or raise ValidationError with a reason per field."""
+    errors: dict[str, str] = {}
+    raw_name = "" if display_name is None else str(display_name)
+    name = raw_name.strip()
+    if not name:
+        errors["display_name"] = "Display name cannot be empty."
+    elif len(name) > NAME_MAX:
+        errors["display_name"] = f"Display name must be at most {NAME_MAX} characters (it has {len(name)})."
+    elif any(not ch.isprintable() for ch in name):
+        errors["display_name"] = "Display name may only contain printable characters."
+
+    budget = Decimal(0)
+    try:
+        budget = parse_money(daily_budget, "daily_budget")
+        if budget <= 0:
+            errors["daily_budget"] = "Daily budget must be more than zero."
+        elif decimal_places(budget) > 2:
+            errors["daily_budget"] = "Daily budget can have at most 2 decimals (cents)."
+        elif budget > MAX_DAILY_BUDGET:
+            errors["daily_budget"] = f"Daily budget must be at most {MAX_DAILY_BUDGET:,}."
+    except ValidationError as exc:
+        errors["daily_budget"] = "Daily budget " + exc.errors["daily_budget"] + "."
+
+    salary: Decimal | None = None
+    if monthly_salary not in (None, ""):
+        try:
+            salary = parse_money(monthly_salary, "monthly_salary")
+            if salary < 0:
+                errors["monthly_salary"] = "Monthly salary cannot be negative (use 0 for none)."
+            elif decimal_places(salary) > 2:
+                errors["monthly_salary"] = "Monthly salary can have at most 2 decimals (cents)."
+            elif salary > MAX_SALARY:
+                errors["monthly_salary"] = f"Monthly salary must be at most {MAX_SALARY:,}."
+        except ValidationError as exc:
+            errors["monthly_salary"] = "Monthly salary " + exc.errors["monthly_salary"] + "."
+
+    tone = normalise_tone(ai_tone)
+    if tone is None:
+        errors["ai_tone"] = f"Tone must be one of: {', '.join(TONES)}."
+
+    if errors:
+        raise ValidationError(errors)
+    return Profile(
+        user_id=user_id,
+        display_name=name,
+        daily_budget=budget.quantize(CENT),
+        monthly_salary=None if salary is None else salary.quantize(CENT),
+        ai_tone=tone or DEFAULT_TONE,
+        version=version,
+    )
+
+
+@dataclass(frozen=True)
+class Transaction:
+    """One purchase (positive amount) or refund/credit (negative amount).
+
+    `sort_key` is the item's identity in the table; new items get `DATE#id`,
+    items from the original backend keep their bare date or timestamp key.
+    """
+
+    user_id: str
+    date: dt.date
+    amount: Decimal
+    category: str = "Other"
+    description: str = ""
+    currency: str | None = None
+    source: str = "manual"
+    fingerprint: str | None = None
+    sort_key: str = field(default="")
+
+    def __post_init__(self) -> None:
+        if not self.sort_key:
+            object.__setattr__(self, "sort_key", f"{self.date.isoformat()}#{new_id()}")
+
+    def with_changes(self, **changes: object) -> Transaction:
+        """A copy with some fields changed; a new date gets a new sort key."""
+        if "date" in changes and changes["date"] != self.date and "sort_key" not in changes:
+            changes["sort_key"] = ""
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+
+def validate_transaction(
+    user_id: str,
+    date: object,
+    amount: object,
+    category: object = "Other",
+    description: object = "",
+    currency: object = None,
+    source: str = "manual",
+    fingerprint: str | None = None,
+    sort_key: str = "",
+) -> Transaction:
+    """Build a Transaction from input, or raise ValidationError with a reason per field."""
+    errors: dict[str, str] = {}
+    day: dt.date | None = None
+    if isinstance(date, dt.datetime):
+        day = date.date()
+    elif isinstance(date, dt.date):
+        day = date
+    else:
+        try:
+            day = dt.date.fromisoformat(str(date).strip()[:10])
+        except ValueError:
+            errors["date"] = f"'{date}' is not a date (use YYYY-MM-DD)."
+    money = Decimal(0)
+    try:
+        money = parse_money(amount)
+        if money == 0:
+            errors["amount"] = "Amount cannot be zero."
+        elif decimal_places(money) > 2:
+            errors["amount"] = "Amount can have at most 2 decimals."
+        elif abs(money) > MAX_AMOUNT:
+            errors["amount"] = "Amount is implausibly large."
+    except ValidationError as exc:
+        errors["amount"] = exc.errors["amount"].capitalize() + "."
+    if source not in SOURCES:
+        errors["source"] = f"Source must be one of: {', '.join(SOURCES)}."
+    cur = clean_text(currency, 3).upper() or None
+    if errors:
+        raise ValidationError(errors)
+    assert day is not None
+    return Transaction(
+        user_id=user_id,
+        date=day,
+        amount=money.quantize(CENT),
+        category=clean_text(category, 40) or "Other",
+        description=clean_text(description),
+        currency=cur,
+        source=source,
+        fingerprint=fingerprint,
+        sort_key=sort_key,
+    )

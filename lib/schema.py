@@ -1,0 +1,213 @@
+"""The single-table layout: key builders and item <-> model mapping.
+
+The only module that knows `PROFILE#`, `COMMENTARY#` or how a sort key is built.
+Items here are plain dicts of Python values (str, Decimal, int); each store backend
+encodes them its own way (boto3's resource layer, or DynamoDB-JSON in SQLite).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from lib.models import (
+    DEFAULT_DAILY_BUDGET,
+    DEFAULT_TONE,
+    Profile,
+    Transaction,
+    clean_text,
+    normalise_tone,
+    parse_money,
+)
+
+log = logging.getLogger(__name__)
+
+TABLE_NAME = "FinanceAgent-Transactions"
+PK = "user_id"
+SK = "transaction_date"
+PROFILE_PREFIX = "PROFILE#"
+COMMENTARY_PREFIX = "COMMENTARY#"
+# Sorts after "#" and "T", so "DATE~" is above every key of that day (bare, DATE#id, DATE T time).
+_DAY_END = "~"
+
+Item = dict[str, Any]
+
+
+def profile_key(user_id: str) -> dict[str, str]:
+    """Primary key of a user's profile item."""
+    return {PK: user_id, SK: f"{PROFILE_PREFIX}{user_id}"}
+
+
+def commentary_key(user_id: str) -> dict[str, str]:
+    """Primary key of the user's cached coach commentary (one item, overwritten daily)."""
+    return {PK: user_id, SK: f"{COMMENTARY_PREFIX}{user_id}"}
+
+
+def day_range(start: dt.date, end: dt.date) -> tuple[str, str]:
+    """Inclusive sort-key bounds for transactions dated start..end (for BETWEEN)."""
+    return start.isoformat(), end.isoformat() + _DAY_END
+
+
+def window_start(start: dt.date) -> str:
+    """Lower sort-key bound of a window that runs to the partition's end (profile included)."""
+    return start.isoformat()
+
+
+def is_profile(item: Item) -> bool:
+    return str(item.get(SK, "")).startswith(PROFILE_PREFIX)
+
+
+def is_commentary(item: Item) -> bool:
+    return str(item.get(SK, "")).startswith(COMMENTARY_PREFIX)
+
+
+def date_of_key(sort_key: str) -> dt.date | None:
+    """The date a transaction sort key starts with (DATE#id, bare DATE, or ISO timestamp)."""
+    try:
+        return dt.date.fromisoformat(sort_key[:10])
+    except ValueError:
+        return None
+
+
+def _money(value: Any, default: Decimal | None) -> Decimal | None:
+    if value is None or value == "":
+        return default
+    try:
+        return parse_money(value)
+    except Exception:  # noqa: BLE001 - a corrupt legacy value falls back, and is logged
+        log.warning("unreadable money value in item", extra={"value": str(value)})
+        return default
+
+
+def profile_to_item(profile: Profile) -> Item:
+    """The profile as a table item (attribute names of the original backend, plus version)."""
+    item: Item = {
+        **profile_key(profile.user_id),
+        "display_name": profile.display_name,
+        "daily_budget": profile.daily_budget,
+        "ai_tone": profile.ai_tone,
+        "version": profile.version,
+        "updated_at": profile.updated_at or dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+    }
+    if profile.monthly_salary is not None:
+        item["monthly_salary"] = profile.monthly_salary
+    return item
+
+
+def item_to_profile(item: Item | None, user_id: str, default_name: str | None = None) -> Profile:
+    """Read a profile item (ours or the original backend's); the default when there is none."""
+    default = Profile.default(user_id, default_name)
+    if not item:
+        return default
+    budget = _money(item.get("daily_budget"), DEFAULT_DAILY_BUDGET)
+    if budget is None or budget <= 0:
+        budget = DEFAULT_DAILY_BUDGET
+    salary = _money(item.get("monthly_salary"), None)
+    return Profile(
+        user_id=user_id,
+        display_name=clean_text(item.get("display_name"), 50) or default.display_name,
+        daily_budget=budget,
+        monthly_salary=salary,
+        ai_tone=normalise_tone(item.get("ai_tone")) or DEFAULT_TONE,
+        version=int(item.get("version") or 0),
+        updated_at=item.get("updated_at"),
+    )
+
+
+def transaction_to_item(txn: Transaction) -> Item:
+    """A transaction as a table item."""
+    item: Item = {
+        PK: txn.user_id,
+        SK: txn.sort_key,
+        "amount": txn.amount,
+        "category": txn.category,
+        "description": txn.description,
+        "source": txn.source,
+    }
+    if txn.currency:
+        item["currency"] = txn.currency
+    if txn.fingerprint:
+        item["import_fingerprint"] = txn.fingerprint
+    return item
+
+
+def item_to_transaction(item: Item) -> Transaction | None:
+    """Read a transaction item (any key shape the original backend wrote); None if it is not one."""
+    sort_key = str(item.get(SK, ""))
+    day = date_of_key(sort_key)
+    amount = _money(item.get("amount"), None)
+    if day is None or amount is None:
+        return None
+    source = str(item.get("source") or "manual")
+    return Transaction(
+        user_id=str(item[PK]),
+        date=day,
+        amount=amount,
+        category=clean_text(item.get("category"), 40) or "Other",
+        description=clean_text(item.get("description")),
+        currency=item.get("currency") or None,
+        source=source if source in ("manual", "import", "demo") else "manual",
+        fingerprint=item.get("import_fingerprint") or None,
+        sort_key=sort_key,
+    )
+
+
+@dataclass(frozen=True)
+class Commentary:
+    """The coach's text for one user and day, cached so Bedrock is asked at most once."""
+
+    user_id: str
+    day: str
+    tone: str
+    facts_hash: str
+    text: str
+    model: str
+    input_tokens: int = 0
+    output_tokens: int = 0
+
+
+def commentary_to_item(c: Commentary) -> Item:
+    return {
+        **commentary_key(c.user_id),
+        "day": c.day,
+        "tone": c.tone,
+        "facts_hash": c.facts_hash,
+        "text": c.text,
+        "model": c.model,
+        "input_tokens": c.input_tokens,
+        "output_tokens": c.output_tokens,
+    }
+
+
+def item_to_commentary(item: Item | None) -> Commentary | None:
+    if not item:
+        return None
+    return Commentary(
+        user_id=str(item[PK]),
+        day=str(item.get("day", "")),
+        tone=str(item.get("tone", "")),
+        facts_hash=str(item.get("facts_hash", "")),
+        text=str(item.get("text", "")),
+        model=str(item.get("model", "")),
+        input_tokens=int(item.get("input_tokens") or 0),
+        output_tokens=int(item.get("output_tokens") or 0),
+    )
+
+
+@dataclass(frozen=True)
+class Window:
+    """What one dashboard load needs: the profile, the window's transactions, cached commentary."""
+
+    profile: Profile
+    transactions: list[Transaction]
+    commentary: Commentary | None = None
+
+
+def split_window(items: list[Item], user_id: str, start: dt.date, end: dt.date, default_name: str | None) -> Window:
+    """Sort the items of one window query into profile, transactions (start..end) and commentary."""
+    profile_item = next((i for i in items if is_profile(i)), None)
+    commentary_item = next((i for i in items if is_commentary(i)), None)
+    txns = [t for t in map(item_to_transaction, items) if t is not None and start <= t.date <= end]
+    return Window(item_to_profile(profile_item, user_id, default_name), txns, item_to_commentary(commentary_item))

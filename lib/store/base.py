@@ -1,0 +1,141 @@
+"""The Store protocol every backend implements, and the request/capacity meter they share."""
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Iterable, Iterator, Callable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from lib.models import Profile, Transaction
+from lib.schema import Commentary, Item, Window
+
+BATCH_SIZE = 25  # DynamoDB's BatchWriteItem limit; the SQLite backend keeps the same shape
+
+
+@dataclass
+class Usage:
+    """Counters for one user (or the whole store): requests and consumed capacity units."""
+
+    requests: int = 0
+    reads: int = 0
+    writes: int = 0
+    read_units: float = 0.0
+    write_units: float = 0.0
+
+    def add(self, other: Usage) -> None:
+        self.requests += other.requests
+        self.reads += other.reads
+        self.writes += other.writes
+        self.read_units += other.read_units
+        self.write_units += other.write_units
+
+    def minus(self, other: Usage) -> Usage:
+        return Usage(
+            self.requests - other.requests,
+            self.reads - other.reads,
+            self.writes - other.writes,
+            self.read_units - other.read_units,
+            self.write_units - other.write_units,
+        )
+
+
+@dataclass
+class Meter:
+    """Thread-safe per-user usage counters (Streamlit runs each session in its own thread)."""
+
+    _by_user: dict[str, Usage] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def record(self, user_id: str, *, read: bool, read_units: float = 0.0, write_units: float = 0.0) -> None:
+        """Count one request made on behalf of user_id."""
+        with self._lock:
+            u = self._by_user.setdefault(user_id, Usage())
+            u.requests += 1
+            if read:
+                u.reads += 1
+            else:
+                u.writes += 1
+            u.read_units += read_units
+            u.write_units += write_units
+
+    def for_user(self, user_id: str) -> Usage:
+        """A snapshot of one user's counters."""
+        with self._lock:
+            u = self._by_user.get(user_id, Usage())
+            return Usage(u.requests, u.reads, u.writes, u.read_units, u.write_units)
+
+    def total(self) -> Usage:
+        """A snapshot of all users' counters together."""
+        with self._lock:
+            t = Usage()
+            for u in self._by_user.values():
+                t.add(u)
+            return t
+
+    def reset(self) -> None:
+        with self._lock:
+            self._by_user.clear()
+
+
+ProgressCallback = Callable[[int, int], None]
+
+
+class Store(Protocol):
+    """Every operation the product needs; each backend behaves the same (see tests/contract)."""
+
+    meter: Meter
+
+    def init(self) -> None:
+        """Create the table / database file if missing."""
+
+    def get_profile(self, user_id: str, default_name: str | None = None) -> Profile:
+        """The user's profile, or the default one when none is saved."""
+
+    def save_profile(self, profile: Profile) -> Profile:
+        """Save if the stored version still equals profile.version; returns it with version+1.
+
+        Raises ConflictError (with the current profile in `.current`) when it does not.
+        """
+
+    def add_transaction(self, txn: Transaction) -> Transaction:
+        """Insert one transaction (its sort key is unique)."""
+
+    def update_transaction(self, old_sort_key: str, txn: Transaction) -> Transaction:
+        """Replace the transaction stored under old_sort_key (the key may change with the date)."""
+
+    def delete_transaction(self, user_id: str, sort_key: str) -> None:
+        """Delete one transaction; deleting a missing one is not an error."""
+
+    def list_transactions(self, user_id: str, start: dt.date, end: dt.date) -> list[Transaction]:
+        """The user's transactions dated start..end inclusive, in sort-key order."""
+
+    def load_window(self, user_id: str, start: dt.date, end: dt.date, default_name: str | None = None) -> Window:
+        """Profile + transactions start..end + cached commentary; ONE query when end is today or later."""
+
+    def put_transactions(self, txns: Iterable[Transaction], progress: ProgressCallback | None = None) -> int:
+        """Write many transactions in batches of 25, retrying until none is left; returns the count."""
+
+    def export_items(self, user_id: str) -> list[Item]:
+        """Every item of the user's partition (profile, transactions, commentary), as stored."""
+
+    def delete_user(self, user_id: str) -> int:
+        """Delete every item of the user's partition; returns how many."""
+
+    def get_commentary(self, user_id: str) -> Commentary | None:
+        """The cached coach commentary, if any."""
+
+    def put_commentary(self, commentary: Commentary) -> None:
+        """Store the day's coach commentary (overwrites the previous one)."""
+
+
+def chunks(items: Iterable[Item], size: int = BATCH_SIZE) -> Iterator[list[Item]]:
+    """Split items into lists of at most `size`."""
+    batch: list[Item] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
