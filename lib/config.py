@@ -7,8 +7,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from lib.schema import TABLE_NAME
-
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = REPO_ROOT / "data" / "finance.db"
 DEFAULT_MODEL_ID = "amazon.nova-micro-v1:0"

@@ -89,7 +89,7 @@ def profile_to_item(profile: Profile) -> Item:
         "daily_budget": profile.daily_budget,
         "ai_tone": profile.ai_tone,
         "version": profile.version,
-        "updated_at": profile.updated_at or dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "updated_at": profile.updated_at or dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     }
     if profile.monthly_salary is not None:
         item["monthly_salary"] = profile.monthly_salary

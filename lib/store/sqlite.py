@@ -1,0 +1,225 @@
+"""The embedded backend: a real SQLite file holding the same items as the DynamoDB table.
+
+Each item is stored as DynamoDB-JSON (boto3's TypeSerializer) under the same
+(user_id, transaction_date) key, so Decimal stays exact, attribute names are the table's,
+and an export from here imports into DynamoDB unchanged. SQLite's default BINARY collation
+compares UTF-8 bytes, the same order DynamoDB uses for string sort keys.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+
+from lib import schema
+from lib.errors import ConflictError, StoreUnavailableError
+from lib.models import Profile, Transaction
+from lib.schema import Commentary, Item, Window
+from lib.store.base import Meter, ProgressCallback, chunks
+
+_SER = TypeSerializer()
+_DESER = TypeDeserializer()
+
+_DDL = """
+CREATE TABLE IF NOT EXISTS items (
+    user_id TEXT NOT NULL,
+    transaction_date TEXT NOT NULL,
+    item TEXT NOT NULL,
+    PRIMARY KEY (user_id, transaction_date)
+) WITHOUT ROWID
+"""
+
+
+def encode_item(item: Item) -> str:
+    """A plain item as DynamoDB-JSON text (numbers as exact strings)."""
+    return json.dumps({k: _SER.serialize(v) for k, v in item.items()}, separators=(",", ":"))
+
+
+def decode_item(text: str) -> Item:
+    """DynamoDB-JSON text back to a plain item (numbers as Decimal)."""
+    return {k: _DESER.deserialize(v) for k, v in json.loads(text).items()}
+
+
+class SQLiteStore:
+    """Store backend on one SQLite file; safe for the threads of several Streamlit sessions."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self.meter = Meter()
+        self._lock = threading.RLock()
+        self._conn: sqlite3.Connection | None = None
+
+    # -- plumbing -------------------------------------------------------------------------
+    def _connect(self) -> sqlite3.Connection:
+        if self._conn is None:
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                # One connection shared under a lock: Streamlit starts a new thread per rerun,
+                # so per-thread connections would pile up.
+                conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=10)
+                conn.execute("PRAGMA journal_mode=WAL")
+                conn.execute("PRAGMA busy_timeout=10000")
+                conn.execute(_DDL)
+            except (sqlite3.Error, OSError) as exc:
+                raise StoreUnavailableError(f"Cannot open the local database {self.path}: {exc}") from exc
+            self._conn = conn
+        return self._conn
+
+    @contextmanager
+    def _tx(self, user_id: str, *, read: bool) -> Iterator[sqlite3.Connection]:
+        """One counted request; writes run in an IMMEDIATE transaction so checks and writes are atomic."""
+        with self._lock:
+            conn = self._connect()
+            self.meter.record(user_id, read=read)
+            try:
+                if read:
+                    yield conn
+                    return
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    yield conn
+                except BaseException:
+                    conn.execute("ROLLBACK")
+                    raise
+                conn.execute("COMMIT")
+            except sqlite3.Error as exc:
+                raise StoreUnavailableError(f"The local database failed: {exc}") from exc
+
+    @staticmethod
+    def _get(conn: sqlite3.Connection, key: dict[str, str]) -> Item | None:
+        row = conn.execute(
+            "SELECT item FROM items WHERE user_id=? AND transaction_date=?", (key[schema.PK], key[schema.SK])
+        ).fetchone()
+        return decode_item(row[0]) if row else None
+
+    @staticmethod
+    def _put(conn: sqlite3.Connection, item: Item) -> None:
+        conn.execute(
+            "INSERT OR REPLACE INTO items (user_id, transaction_date, item) VALUES (?, ?, ?)",
+            (item[schema.PK], item[schema.SK], encode_item(item)),
+        )
+
+    def close(self) -> None:
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
+
+    # -- Store protocol -------------------------------------------------------------------
+    def init(self) -> None:
+        with self._lock:
+            self._connect()
+
+    def put_raw_item(self, item: Item) -> None:
+        """Write an item exactly as given (migrations and tests of the original backend's items)."""
+        with self._tx(str(item[schema.PK]), read=False) as conn:
+            self._put(conn, item)
+
+    def get_profile(self, user_id: str, default_name: str | None = None) -> Profile:
+        with self._tx(user_id, read=True) as conn:
+            item = self._get(conn, schema.profile_key(user_id))
+        return schema.item_to_profile(item, user_id, default_name)
+
+    def save_profile(self, profile: Profile) -> Profile:
+        saved = Profile(
+            **{
+                **profile.__dict__,
+                "version": profile.version + 1,
+                "updated_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            }
+        )
+        with self._tx(profile.user_id, read=False) as conn:
+            current = self._get(conn, schema.profile_key(profile.user_id))
+            stored_version = int(current.get("version") or 0) if current else 0
+            if stored_version != profile.version:
+                raise ConflictError(
+                    "Your settings were changed in another tab or session; the current values are shown.",
+                    current=schema.item_to_profile(current, profile.user_id, profile.display_name),
+                )
+            self._put(conn, schema.profile_to_item(saved))
+        return saved
+
+    def add_transaction(self, txn: Transaction) -> Transaction:
+        with self._tx(txn.user_id, read=False) as conn:
+            if self._get(conn, {schema.PK: txn.user_id, schema.SK: txn.sort_key}) is not None:
+                raise ConflictError("A transaction with this id already exists.")
+            self._put(conn, schema.transaction_to_item(txn))
+        return txn
+
+    def update_transaction(self, old_sort_key: str, txn: Transaction) -> Transaction:
+        with self._tx(txn.user_id, read=False) as conn:
+            if self._get(conn, {schema.PK: txn.user_id, schema.SK: old_sort_key}) is None:
+                raise ConflictError("This transaction was deleted elsewhere; nothing was changed.")
+            self._put(conn, schema.transaction_to_item(txn))
+            if txn.sort_key != old_sort_key:
+                conn.execute(
+                    "DELETE FROM items WHERE user_id=? AND transaction_date=?", (txn.user_id, old_sort_key)
+                )
+        return txn
+
+    def delete_transaction(self, user_id: str, sort_key: str) -> None:
+        with self._tx(user_id, read=False) as conn:
+            conn.execute("DELETE FROM items WHERE user_id=? AND transaction_date=?", (user_id, sort_key))
+
+    def _query(self, user_id: str, low: str, high: str | None) -> list[Item]:
+        sql = "SELECT item FROM items WHERE user_id=? AND transaction_date>=?"
+        args: list[Any] = [user_id, low]
+        if high is not None:
+            sql += " AND transaction_date<=?"
+            args.append(high)
+        with self._tx(user_id, read=True) as conn:
+            rows = conn.execute(sql + " ORDER BY transaction_date", args).fetchall()
+        return [decode_item(r[0]) for r in rows]
+
+    def list_transactions(self, user_id: str, start: dt.date, end: dt.date) -> list[Transaction]:
+        low, high = schema.day_range(start, end)
+        txns = (schema.item_to_transaction(i) for i in self._query(user_id, low, high))
+        return [t for t in txns if t is not None]
+
+    def load_window(self, user_id: str, start: dt.date, end: dt.date, default_name: str | None = None) -> Window:
+        if end >= dt.date.today():
+            items = self._query(user_id, schema.window_start(start), None)
+        else:
+            low, high = schema.day_range(start, end)
+            items = self._query(user_id, low, high)
+            with self._tx(user_id, read=True) as conn:
+                for key in (schema.profile_key(user_id), schema.commentary_key(user_id)):
+                    extra = self._get(conn, key)
+                    if extra:
+                        items.append(extra)
+        return schema.split_window(items, user_id, start, end, default_name)
+
+    def put_transactions(self, txns: Iterable[Transaction], progress: ProgressCallback | None = None) -> int:
+        items = [schema.transaction_to_item(t) for t in txns]
+        done = 0
+        for batch in chunks(items):
+            with self._tx(str(batch[0][schema.PK]), read=False) as conn:
+                for item in batch:
+                    self._put(conn, item)
+            done += len(batch)
+            if progress:
+                progress(done, len(items))
+        return done
+
+    def export_items(self, user_id: str) -> list[Item]:
+        return self._query(user_id, "", None)
+
+    def delete_user(self, user_id: str) -> int:
+        with self._tx(user_id, read=False) as conn:
+            cur = conn.execute("DELETE FROM items WHERE user_id=?", (user_id,))
+            return int(cur.rowcount)
+
+    def get_commentary(self, user_id: str) -> Commentary | None:
+        with self._tx(user_id, read=True) as conn:
+            return schema.item_to_commentary(self._get(conn, schema.commentary_key(user_id)))
+
+    def put_commentary(self, commentary: Commentary) -> None:
+        with self._tx(commentary.user_id, read=False) as conn:
+            self._put(conn, schema.commentary_to_item(commentary))
