@@ -1,0 +1,154 @@
+"""`python -m lib ...`: the command line used by the README, the tests and scripts.
+
+Every command exits non-zero with a one-line reason on any error.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from lib.config import load_settings
+from lib.errors import FinanceError, ValidationError
+from lib.store import Store, open_store
+
+Handler = Callable[[argparse.Namespace, Store], int]
+
+
+def _store() -> Store:
+    return open_store(load_settings())
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not an ISO date (YYYY-MM-DD)") from None
+
+
+def _progress(done: int, total: int) -> None:
+    if total >= 500:
+        print(f"\r  {done}/{total} written", end="" if done < total else "\n", file=sys.stderr, flush=True)
+
+
+def cmd_init(args: argparse.Namespace, store: Store) -> int:
+    store.init()
+    print(f"ready: {load_settings().store_url}")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace, store: Store) -> int:
+    from lib.demo import demo_profile, demo_transactions
+
+    store.init()
+    if args.if_empty and store.export_items(args.user):
+        print(f"user '{args.user}' already has data; left as it is")
+        return 0
+    current = store.get_profile(args.user, args.name)
+    wanted = demo_profile(args.user, args.name)
+    store.save_profile(type(wanted)(**{**wanted.__dict__, "version": current.version}))
+    txns = demo_transactions(args.user, days=args.days, today=args.today or dt.date.today())
+    count = store.put_transactions(txns, _progress)
+    print(f"demo user '{args.user}': profile saved, {count} transactions over {args.days} days")
+    return 0
+
+
+def cmd_import_csv(args: argparse.Namespace, store: Store) -> int:
+    from lib.importer import ImportOptions, import_csv, parse_columns_flag
+
+    data = Path(args.file).read_bytes()
+    options = ImportOptions(
+        delimiter=args.delimiter,
+        decimal=args.decimal,
+        date_format=args.date_format,
+        columns=parse_columns_flag(args.columns) if args.columns else None,
+        sign=args.sign,
+        encoding=args.encoding,
+    )
+    store.init()
+    report = import_csv(store, args.user, data, options, progress=_progress)
+    for err in report.errors:
+        print(f"line {err.line_number}: {err.reason}", file=sys.stderr)
+    print(f"imported {report.imported}, duplicates skipped {report.duplicates}, rejected {report.rejected}")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace, store: Store) -> int:
+    from lib.export import export_csv, export_json
+
+    items = store.export_items(args.user)
+    text = export_json(args.user, items) if args.format == "json" else export_csv(items)
+    if args.out:
+        Path(args.out).write_text(text, encoding="utf-8")
+        print(f"wrote {args.out}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def cmd_delete_user(args: argparse.Namespace, store: Store) -> int:
+    count = store.delete_user(args.user)
+    print(f"deleted {count} items of user '{args.user}'")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m lib", description="Tough-love money coach: data commands.")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log details to stderr")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("init", help="create the table or SQLite file if missing")
+    p.set_defaults(handler=cmd_init)
+
+    p = sub.add_parser("demo", help="write a realistic generated history and a profile for a user")
+    p.add_argument("--user", required=True)
+    p.add_argument("--days", type=int, default=1095)
+    p.add_argument("--name", default=None)
+    p.add_argument("--today", type=_date, default=None, help="last day of the history (default: today)")
+    p.add_argument("--if-empty", action="store_true", help="do nothing when the user already has data")
+    p.set_defaults(handler=cmd_demo)
+
+    p = sub.add_parser("import-csv", help="import a bank's CSV export (re-importing adds nothing)")
+    p.add_argument("file")
+    p.add_argument("--user", required=True)
+    p.add_argument("--delimiter", default=None)
+    p.add_argument("--decimal", choices=[".", ","], default=None)
+    p.add_argument("--date-format", default=None, help="strptime format, e.g. %%d.%%m.%%Y")
+    p.add_argument("--columns", default=None, help="e.g. date=Booking date,amount=Value,description=Payee")
+    p.add_argument("--sign", choices=["bank", "spending"], default=None,
+                   help="bank: negative amounts are spending; spending: positive amounts are spending")
+    p.add_argument("--encoding", default=None)
+    p.set_defaults(handler=cmd_import_csv)
+
+    p = sub.add_parser("export", help="print or write all of a user's data")
+    p.add_argument("--user", required=True)
+    p.add_argument("--format", choices=["csv", "json"], default="json")
+    p.add_argument("--out", default=None)
+    p.set_defaults(handler=cmd_export)
+
+    p = sub.add_parser("delete-user", help="delete every item of a user")
+    p.add_argument("user")
+    p.set_defaults(handler=cmd_delete_user)
+
+    # Analytics, coach and forecast commands register below.
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, stream=sys.stderr)
+    try:
+        return int(args.handler(args, _store()))
+    except ValidationError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except FinanceError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except (OSError, UnicodeError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1

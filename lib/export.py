@@ -1,0 +1,49 @@
+"""A user's data as CSV or JSON: what the export command and the download buttons hand out."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from decimal import Decimal
+from typing import Any
+
+from lib import schema
+from lib.schema import Item
+
+CSV_COLUMNS = ["date", "amount", "category", "description", "currency", "source", "transaction_date"]
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, (set, frozenset)):
+        return sorted(_plain(v) for v in value)
+    return value
+
+
+def export_json(user_id: str, items: list[Item]) -> str:
+    """The profile and every transaction, numbers as exact strings, attribute names as stored."""
+    profile = next((i for i in items if schema.is_profile(i)), None)
+    txns = [i for i in items if schema.item_to_transaction(i) is not None]
+    doc = {
+        "user_id": user_id,
+        "profile": {k: _plain(v) for k, v in (profile or {}).items()},
+        "transactions": [{k: _plain(v) for k, v in i.items()} for i in txns],
+    }
+    return json.dumps(doc, indent=2, ensure_ascii=False)
+
+
+def export_csv(items: list[Item]) -> str:
+    """Every transaction as one CSV row (spending positive, refunds negative)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for item in items:
+        txn = schema.item_to_transaction(item)
+        if txn is None:
+            continue
+        writer.writerow(
+            [txn.date.isoformat(), str(txn.amount), txn.category, txn.description, txn.currency or "",
+             txn.source, txn.sort_key]
+        )
+    return out.getvalue()
