@@ -1,0 +1,58 @@
+# Two commands do all set-up on a fresh Debian machine (Python 3.11, root):
+#   make run    the app on the embedded SQLite store, with the demo user (demo / demo)
+#   make test   the whole test suite (installs and starts everything it needs)
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8501
+DB ?= $(CURDIR)/data/finance.db
+export FINANCE_STORE ?= sqlite:///$(DB)
+
+.PHONY: run test test-fast bench lint demo clean
+
+$(VENV)/.app-installed: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-installed: $(VENV)/.app-installed requirements-dev.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+node_modules/.bin/dynalite: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+# Debian's Chromium for the browser test (Playwright drives it; it never downloads a browser).
+/usr/bin/chromium:
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+
+.streamlit/secrets.toml:
+	cp .streamlit/secrets.toml.example $@
+
+demo: $(VENV)/.app-installed
+	$(PY) -m lib init
+	$(PY) -m lib demo --user demo --name "Demo" --if-empty
+
+run: $(VENV)/.app-installed .streamlit/secrets.toml demo
+	@echo "Open http://127.0.0.1:$(PORT) and sign in as demo / demo"
+	$(VENV)/bin/streamlit run streamlit_app.py --server.address 127.0.0.1 --server.port $(PORT)
+
+test: $(VENV)/.dev-installed node_modules/.bin/dynalite /usr/bin/chromium
+	$(PY) -m pytest -p no:cacheprovider
+
+test-fast: $(VENV)/.dev-installed node_modules/.bin/dynalite
+	$(PY) -m pytest -p no:cacheprovider -m "not e2e"
+
+lint: $(VENV)/.dev-installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
+
+bench: $(VENV)/.dev-installed node_modules/.bin/dynalite
+	$(PY) -m bench
+
+clean:
+	rm -rf $(VENV) node_modules test-artifacts .pytest_cache
