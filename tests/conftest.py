@@ -1,0 +1,84 @@
+"""Shared fixtures: fake AWS credentials for every test, a dynalite server, a moto mock."""
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DYNALITE = REPO_ROOT / "node_modules" / ".bin" / "dynalite"
+
+
+@pytest.fixture(autouse=True)
+def fake_aws_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """No test may reach real AWS: dummy keys, a fixed region, and no profile or config files of the machine."""
+    empty = tmp_path_factory.getbasetemp() / "no-aws-config"
+    for name, value in {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_SESSION_TOKEN": "testing",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_REGION": "us-east-1",
+        "AWS_CONFIG_FILE": str(empty),
+        "AWS_SHARED_CREDENTIALS_FILE": str(empty),
+        "AWS_EC2_METADATA_DISABLED": "true",
+    }.items():
+        monkeypatch.setenv(name, value)
+    for name in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_DYNAMODB"):
+        monkeypatch.delenv(name, raising=False)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def dynalite_endpoint() -> Iterator[str]:
+    """A dynalite server (an independent DynamoDB implementation) for the whole session; yields its URL."""
+    if not DYNALITE.exists():
+        pytest.fail(f"dynalite is not installed ({DYNALITE} is missing): run `npm ci` in {REPO_ROOT}.")
+    if shutil.which("node") is None:
+        pytest.fail("dynalite needs Node.js: install it (apt-get install nodejs npm), then run `npm ci`.")
+    port = _free_port()
+    proc = subprocess.Popen(
+        [str(DYNALITE), "--host", "127.0.0.1", "--port", str(port), "--createTableMs", "0", "--deleteTableMs", "0"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            if proc.poll() is not None:
+                err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
+                pytest.fail(f"dynalite exited with code {proc.returncode}: {err.strip()[:500]}")
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                    break
+            except OSError:
+                if time.monotonic() > deadline:
+                    pytest.fail(f"dynalite did not listen on 127.0.0.1:{port} within 30 s")
+                time.sleep(0.05)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@pytest.fixture
+def moto() -> Iterator[None]:
+    """moto's in-process AWS for the duration of one test (after the fake credentials are set)."""
+    from moto import mock_aws
+
+    with mock_aws():
+        yield
