@@ -212,41 +212,40 @@ class DynamoDBStore:
     # -- the Store protocol -----------------------------------------------------------
 
     def init(self) -> None:
-        """Create the table (on-demand billing) if it is missing, and wait until it is active."""
+        """Create the table (on-demand billing) if it is missing, and wait until it is active.
+
+        Table management calls are not metered: the meter counts data requests.
+        """
         try:
-            self._call("describe_table", "", read=True, TableName=self.table_name)
-        except StoreUnavailableError as exc:
-            cause = exc.__cause__
-            if not (isinstance(cause, ClientError) and _code(cause) == "ResourceNotFoundException"):
-                raise
             try:
-                self._call(
-                    "create_table",
-                    "",
-                    read=False,
-                    TableName=self.table_name,
-                    AttributeDefinitions=[
-                        {"AttributeName": schema.PK, "AttributeType": "S"},
-                        {"AttributeName": schema.SK, "AttributeType": "S"},
-                    ],
-                    KeySchema=[
-                        {"AttributeName": schema.PK, "KeyType": "HASH"},
-                        {"AttributeName": schema.SK, "KeyType": "RANGE"},
-                    ],
-                    BillingMode="PAY_PER_REQUEST",
-                )
-            except StoreUnavailableError as create_exc:
-                # Another process created it between our describe and create: that is fine.
-                created = create_exc.__cause__
-                if not (isinstance(created, ClientError) and _code(created) == "ResourceInUseException"):
+                self.client.describe_table(TableName=self.table_name)
+            except ClientError as exc:
+                if _code(exc) != "ResourceNotFoundException":
                     raise
-            log.info("created dynamodb table", extra={"table": self.table_name})
-        try:
+                try:
+                    self.client.create_table(
+                        TableName=self.table_name,
+                        AttributeDefinitions=[
+                            {"AttributeName": schema.PK, "AttributeType": "S"},
+                            {"AttributeName": schema.SK, "AttributeType": "S"},
+                        ],
+                        KeySchema=[
+                            {"AttributeName": schema.PK, "KeyType": "HASH"},
+                            {"AttributeName": schema.SK, "KeyType": "RANGE"},
+                        ],
+                        BillingMode="PAY_PER_REQUEST",
+                    )
+                    log.info("created dynamodb table", extra={"table": self.table_name})
+                except ClientError as create_exc:
+                    # Another process created it between our describe and create: that is fine.
+                    if _code(create_exc) != "ResourceInUseException":
+                        raise
             self.client.get_waiter("table_exists").wait(
                 TableName=self.table_name, WaiterConfig={"Delay": 1, "MaxAttempts": 120}
             )
-        except BotoCoreError as exc:
-            raise StoreUnavailableError(f"The DynamoDB table '{self.table_name}' did not become active: {exc}") from exc
+        except (ClientError, BotoCoreError) as exc:
+            log.warning("dynamodb init failed", extra={"table": self.table_name, "error": type(exc).__name__})
+            raise StoreUnavailableError(_friendly(exc, self.table_name)) from exc
 
     def get_profile(self, user_id: str, default_name: str | None = None) -> Profile:
         """The user's profile, or the default one when none is saved."""
