@@ -1,0 +1,18 @@
+"""What every coach returns: the text, who produced it, why it fell back, and what it cost."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+SOURCES = ("bedrock", "offline", "cache")
+
+
+@dataclass(frozen=True)
+class CoachResult:
+    """One commentary; `notice` is the short user-facing reason when the AI coach was not used."""
+
+    text: str
+    source: str  # "bedrock" | "offline" | "cache"
+    notice: str | None = None
+    input_tokens: int = 0
+    output_tokens: int = 0
+    model: str = "offline"

@@ -1,0 +1,242 @@
+"""The one entry point the sidebar and the CLI call: cache, then Bedrock (grounded), else offline.
+
+Cost rule: at most one Bedrock call per user per (facts, tone, day). Every Bedrock answer, and
+the offline text that replaced a rejected one, is saved through `save` (a store's
+put_commentary), so reruns and other sessions reuse it instead of calling again.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from collections.abc import Callable, Iterator
+
+from lib.coach.bedrock import BEDROCK_ERRORS, BedrockCoach, fallback_notice
+from lib.coach.facts import Facts, facts_hash
+from lib.coach.grounding import ungrounded_numbers
+from lib.coach.offline import offline_commentary
+from lib.coach.result import CoachResult
+from lib.errors import FinanceError
+from lib.schema import Commentary
+
+log = logging.getLogger(__name__)
+
+SaveFn = Callable[[Commentary], None]
+UNGROUNDED_NOTICE = "The AI coach quoted a number that isn't in your data, so the offline coach is speaking instead."
+EMPTY_NOTICE = fallback_notice("it returned an empty answer")
+# Saved as the model of an offline text that replaced a rejected Bedrock answer (so it is not asked again).
+REJECTED_PREFIX = "offline (rejected answer of "
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+")
+
+
+def split_sentences(buffer: str) -> tuple[list[str], str]:
+    """Complete sentences in a growing buffer, and the unfinished rest ("12.50" is not an end)."""
+    parts = _SENTENCE_END.split(buffer)
+    if len(parts) == 1:
+        return [], buffer
+    done = [p.strip() for p in parts[:-1] if p.strip()]
+    return done, parts[-1]
+
+
+def _matches(cached: Commentary | None, user_id: str, day: dt.date, tone: str, key: str) -> bool:
+    return (
+        cached is not None
+        and cached.user_id == user_id
+        and cached.day == day.isoformat()
+        and cached.tone == tone
+        and cached.facts_hash == key
+        and bool(cached.text)
+    )
+
+
+def _from_cache(cached: Commentary) -> CoachResult:
+    notice = UNGROUNDED_NOTICE if cached.model.startswith(REJECTED_PREFIX) else None
+    return CoachResult(cached.text, "cache", notice, 0, 0, cached.model)
+
+
+def _save(save: SaveFn | None, commentary: Commentary) -> None:
+    if save is None:
+        return
+    try:
+        save(commentary)
+    except FinanceError as exc:
+        # The commentary is still shown; only the reuse across sessions is lost.
+        log.warning("could not save commentary", extra={"user_id": commentary.user_id, "error": str(exc)})
+
+
+def _rejected(
+    facts: Facts, day: dt.date, user_id: str, key: str, answer: str, offenders: list[str], tokens: tuple[int, int],
+    model: str, save: SaveFn | None,
+) -> CoachResult:
+    log.warning(
+        "bedrock answer rejected by the grounding check",
+        extra={"user_id": user_id, "model": model, "ungrounded": offenders, "answer": answer[:500]},
+    )
+    text = offline_commentary(facts, facts.tone, day)
+    _save(save, Commentary(user_id, day.isoformat(), facts.tone, key, text, f"{REJECTED_PREFIX}{model})", *tokens))
+    return CoachResult(text, "offline", UNGROUNDED_NOTICE, tokens[0], tokens[1], model)
+
+
+def _offline(facts: Facts, day: dt.date, notice: str | None = None) -> CoachResult:
+    return CoachResult(offline_commentary(facts, facts.tone, day), "offline", notice)
+
+
+def get_commentary(
+    facts: Facts,
+    *,
+    day: dt.date,
+    bedrock: BedrockCoach | None,
+    cached: Commentary | None,
+    save: SaveFn | None,
+    user_id: str,
+) -> CoachResult:
+    """The day's commentary: the cached one if (day, tone, facts) match, else Bedrock if set up, else offline."""
+    key = facts_hash(facts)
+    if _matches(cached, user_id, day, facts.tone, key):
+        assert cached is not None
+        return _from_cache(cached)
+    if bedrock is None:
+        return _offline(facts, day)
+    paused = bedrock.paused_reason()
+    if paused:
+        return _offline(facts, day, fallback_notice(paused))
+    try:
+        answer = bedrock.converse(facts)
+    except BEDROCK_ERRORS as exc:
+        return _offline(facts, day, fallback_notice(bedrock.record_failure(exc, user_id)))
+    tokens = (answer.input_tokens, answer.output_tokens)
+    if not answer.text:
+        return CoachResult(offline_commentary(facts, facts.tone, day), "offline", EMPTY_NOTICE, *tokens, answer.model)
+    offenders = ungrounded_numbers(answer.text, facts)
+    if offenders:
+        return _rejected(facts, day, user_id, key, answer.text, offenders, tokens, answer.model, save)
+    _save(save, Commentary(user_id, day.isoformat(), facts.tone, key, answer.text, answer.model, *tokens))
+    return answer
+
+
+class CommentaryStream:
+    """Sentences for st.write_stream, each released only after it passes the grounding check.
+
+    Iterate it once; afterwards (or by reading `.result`, which finishes the work) `.result` is
+    the final CoachResult. When `result.source != "bedrock"` or `result.notice` is set, the UI
+    should replace what was streamed with `result.text` and show the notice.
+    """
+
+    def __init__(
+        self,
+        facts: Facts,
+        *,
+        day: dt.date,
+        bedrock: BedrockCoach | None,
+        cached: Commentary | None,
+        save: SaveFn | None,
+        user_id: str,
+    ):
+        self._facts = facts
+        self._day = day
+        self._bedrock = bedrock
+        self._cached = cached
+        self._save = save
+        self._user_id = user_id
+        self._result: CoachResult | None = None
+        self._chunks = self._run()
+        self.streamed: list[str] = []  # what was released to the reader so far
+
+    def __iter__(self) -> Iterator[str]:
+        for chunk in self._chunks:
+            self.streamed.append(chunk)
+            yield chunk
+
+    @property
+    def result(self) -> CoachResult:
+        """The final result; finishes the stream first if the reader stopped early."""
+        if self._result is None:
+            for _ in self:
+                pass
+        assert self._result is not None
+        return self._result
+
+    def _release(self, result: CoachResult) -> Iterator[str]:
+        self._result = result
+        sentences, rest = split_sentences(result.text + " ")
+        for i, sentence in enumerate([*sentences, rest.strip()] if rest.strip() else sentences):
+            yield sentence if i == 0 else " " + sentence
+
+    def _run(self) -> Iterator[str]:
+        facts, day, bedrock, user_id = self._facts, self._day, self._bedrock, self._user_id
+        key = facts_hash(facts)
+        if _matches(self._cached, user_id, day, facts.tone, key):
+            assert self._cached is not None
+            yield from self._release(_from_cache(self._cached))
+            return
+        if bedrock is None:
+            yield from self._release(_offline(facts, day))
+            return
+        paused = bedrock.paused_reason()
+        if paused:
+            yield from self._release(_offline(facts, day, fallback_notice(paused)))
+            return
+        stream = bedrock.stream(facts)
+        released: list[str] = []
+        buffer = ""
+        try:
+            for delta in stream:
+                buffer += delta
+                sentences, buffer = split_sentences(buffer)
+                for sentence in sentences:
+                    offenders = ungrounded_numbers(sentence, facts)
+                    if offenders:
+                        self._drain(stream)
+                        tokens = (stream.input_tokens, stream.output_tokens)
+                        answer = " ".join([*released, sentence, buffer.strip()])
+                        self._result = _rejected(
+                            facts, day, user_id, key, answer, offenders, tokens, stream.model_id, self._save
+                        )
+                        return
+                    yield sentence if not released else " " + sentence
+                    released.append(sentence)
+        except BEDROCK_ERRORS as exc:
+            self._result = _offline(facts, day, fallback_notice(bedrock.record_failure(exc, user_id)))
+            return
+        tail = buffer.strip()
+        tokens = (stream.input_tokens, stream.output_tokens)
+        if tail:
+            offenders = ungrounded_numbers(tail, facts)
+            if offenders:
+                answer = " ".join([*released, tail])
+                self._result = _rejected(
+                    facts, day, user_id, key, answer, offenders, tokens, stream.model_id, self._save
+                )
+                return
+            yield tail if not released else " " + tail
+            released.append(tail)
+        if not released:
+            self._result = _offline(facts, day, EMPTY_NOTICE)
+            return
+        text = " ".join(released)
+        _save(self._save, Commentary(user_id, day.isoformat(), facts.tone, key, text, stream.model_id, *tokens))
+        self._result = CoachResult(text, "bedrock", None, tokens[0], tokens[1], stream.model_id)
+
+    @staticmethod
+    def _drain(stream: object) -> None:
+        drain = getattr(stream, "drain", None)
+        if drain is None:
+            return
+        try:
+            drain()
+        except BEDROCK_ERRORS:
+            log.info("stream ended with an error while draining for token usage")
+
+
+def stream_commentary(
+    facts: Facts,
+    *,
+    day: dt.date,
+    bedrock: BedrockCoach | None,
+    cached: Commentary | None,
+    save: SaveFn | None,
+    user_id: str,
+) -> CommentaryStream:
+    """Like get_commentary, as grounded sentences for st.write_stream; read `.result` afterwards."""
+    return CommentaryStream(facts, day=day, bedrock=bedrock, cached=cached, save=save, user_id=user_id)
