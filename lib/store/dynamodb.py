@@ -115,10 +115,10 @@ class DynamoDBStore:
             code = exc.response.get("Error", {}).get("Code", "")
             if code == _CONDITION_FAILED:
                 raise _ConditionFailed(code) from exc
-            log.warning("dynamodb request refused", extra={"operation": operation, "code": code})
+            log.info("dynamodb request refused", extra={"operation": operation, "code": code})
             raise StoreUnavailableError(_friendly(exc, self.table_name)) from exc
         except BotoCoreError as exc:
-            log.warning("dynamodb unreachable", extra={"operation": operation, "error": type(exc).__name__})
+            log.info("dynamodb unreachable", extra={"operation": operation, "error": type(exc).__name__})
             raise StoreUnavailableError(_friendly(exc, self.table_name)) from exc
         units = _capacity_units(response.get("ConsumedCapacity"))
         self.meter.record(user_id, read=read, read_units=units if read else 0.0, write_units=0.0 if read else units)
@@ -203,7 +203,7 @@ class DynamoDBStore:
             if attempt + 1 < self.max_batch_attempts:
                 # Full jitter: throttled writers retrying in lockstep would just collide again.
                 self._sleep(random.uniform(0, min(2.0, 0.05 * 2**attempt)))
-        log.error("batch write gave up", extra={"user_id": user_id, "unwritten": len(pending)})
+        log.info("batch write gave up", extra={"user_id": user_id, "unwritten": len(pending)})
         raise StoreUnavailableError(
             f"DynamoDB did not accept {len(pending)} of {len(requests)} items after "
             f"{self.max_batch_attempts} attempts (throttled); nothing else was lost, try again in a moment."
@@ -244,7 +244,7 @@ class DynamoDBStore:
                 TableName=self.table_name, WaiterConfig={"Delay": 1, "MaxAttempts": 120}
             )
         except (ClientError, BotoCoreError) as exc:
-            log.warning("dynamodb init failed", extra={"table": self.table_name, "error": type(exc).__name__})
+            log.info("dynamodb init failed", extra={"table": self.table_name, "error": type(exc).__name__})
             raise StoreUnavailableError(_friendly(exc, self.table_name)) from exc
 
     def get_profile(self, user_id: str, default_name: str | None = None) -> Profile:
