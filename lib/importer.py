@@ -345,15 +345,23 @@ def _find_header(sample: list[tuple[int, list[str]]], columns: dict[str, str] | 
 
 
 def _content_plan(sample: list[tuple[int, list[str]]], columns: dict[str, str] | None) -> tuple[_Plan | None, int]:
-    """For files without a header: the date and amount columns found by what the cells hold."""
+    """For files without a known header: the date and amount columns found by what the cells hold."""
     widths = Counter(len(c) for _, c in sample if len(c) >= 2)
     if not widths:
         return None, 0
     width, count = widths.most_common(1)[0]
-    rows = [c for _, c in sample if len(c) == width]
-    if columns and all(v.strip().isdigit() for v in columns.values()):
-        plan = _plan_for(["x"] * width, None, columns)
-        return plan, count
+    records = [(line, c) for line, c in sample if len(c) == width]
+    if columns:
+        if not all(v.strip().isdigit() for v in columns.values()):
+            return None, 0  # the user named columns this file does not have: say so, do not guess
+        return _plan_for(["x"] * width, None, columns), count
+    # A first row without a single date or number is a header in words we do not know.
+    header_line: int | None = None
+    header: list[str] = []
+    if len(records) > 1 and not any(_date_parts(c.strip()) or _is_amountish(c) for c in records[0][1]):
+        header_line, header = records[0]
+        records = records[1:]
+    rows = [c for _, c in records]
     date_score = [sum(1 for r in rows if _date_parts(r[i].strip())) / len(rows) for i in range(width)]
     date_col = max(range(width), key=lambda i: date_score[i])
     if date_score[date_col] < 0.8:
@@ -361,19 +369,20 @@ def _content_plan(sample: list[tuple[int, list[str]]], columns: dict[str, str] |
 
     def amount_score(i: int) -> float:
         ok = [r[i] for r in rows if _is_amountish(r[i])]
-        with_mark = sum(1 for v in ok if re.search(r"[.,]\d{1,2}\s*\W*$", v.strip()))
-        return (len(ok) + with_mark) / (2 * len(rows))
+        # Cents make an amount column; a column of plain reference numbers scores lower.
+        with_cents = sum(1 for v in ok if re.search(r"[.,]\d{2}\W*$", v.strip()))
+        return (len(ok) + 0.1 * with_cents) / len(rows)
 
     others = [i for i in range(width) if i != date_col]
     amount_col = max(others, key=amount_score, default=None)
-    if amount_col is None or amount_score(amount_col) < 0.6:
+    if amount_col is None or amount_score(amount_col) < 0.8:
         return None, 0
     texts = [i for i in others if i != amount_col]
     desc = sorted(texts, key=lambda i: -sum(len(r[i]) for r in rows))[:1]
     cols = {"date": date_col, "amount": amount_col}
     if desc:
         cols["description"] = desc[0]
-    return _Plan(None, [], cols, desc, width), count
+    return _Plan(header_line, header, cols, desc, width), count
 
 
 # ---------------------------------------------------------------------------------------------
