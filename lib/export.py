@@ -23,11 +23,13 @@ def _plain(value: Any) -> Any:
 
 def export_json(user_id: str, items: list[Item]) -> str:
     """The profile and every transaction, numbers as exact strings, attribute names as stored."""
-    profile = next((i for i in items if schema.is_profile(i)), None)
-    txns = [i for i in items if schema.item_to_transaction(i) is not None]
+    profile_item = next((i for i in items if schema.is_profile(i)), None)
+    # Re-mapped through the schema so money always shows cents, whichever backend stored it.
+    profile = schema.profile_to_item(schema.item_to_profile(profile_item, user_id)) if profile_item else {}
+    txns = [schema.transaction_to_item(t) for t in map(schema.item_to_transaction, items) if t is not None]
     doc = {
         "user_id": user_id,
-        "profile": {k: _plain(v) for k, v in (profile or {}).items()},
+        "profile": {k: _plain(v) for k, v in profile.items()},
         "transactions": [{k: _plain(v) for k, v in i.items()} for i in txns],
     }
     return json.dumps(doc, indent=2, ensure_ascii=False)

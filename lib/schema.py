@@ -17,7 +17,9 @@ from lib.models import (
     DEFAULT_TONE,
     Profile,
     Transaction,
+    CENT,
     clean_text,
+    decimal_places,
     normalise_tone,
     parse_money,
 )
@@ -75,10 +77,12 @@ def _money(value: Any, default: Decimal | None) -> Decimal | None:
     if value is None or value == "":
         return default
     try:
-        return parse_money(value)
+        amount = parse_money(value)
     except Exception:  # noqa: BLE001 - a corrupt legacy value falls back, and is logged
         log.warning("unreadable money value in item", extra={"value": str(value)})
         return default
+    # DynamoDB drops trailing zeros (12.30 is stored as 12.3): show money with cents again.
+    return amount.quantize(CENT) if decimal_places(amount) <= 2 else amount
 
 
 def profile_to_item(profile: Profile) -> Item:

@@ -197,7 +197,8 @@ class SQLiteStore:
         return schema.split_window(items, user_id, start, end, default_name)
 
     def put_transactions(self, txns: Iterable[Transaction], progress: ProgressCallback | None = None) -> int:
-        items = [schema.transaction_to_item(t) for t in txns]
+        # Same as DynamoDB: one write per key, the last copy wins.
+        items = list({t.sort_key: schema.transaction_to_item(t) for t in txns}.values())
         done = 0
         for batch in chunks(items):
             with self._tx(str(batch[0][schema.PK]), read=False) as conn:
