@@ -13,11 +13,11 @@ from decimal import Decimal
 from typing import Any
 
 from lib.models import (
+    CENT,
     DEFAULT_DAILY_BUDGET,
     DEFAULT_TONE,
     Profile,
     Transaction,
-    CENT,
     clean_text,
     decimal_places,
     normalise_tone,
