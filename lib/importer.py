@@ -233,7 +233,8 @@ _KEYWORDS: dict[str, tuple[str, ...]] = {
 }
 _BALANCE = ("balance", "saldo", "solde", "kontostand", "running")
 _NOT_DESCRIPTION = ("account", "konto", "rekening", "compte", "cuenta", "iban", "bic", "number", "nummer", "code")
-_VALUE_DATE = ("wertstellung", "valuta", "value", "valeur", "valor", "rentedatum", "post")
+_VALUE_DATE = ("wertstellung", "valuta", "value", "valeur", "valor", "rentedatum", "post", "completed")
+_FOREIGN = ("foreign", "original", "local", "ursprung", "fremd")
 
 
 # Words that also count inside compounds ("Buchungsdatum", "Transaktionsbetrag"); every other
@@ -248,27 +249,45 @@ _COMPOUND = frozenset(
 )
 
 
-def _has(name: str, keyword: str) -> bool:
-    """Keyword as whole words ('=word': the whole name), compound words also inside a name."""
+def _match(name: str, keyword: str) -> int | None:
+    """How well a keyword names a header: 0 the whole name, 1 whole words, 2 inside a compound; None not."""
     if keyword.startswith("="):
-        return name == keyword[1:]
+        return 0 if name == keyword[1:] else None
+    if name == keyword:
+        return 0
     if f" {keyword} " in f" {name} ":
-        return True
-    return keyword in _COMPOUND and keyword in name.replace(" ", "")
+        return 1
+    return 2 if keyword in _COMPOUND and keyword in name.replace(" ", "") else None
 
 
-def _role_of(name: str) -> tuple[str, int] | None:
+def _has(name: str, keyword: str) -> bool:
+    return _match(name, keyword) is not None
+
+
+def _mentions(name: str, fragments: tuple[str, ...]) -> bool:
+    compact = name.replace(" ", "")
+    return any(f in compact for f in fragments)
+
+
+def _role_of(name: str) -> tuple[str, tuple[int, int, int]] | None:
     """The role a header cell names, with a rank (lower is better) among same-role columns."""
     if not name or any(_has(name, k) for k in _BALANCE):
         return None
     for role in _ROLE_ORDER:
-        for rank, keyword in enumerate(_KEYWORDS[role]):
-            if _has(name, keyword):
-                if role == "description" and any(_has(name, k) for k in _NOT_DESCRIPTION):
-                    return None
-                if role == "date" and any(_has(name, k) for k in _VALUE_DATE):
-                    rank += 100  # booking date beats value date
-                return role, rank
+        hits = [(i, q) for i, k in enumerate(_KEYWORDS[role]) if (q := _match(name, k)) is not None]
+        if not hits:
+            continue
+        if role == "description" and any(_has(name, k) for k in _NOT_DESCRIPTION):
+            return None
+        if role == "currency" and _mentions(name, _FOREIGN):
+            return None  # the currency of a foreign amount, not of the account's amount
+        # Booking date beats value date; the account's own amount beats a foreign one.
+        aside = (role == "date" and _mentions(name, _VALUE_DATE)) or (
+            role == "amount" and _mentions(name, _FOREIGN)
+        )
+        # Descriptions rank by keyword (payee before memo); other roles by how exactly they match.
+        keyword_rank, quality = min(hits) if role == "description" else (0, min(q for _, q in hits))
+        return role, (int(aside), keyword_rank, quality)
     return None
 
 
@@ -282,7 +301,7 @@ class _Plan:
 
 
 def _auto_roles(cells: list[str]) -> tuple[dict[str, int], list[int]]:
-    found: dict[str, list[tuple[int, int]]] = {}
+    found: dict[str, list[tuple[tuple[int, int, int], int]]] = {}
     for index, cell in enumerate(cells):
         hit = _role_of(_norm(cell))
         if hit:
@@ -536,6 +555,7 @@ class _Money:
     core: str  # digits and separators only
     sign: int
     currency: str | None
+    marked: bool = False  # carried a CR/DR marker
 
 
 @functools.lru_cache(maxsize=8192)
@@ -546,9 +566,11 @@ def _split_amount(text: str) -> _Money | str:
         return "missing amount"
     sign = 1
     currency = None
+    marked = False
     if m := _DRCR_RE.fullmatch(s):
-        s = m[1]
-        sign = -1 if m[2].upper() == "DR" else 1  # bank terms: DR is money out
+        # Statements that mark credits "CR" leave debits unmarked and positive, so a marked file is
+        # read in the product's terms: DR (and no mark) is spending, CR is money back.
+        s, sign, marked = m[1], (-1 if m[2].upper() == "CR" else 1), True
     if m := _CODE_RE.search(s):
         currency = m[1].upper()
         s = s[: m.start()] + s[m.end():]
@@ -567,7 +589,7 @@ def _split_amount(text: str) -> _Money | str:
         sign, s = -sign, s[:-1]
     if not _NUMBER_CHARS_RE.fullmatch(s):
         return f"'{text.strip()}' is not an amount"
-    return _Money(s, sign, currency)
+    return _Money(s, sign, currency, marked)
 
 
 def _is_amountish(text: str) -> bool:
@@ -736,6 +758,8 @@ def parse_csv(data: bytes, options: ImportOptions | None = None) -> ParseResult:
         staged.append((line, cells, day, parsed[0], parsed[1]))
 
     sign = options.sign
+    if mode == "signed" and sign is None and any(isinstance(m, _Money) and m.marked for m in split):
+        sign = "spending"
     if mode == "signed" and sign is None:
         negatives = sum(1 for s in staged if s[3] < 0)
         sign = "bank" if negatives and negatives >= len(staged) - negatives else "spending"

@@ -136,6 +136,26 @@ def test_dutch_export_with_an_af_bij_column_and_compact_dates() -> None:
     ]
 
 
+def test_sparkasse_camt_export_picks_booking_date_payee_and_the_plain_amount() -> None:
+    header = (
+        '"Auftragskonto";"Buchungstag";"Valutadatum";"Buchungstext";"Verwendungszweck";"Glaeubiger ID";'
+        '"Lastschrift Ursprungsbetrag";"Beguenstigter/Zahlungspflichtiger";"Kontonummer/IBAN";"Betrag";"Waehrung"\n'
+    )
+    row = '"DE12";"25.11.26";"27.11.26";"KARTENZAHLUNG";"Debitk.1";"";"";"EDEKA";"DE99";"-45,67";"EUR"\n'
+    result = parse_csv((header + row).encode("latin-1"), ImportOptions())
+    assert [(r.date, r.amount, r.description, r.currency) for r in result.rows] == [
+        (dt.date(2026, 11, 25), D("45.67"), "EDEKA", "EUR")
+    ]
+
+
+def test_a_foreign_currency_column_does_not_relabel_the_account_amount() -> None:
+    data = (
+        b'"Date","Payee","Account number","Amount (EUR)","Amount (Foreign Currency)","Type Foreign Currency"\n'
+        b'"2026-11-24","Spotify","","-10.99","-11.50","USD"\n'
+    )
+    assert [(r.amount, r.currency) for r in parse_csv(data, ImportOptions()).rows] == [(D("10.99"), "EUR")]
+
+
 def test_export_without_a_header_is_read_by_what_the_cells_hold() -> None:
     data = b'"11/25/2026","-12.50","*","","STARBUCKS"\n"11/24/2026","-40.00","*","","SHELL OIL"\n'
     assert rows_of(data) == [
@@ -200,6 +220,12 @@ def test_amount_notations_banks_use() -> None:
         "2026-11-05;Refund;+5,00\n"
     ).encode()
     assert [a for _, _, a, _ in rows_of(data)] == [D("12.50"), D("7.25"), D("1000.00"), D("8.10"), D("-5.00")]
+
+
+def test_cr_dr_markers_decide_the_sign_where_debits_are_unmarked() -> None:
+    data = b"Date,Details,Amount\n01/11/2026,TESCO STORES,12.50\n02/11/2026,SALARY,\"1,500.00 CR\"\n" \
+        b"03/11/2026,BOOTS,4.99 DR\n25/11/2026,REFUND,3.00CR\n"
+    assert [a for _, _, a, _ in rows_of(data)] == [D("12.50"), D("-1500.00"), D("4.99"), D("-3.00")]
 
 
 # -- Flags -----------------------------------------------------------------------------------------
