@@ -1,12 +1,16 @@
 """CSV import of real-looking bank exports: detection, flags, bad rows by line, de-duplication."""
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from lib.errors import ValidationError
 from lib.importer import ImportOptions, import_csv, import_rows, parse_columns_flag, parse_csv
@@ -358,3 +362,49 @@ def test_a_file_with_only_bad_rows_imports_nothing_and_says_why(store: SQLiteSto
     report = import_csv(store, "ann", b"Date,Description,Amount\nsoon,Coffee,-3\n", ImportOptions())
     assert (report.imported, report.duplicates, report.rejected) == (0, 0, 1)
     assert report.errors[0].line_number == 2
+
+
+# -- Property: whatever the dialect, the numbers come back exactly ---------------------------------
+
+DIALECTS = [
+    # delimiter, decimal mark, thousands mark, date format, needs date_format flag
+    (",", ".", ",", "%Y-%m-%d", False),
+    (";", ",", ".", "%d.%m.%Y", False),
+    (";", ",", " ", "%d/%m/%Y", True),
+    ("\t", ".", "", "%m/%d/%Y", True),
+]
+
+
+def _money_text(cents: int, decimal: str, thousands: str) -> str:
+    whole, frac = divmod(abs(cents), 100)
+    grouped = f"{whole:,}".replace(",", thousands)
+    return ("-" if cents < 0 else "") + f"{grouped}{decimal}{frac:02d}"
+
+
+@given(
+    dialect=st.sampled_from(DIALECTS),
+    rows=st.lists(
+        st.tuples(
+            st.dates(dt.date(1990, 1, 1), dt.date(2040, 12, 31)),
+            st.integers(-10**9, 10**9).filter(bool),
+            st.text(alphabet="abcXYZ é,;'\"\n", max_size=20),
+        ),
+        min_size=1,
+        max_size=30,
+    ),
+)
+@settings(max_examples=80, deadline=None)
+def test_any_dialect_round_trips_dates_amounts_and_descriptions(dialect: tuple, rows: list) -> None:
+    delimiter, decimal, thousands, date_format, needs_flag = dialect
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
+    writer.writerow(["Date", "Description", "Amount"])
+    for day, cents, text in rows:
+        # Bank convention: spending is written negative.
+        writer.writerow([day.strftime(date_format), text, _money_text(-cents, decimal, thousands)])
+    options = ImportOptions(sign="bank", decimal=decimal, date_format=date_format if needs_flag else None)
+    result = parse_csv(out.getvalue().encode("cp1252"), options)
+    assert result.errors == []
+    assert [(r.date, r.amount, r.description) for r in result.rows] == [
+        (day, Decimal(cents).scaleb(-2), " ".join(text.split())) for day, cents, text in rows
+    ]
