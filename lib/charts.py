@@ -1,0 +1,118 @@
+"""DataFrame -> plotly Figure, nothing else. Money arrives in integer cents."""
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+UNDER = "#2BB673"
+OVER = "#FF5A36"
+EMPTY = "#2A3142"
+ACCENT = "#FFB020"
+MUTED = "#9CA3AF"
+
+
+def _layout(fig: go.Figure, title: str, height: int = 320) -> go.Figure:
+    fig.update_layout(
+        title={"text": title, "x": 0, "font": {"size": 15}},
+        template="plotly_dark",
+        paper_bgcolor="rgba(0,0,0,0)",
+        plot_bgcolor="rgba(0,0,0,0)",
+        height=height,
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        legend={"orientation": "h", "y": -0.15},
+        hovermode="x unified",
+    )
+    return fig
+
+
+def daily_spending(daily: pd.Series, budget_cents: int) -> go.Figure:
+    """Bars per day, green at or under the budget and red over it, with the budget line."""
+    values = daily.to_numpy(dtype=np.int64) / 100
+    colors = np.where(daily.to_numpy() > budget_cents, OVER, UNDER)
+    fig = go.Figure(
+        go.Bar(x=daily.index, y=values, marker_color=colors, name="Spent", hovertemplate="%{y:,.2f}<extra></extra>")
+    )
+    fig.add_hline(
+        y=budget_cents / 100, line_dash="dash", line_color=ACCENT,
+        annotation_text=f"budget {budget_cents / 100:,.2f}", annotation_position="top left",
+    )
+    return _layout(fig, "Daily spending against your budget")
+
+
+def streak_calendar(daily: pd.Series, budget_cents: int) -> go.Figure:
+    """A calendar heatmap: one column per week, one row per weekday; green kept, red broken."""
+    if daily.empty:
+        return _layout(go.Figure(), "Streak calendar")
+    idx = pd.DatetimeIndex(daily.index)
+    cents = daily.to_numpy(dtype=np.int64)
+    state = np.where(cents > budget_cents, 2, np.where(cents > 0, 1, 0))
+    week = (idx - pd.to_timedelta(idx.day_of_week, unit="D")).normalize()
+    frame = pd.DataFrame({"week": week, "weekday": idx.day_of_week, "state": state, "amount": cents / 100, "day": idx})
+    z = frame.pivot(index="weekday", columns="week", values="state").reindex(range(7))
+    amount = frame.pivot(index="weekday", columns="week", values="amount").reindex(range(7))
+    day = frame.pivot(index="weekday", columns="week", values="day").reindex(range(7))
+    text = day.apply(lambda col: col.dt.strftime("%a %d %b %Y")).fillna("")
+    fig = go.Figure(
+        go.Heatmap(
+            z=z.to_numpy(dtype=float),
+            x=list(z.columns),
+            y=[calendar.day_abbr[i] for i in range(7)],
+            customdata=np.dstack([text.to_numpy(), amount.to_numpy()]),
+            colorscale=[[0, EMPTY], [0.33, EMPTY], [0.34, UNDER], [0.66, UNDER], [0.67, OVER], [1, OVER]],
+            zmin=0, zmax=2, showscale=False, xgap=3, ygap=3,
+            hovertemplate="%{customdata[0]}<br>spent %{customdata[1]:,.2f}<extra></extra>",
+        )
+    )
+    fig.update_yaxes(autorange="reversed")
+    fig.update_layout(hovermode="closest")
+    return _layout(fig, "Streak calendar: green kept the streak, red broke it", height=260)
+
+
+def categories(by_cat: pd.DataFrame, top: int = 8) -> go.Figure:
+    """Horizontal bars of net spending per category, biggest on top."""
+    data = by_cat[by_cat["amount_cents"] > 0].head(top).iloc[::-1]
+    fig = go.Figure(
+        go.Bar(
+            x=data["amount_cents"] / 100, y=data["category"], orientation="h", marker_color=OVER,
+            text=[f"{s:.0%}" for s in data["share"]], textposition="outside",
+            hovertemplate="%{y}: %{x:,.2f}<extra></extra>",
+        )
+    )
+    fig.update_layout(hovermode="closest")
+    return _layout(fig, "Where the money went")
+
+
+def month_cumulative(daily: pd.Series, budget_cents: int, today: dt.date) -> go.Figure:
+    """This month's cumulative spending against the straight budget pace to month end."""
+    start = pd.Timestamp(today.replace(day=1))
+    end = start + pd.offsets.MonthEnd(0)
+    month_days = pd.date_range(start, end, freq="D")
+    actual = daily[(daily.index >= start) & (daily.index <= pd.Timestamp(today))].cumsum() / 100
+    pace = pd.Series(np.arange(1, len(month_days) + 1) * budget_cents / 100, index=month_days)
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(x=pace.index, y=pace.values, name="Budget pace", line={"dash": "dash", "color": ACCENT}))
+    fig.add_trace(
+        go.Scatter(x=actual.index, y=actual.values, name="Spent so far", line={"color": OVER, "width": 3},
+                   fill="tozeroy", fillcolor="rgba(255,90,54,0.12)")
+    )
+    return _layout(fig, f"{today:%B}: spent so far against the budget pace")
+
+
+def forecast_fan(fan: pd.DataFrame, budget_total_cents: int, daily_budget_cents: int) -> go.Figure:
+    """Cumulative spending this month: actuals, the p10–p90 band and median ahead, the budget pace."""
+    dates = pd.to_datetime(fan["date"])
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(x=dates, y=fan["p90_cum"] / 100, line={"width": 0}, showlegend=False,
+                             hoverinfo="skip"))
+    fig.add_trace(go.Scatter(x=dates, y=fan["p10_cum"] / 100, fill="tonexty", fillcolor="rgba(255,176,32,0.22)",
+                             line={"width": 0}, name="likely range (p10–p90)"))
+    fig.add_trace(go.Scatter(x=dates, y=fan["p50_cum"] / 100, name="median projection",
+                             line={"dash": "dot", "color": ACCENT}))
+    fig.add_trace(go.Scatter(x=dates, y=fan["actual_cum"] / 100, name="actual", line={"color": OVER, "width": 3}))
+    pace = np.arange(1, len(dates) + 1) * daily_budget_cents / 100
+    fig.add_trace(go.Scatter(x=dates, y=pace, name="budget pace", line={"dash": "dash", "color": MUTED}))
+    return _layout(fig, f"Month-end projection (budget {budget_total_cents / 100:,.2f})", height=380)

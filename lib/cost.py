@@ -1,0 +1,58 @@
+"""What a user costs per month: DynamoDB on-demand requests plus Bedrock tokens.
+
+Unit prices are list prices (US East, N. Virginia) written here so the app, the benchmark
+and RESULTS.md use the same numbers; change them in one place.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# DynamoDB on-demand, per million request units (after the November 2024 price change).
+DDB_READ_USD_PER_MILLION = 0.125
+DDB_WRITE_USD_PER_MILLION = 0.625
+# Amazon Nova Micro on Bedrock, per 1,000 tokens (on-demand).
+NOVA_MICRO_INPUT_USD_PER_1K = 0.000035
+NOVA_MICRO_OUTPUT_USD_PER_1K = 0.00014
+DAYS_PER_MONTH = 30
+
+
+@dataclass(frozen=True)
+class CostEstimate:
+    dynamodb_usd: float
+    bedrock_usd: float
+    basis: str
+
+    @property
+    def total_usd(self) -> float:
+        return self.dynamodb_usd + self.bedrock_usd
+
+
+def monthly_cost_estimate(
+    store_kind: str = "dynamodb",
+    *,
+    read_units_per_load: float = 3.0,
+    loads_per_day: float = 1.0,
+    writes_per_day: float = 3.0,
+    write_units_per_write: float = 1.0,
+    bedrock_calls_per_day: float = 1.0,
+    input_tokens: int = 450,
+    output_tokens: int = 120,
+) -> CostEstimate:
+    """A typical user's month: one dashboard load and 3 new transactions a day, one coach call a day.
+
+    The defaults are the measured figures of `make bench` (see bench/RESULTS.md); an embedded
+    SQLite store costs nothing, so only Bedrock is counted there.
+    """
+    reads = read_units_per_load * loads_per_day * DAYS_PER_MONTH
+    writes = writes_per_day * write_units_per_write * DAYS_PER_MONTH
+    ddb = 0.0
+    if store_kind == "dynamodb":
+        ddb = reads * DDB_READ_USD_PER_MILLION / 1e6 + writes * DDB_WRITE_USD_PER_MILLION / 1e6
+    calls = bedrock_calls_per_day * DAYS_PER_MONTH
+    bedrock = calls * (input_tokens * NOVA_MICRO_INPUT_USD_PER_1K + output_tokens * NOVA_MICRO_OUTPUT_USD_PER_1K) / 1000
+    basis = (
+        f"{loads_per_day:g} dashboard load and {writes_per_day:g} new transactions a day, "
+        f"{bedrock_calls_per_day:g} coach call a day"
+        + ("; DynamoDB on-demand" if store_kind == "dynamodb" else "; embedded store is free")
+    )
+    return CostEstimate(dynamodb_usd=ddb, bedrock_usd=bedrock, basis=basis)

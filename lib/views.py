@@ -1,0 +1,268 @@
+"""View models: what each page shows, decided here (pure), so page scripts only render."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import pandas as pd
+
+from lib import analytics
+from lib.models import Profile, Transaction
+from lib.schema import Window
+
+
+def fmt(cents: int | None) -> str:
+    """Cents as a display amount with thousands separators ("1,234.50")."""
+    return "—" if cents is None else f"{analytics.cents_to_decimal(cents):,.2f}"
+
+
+def load_range(start: dt.date, end: dt.date, today: dt.date) -> tuple[dt.date, dt.date]:
+    """The store range a dashboard needs: the picked range, stretched back to this month's start."""
+    if end >= today:
+        return min(start, today.replace(day=1)), today
+    return start, end
+
+
+@dataclass(frozen=True)
+class Metric:
+    label: str
+    value: str
+    delta: str | None = None
+    delta_color: str = "normal"  # streamlit: normal (green up), inverse, off
+    help: str | None = None
+
+
+@dataclass(frozen=True)
+class DashboardView:
+    profile: Profile
+    has_data: bool
+    metrics: list[Metric]
+    daily: pd.Series  # cents per day over the picked range
+    month_daily: pd.Series  # cents per day from this month's start to today
+    budget_cents: int
+    by_category: pd.DataFrame
+    recent: pd.DataFrame
+    streak_rule: str
+    streak_history: pd.DataFrame
+
+
+def recent_table(txns: list[Transaction], limit: int = 15) -> pd.DataFrame:
+    """The newest transactions as a display table (Decimal amounts as text, exact)."""
+    newest = sorted(txns, key=lambda t: t.sort_key, reverse=True)[:limit]
+    return pd.DataFrame(
+        {
+            "Date": [t.date.isoformat() for t in newest],
+            "Amount": [f"{t.amount:,.2f}" for t in newest],
+            "Category": [t.category for t in newest],
+            "Description": [t.description for t in newest],
+        }
+    )
+
+
+def dashboard(window: Window, start: dt.date, end: dt.date, today: dt.date) -> DashboardView:
+    """Metrics and chart series for the spending & streak page."""
+    profile = window.profile
+    budget = analytics.decimal_to_cents(profile.daily_budget)
+    salary = analytics.decimal_to_cents(profile.monthly_salary) if profile.monthly_salary else None
+    df = analytics.transactions_frame(window.transactions)
+    df = df[df["date"] <= pd.Timestamp(today)]
+    daily = analytics.daily_totals(df, start, end)
+    first = analytics.first_day(df)
+    streak_from = max(first, start) if first else end
+    # A range that ends before today is judged as of the day after it ends.
+    as_of = min(today, end + dt.timedelta(days=1))
+    streak = analytics.streaks(daily[daily.index >= pd.Timestamp(streak_from)], budget, as_of)
+    month_daily = analytics.daily_totals(df, today.replace(day=1), today)
+    pace = analytics.month_pace(month_daily, budget, salary, today)
+    today_cents = int(month_daily.iloc[-1]) if len(month_daily) else 0
+    left = budget - today_cents
+
+    metrics = [
+        Metric(
+            "Today",
+            f"{fmt(today_cents)} / {fmt(budget)}",
+            f"{fmt(left)} left" if left >= 0 else f"-{fmt(-left)} over budget",
+            help="What you spent today against your daily budget.",
+        ),
+        Metric(
+            "Current streak",
+            f"{streak.current} day{'s' if streak.current != 1 else ''}",
+            {"over": "today broke it", "under": "today still under", "no spending": "nothing spent today"}[
+                streak.today_status
+            ],
+            "inverse" if streak.today_status == "over" else "normal",
+            help=streak.rule,
+        ),
+        Metric(
+            "Longest streak",
+            f"{streak.longest} day{'s' if streak.longest != 1 else ''}",
+            None,
+            help=(
+                f"{streak.longest_start:%d %b %Y} – {streak.longest_end:%d %b %Y}, within the selected range"
+                if streak.longest_start and streak.longest_end
+                else "Within the selected range."
+            ),
+        ),
+        Metric(
+            f"{today:%B} spent",
+            fmt(pace.spent_cents),
+            (f"{fmt(pace.over_pace_cents)} over pace" if pace.over_pace_cents > 0
+             else f"{fmt(-pace.over_pace_cents)} under pace"),
+            "inverse",
+            help=f"Your budget allowed {fmt(pace.allowed_so_far_cents)} by today ({pace.days_elapsed} days).",
+        ),
+        Metric(
+            "Projected month end",
+            fmt(pace.projection_cents),
+            f"{'+' if pace.projected_over_cents >= 0 else '-'}{fmt(abs(pace.projected_over_cents))} vs budget",
+            "inverse",
+            help=f"At your current rate; the month's budget is {fmt(pace.month_budget_cents)}.",
+        ),
+        Metric(
+            "Salary spent",
+            f"{pace.salary_share:.0%}" if pace.salary_share is not None else "no salary set",
+            f"{pace.salary_pace_share:.0%} of the month gone" if pace.salary_pace_share is not None else None,
+            "off",
+            help="Share of your monthly salary spent this month (set the salary in Settings).",
+        ),
+    ]
+    return DashboardView(
+        profile=profile,
+        has_data=not df.empty,
+        metrics=metrics,
+        daily=daily,
+        month_daily=month_daily,
+        budget_cents=budget,
+        by_category=analytics.by_category(df, start, end),
+        recent=recent_table([t for t in window.transactions if start <= t.date <= end]),
+        streak_rule=streak.rule,
+        streak_history=streak.history,
+    )
+
+
+TONE_TASTES: dict[str, str] = {
+    "brutal": "“You spent 41.20 on takeaway. Again. Stop.”",
+    "sarcastic": "“Another 41.20 on takeaway? Bold strategy for someone with a budget.”",
+    "polite": "“Of course, dear, 41.20 on takeaway is perfectly fine — for someone who can't handle a budget.”",
+}
+
+
+def settings_form_defaults(profile: Profile) -> dict[str, str]:
+    """The settings form's initial text for each field (money as plain text, no separators)."""
+    return {
+        "display_name": profile.display_name,
+        "daily_budget": f"{profile.daily_budget:.2f}",
+        "monthly_salary": "" if profile.monthly_salary is None else f"{profile.monthly_salary:.2f}",
+        "ai_tone": profile.ai_tone,
+    }
+
+
+DEFAULT_CATEGORIES = (
+    "Groceries", "Coffee", "Eating out", "Transport", "Shopping", "Entertainment",
+    "Subscriptions", "Health", "Bills", "Other",
+)
+
+
+def category_options(txns: list[Transaction]) -> list[str]:
+    """Categories to offer: the user's own (most used first), then the defaults."""
+    counts: dict[str, int] = {}
+    for t in txns:
+        counts[t.category] = counts.get(t.category, 0) + 1
+    mine = sorted(counts, key=lambda c: (-counts[c], c))
+    return mine + [c for c in DEFAULT_CATEGORIES if c not in counts]
+
+
+def transactions_table(txns: list[Transaction]) -> pd.DataFrame:
+    """All transactions of a range, newest first, for selecting one to edit (amounts exact, as text)."""
+    newest = sorted(txns, key=lambda t: t.sort_key, reverse=True)
+    return pd.DataFrame(
+        {
+            "Date": [t.date.isoformat() for t in newest],
+            "Amount": [f"{t.amount:.2f}" for t in newest],
+            "Category": [t.category for t in newest],
+            "Description": [t.description for t in newest],
+            "Source": [t.source for t in newest],
+            "id": [t.sort_key for t in newest],
+        }
+    )
+
+
+def preview_table(rows: list, limit: int = 10) -> pd.DataFrame:
+    """The first parsed CSV rows as they will be imported (line number, date, amount, text)."""
+    return pd.DataFrame(
+        {
+            "Line": [r.line_number for r in rows[:limit]],
+            "Date": [r.date.isoformat() for r in rows[:limit]],
+            "Amount": [f"{r.amount:.2f}" for r in rows[:limit]],
+            "Description": [r.description for r in rows[:limit]],
+            "Category": [r.category for r in rows[:limit]],
+        }
+    )
+
+
+@dataclass(frozen=True)
+class ForecastView:
+    outlook: Any
+    metrics: list[Metric]
+    savings_table: pd.DataFrame | None
+    backtest_table: pd.DataFrame
+    coverage_text: str
+
+
+def _band(p: tuple[int, int, int]) -> str:
+    return f"{fmt(p[0])} – {fmt(p[2])}"
+
+
+def forecast_view(fc: Any, budget: float, cut_category: str | None, cut_pct: float) -> ForecastView:
+    """Re-price the cached simulation for a what-if budget and category cut (no store reads)."""
+    from lib import forecast
+
+    budget_cents = analytics.decimal_to_cents(Decimal(str(budget)))
+    out = forecast.what_if(
+        fc.sim, daily_budget_cents=budget_cents, monthly_salary_cents=fc.salary_cents,
+        cut_category=cut_category, cut_pct=float(cut_pct),
+    )
+    m = out.month
+    metrics = [
+        Metric("Month end (median)", fmt(m.p50), f"likely {fmt(m.p10)} – {fmt(m.p90)}", "off",
+               help="p10–p90: in 8 of 10 simulated futures the month ends inside this range."),
+        Metric("Chance to end within budget", f"{m.under_budget_probability:.0%}",
+               f"budget {fmt(m.budget_total_cents)}", "off"),
+        Metric("Keep the streak 7 more days", f"{out.streak_keep_7d:.0%}",
+               f"at {fmt(budget_cents)} a day", "off",
+               help="Share of simulated weeks in which every day stays at or under the budget."),
+    ]
+    savings_table = None
+    if out.savings is not None:
+        s = out.savings
+        metrics.append(Metric("Saved this month (median)", fmt(s.this_month[1]), f"likely {_band(s.this_month)}",
+                              "off", help=f"Salary {fmt(s.salary_cents)} minus projected spending."))
+        savings_table = pd.DataFrame(
+            {
+                "Horizon": ["This month"] + [f"{h} months (to {s.horizon_end[h]})" for h in sorted(s.horizons)],
+                "Median savings": [fmt(s.this_month[1])] + [fmt(s.horizons[h][1]) for h in sorted(s.horizons)],
+                "Likely range (p10 – p90)": [_band(s.this_month)] + [_band(s.horizons[h]) for h in sorted(s.horizons)],
+            }
+        )
+    else:
+        metrics.append(Metric("Saved this month", "no salary set", None, "off"))
+    bt = fc.backtest
+    table = pd.DataFrame()
+    coverage_text = "—"
+    if len(bt):
+        table = pd.DataFrame(
+            {
+                "Month": bt["month"],
+                "Said on day": bt["cutoff_day"],
+                "Projection (p50)": [fmt(int(v)) for v in bt["p50_cents"]],
+                "Band": [_band((int(a), 0, int(b))) for a, b in zip(bt["p10_cents"], bt["p90_cents"], strict=True)],
+                "Actual": [fmt(int(v)) for v in bt["actual_cents"]],
+                "Error": [fmt(int(v)) for v in bt["error_cents"]],
+                "Inside band": ["yes" if v else "no" for v in bt["inside"]],
+            }
+        )
+        cov = forecast.coverage(bt)
+        coverage_text = f"{cov:.0%} of {len(bt)}" if cov is not None else "—"
+    return ForecastView(out, metrics, savings_table, table, coverage_text)

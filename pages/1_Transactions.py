@@ -1,0 +1,177 @@
+"""Transactions: add, edit, delete; import a bank CSV; export or delete all of my data."""
+from __future__ import annotations
+
+import streamlit as st
+
+from lib import ui, views
+from lib.errors import ConflictError, FinanceError, ValidationError
+from lib.export import export_csv, export_json
+from lib.importer import ImportOptions, import_rows, parse_csv
+from lib.models import validate_transaction
+
+ctx = ui.page("Transactions", "🧾")
+st.title("🧾 Transactions")
+
+for level, message in st.session_state.pop("txn_flash", []):
+    getattr(st, level)(message)
+
+
+def done(message: str) -> None:
+    """After a write: drop this user's cached reads, say what happened, and redraw."""
+    ui.mark_changed(ctx.user_id)
+    st.session_state["txn_flash"] = [("success", message)]
+    st.rerun()
+
+
+start_default, end_default = ui.default_range(ctx.today)
+try:
+    window = ui.load_window(ctx, *views.load_range(start_default, end_default, ctx.today))
+except FinanceError as exc:
+    ui.friendly_error(exc, "load your transactions")
+    st.stop()
+categories = views.category_options(window.transactions)
+
+tab_add, tab_edit, tab_import, tab_data = st.tabs(["➕ Add", "✏️ Edit or delete", "📥 Import CSV", "📦 My data"])
+
+with tab_add, st.form("add_txn", clear_on_submit=True):
+    c1, c2 = st.columns(2)
+    day = c1.date_input("Date", value=ctx.today, max_value=ctx.today, key="add_date")
+    amount = c2.text_input("Amount", placeholder="12.50 (a refund: -12.50)", key="add_amount")
+    err_amount = st.empty()
+    c3, c4 = st.columns(2)
+    category = c3.selectbox("Category", categories, key="add_category", accept_new_options=True)
+    description = c4.text_input("Description", key="add_description", max_chars=200)
+    if st.form_submit_button("Add transaction", type="primary"):
+        try:
+            txn = validate_transaction(ctx.user_id, day, amount, category, description)
+            ctx.store.add_transaction(txn)
+        except ValidationError as exc:
+            for reason in exc.errors.values():
+                err_amount.error(reason, icon="✋")
+        except FinanceError as exc:
+            ui.friendly_error(exc, "add the transaction")
+        else:
+            done(f"Added {txn.amount:,.2f} for {txn.category} on {txn.date.isoformat()}.")
+
+with tab_edit:
+    st.caption(f"The last {ui.DEFAULT_WINDOW_DAYS} days. Select a row to edit or delete it.")
+    table = views.transactions_table(window.transactions)
+    picked = st.dataframe(
+        table, hide_index=True, on_select="rerun", selection_mode="single-row", key="edit_table",
+        column_config={"id": None},
+    )
+    rows = picked.selection.rows if picked else []
+    if rows:
+        current = next(t for t in window.transactions if t.sort_key == table["id"].iloc[rows[0]])
+        with st.form("edit_txn"):
+            c1, c2 = st.columns(2)
+            e_day = c1.date_input("Date", value=current.date, max_value=ctx.today)
+            e_amount = c2.text_input("Amount", value=f"{current.amount:.2f}")
+            c3, c4 = st.columns(2)
+            options = categories if current.category in categories else [current.category, *categories]
+            e_cat = c3.selectbox("Category", options, index=options.index(current.category),
+                                 accept_new_options=True)
+            e_desc = c4.text_input("Description", value=current.description, max_chars=200)
+            err_edit = st.empty()
+            b1, b2 = st.columns(2)
+            save = b1.form_submit_button("Save changes", type="primary")
+            delete = b2.form_submit_button("Delete this transaction")
+        if save:
+            try:
+                changed = validate_transaction(
+                    ctx.user_id, e_day, e_amount, e_cat, e_desc, current.currency, current.source,
+                    current.fingerprint, current.sort_key if e_day == current.date else "",
+                )
+                ctx.store.update_transaction(current.sort_key, changed)
+            except ValidationError as exc:
+                err_edit.error(" ".join(exc.errors.values()), icon="✋")
+            except (ConflictError, FinanceError) as exc:
+                ui.mark_changed(ctx.user_id)
+                ui.friendly_error(exc, "save the change")
+            else:
+                done("Saved the change.")
+        if delete:
+            try:
+                ctx.store.delete_transaction(ctx.user_id, current.sort_key)
+            except FinanceError as exc:
+                ui.friendly_error(exc, "delete the transaction")
+            else:
+                done(f"Deleted {current.amount:,.2f} ({current.category}) of {current.date.isoformat()}.")
+
+with tab_import:
+    st.caption(
+        "Any bank's CSV export: comma or semicolon, decimal comma, debit/credit columns, most date formats. "
+        "Importing the same file twice adds nothing."
+    )
+    upload = st.file_uploader("Bank export (CSV)", type=["csv", "txt"], key="import_file")
+    with st.expander("Override what was detected"):
+        o1, o2, o3 = st.columns(3)
+        o_delim = o1.selectbox("Delimiter", ["auto", ",", ";", "tab"], key="imp_delim")
+        o_dec = o2.selectbox("Decimal mark", ["auto", ".", ","], key="imp_dec")
+        o_sign = o3.selectbox("Sign", ["auto", "bank", "spending"], key="imp_sign",
+                              help="bank: negative amounts are spending; spending: positive amounts are spending")
+        o_fmt = st.text_input("Date format (strptime, e.g. %d.%m.%Y)", key="imp_fmt")
+    if upload is not None:
+        options = ImportOptions(
+            delimiter=None if o_delim == "auto" else ("\t" if o_delim == "tab" else o_delim),
+            decimal=None if o_dec == "auto" else o_dec,
+            date_format=o_fmt or None,
+            sign=None if o_sign == "auto" else o_sign,
+        )
+        try:
+            parsed = parse_csv(upload.getvalue(), options)
+        except ValidationError as exc:
+            st.error(f"Could not read this file: {exc}", icon="🛑")
+            parsed = None
+        if parsed is not None:
+            st.markdown("**Detected**")
+            st.json(parsed.detected, expanded=False)
+            st.markdown(f"**Preview** — {len(parsed.rows)} good rows, {len(parsed.errors)} with problems")
+            st.dataframe(views.preview_table(parsed.rows), hide_index=True)
+            if parsed.errors:
+                st.warning("\n".join(f"- line {e.line_number}: {e.reason}" for e in parsed.errors[:50]))
+            if st.button(f"Import {len(parsed.rows)} rows", type="primary", disabled=not parsed.rows):
+                bar = st.progress(0.0, text="Importing…")
+                try:
+                    report = import_rows(
+                        ctx.store, ctx.user_id, parsed,
+                        progress=lambda n, total: bar.progress(n / max(total, 1), text=f"{n}/{total} written"),
+                    )
+                except FinanceError as exc:
+                    ui.friendly_error(exc, "import the file")
+                else:
+                    bar.progress(1.0, text="Done")
+                    ui.mark_changed(ctx.user_id)
+                    st.success(
+                        f"Imported {report.imported}, duplicates skipped {report.duplicates}, "
+                        f"rejected {report.rejected}."
+                    )
+
+with tab_data:
+    st.subheader("Export")
+    st.caption("Everything the app stores about you: your profile and every transaction.")
+    if st.button("Prepare my export", key="prep_export"):
+        try:
+            items = ctx.store.export_items(ctx.user_id)
+        except FinanceError as exc:
+            ui.friendly_error(exc, "export your data")
+        else:
+            st.session_state["export"] = (export_csv(items), export_json(ctx.user_id, items))
+    if "export" in st.session_state:
+        csv_text, json_text = st.session_state["export"]
+        d1, d2 = st.columns(2)
+        d1.download_button("Download CSV", csv_text, file_name=f"{ctx.user_id}-transactions.csv", mime="text/csv")
+        d2.download_button("Download JSON", json_text, file_name=f"{ctx.user_id}-data.json",
+                           mime="application/json")
+
+    st.subheader("Delete all my data")
+    st.caption("Removes your profile, every transaction and the coach's notes. This cannot be undone.")
+    confirm = st.text_input(f"Type your username ({ctx.user_id}) to confirm", key="delete_confirm")
+    if st.button("Delete everything", type="primary", disabled=confirm != ctx.user_id, key="delete_all"):
+        try:
+            count = ctx.store.delete_user(ctx.user_id)
+        except FinanceError as exc:
+            ui.friendly_error(exc, "delete your data")
+        else:
+            st.session_state.pop("export", None)
+            done(f"Deleted {count} items. Your slate is clean — try to keep it that way.")

@@ -1,0 +1,70 @@
+"""Settings: display name, daily budget, monthly salary, coach tone (saved with a version check)."""
+from __future__ import annotations
+
+import streamlit as st
+
+from lib import ui, views
+from lib.errors import ConflictError, FinanceError, ValidationError
+from lib.models import TONES, validate_profile
+
+ctx = ui.page("Settings", "⚙️")
+st.title("⚙️ Settings")
+
+try:
+    profile = ui.load_window(ctx, *views.load_range(*ui.default_range(ctx.today), ctx.today)).profile
+except FinanceError as exc:
+    ui.friendly_error(exc, "load your settings")
+    st.stop()
+
+FIELDS = ("display_name", "daily_budget", "monthly_salary", "ai_tone")
+# The form edits the profile version the user saw; a save from a stale version is a conflict.
+pending = st.session_state.pop("settings_reset", None)
+if pending is not None or "set_display_name" not in st.session_state:
+    for name, value in views.settings_form_defaults(pending or profile).items():
+        st.session_state[f"set_{name}"] = value
+    st.session_state["settings_base"] = pending or profile
+base = st.session_state.get("settings_base", profile)
+
+for level, message in st.session_state.pop("settings_flash", []):
+    getattr(st, level)(message)
+if profile.version == 0:
+    st.info("You have not saved settings yet: these are the defaults.", icon="ℹ️")
+
+with st.form("settings"):
+    st.text_input("Display name", key="set_display_name", max_chars=50, help="How the coach addresses you.")
+    err_name = st.empty()
+    st.text_input("Daily budget", key="set_daily_budget", help="A day at or under this keeps your streak alive.")
+    err_budget = st.empty()
+    st.text_input("Monthly salary (optional)", key="set_monthly_salary", help="Used for the share of salary spent.")
+    err_salary = st.empty()
+    st.radio(
+        "Coach tone", TONES, key="set_ai_tone", horizontal=True,
+        format_func=str.capitalize, captions=[views.TONE_TASTES[t] for t in TONES],
+    )
+    err_tone = st.empty()
+    submitted = st.form_submit_button("Save settings", type="primary")
+
+if submitted:
+    errors_at = {"display_name": err_name, "daily_budget": err_budget, "monthly_salary": err_salary,
+                 "ai_tone": err_tone}
+    try:
+        wanted = validate_profile(ctx.user_id, *(st.session_state[f"set_{f}"] for f in FIELDS), version=base.version)
+        saved = ctx.store.save_profile(wanted)
+    except ValidationError as exc:
+        for field, reason in exc.errors.items():
+            errors_at[field].error(reason, icon="✋")
+        st.error("Nothing was saved: fix the fields marked above.")
+    except ConflictError as exc:
+        ui.mark_changed(ctx.user_id)
+        st.session_state["settings_reset"] = exc.current
+        st.session_state["settings_flash"] = [
+            ("warning", f"⚠️ {exc} Your changes were NOT saved; review the current values and save again.")
+        ]
+        st.rerun()
+    except FinanceError as exc:
+        ui.friendly_error(exc, "save your settings")
+    else:
+        ui.mark_changed(ctx.user_id)
+        st.session_state["settings_reset"] = saved
+        st.session_state["settings_flash"] = [("success", "✅ Saved. The coach and your streak use them now.")]
+        st.rerun()

@@ -1,0 +1,48 @@
+"""Spending & streak: the first page. Every page starts with lib.ui.page (gate + sidebar)."""
+from __future__ import annotations
+
+import streamlit as st
+
+from lib import charts, ui, views
+from lib.errors import FinanceError
+
+ctx = ui.page("Spending & streak", "🔥")
+
+start_default, end_default = ui.default_range(ctx.today)
+picked = st.date_input(
+    "Range", value=(start_default, end_default), max_value=ctx.today, key="dash_range", format="YYYY-MM-DD"
+)
+start, end = (picked if isinstance(picked, tuple) and len(picked) == 2 else (start_default, end_default))
+
+try:
+    window = ui.load_window(ctx, *views.load_range(start, end, ctx.today))
+except FinanceError as exc:
+    ui.friendly_error(exc, "load your spending")
+    st.stop()
+
+view = views.dashboard(window, start, end, ctx.today)
+st.title(f"🔥 {view.profile.display_name}, here is the damage")
+if not view.has_data:
+    st.info("No transactions yet. Add some or import your bank's CSV on the **Transactions** page.", icon="🧾")
+    st.page_link("pages/1_Transactions.py", label="Go to Transactions", icon="🧾")
+
+cols = st.columns(3)
+for i, m in enumerate(view.metrics):
+    with cols[i % 3]:
+        st.metric(m.label, m.value, m.delta, delta_color=m.delta_color, help=m.help, border=True)
+
+left, right = st.columns([3, 2])
+with left:
+    st.plotly_chart(charts.daily_spending(view.daily, view.budget_cents), key="daily")
+with right:
+    st.plotly_chart(charts.month_cumulative(view.month_daily, view.budget_cents, ctx.today),
+                    key="month")
+st.plotly_chart(charts.streak_calendar(view.daily, view.budget_cents), key="calendar")
+st.caption(f"How today counts: {view.streak_rule}")
+
+left, right = st.columns([2, 3])
+with left:
+    st.plotly_chart(charts.categories(view.by_category), key="categories")
+with right:
+    st.subheader("Recent transactions")
+    st.dataframe(view.recent, hide_index=True)

@@ -1,0 +1,78 @@
+"""AppTest fixtures: a real SQLite store in a temp dir, two accounts, and a logged-in session."""
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from lib.store.sqlite import SQLiteStore
+
+REPO = Path(__file__).resolve().parents[2]
+PAGES = {
+    "dashboard": "streamlit_app.py",
+    "transactions": "pages/1_Transactions.py",
+    "forecast": "pages/2_Forecast.py",
+    "settings": "pages/3_Settings.py",
+}
+
+
+def app_secrets() -> dict:
+    """The example secrets (demo/demo) plus a second account, as a plain dict."""
+    secrets = tomllib.loads((REPO / ".streamlit" / "secrets.toml.example").read_text())
+    secrets["auth"]["credentials"]["usernames"]["bob"] = {
+        "name": "Bob", "email": "bob@example.com",
+        "password": secrets["auth"]["credentials"]["usernames"]["demo"]["password"],
+    }
+    return secrets
+
+
+@pytest.fixture
+def store_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "app.db"
+    monkeypatch.setenv("FINANCE_STORE", f"sqlite:///{path}")
+    monkeypatch.setenv("FINANCE_LOGIN_SLEEP", "0")
+    monkeypatch.delenv("FINANCE_BEDROCK", raising=False)
+    monkeypatch.delenv("FINANCE_ENV", raising=False)
+    return path
+
+
+@pytest.fixture
+def store(store_path: Path) -> SQLiteStore:
+    s = SQLiteStore(store_path)
+    s.init()
+    return s
+
+
+@pytest.fixture
+def demo_store(store: SQLiteStore) -> SQLiteStore:
+    """The demo user with 120 days of generated history ending today."""
+    from lib.demo import demo_profile, demo_transactions
+
+    store.save_profile(demo_profile("demo", "Demo"))
+    store.put_transactions(demo_transactions("demo", days=120, today=dt.date.today()))
+    return store
+
+
+@pytest.fixture
+def make_app(store_path: Path) -> Callable[..., AppTest]:
+    """An AppTest of a page, logged in as `user` (None: logged out)."""
+
+    def make(page: str = "dashboard", user: str | None = "demo") -> AppTest:
+        # Always the real entry point, then the page: pages resolve links relative to the entry script.
+        at = AppTest.from_file(str(REPO / PAGES["dashboard"]), default_timeout=60)
+        if page != "dashboard":
+            at.switch_page(PAGES[page])
+        for key, value in app_secrets().items():
+            at.secrets[key] = value
+        if user is not None:
+            at.session_state["authentication_status"] = True
+            at.session_state["username"] = user
+            at.session_state["name"] = user.capitalize()
+            at.session_state["logout"] = False
+        return at
+
+    return make
