@@ -685,13 +685,8 @@ def _choose_layout(text: str, options: ImportOptions) -> tuple[str, _Plan]:
     return best[1], best[2]
 
 
-def parse_csv(data: bytes, options: ImportOptions | None = None) -> ParseResult:
-    """Read a bank export into rows in the product's sign, reporting each bad row by its line number."""
-    options = _checked(options or ImportOptions())
-    text, encoding = _decode(data, options.encoding)
-    delimiter, plan = _choose_layout(text, options)
-    cols = plan.cols
-
+def _data_records(text: str, delimiter: str, plan: _Plan) -> tuple[list[tuple[int, list[str]]], list[int]]:
+    """The non-blank records below the header, and the lines of repeated headers left out."""
     records: list[tuple[int, list[str]]] = []
     skipped: list[int] = []
     header_norm = [_norm(c) for c in plan.header]
@@ -700,86 +695,108 @@ def parse_csv(data: bytes, options: ImportOptions | None = None) -> ParseResult:
             continue
         if not any(c.strip() for c in cells):
             continue
-        if plan.header and len(cells) == plan.width and cells[0].strip() == plan.header[0].strip() \
-                and [_norm(c) for c in cells] == header_norm:
+        if (
+            plan.header
+            and len(cells) == plan.width
+            and cells[0].strip() == plan.header[0].strip()
+            and [_norm(c) for c in cells] == header_norm
+        ):
             skipped.append(line)  # some banks repeat the header on every "page"
             continue
         records.append((line, cells))
+    return records, skipped
+
+
+def _decide_decimal(amounts: list[_Money | str], delimiter: str) -> str:
+    """The decimal mark most numbers vote for; on a tie, the convention that goes with the delimiter."""
+    votes = Counter(v for m in amounts if isinstance(m, _Money) and (v := _decimal_vote(m.core)))
+    if votes["."] != votes[","]:
+        return "." if votes["."] > votes[","] else ","
+    return "," if delimiter == ";" else "."
+
+
+def _header_currency(plan: _Plan) -> str | None:
+    """A currency named in the amount column's header, as in 'Betrag (EUR)' or 'Débit euros'."""
+    for role in ("amount", "debit", "credit"):
+        if role in plan.cols and plan.header:
+            name = plan.header[plan.cols[role]]
+            if m := _CODE_RE.search(name):
+                return m[1].upper()
+            if re.search(r"\beuros?\b", name, re.IGNORECASE):
+                return "EUR"
+    return None
+
+
+def _cell_currency(text: str) -> str | None:
+    text = text.strip()
+    if text in _SYMBOLS:
+        return _SYMBOLS[text]
+    return text.upper() if re.fullmatch(r"[A-Za-z]{3}", text) else None
+
+
+def parse_csv(data: bytes, options: ImportOptions | None = None) -> ParseResult:
+    """Read a bank export into rows in the product's sign, reporting each bad row by its line number."""
+    options = _checked(options or ImportOptions())
+    text, encoding = _decode(data, options.encoding)
+    delimiter, plan = _choose_layout(text, options)
+    cols = plan.cols
+    records, skipped = _data_records(text, delimiter, plan)
 
     def cell(cells: list[str], role: str) -> str:
         index = cols.get(role)
         return cells[index] if index is not None and index < len(cells) else ""
 
-    money_cells = [cell(c, r) for _, c in records for r in ("amount", "debit", "credit") if r in cols]
-    split = [_split_amount(c) for c in money_cells]
-    us_hint = any(isinstance(m, _Money) and m.currency == "USD" for m in split)
+    amounts = [_split_amount(cell(c, r)) for _, c in records for r in ("amount", "debit", "credit") if r in cols]
+    us_hint = any(isinstance(m, _Money) and m.currency == "USD" for m in amounts)
     dates = _DateReader([cell(c, "date") for _, c in records], options.date_format, us_hint)
-
-    decimal = options.decimal
-    if decimal is None:
-        votes = Counter(v for m in split if isinstance(m, _Money) and (v := _decimal_vote(m.core)))
-        if votes["."] != votes[","]:
-            decimal = "." if votes["."] > votes[","] else ","
-        else:
-            decimal = "," if delimiter == ";" else "."
-
-    header_currency = None
-    for role in ("amount", "debit", "credit"):
-        if role in cols and plan.header:
-            if m := _CODE_RE.search(plan.header[cols[role]]):
-                header_currency = m[1].upper()
-            elif re.search(r"\beuros?\b", plan.header[cols[role]], re.IGNORECASE):
-                header_currency = "EUR"
-
-    if "amount" in cols and "direction" in cols:
-        mode = "direction"
-    elif "amount" in cols:
-        mode = "signed"
-    else:
-        mode = "debit/credit"
+    decimal = options.decimal or _decide_decimal(amounts, delimiter)
+    header_currency = _header_currency(plan)
+    mode = ("direction" if "direction" in cols else "signed") if "amount" in cols else "debit/credit"
 
     staged: list[tuple[int, list[str], dt.date, Decimal, str | None]] = []
     errors: list[RowError] = []
-    started = plan.header_line is not None
+    started = plan.header_line is not None  # without a header, junk above the first dated row is skipped
     for line, cells in records:
-        raw = _raw(cells, delimiter)
         day = dates.read(cell(cells, "date"))
         if isinstance(day, str):
             if _skippable(cells) or not started:
                 skipped.append(line)
             else:
-                errors.append(RowError(line, day, raw))
+                errors.append(RowError(line, day, _raw(cells, delimiter)))
             continue
         started = True
         parsed = _row_amount(cells, cell, mode, decimal)
         if isinstance(parsed, str):
-            errors.append(RowError(line, parsed, raw))
+            errors.append(RowError(line, parsed, _raw(cells, delimiter)))
             continue
         staged.append((line, cells, day, parsed[0], parsed[1]))
 
     sign = options.sign
-    if mode == "signed" and sign is None and any(isinstance(m, _Money) and m.marked for m in split):
-        sign = "spending"
     if mode == "signed" and sign is None:
         negatives = sum(1 for s in staged if s[3] < 0)
-        sign = "bank" if negatives and negatives >= len(staged) - negatives else "spending"
+        if any(isinstance(m, _Money) and m.marked for m in amounts):
+            sign = "spending"  # CR/DR marks were already read in the product's terms
+        else:
+            sign = "bank" if negatives and negatives >= len(staged) - negatives else "spending"
     flip = -1 if (mode == "signed" and sign == "bank") else 1
 
     rows: list[ParsedRow] = []
-    for line, cells, day, bank_amount, currency in staged:
-        amount = bank_amount * flip
-        description = next((cells[i] for i in plan.desc_cols if i < len(cells) and cells[i].strip()), "")
-        category = cell(cells, "category").strip() or "Other"
-        cur_cell = cell(cells, "currency").strip()
-        cur = _SYMBOLS.get(cur_cell) or clean_text(cur_cell, 3).upper() or currency or header_currency
+    for line, cells, day, value, currency in staged:
+        amount = value * flip
         problem = _amount_problem(amount)
         if problem:
             errors.append(RowError(line, problem, _raw(cells, delimiter)))
             continue
+        description = next((cells[i] for i in plan.desc_cols if i < len(cells) and cells[i].strip()), "")
         rows.append(
             ParsedRow(
-                line, day, amount.quantize(CENT), _one_line(description), clean_text(category, 40), cur,
-                _raw(cells, delimiter),
+                line_number=line,
+                date=day,
+                amount=amount.quantize(CENT),
+                description=_one_line(description),
+                category=clean_text(cell(cells, "category"), 40) or "Other",
+                currency=_cell_currency(cell(cells, "currency")) or currency or header_currency,
+                raw=_raw(cells, delimiter),
             )
         )
 
@@ -797,7 +814,7 @@ def parse_csv(data: bytes, options: ImportOptions | None = None) -> ParseResult:
         "header_line": plan.header_line,
         "amount_mode": mode,
         "sign": sign if mode == "signed" else mode,
-        "skipped_lines": skipped,
+        "skipped_lines": sorted(skipped),
     }
     log.info(
         "parsed csv",
