@@ -30,7 +30,8 @@ def _date(text: str) -> dt.date:
 
 
 def _progress(done: int, total: int) -> None:
-    if total >= 500:
+    """Large writes show progress on a terminal (a log file gets only the summary line)."""
+    if total >= 500 and sys.stderr.isatty():
         print(f"\r  {done}/{total} written", end="" if done < total else "\n", file=sys.stderr, flush=True)
 
 
