@@ -94,8 +94,9 @@ def make_bedrock_client(region: str | None = None, session: Any | None = None) -
     import boto3
     from botocore.config import Config
 
+    # total_max_attempts counts the first try (botocore's "max_attempts" would mean 3 retries, 4 calls).
     config = Config(
-        retries={"mode": "standard", "max_attempts": 3},
+        retries={"mode": "standard", "total_max_attempts": 3},
         connect_timeout=5,
         read_timeout=15,
     )

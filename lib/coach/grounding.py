@@ -94,15 +94,13 @@ def _number_ok(m: re.Match[str], text: str, allowed: frozenset[str], days: set[i
     if suffix == "k":
         value *= 1000
     canon = canonical_number(value)
-    if suffix in ("%",) or suffix.startswith("per"):
+    if suffix == "%" or suffix.startswith("per"):
         return f"{canon}%" in allowed
+    whole = "." not in raw
+    if whole and (_MONTH_BEFORE.search(text[: m.start()]) or _MONTH_AFTER.match(text[m.end("num") :])):
+        return int(value) in days  # "Nov 23", "23rd of November": a date, so it must be a fact's date
     if canon in allowed:
         return True
-    whole = "." not in raw
-    if not whole:
-        return False
-    number = int(value)
-    near_month = bool(_MONTH_BEFORE.search(text[: m.start()]) or _MONTH_AFTER.match(text[m.end("num") :]))
-    if suffix in ("st", "nd", "rd", "th") or near_month:
-        return number in days
-    return len(raw) == 4 and number in years
+    if whole and suffix in ("st", "nd", "rd", "th"):
+        return int(value) in days
+    return whole and len(raw) == 4 and int(value) in years

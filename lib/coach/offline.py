@@ -73,7 +73,7 @@ BRUTAL: Templates = {
         "{salary_pct} of your salary is gone already; the month is only {elapsed_pct} done.",
     ),
     "splurge": (
-        "And {splurge} on {splurge_desc}? That was a choice, and a bad one.",
+        "And {splurge} on {splurge_desc}: that was a choice, and a bad one.",
         "{splurge} on {splurge_desc} is where your budget went.",
     ),
     "top": (
