@@ -135,6 +135,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_delete_user)
 
     # Analytics, coach and forecast commands register below.
+    from lib.cli_coach import register as register_stats_and_coach
+
+    register_stats_and_coach(sub)
     return parser
 
 

@@ -315,5 +315,7 @@ def offline_commentary(facts: Facts, tone: str, day: dt.date) -> str:
     for situation in situations(facts):
         template = _pick(voice[situation], day, tone if tone in TONES else "brutal", situation)
         text = template.format(**values)
-        sentences.append(text[0].upper() + text[1:] if text else text)
+        if not template.startswith("{name}"):  # a sentence starts with a capital; a name keeps its own spelling
+            text = text[:1].upper() + text[1:]
+        sentences.append(text)
     return " ".join(sentences)

@@ -1,0 +1,113 @@
+"""`python -m lib stats` and `python -m lib coach`: the analytics and the coach from the command line.
+
+Registered by lib/cli.py (`register(sub)`); kept apart so the CLI file stays a short list of commands.
+"""
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import datetime as dt
+import json
+import sys
+from typing import Any
+
+from lib.config import load_settings
+from lib.errors import ValidationError
+from lib.models import TONES
+from lib.store import Store
+
+HISTORY_START = dt.date(1900, 1, 1)
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not an ISO date (YYYY-MM-DD)") from None
+
+
+def _load(store: Store, user: str, today: dt.date) -> tuple[Any, Any]:
+    from lib.analytics import transactions_frame
+
+    profile = store.get_profile(user)
+    txns = store.list_transactions(user, HISTORY_START, today)
+    if not txns:
+        print(f"note: user '{user}' has no transactions up to {today.isoformat()}", file=sys.stderr)
+    return profile, transactions_frame(txns)
+
+
+def cmd_stats(args: argparse.Namespace, store: Store) -> int:
+    from lib.analytics import compute_stats
+
+    today = args.today or dt.date.today()
+    if args.date_from and args.date_to and args.date_from > args.date_to:
+        raise ValidationError({"--from": "must not be after --to"})
+    profile, df = _load(store, args.user, today)
+    stats = compute_stats(df, profile, today, args.date_from, args.date_to)
+    if args.json:
+        print(json.dumps(stats, indent=2))
+        return 0
+    print(f"{args.user} on {stats['today']}: spent {stats['today_spent']} of {stats['daily_budget']} today "
+          f"({stats['today_status']})")
+    print(f"streak: {stats['current_streak']} days (longest {stats['longest_streak']}: "
+          f"{stats['longest_streak_start']} to {stats['longest_streak_end']})")
+    print(f"this month: spent {stats['month_spent']}, allowed so far {stats['month_allowed']}, "
+          f"projected {stats['month_projection']} of {stats['month_budget']}")
+    print(f"{stats['period_start']} to {stats['period_end']}: spent {stats['period_spent']}")
+    for row in stats["by_category"]:
+        print(f"  {row['category']:<24} {row['amount']:>12}  {row['share'] * 100:5.1f}%")
+    return 0
+
+
+def cmd_coach(args: argparse.Namespace, store: Store) -> int:
+    from lib.coach import build_facts, get_commentary
+    from lib.coach.bedrock import BedrockCoach, make_bedrock_client
+
+    settings = load_settings()
+    today = args.today or dt.date.today()
+    profile, df = _load(store, args.user, today)
+    if args.tone:
+        profile = dataclasses.replace(profile, ai_tone=args.tone)
+    facts = build_facts(profile, df, today)
+    bedrock = None
+    why = "--offline given" if args.offline else "Bedrock is not enabled; set FINANCE_BEDROCK=1 to use it"
+    if settings.bedrock_enabled and not args.offline:
+        client = make_bedrock_client(settings.bedrock_region)
+        bedrock = BedrockCoach(client, model_id=settings.bedrock_model_id, max_tokens=settings.bedrock_max_tokens)
+    result = get_commentary(
+        facts,
+        day=today,
+        bedrock=bedrock,
+        cached=None if args.offline else store.get_commentary(args.user),
+        save=store.put_commentary,
+        user_id=args.user,
+    )
+    print(result.text)
+    if result.source == "bedrock":
+        detail = f"bedrock, {result.model}: {result.input_tokens} input / {result.output_tokens} output tokens"
+    elif result.source == "cache":
+        detail = f"cache, today's saved commentary from {result.model}: no Bedrock call"
+    else:
+        detail = f"offline: {result.notice or why}"
+        if result.input_tokens or result.output_tokens:
+            detail += f" (the rejected call used {result.input_tokens} input / {result.output_tokens} output tokens)"
+    print(f"coach: {detail} [tone {facts.tone}]", file=sys.stderr)
+    return 0
+
+
+def register(sub: Any) -> None:
+    """Add the stats and coach subcommands to the CLI's subparsers."""
+    p = sub.add_parser("stats", help="streaks, month pace and spending breakdowns for a user")
+    p.add_argument("--user", required=True)
+    p.add_argument("--from", dest="date_from", type=_date, default=None, help="first day of the breakdowns")
+    p.add_argument("--to", dest="date_to", type=_date, default=None, help="last day of the breakdowns")
+    p.add_argument("--today", type=_date, default=None, help="the day to compute streaks for (default: today)")
+    p.add_argument("--json", action="store_true", help="print the stats as JSON")
+    p.set_defaults(handler=cmd_stats)
+
+    p = sub.add_parser("coach", help="print the commentary the sidebar would show (stderr: which coach and why)")
+    p.add_argument("--user", required=True)
+    p.add_argument("--tone", type=str.lower, choices=TONES, default=None, help="default: the profile's tone")
+    p.add_argument("--offline", action="store_true", help="use the offline coach even when Bedrock is enabled")
+    p.add_argument("--today", type=_date, default=None, help="the day to comment on (default: today)")
+    p.set_defaults(handler=cmd_coach)
