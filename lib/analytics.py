@@ -94,9 +94,11 @@ def _ts(day: dt.date) -> pd.Timestamp:
     return pd.Timestamp(day)
 
 
-def _between(df: pd.DataFrame, start: dt.date, end: dt.date) -> pd.DataFrame:
+def _between(df: pd.DataFrame, start: dt.date, end: dt.date, columns: list[str] | None = None) -> pd.DataFrame:
+    """Rows dated start..end (only `columns`, so a breakdown does not copy columns it ignores)."""
     dates = df["date"]
-    return df[(dates >= _ts(start)) & (dates <= _ts(end))]
+    frame = df if columns is None else df[columns]
+    return frame[(dates >= _ts(start)) & (dates <= _ts(end))]
 
 
 def first_day(df: pd.DataFrame) -> dt.date | None:
@@ -111,7 +113,7 @@ def daily_totals(df: pd.DataFrame, start: dt.date, end: dt.date) -> pd.Series:
     index = pd.date_range(start, end, freq="D", unit="s", name="date")
     if end < start:
         return pd.Series([], index=index, dtype="int64", name="amount_cents")
-    window = _between(df, start, end)
+    window = _between(df, start, end, ["date", "amount_cents"])
     sums = window.groupby("date", sort=False)["amount_cents"].sum()
     sums.index = pd.DatetimeIndex(sums.index).as_unit("s")
     return sums.reindex(index, fill_value=0).astype("int64").rename("amount_cents")
@@ -210,16 +212,15 @@ def streaks(daily: pd.Series, budget_cents: int, today: dt.date) -> StreakStats:
 
 def by_category(df: pd.DataFrame, start: dt.date, end: dt.date) -> pd.DataFrame:
     """Net spending per category start..end (refunds net into their category), biggest first."""
-    return _grouped(_between(df, start, end), "category")
+    return _grouped(_between(df, start, end, ["category", "amount_cents"]), "category")
 
 
 def by_merchant(df: pd.DataFrame, start: dt.date, end: dt.date, top: int = 10) -> pd.DataFrame:
     """Net spending per description (the merchant), biggest first, at most `top` rows."""
-    window = _between(df, start, end)
-    if not window.empty:
-        desc = window["description"].where(window["description"].str.len() > 0, NO_DESCRIPTION)
-        window = window.assign(description=desc)
-    return _grouped(window, "description").head(top).reset_index(drop=True)
+    grouped = _grouped(_between(df, start, end, ["description", "amount_cents"]), "description")
+    # Label the blank description after grouping: a few rows, not a million strings.
+    grouped["description"] = grouped["description"].where(grouped["description"] != "", NO_DESCRIPTION)
+    return grouped.head(top).reset_index(drop=True)
 
 
 def _grouped(window: pd.DataFrame, key: str) -> pd.DataFrame:
