@@ -195,7 +195,9 @@ def _sidebar(ctx: Context, authenticator: Any) -> None:
             st.page_link(path, label=label, icon=icon)
         st.divider()
         st.caption(f"Signed in as **{ctx.name}** (`{ctx.user_id}`)")
-        authenticator.logout(button_name="Log out", location="sidebar", key="logout")
+        # Not key="logout": the authenticator keeps its own st.session_state["logout"] flag and
+        # setting it after a widget with that key exists raises StreamlitWidgetAlreadyInstantiatedError.
+        authenticator.logout(button_name="Log out", location="sidebar", key="logout_button")
         if not st.session_state.get("authentication_status"):
             # No st.rerun() here: it would race the cookie deletion and log the user back in.
             st.success("You are signed out. Reload the page or click anywhere to sign in again.")

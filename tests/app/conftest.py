@@ -76,3 +76,58 @@ def make_app(store_path: Path) -> Callable[..., AppTest]:
         return at
 
     return make
+
+
+# -- reading what a user sees -----------------------------------------------------------------
+def _nodes(node: object):
+    yield node
+    for child in getattr(node, "children", {}).values():
+        yield from _nodes(child)
+
+
+def rendered_text(at: AppTest, where: str = "all") -> str:
+    """Every piece of text the last run drew (main and/or sidebar): markdown, labels, metrics,
+    table cells, chart specs and widget options, one per line, for "is X shown anywhere" checks."""
+    roots = {"all": [at.main, at.sidebar], "main": [at.main], "sidebar": [at.sidebar]}[where]
+    parts: list[str] = []
+    for root in roots:
+        for node in _nodes(root):
+            for attr in ("label", "value", "delta", "options", "help", "placeholder"):
+                try:
+                    value = getattr(node, attr, None)
+                except Exception:  # noqa: BLE001 - some elements compute .value from state that may be absent
+                    continue
+                if value is None:
+                    continue
+                if hasattr(value, "to_csv"):
+                    parts.append(value.to_csv(index=False))
+                elif isinstance(value, str | int | float):
+                    parts.append(str(value))
+                elif isinstance(value, list | tuple):
+                    parts.extend(str(v) for v in value)
+            proto = getattr(node, "proto", None)
+            if proto is not None:
+                # Chart specs, captions of radios and other fields without a testing accessor.
+                parts.append(str(proto))
+    return "\n".join(parts)
+
+
+@pytest.fixture
+def seen() -> Callable[..., str]:
+    """rendered_text as a fixture: `seen(at)`, `seen(at, "sidebar")`."""
+    return rendered_text
+
+
+@pytest.fixture
+def app_requests(store_path: Path) -> Callable[[str], int]:
+    """Store requests the app has made for a user so far, read from the app's own store object.
+
+    st.cache_resource is process-wide, so `ui._store(url)` returns the very object the pages use.
+    """
+
+    def count(user: str) -> int:
+        from lib import ui
+
+        return ui._store(f"sqlite:///{store_path}").meter.for_user(user).requests
+
+    return count
