@@ -8,7 +8,7 @@ from lib.errors import FinanceError
 
 ctx = ui.page("Spending & streak", "🔥")
 
-start_default, end_default = ui.default_range(ctx.today)
+start_default, end_default = views.default_range(ctx.today)
 picked = st.date_input(
     "Range", value=(start_default, end_default), max_value=ctx.today, key="dash_range", format="YYYY-MM-DD"
 )

@@ -153,6 +153,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except FinanceError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    except BrokenPipeError:
+        return 0  # `... | head` closed the pipe: not an error of ours
     except (OSError, UnicodeError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

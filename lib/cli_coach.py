@@ -60,15 +60,21 @@ def cmd_stats(args: argparse.Namespace, store: Store) -> int:
 
 
 def cmd_coach(args: argparse.Namespace, store: Store) -> int:
+    from lib import views
+    from lib.analytics import transactions_frame
     from lib.coach import build_facts, get_commentary
     from lib.coach.bedrock import BedrockCoach, make_bedrock_client
+    from lib.models import currency_symbol
 
     settings = load_settings()
     today = args.today or dt.date.today()
-    profile, df = _load(store, args.user, today)
+    # The same window the sidebar reads, in one query: profile, transactions, cached commentary.
+    window = store.load_window(args.user, *views.coach_range(today))
+    profile = window.profile
     if args.tone:
         profile = dataclasses.replace(profile, ai_tone=args.tone)
-    facts = build_facts(profile, df, today)
+    facts = build_facts(profile, transactions_frame(window.transactions), today,
+                        currency_symbol(window.transactions))
     bedrock = None
     why = "--offline given" if args.offline else "Bedrock is not enabled; set FINANCE_BEDROCK=1 to use it"
     if settings.bedrock_enabled and not args.offline:
@@ -78,7 +84,7 @@ def cmd_coach(args: argparse.Namespace, store: Store) -> int:
         facts,
         day=today,
         bedrock=bedrock,
-        cached=None if args.offline else store.get_commentary(args.user),
+        cached=None if args.offline else window.commentary,
         save=store.put_commentary,
         user_id=args.user,
     )

@@ -222,3 +222,17 @@ def validate_transaction(
         fingerprint=fingerprint,
         sort_key=sort_key,
     )
+
+
+CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "CHF": "CHF ", "INR": "₹"}
+
+
+def currency_symbol(txns: list[Transaction]) -> str:
+    """The symbol of the user's most common transaction currency; none when unknown (no guessing)."""
+    counts: dict[str, int] = {}
+    for t in txns:
+        if t.currency:
+            counts[t.currency] = counts.get(t.currency, 0) + 1
+    if not counts:
+        return ""
+    return CURRENCY_SYMBOLS.get(max(counts, key=lambda c: counts[c]), "")

@@ -9,6 +9,7 @@ import streamlit as st
 from lib import analytics, ui, views
 from lib.cost import monthly_cost_estimate
 from lib.errors import FinanceError
+from lib.models import currency_symbol
 
 
 @st.cache_resource(show_spinner=False)
@@ -24,7 +25,8 @@ def _tokens() -> dict[str, int]:
 def _commentary(ctx: ui.Context, window: Any) -> None:
     from lib.coach import build_facts, facts_hash, get_commentary, stream_commentary
 
-    facts = build_facts(window.profile, analytics.transactions_frame(window.transactions), ctx.today)
+    facts = build_facts(window.profile, analytics.transactions_frame(window.transactions), ctx.today,
+                        currency_symbol(window.transactions))
     key = (ctx.user_id, ctx.today.isoformat(), window.profile.ai_tone, facts_hash(facts))
     memo, lock = _coach_memo()
     with lock:
@@ -63,7 +65,7 @@ def render_sidebar(ctx: ui.Context) -> None:
     """Coach commentary in the user's tone, then the usage & cost panel."""
     st.markdown("#### 🗣️ Your coach says")
     try:
-        window = ui.load_window(ctx, *views.load_range(*ui.default_range(ctx.today), ctx.today))
+        window = ui.load_window(ctx, *views.coach_range(ctx.today))
     except FinanceError as exc:
         st.warning(f"The coach cannot see your data right now: {exc}", icon="⚠️")
         return

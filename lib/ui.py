@@ -23,7 +23,6 @@ from lib.store import Store, Usage, open_store
 log = logging.getLogger(__name__)
 
 APP_NAME = "Tough Love Coach"
-DEFAULT_WINDOW_DAYS = 90
 PAGES: list[tuple[str, str, str]] = [
     ("streamlit_app.py", "Spending & streak", "🔥"),
     ("pages/1_Transactions.py", "Transactions", "🧾"),
@@ -110,10 +109,6 @@ def _window(store_url: str, user_id: str, start: dt.date, end: dt.date, default_
 def load_window(ctx: Context, start: dt.date, end: dt.date) -> Window:
     """The user's window from the per-user cache; a read happens only on a miss or after a write."""
     return _window(ctx.settings.store_url, ctx.user_id, start, end, ctx.name, data_version(ctx.user_id))
-
-
-def default_range(today: dt.date) -> tuple[dt.date, dt.date]:
-    return today - dt.timedelta(days=DEFAULT_WINDOW_DAYS - 1), today
 
 
 def usage_this_session(ctx: Context) -> Usage:

@@ -18,6 +18,19 @@ def fmt(cents: int | None) -> str:
     return "—" if cents is None else f"{analytics.cents_to_decimal(cents):,.2f}"
 
 
+DEFAULT_WINDOW_DAYS = 90
+
+
+def default_range(today: dt.date) -> tuple[dt.date, dt.date]:
+    """The dashboard's and the coach's default window: the last 90 days, today included."""
+    return today - dt.timedelta(days=DEFAULT_WINDOW_DAYS - 1), today
+
+
+def coach_range(today: dt.date) -> tuple[dt.date, dt.date]:
+    """What the coach reads (sidebar and CLI alike): the default window stretched to the month start."""
+    return load_range(*default_range(today), today)
+
+
 def load_range(start: dt.date, end: dt.date, today: dt.date) -> tuple[dt.date, dt.date]:
     """The store range a dashboard needs: the picked range, stretched back to this month's start."""
     if end >= today:

@@ -23,7 +23,7 @@ def done(message: str) -> None:
     st.rerun()
 
 
-start_default, end_default = ui.default_range(ctx.today)
+start_default, end_default = views.default_range(ctx.today)
 try:
     window = ui.load_window(ctx, *views.load_range(start_default, end_default, ctx.today))
 except FinanceError as exc:
@@ -54,7 +54,7 @@ with tab_add, st.form("add_txn", clear_on_submit=True):
             done(f"Added {txn.amount:,.2f} for {txn.category} on {txn.date.isoformat()}.")
 
 with tab_edit:
-    st.caption(f"The last {ui.DEFAULT_WINDOW_DAYS} days. Select a row to edit or delete it.")
+    st.caption(f"The last {views.DEFAULT_WINDOW_DAYS} days. Select a row to edit or delete it.")
     table = views.transactions_table(window.transactions)
     picked = st.dataframe(
         table, hide_index=True, on_select="rerun", selection_mode="single-row", key="edit_table",

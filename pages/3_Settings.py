@@ -11,7 +11,7 @@ ctx = ui.page("Settings", "⚙️")
 st.title("⚙️ Settings")
 
 try:
-    profile = ui.load_window(ctx, *views.load_range(*ui.default_range(ctx.today), ctx.today)).profile
+    profile = ui.load_window(ctx, *views.coach_range(ctx.today)).profile
 except FinanceError as exc:
     ui.friendly_error(exc, "load your settings")
     st.stop()
