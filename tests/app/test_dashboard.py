@@ -1,0 +1,111 @@
+"""Spending & streak page: the metrics a user reads, the charts, and what a load costs in store requests."""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from lib.models import Profile, validate_transaction
+
+METRICS = ["Today", "Current streak", "Longest streak", "Projected month end", "Salary spent"]
+
+
+def _metrics(at) -> dict[str, tuple[str, str | None]]:
+    return {m.label: (m.value, m.delta) for m in at.metric}
+
+
+def test_metrics_and_charts_are_shown(make_app, demo_store) -> None:
+    at = make_app("dashboard").run()
+
+    assert not at.exception
+    metrics = _metrics(at)
+    month = f"{dt.date.today():%B} spent"
+    assert set(metrics) == {*METRICS, month}
+    assert metrics["Current streak"][0].endswith(("day", "days"))
+    assert len(at.get("plotly_chart")) >= 4  # daily bars, month pace, streak calendar, categories
+    assert at.title[0].value == "🔥 Demo, here is the damage"
+    [recent] = at.dataframe
+    assert list(recent.value.columns) == ["Date", "Amount", "Category", "Description"]
+    assert len(recent.value) > 0
+
+
+def test_hand_worked_history_gives_the_streaks_and_today(make_app, store) -> None:
+    today = dt.date.today()
+    store.save_profile(Profile("hand", "Hand", daily_budget=Decimal("10.00")))
+    # day -10 over; -9..-5 under (5 days); -4 over; -3..-1 under (3 days); today 4.50 (in progress)
+    spend = {10: "30.00", 9: "5.00", 8: "5.00", 7: "5.00", 6: "5.00", 5: "5.00", 4: "12.00",
+             3: "1.00", 2: "1.00", 1: "10.00", 0: "4.50"}
+    for ago, amount in spend.items():
+        store.add_transaction(validate_transaction("hand", today - dt.timedelta(days=ago), amount, "Food"))
+    month_total = sum(Decimal(a) for ago, a in spend.items() if (today - dt.timedelta(days=ago)).month == today.month)
+
+    at = make_app("dashboard", user="hand").run()
+
+    assert not at.exception
+    metrics = _metrics(at)
+    assert metrics["Today"] == ("4.50 / 10.00", "5.50 left")
+    assert metrics["Current streak"][0] == "3 days"  # exactly on budget (day -1) still counts
+    assert metrics["Longest streak"][0] == "5 days"
+    assert metrics[f"{today:%B} spent"][0] == f"{month_total:,.2f}"
+    assert metrics["Salary spent"][0] == "no salary set"
+
+
+def test_over_budget_today_breaks_the_streak_at_once(make_app, store) -> None:
+    today = dt.date.today()
+    store.save_profile(Profile("hand", "Hand", daily_budget=Decimal("10.00")))
+    for ago in (3, 2, 1):
+        store.add_transaction(validate_transaction("hand", today - dt.timedelta(days=ago), "2.00"))
+    store.add_transaction(validate_transaction("hand", today, "10.01"))
+
+    at = make_app("dashboard", user="hand").run()
+
+    assert _metrics(at)["Current streak"] == ("0 days", "today broke it")
+    assert _metrics(at)["Today"] == ("10.01 / 10.00", "-0.01 over budget")
+
+
+def test_first_load_is_one_store_request_and_a_rerun_makes_none(make_app, demo_store, app_requests) -> None:
+    at = make_app("dashboard")
+    before = app_requests("demo")
+    at.run()
+    assert not at.exception and len(at.metric) == 6
+    first = app_requests("demo") - before
+    assert first == 1, "profile + window transactions + cached commentary in one query (offline coach)"
+
+    at.run()
+    at.run()
+    assert app_requests("demo") - before == first, "reruns that change no data read nothing"
+    assert len(at.metric) == 6
+
+
+def test_a_new_session_of_the_same_user_reuses_the_cached_window(make_app, demo_store, app_requests) -> None:
+    make_app("dashboard").run()
+    after_first = app_requests("demo")
+    second_tab = make_app("dashboard").run()
+    assert len(second_tab.metric) == 6
+    assert app_requests("demo") == after_first
+
+
+def test_an_empty_user_sees_the_hint_and_no_error(make_app, store) -> None:
+    at = make_app("dashboard", user="newbie").run()
+
+    assert not at.exception
+    assert len(at.error) == 0
+    assert any("No transactions yet" in i.value for i in at.info)
+    assert at.title[0].value == "🔥 Newbie, here is the damage"  # default display name from the login name
+    metrics = _metrics(at)
+    assert metrics["Today"][0] == "0.00 / 15.00"  # the default budget
+    assert metrics["Current streak"][0] == "0 days"
+    assert len(at.get("plotly_chart")) >= 4  # empty charts, not a crash
+
+
+def test_picking_a_past_range_shows_only_that_range(make_app, store) -> None:
+    today = dt.date.today()
+    old = today - dt.timedelta(days=40)
+    store.add_transaction(validate_transaction("hand", old, "3.00", "Coffee", "OLD-ONE"))
+    store.add_transaction(validate_transaction("hand", today, "4.00", "Coffee", "NEW-ONE"))
+    at = make_app("dashboard", user="hand").run()
+    assert set(at.dataframe[0].value["Description"]) == {"OLD-ONE", "NEW-ONE"}
+
+    at.date_input(key="dash_range").set_value((old - dt.timedelta(days=5), old + dt.timedelta(days=5))).run()
+
+    assert not at.exception
+    assert list(at.dataframe[0].value["Description"]) == ["OLD-ONE"]
