@@ -56,11 +56,13 @@ with tab_add, st.form("add_txn", clear_on_submit=True):
 with tab_edit:
     st.caption(f"The last {views.DEFAULT_WINDOW_DAYS} days. Select a row to edit or delete it.")
     table = views.transactions_table(window.transactions)
+    # The key follows the data version: after a write the table is a new widget with no selection,
+    # so a stale row number cannot crash the page or open a different transaction.
     picked = st.dataframe(
-        table, hide_index=True, on_select="rerun", selection_mode="single-row", key="edit_table",
-        column_config={"id": None},
+        table, hide_index=True, on_select="rerun", selection_mode="single-row",
+        key=f"edit_table_{ui.data_version(ctx.user_id)}", column_config={"id": None},
     )
-    rows = picked.selection.rows if picked else []
+    rows = [r for r in (picked.selection.rows if picked else []) if r < len(table)]
     if rows:
         current = next(t for t in window.transactions if t.sort_key == table["id"].iloc[rows[0]])
         with st.form("edit_txn"):
