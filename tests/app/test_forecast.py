@@ -1,0 +1,96 @@
+"""Forecast page: the fan chart, what-if changes that re-price without reading, and short histories."""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from lib.models import validate_transaction
+
+
+def _metrics(at) -> dict[str, tuple[str, str]]:
+    return {m.label: (m.value, m.delta) for m in at.metric}
+
+
+def _money(text: str) -> Decimal:
+    return Decimal(text.replace(",", ""))
+
+
+def _percent(text: str) -> int:
+    return int(text.rstrip("%"))
+
+
+def test_the_forecast_shows_its_chart_metrics_and_backtest(make_app, demo_store) -> None:
+    at = make_app("forecast").run()
+
+    assert not at.exception
+    assert at.title[0].value == "🔮 Forecast"
+    assert len(at.get("plotly_chart")) == 1
+    metrics = _metrics(at)
+    assert {"Month end (median)", "Chance to end within budget", "Keep the streak 7 more days",
+            "Saved this month (median)"} <= set(metrics)
+    # The band is ordered: p10 <= median <= p90.
+    low, high = (_money(x) for x in metrics["Month end (median)"][1].removeprefix("likely ").split(" – "))
+    assert low <= _money(metrics["Month end (median)"][0]) <= high
+    assert metrics["Chance to end within budget"][1] == "budget " + f"{Decimal('25.00') * _days_in_month():,.2f}"
+    assert not any("Rough estimate" in w.value for w in at.warning), "120 days of history is not rough"
+    assert [d for d in at.dataframe if "Horizon" in d.value.columns], "savings table (the demo has a salary)"
+    assert [d for d in at.dataframe if "Inside band" in d.value.columns], "backtest over complete months"
+
+
+def _days_in_month() -> int:
+    today = dt.date.today()
+    nxt = (today.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return (nxt - dt.timedelta(days=1)).day
+
+
+def test_what_if_changes_the_numbers_without_reading_the_store(make_app, demo_store, app_requests) -> None:
+    at = make_app("forecast").run()
+    reads_after_load = app_requests("demo")
+    base = _metrics(at)
+    assert _percent(base["Chance to end within budget"][0]) < 100  # the demo overspends at 25.00 a day
+
+    slider = at.slider(key="wi_budget")
+    slider.set_value(slider.max).run()  # a generous what-if budget
+    generous = _metrics(at)
+    assert not at.exception
+    assert generous["Chance to end within budget"][1] == f"budget {Decimal(str(slider.max)) * _days_in_month():,.2f}"
+    assert _percent(generous["Chance to end within budget"][0]) > _percent(base["Chance to end within budget"][0])
+    assert _percent(generous["Keep the streak 7 more days"][0]) > _percent(base["Keep the streak 7 more days"][0])
+    assert generous["Month end (median)"] == base["Month end (median)"], "a budget does not change the spending"
+
+    biggest = at.selectbox(key="wi_cat").options[1]  # the largest category comes first
+    at.selectbox(key="wi_cat").set_value(_raw(biggest)).run()
+    at.slider(key="wi_pct").set_value(50).run()
+    cut = _metrics(at)
+    assert _money(cut["Month end (median)"][0]) < _money(base["Month end (median)"][0])
+    assert _money(cut["Saved this month (median)"][0]) > _money(base["Saved this month (median)"][0])
+
+    assert app_requests("demo") == reads_after_load, "what-if changes re-price the cached simulation"
+    assert len(at.get("plotly_chart")) == 1
+
+
+def _raw(option: str) -> str:
+    """The selectbox shows "Transport (22%)"; its value is "Transport"."""
+    return option.rsplit(" (", 1)[0]
+
+
+def test_five_days_of_history_is_a_rough_estimate(make_app, store) -> None:
+    today = dt.date.today()
+    for ago in range(5):
+        store.add_transaction(validate_transaction("newbie", today - dt.timedelta(days=ago), "9.99", "Coffee"))
+    at = make_app("forecast", user="newbie").run()
+
+    assert not at.exception
+    assert any(w.value.startswith("**Rough estimate.**") for w in at.warning), [w.value for w in at.warning]
+    assert len(at.get("plotly_chart")) == 1
+    assert _metrics(at)["Saved this month"][0] == "no salary set"
+    assert any("Set your monthly salary" in i.value for i in at.info)
+    assert any("Not enough complete months" in c.value for c in at.caption)
+
+
+def test_a_user_without_any_history_gets_a_page_not_a_crash(make_app, store) -> None:
+    at = make_app("forecast", user="nobody").run()
+    assert not at.exception
+    assert at.title[0].value == "🔮 Forecast"
+    assert len(at.error) == 0
+    assert any("No spending history yet" in w.value for w in at.warning)
