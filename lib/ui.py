@@ -111,6 +111,37 @@ def load_window(ctx: Context, start: dt.date, end: dt.date) -> Window:
     return _window(ctx.settings.store_url, ctx.user_id, start, end, ctx.name, data_version(ctx.user_id))
 
 
+@dataclass(frozen=True)
+class DashboardPage:
+    """The dashboard's view model and its figures, built once per user, range, day and data version."""
+
+    view: Any  # lib.views.DashboardView
+    figures: dict[str, Any]  # chart name -> plotly Figure
+
+
+@st.cache_resource(ttl=300, show_spinner=False, max_entries=500)
+def _dashboard(
+    store_url: str, user_id: str, start: dt.date, end: dt.date, today: dt.date, name: str, version: int
+) -> DashboardPage:
+    """Resource cache (shared, never pickled): building the figures is most of a rerun's work otherwise."""
+    from lib import charts, views
+
+    window = _window(store_url, user_id, *views.load_range(start, end, today), name, version)
+    view = views.dashboard(window, start, end, today)
+    figures = {
+        "daily": charts.daily_spending(view.daily, view.budget_cents),
+        "month": charts.month_cumulative(view.month_daily, view.budget_cents, today),
+        "calendar": charts.streak_calendar(view.daily, view.budget_cents),
+        "categories": charts.categories(view.by_category),
+    }
+    return DashboardPage(view, figures)
+
+
+def load_dashboard(ctx: Context, start: dt.date, end: dt.date) -> DashboardPage:
+    """The dashboard for start..end; a rerun with unchanged data neither reads nor redraws anything."""
+    return _dashboard(ctx.settings.store_url, ctx.user_id, start, end, ctx.today, ctx.name, data_version(ctx.user_id))
+
+
 def usage_this_session(ctx: Context) -> Usage:
     """Store requests and capacity this browser session has caused for the signed-in user."""
     base = st.session_state.get("_usage_base")
@@ -141,6 +172,22 @@ def friendly_error(exc: Exception, doing: str) -> None:
         st.error(f"Could not {doing}: {exc}", icon="🛑")
 
 
+def _remember_login(authenticator: Any) -> None:
+    """Set the login cookie again, outside the emptied login box, so a reload stays signed in.
+
+    The authenticator renders its cookie-setting component inside the login form's container; emptying
+    that container (to hide the form) unmounts the component before the browser runs it, so no cookie.
+    """
+    model = authenticator.cookie_controller.cookie_model
+    if not model.cookie_expiry_days:
+        return
+    model.exp_date = model._set_exp_date()
+    model.cookie_manager.set(
+        model.cookie_name, model._token_encode(), key="login_cookie",
+        expires_at=dt.datetime.now() + dt.timedelta(days=model.cookie_expiry_days),
+    )
+
+
 def page(title: str, icon: str) -> Context:
     """Frame every page: config, login gate, sidebar. Stops the script when not signed in."""
     st.set_page_config(page_title=f"{title} · {APP_NAME}", page_icon=icon, layout="wide")
@@ -167,6 +214,7 @@ def page(title: str, icon: str) -> Context:
                 st.info("Trying it out? Sign in as **demo** with password **demo**.")
             st.stop()
         login_box.empty()
+        _remember_login(authenticator)
 
     user_id = str(st.session_state["username"])  # from the login only: never the URL or a form
     name = str(st.session_state.get("name") or user_id)
