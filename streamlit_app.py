@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lib import charts, ui, views
+from lib import ui, views
 from lib.errors import FinanceError
 
 ctx = ui.page("Spending & streak", "🔥")
@@ -15,12 +15,12 @@ picked = st.date_input(
 start, end = (picked if isinstance(picked, tuple) and len(picked) == 2 else (start_default, end_default))
 
 try:
-    window = ui.load_window(ctx, *views.load_range(start, end, ctx.today))
+    dashboard = ui.load_dashboard(ctx, start, end)
 except FinanceError as exc:
     ui.friendly_error(exc, "load your spending")
     st.stop()
 
-view = views.dashboard(window, start, end, ctx.today)
+view, figures = dashboard.view, dashboard.figures
 st.title(f"🔥 {view.profile.display_name}, here is the damage")
 if not view.has_data:
     st.info("No transactions yet. Add some or import your bank's CSV on the **Transactions** page.", icon="🧾")
@@ -33,16 +33,15 @@ for i, m in enumerate(view.metrics):
 
 left, right = st.columns([3, 2])
 with left:
-    st.plotly_chart(charts.daily_spending(view.daily, view.budget_cents), key="daily")
+    st.plotly_chart(figures["daily"], key="daily")
 with right:
-    st.plotly_chart(charts.month_cumulative(view.month_daily, view.budget_cents, ctx.today),
-                    key="month")
-st.plotly_chart(charts.streak_calendar(view.daily, view.budget_cents), key="calendar")
+    st.plotly_chart(figures["month"], key="month")
+st.plotly_chart(figures["calendar"], key="calendar")
 st.caption(f"How today counts: {view.streak_rule}")
 
 left, right = st.columns([2, 3])
 with left:
-    st.plotly_chart(charts.categories(view.by_category), key="categories")
+    st.plotly_chart(figures["categories"], key="categories")
 with right:
     st.subheader("Recent transactions")
     st.dataframe(view.recent, hide_index=True)

@@ -1,6 +1,7 @@
 """The sidebar every page shares after the gate: the coach's commentary and usage & cost."""
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from typing import Any
 
@@ -10,6 +11,7 @@ from lib import analytics, ui, views
 from lib.cost import monthly_cost_estimate
 from lib.errors import FinanceError
 from lib.models import currency_symbol
+from lib.schema import Window
 
 
 @st.cache_resource(show_spinner=False)
@@ -18,16 +20,25 @@ def _coach_memo() -> tuple[dict[tuple[str, str, str, str], Any], threading.Lock]
     return {}, threading.Lock()
 
 
+@st.cache_resource(ttl=300, show_spinner=False, max_entries=2000)
+def _facts(store_url: str, user_id: str, name: str, today: dt.date, version: int, _window: Window) -> tuple[Any, str]:
+    """The coach's facts and their hash per user, day and data version: a rerun does not rebuild them."""
+    from lib.coach import build_facts, facts_hash
+
+    facts = build_facts(_window.profile, analytics.transactions_frame(_window.transactions), today,
+                        currency_symbol(_window.transactions))
+    return facts, facts_hash(facts)
+
+
 def _tokens() -> dict[str, int]:
     return st.session_state.setdefault("_coach_tokens", {"input": 0, "output": 0, "calls": 0})
 
 
-def _commentary(ctx: ui.Context, window: Any) -> None:
-    from lib.coach import build_facts, facts_hash, get_commentary, stream_commentary
+def _commentary(ctx: ui.Context, window: Window, version: int) -> None:
+    from lib.coach import get_commentary, stream_commentary
 
-    facts = build_facts(window.profile, analytics.transactions_frame(window.transactions), ctx.today,
-                        currency_symbol(window.transactions))
-    key = (ctx.user_id, ctx.today.isoformat(), window.profile.ai_tone, facts_hash(facts))
+    facts, digest = _facts(ctx.settings.store_url, ctx.user_id, ctx.name, ctx.today, version, window)
+    key = (ctx.user_id, ctx.today.isoformat(), window.profile.ai_tone, digest)
     memo, lock = _coach_memo()
     with lock:
         result = memo.get(key)
@@ -64,12 +75,15 @@ def _commentary(ctx: ui.Context, window: Any) -> None:
 def render_sidebar(ctx: ui.Context) -> None:
     """Coach commentary in the user's tone, then the usage & cost panel."""
     st.markdown("#### 🗣️ Your coach says")
+    # The version is read before the load: a write in between can only make the window newer
+    # than its key, which the next run simply recomputes, never the other way round.
+    version = ui.data_version(ctx.user_id)
     try:
         window = ui.load_window(ctx, *views.coach_range(ctx.today))
     except FinanceError as exc:
         st.warning(f"The coach cannot see your data right now: {exc}", icon="⚠️")
         return
-    _commentary(ctx, window)
+    _commentary(ctx, window, version)
 
     usage = ui.usage_this_session(ctx)
     tokens = _tokens()
