@@ -15,7 +15,7 @@ import datetime as dt
 import io
 import logging
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 import numpy as np
@@ -38,6 +38,12 @@ NO_HISTORY_SPREAD = 0.5
 QUANTILES = (10, 50, 90)
 STREAK_DAYS = 7
 SAVINGS_HORIZONS = (3, 6, 12)
+# A monthly bill: 3+ payments to one payee in the last 100 days, 25-35 days apart, within 25% of their median.
+BILL_LOOKBACK_DAYS = 100
+BILL_MIN_PAYMENTS = 3
+BILL_GAP_DAYS = (25, 35)
+BILL_AMOUNT_SPREAD = 0.25
+BILL_LATE_DAYS = 5  # a bill this many days overdue is still expected (at the first open day)
 
 
 @dataclass(frozen=True)
@@ -54,10 +60,8 @@ class Simulation:
     n_future: int  # simulated days, future_start .. end of the last horizon month
     month_bounds: np.ndarray  # column offsets where each calendar month starts in `idx`
     horizon_months: list[str]  # "YYYY-MM" of the current and following simulated months
-    paths: _Paths  # the simulated days, priced by `what_if`
-    hist_total: np.ndarray  # cents per sampled history day (the window)
-    hist_by_category: dict[str, np.ndarray] = field(default_factory=dict)
-    category_shares: dict[str, float] = field(default_factory=dict)  # share of the window's spending
+    paths: _Paths  # the simulated everyday spending, priced by `what_if`
+    inputs: _Inputs  # the history window (bills taken out) and the bills ahead
     method: str = ""
     history_days: int = 0
     window_days: int = 0
@@ -68,6 +72,26 @@ class Simulation:
     @property
     def n_paths(self) -> int:
         return int(self.paths.level.shape[0])
+
+    @property
+    def category_shares(self) -> dict[str, float]:
+        """Each category's share of recent spending, largest first (what a cut can act on)."""
+        return self.inputs.category_shares
+
+    @property
+    def bills(self) -> list[Bill]:
+        """Monthly bills found in the history; they are scheduled ahead, not bootstrapped."""
+        return self.inputs.bills
+
+    def bills_ahead(self) -> pd.DataFrame:
+        """Bills expected this month after today: date, description, category, amount_cents."""
+        end = self.month_end
+        rows = [
+            (pd.Timestamp(due), b.description, b.category, b.amount_cents)
+            for b in self.inputs.bills
+            for due in b.due_dates(self.future_start, end)
+        ]
+        return pd.DataFrame(rows, columns=["date", "description", "category", "amount_cents"]).sort_values("date")
 
 
 @dataclass(frozen=True)
@@ -209,7 +233,7 @@ def _draw(hist: np.ndarray, hist_last: dt.date, n_future: int, n_paths: int, rng
     return _Paths(idx, level, future_groups, f"weekday bootstrap of the last {n} days", False)
 
 
-def _note(history_days: int, window: int, n_paths: int) -> str:
+def _note(history_days: int, window: int, n_paths: int, n_bills: int = 0) -> str:
     if history_days == 0:
         return (
             "No spending history yet: this assumes you spend your daily budget every day. "
@@ -220,24 +244,162 @@ def _note(history_days: int, window: int, n_paths: int) -> str:
             f"Rough estimate: only {history_days} complete day{'s' if history_days != 1 else ''} of history "
             f"(a forecast from your weekday rhythm needs {MIN_HISTORY}). The band is deliberately wide."
         )
-    return f"From your last {window} days: weekday rhythm and recent level, {n_paths} simulated paths."
+    note = f"From your last {window} days: weekday rhythm and recent level, {n_paths} simulated paths."
+    if n_bills:
+        plural = n_bills != 1
+        note += f" {n_bills} monthly bill{'s' if plural else ''} scheduled on {'their' if plural else 'its'} usual day."
+    return note
 
 
-def _category_days(frame: pd.DataFrame | None, dates: pd.DatetimeIndex) -> dict[str, np.ndarray]:
-    """Cents per category on each of `dates` (net of refunds), for pricing a category cut."""
-    if frame is None or frame.empty or len(dates) == 0:
-        return {}
-    day = pd.to_datetime(frame["date"]).dt.normalize()
-    inside = (day >= dates[0]) & (day <= dates[-1])
-    if not inside.any():
-        return {}
-    table = (
-        pd.DataFrame({"day": day[inside], "category": frame.loc[inside, "category"].astype(str),
-                      "cents": frame.loc[inside, "amount_cents"].astype("int64")})
-        .pivot_table(index="day", columns="category", values="cents", aggfunc="sum", fill_value=0)
-        .reindex(dates, fill_value=0)
+# --- monthly bills ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Bill:
+    """A monthly payment found in the history: same payee and category, about a month apart, similar amounts."""
+
+    description: str
+    category: str
+    amount_cents: int  # the last amount paid
+    last_paid: dt.date
+
+    def due_dates(self, start: dt.date, end: dt.date) -> list[dt.date]:
+        """When it is expected start..end: monthly on the day of the last payment; a little late is due at start."""
+        dates: list[dt.date] = []
+        k = 1
+        while True:
+            first = _add_months(self.last_paid.replace(day=1), k)
+            due = first.replace(day=min(self.last_paid.day, _month_end(first).day))
+            if due > end:
+                return dates
+            if due >= start:
+                dates.append(due)
+            elif (start - due).days <= BILL_LATE_DAYS:
+                dates.append(start)
+            k += 1
+
+
+@dataclass(frozen=True)
+class _Rows:
+    """The transactions frame as sorted numpy columns: cheap to slice by day many times (the backtest does)."""
+
+    day: np.ndarray  # day numbers (days since 1970-01-01), ascending
+    cents: np.ndarray
+    category: np.ndarray  # codes into `categories`
+    payee: np.ndarray  # codes into `payees` (description and category)
+    categories: list[str]
+    payees: list[tuple[str, str]]
+
+    def between(self, start: dt.date, end: dt.date) -> slice:
+        lo = np.searchsorted(self.day, _day_number(start))
+        return slice(int(lo), int(np.searchsorted(self.day, _day_number(end), "right")))
+
+
+def _day_number(day: dt.date) -> int:
+    return day.toordinal() - _EPOCH
+
+
+_EPOCH = dt.date(1970, 1, 1).toordinal()
+
+
+def _rows(frame: pd.DataFrame | None) -> _Rows | None:
+    """The transactions frame reduced to what the forecast needs."""
+    if frame is None or frame.empty:
+        return None
+    day = pd.to_datetime(frame["date"]).to_numpy().astype("datetime64[D]").astype("int64")
+    order = np.argsort(day, kind="stable")
+    category = frame["category"].astype(str).to_numpy()[order]
+    description = (frame["description"].astype(str).to_numpy() if "description" in frame else np.full(len(day), ""))
+    payee_keys = pd.MultiIndex.from_arrays([description[order], category])
+    payee_codes, payees = pd.factorize(payee_keys)
+    cat_codes, cats = pd.factorize(category)
+    return _Rows(
+        day=day[order],
+        cents=frame["amount_cents"].to_numpy(dtype="int64")[order],
+        category=cat_codes,
+        payee=payee_codes,
+        categories=[str(c) for c in cats],
+        payees=[(str(d), str(c)) for d, c in payees],
     )
-    return {str(c): table[c].to_numpy(dtype="float64") for c in table.columns}
+
+
+def _find_bills(rows: _Rows, part: slice, as_of: dt.date) -> list[Bill]:
+    """Payees paid 3+ times in `part`, 25-35 days apart, within 25% of their usual amount, and lately."""
+    paid = np.flatnonzero(rows.cents[part] > 0) + part.start
+    if not len(paid):
+        return []
+    paid = paid[np.lexsort((rows.day[paid], rows.payee[paid]))]
+    payee, day = rows.payee[paid], rows.day[paid]
+    first = np.r_[True, payee[1:] != payee[:-1]]
+    starts = np.flatnonzero(first)
+    counts = np.diff(np.r_[starts, len(paid)])
+    gap = np.r_[0, np.diff(day)].astype("float64")
+    gap_min = np.minimum.reduceat(np.where(first, np.inf, gap), starts)
+    gap_max = np.maximum.reduceat(np.where(first, -np.inf, gap), starts)
+    last = starts + counts - 1
+    recent_enough = day[last] >= _day_number(as_of) - BILL_GAP_DAYS[1] - BILL_LATE_DAYS
+    candidates = (counts >= BILL_MIN_PAYMENTS) & (gap_min >= BILL_GAP_DAYS[0]) & (gap_max <= BILL_GAP_DAYS[1])
+    bills = []
+    for g in np.flatnonzero(candidates & recent_enough):  # a handful of payees at most
+        amounts = rows.cents[paid[starts[g] : last[g] + 1]]
+        usual = float(np.median(amounts))
+        if amounts.min() >= usual * (1 - BILL_AMOUNT_SPREAD) and amounts.max() <= usual * (1 + BILL_AMOUNT_SPREAD):
+            description, category = rows.payees[int(payee[starts[g]])]
+            paid_on = dt.date.fromordinal(int(day[last[g]]) + _EPOCH)
+            bills.append(Bill(description, category, int(amounts[-1]), paid_on))
+    return bills
+
+
+@dataclass(frozen=True)
+class _Inputs:
+    """The history window with known bills taken out (they are not random), and the bills ahead."""
+
+    hist_total: np.ndarray  # (window days,) cents without bills
+    hist_by_category: dict[str, np.ndarray]  # (window days,) cents per category, without bills
+    category_shares: dict[str, float]  # share of the window's spending, bills included
+    bills: list[Bill]
+    bills_total: np.ndarray  # (future days,) cents of bills due each simulated day
+    bills_by_category: dict[str, np.ndarray]
+
+
+def _prepare(
+    window: np.ndarray, window_start: dt.date | None, rows: _Rows | None, as_of: dt.date,
+    future_start: dt.date, n_future: int,
+) -> _Inputs:
+    """Split recent spending into bills (scheduled ahead) and everyday days (bootstrapped), per category."""
+    hist = window.astype("float64")
+    if rows is None or window_start is None or not len(window):
+        return _Inputs(hist, {}, {}, [], np.zeros(n_future), {})
+    lookback = rows.between(min(window_start, as_of - dt.timedelta(days=BILL_LOOKBACK_DAYS)), as_of)
+    bills = _find_bills(rows, lookback, as_of)
+    bill_payees = np.isin(np.arange(len(rows.payees)), [rows.payees.index((b.description, b.category)) for b in bills])
+
+    part = rows.between(window_start, window_start + dt.timedelta(days=len(window) - 1))
+    day_idx = rows.day[part] - _day_number(window_start)
+    is_bill = bill_payees[rows.payee[part]]
+    n_cats = len(rows.categories)
+    flat = day_idx * n_cats + rows.category[part]
+    size = len(window) * n_cats
+    cents = rows.cents[part].astype("float64")
+    everyday = np.bincount(flat[~is_bill], weights=cents[~is_bill], minlength=size).reshape(len(window), n_cats)
+    billed = np.bincount(flat[is_bill], weights=cents[is_bill], minlength=size).reshape(len(window), n_cats)
+    positive = np.clip(everyday + billed, 0, None).sum(axis=0)
+    total = float(positive.sum())
+    shares = {rows.categories[c]: float(positive[c]) / total for c in np.argsort(-positive, kind="stable")
+              if positive[c] > 0}
+    used = np.flatnonzero(np.abs(everyday).sum(axis=0) > 0)
+    by_cat = {rows.categories[c]: everyday[:, c] for c in used}
+    hist = hist - billed.sum(axis=1)
+
+    horizon_end = future_start + dt.timedelta(days=n_future - 1)
+    bills_total = np.zeros(n_future)
+    bills_by_cat: dict[str, np.ndarray] = {}
+    for bill in bills:
+        for due in bill.due_dates(future_start, horizon_end):
+            k = (due - future_start).days
+            bills_total[k] += bill.amount_cents
+            bills_by_cat.setdefault(bill.category, np.zeros(n_future))[k] += bill.amount_cents
+    return _Inputs(hist, by_cat, shares, bills, bills_total, bills_by_cat)
 
 
 def simulate(
@@ -279,17 +441,14 @@ def simulate(
     month_firsts = [_add_months(month_start, k) for k in range(max(horizon_months, 1))]
     month_bounds = np.array([max((d - future_start).days, 0) for d in month_firsts], dtype=np.int64)
 
+    window_start = window_dates[0].date() if len(window_dates) else None
+    inputs = _prepare(window, window_start, _rows(frame), today, future_start, n_future)
     base_seed = _derive_seed(values, today) if seed is None else int(seed)
     rng = np.random.default_rng(base_seed)
-    hist_last = future_start - dt.timedelta(days=1)
-    paths = _draw(window.astype("float64"), hist_last, n_future, n_paths, rng)
+    paths = _draw(inputs.hist_total, future_start - dt.timedelta(days=1), n_future, n_paths, rng)
 
     month_dates = pd.date_range(month_start, month_end, freq="D")
     month_actual = recorded.reindex(pd.date_range(month_start, today, freq="D"), fill_value=0).to_numpy()
-    by_cat = _category_days(frame, window_dates)
-    positive = {c: float(np.clip(v, 0, None).sum()) for c, v in by_cat.items()}
-    total_pos = sum(positive.values())
-    shares = {c: p / total_pos for c, p in sorted(positive.items(), key=lambda kv: -kv[1])} if total_pos else {}
     sim = Simulation(
         today=today,
         today_complete=today_complete,
@@ -302,14 +461,12 @@ def simulate(
         month_bounds=month_bounds,
         horizon_months=[d.strftime("%Y-%m") for d in month_firsts],
         paths=paths,
-        hist_total=window.astype("float64"),
-        hist_by_category=by_cat,
-        category_shares=shares,
+        inputs=inputs,
         method=paths.method,
         history_days=history_days,
         window_days=len(window),
         rough=paths.rough,
-        note=_note(history_days, len(window), n_paths),
+        note=_note(history_days, len(window), n_paths, len(inputs.bills)),
         seed=base_seed,
     )
     log.debug("forecast simulated", extra={"history_days": history_days, "paths": n_paths, "method": paths.method})
@@ -337,15 +494,21 @@ def what_if(
         raise ValidationError({"cut_pct": "The cut must be between 0 and 100 percent."})
     if daily_budget_cents < 0:
         raise ValidationError({"daily_budget": "The daily budget cannot be negative."})
-    day_values = sim.hist_total
-    if cut_category and cut_pct and cut_category in sim.hist_by_category:
-        day_values = day_values - (cut_pct / 100.0) * sim.hist_by_category[cut_category]
+    inp = sim.inputs
+    day_values, bills = inp.hist_total, inp.bills_total
+    if cut_category and cut_pct:
+        cut = cut_pct / 100.0
+        if cut_category in inp.hist_by_category:
+            day_values = day_values - cut * inp.hist_by_category[cut_category]
+        if cut_category in inp.bills_by_category:
+            bills = bills - cut * inp.bills_by_category[cut_category]
     if sim.paths.idx is None:
         paths = np.repeat(sim.paths.level * float(daily_budget_cents), sim.n_future, axis=1)
     else:
         paths = sim.paths.price(day_values)
-    if cap_at_budget:
+    if cap_at_budget:  # only everyday spending can be held to the budget; bills still fall due
         paths = np.minimum(paths, float(daily_budget_cents))
+    paths = paths + bills[None, :]
 
     actual = sim.month_actual.astype("float64")
     if not sim.today_complete:
@@ -442,6 +605,7 @@ def forecast(
 def backtest(
     daily: pd.Series,
     *,
+    frame: pd.DataFrame | None = None,
     today: dt.date | None = None,
     cutoff_days: tuple[int, ...] = (10, 20),
     n_paths: int = N_PATHS,
@@ -453,6 +617,7 @@ def backtest(
 
     Cutoffs with fewer than MIN_HISTORY days of history are skipped: they would test the rough fallback,
     not the model. `straight_line_cents` is the naive "at this rate" projection, for comparison.
+    With the transactions `frame`, monthly bills are found and scheduled as the live forecast does.
     """
     s = _clean_daily(daily)
     columns = [
@@ -470,7 +635,8 @@ def backtest(
     values = s.to_numpy().astype("float64")
     first = start.date()
     base_seed = _derive_seed(s.to_numpy(), today) if seed is None else int(seed)
-    rows = []
+    rows = _rows(frame)
+    out = []
     month = first if first.day == 1 else _add_months(first, 1)
     while _month_end(month) < today:
         end = _month_end(month)
@@ -483,19 +649,23 @@ def backtest(
                 continue
             window = values[: a + 1][-window_days:]
             to_date = values[m0 : a + 1].sum()
+            n_future = (end - as_of).days
+            window_start = as_of - dt.timedelta(days=len(window) - 1)
+            inputs = _prepare(window, window_start, rows, as_of, as_of + dt.timedelta(days=1), n_future)
             rng = np.random.default_rng([base_seed, month.toordinal(), cut])
-            totals = to_date + _draw(window, as_of, (end - as_of).days, n_paths, rng).price(window).sum(axis=1)
+            paths = _draw(inputs.hist_total, as_of, n_future, n_paths, rng)
+            totals = to_date + paths.price(inputs.hist_total).sum(axis=1) + inputs.bills_total.sum()
             p10, p50, p90 = (int(v) for v in _quantiles(totals))
             straight = round(to_date * (end.day / cut))
-            rows.append(
+            out.append(
                 (month.strftime("%Y-%m"), cut, as_of, a + 1, int(to_date), int(actual), p10, p50, p90,
                  p50 - int(actual), abs(p50 - actual) / actual if actual else np.nan, bool(p10 <= actual <= p90),
                  straight, straight - int(actual))
             )
         month = _add_months(month, 1)
-    out = pd.DataFrame(rows, columns=columns)
-    out.attrs["coverage"] = coverage(out)
-    return out
+    table = pd.DataFrame(out, columns=columns)
+    table.attrs["coverage"] = coverage(table)
+    return table
 
 
 def coverage(bt: pd.DataFrame) -> float | None:
@@ -527,7 +697,7 @@ def forecast_report(
     """The forecast, savings, streak outlook and backtest as a JSON-ready dict (money as "0.00" strings)."""
     sim = simulate(daily, today, frame=frame, today_complete=today_complete, seed=seed)
     out = what_if(sim, daily_budget_cents=daily_budget_cents, monthly_salary_cents=monthly_salary_cents)
-    bt = backtest(daily, today=today, seed=seed)
+    bt = backtest(daily, frame=frame, today=today, seed=seed)
     m = out.month
     report: dict[str, object] = {
         "today": today.isoformat(),

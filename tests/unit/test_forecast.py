@@ -322,3 +322,70 @@ def test_csv_has_the_daily_series_and_the_projection() -> None:
     first = rows[0]
     assert first["spent"] == f"{daily.iloc[0] / 100:.2f}" and first["month_p50_cum"] == ""
     assert rows[-1]["spent"] == "" and rows[-1]["month_p50_cum"] == fc.money(out.month.p50)
+
+
+# --- monthly bills ---------------------------------------------------------------------------------
+
+
+def with_bills(days: int = 150, end: dt.date = TODAY, everyday: int = 1000) -> tuple[pd.Series, pd.DataFrame]:
+    """Everyday coffee, rent on the 1st and internet on the 22nd: a history with known bills."""
+    dates = pd.date_range(end - dt.timedelta(days=days - 1), end, freq="D")
+    rows = [(d, everyday, "Coffee", "Bean There") for d in dates]
+    rows += [(d, 120_000, "Housing", "Landlord") for d in dates if d.day == 1]
+    rows += [(d, 3500, "Bills", "Internet - Hyperoptic") for d in dates if d.day == 22]
+    frame = pd.DataFrame(rows, columns=["date", "amount_cents", "category", "description"])
+    daily = frame.groupby("date")["amount_cents"].sum().reindex(dates, fill_value=0).astype("int64")
+    return daily, frame
+
+
+def test_monthly_bills_are_scheduled_not_smeared_over_every_day() -> None:
+    daily, frame = with_bills()
+    out = fc.forecast(daily, TODAY, 5000, frame=frame, today_complete=True)
+    # Rent was paid on 1 March; only the internet is still due, once, on the 22nd.
+    assert out.month.p10 == out.month.p50 == out.month.p90 == 1000 * 31 + 120_000 + 3500
+    fan = out.month.fan.set_index("date")["p50_cum"].diff()
+    assert fan[pd.Timestamp("2025-03-22")] == 1000 + 3500
+    sim = fc.simulate(daily, TODAY, frame=frame, today_complete=True)
+    found = {(b.description, b.amount_cents) for b in sim.bills}
+    assert found == {("Landlord", 120_000), ("Internet - Hyperoptic", 3500)}
+    ahead = sim.bills_ahead()
+    assert list(ahead["description"]) == ["Internet - Hyperoptic"]
+    assert ahead["date"].iloc[0] == pd.Timestamp("2025-03-22")
+    # Without the transactions the same history can only smear rent over the days left.
+    blind = fc.forecast(daily, TODAY, 5000, today_complete=True)
+    assert blind.month.p90 > out.month.p90
+
+
+def test_a_bill_due_this_week_breaks_the_streak_outlook() -> None:
+    daily, frame = with_bills(end=dt.date(2025, 3, 18))
+    sim = fc.simulate(daily, dt.date(2025, 3, 18), frame=frame, today_complete=True)
+    # Coffee alone (10.00) never breaks a 40.00 budget, but coffee plus the 35.00 internet bill on the 22nd does.
+    assert fc.what_if(sim, daily_budget_cents=4000).streak_keep_7d == 0.0
+    assert fc.what_if(sim, daily_budget_cents=4500).streak_keep_7d == 1.0
+
+
+def test_a_slightly_late_bill_is_still_expected() -> None:
+    daily, frame = with_bills(end=dt.date(2025, 3, 24))
+    late = frame[~((frame["description"] == "Internet - Hyperoptic") & (frame["date"] == pd.Timestamp("2025-03-22")))]
+    daily_late = late.groupby("date")["amount_cents"].sum().reindex(daily.index, fill_value=0).astype("int64")
+    out = fc.forecast(daily_late, dt.date(2025, 3, 24), 5000, frame=late, today_complete=True)
+    assert out.month.p50 == 1000 * 31 + 120_000 + 3500  # due tomorrow instead of never
+
+
+def test_cutting_a_bill_category_cuts_the_bills_ahead() -> None:
+    daily, frame = with_bills()
+    sim = fc.simulate(daily, TODAY, frame=frame, today_complete=True)
+    base = fc.what_if(sim, daily_budget_cents=5000)
+    cut = fc.what_if(sim, daily_budget_cents=5000, cut_category="Bills", cut_pct=100)
+    assert base.month.p50 - cut.month.p50 == 3500
+
+
+def test_backtest_with_transactions_knows_the_bills() -> None:
+    daily, frame = with_bills(days=200)
+    bt = fc.backtest(daily, frame=frame)
+    # Three payments of each bill are seen by the end of November; from then on every projection is exact.
+    seen = bt[bt["month"] >= "2024-12"]
+    assert len(seen) == 6
+    assert (seen["error_cents"] == 0).all()
+    blind = fc.backtest(daily)
+    assert (blind.loc[blind["month"] >= "2024-12", "error_cents"] != 0).all()
