@@ -138,6 +138,9 @@ def build_parser() -> argparse.ArgumentParser:
     from lib.cli_coach import register as register_stats_and_coach
 
     register_stats_and_coach(sub)
+    from lib.cli_forecast import register as register_forecast
+
+    register_forecast(sub)
     return parser
 
 

@@ -1,0 +1,93 @@
+"""`python -m lib forecast`: month-end, savings and streak projections with a backtest, from the command line.
+
+Registered by lib/cli.py (`register(sub)`), like the stats and coach commands.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from lib.errors import ValidationError
+from lib.models import decimal_places, parse_money
+from lib.store import Store
+
+HISTORY_DAYS = 1095  # three years: enough complete months for the backtest to mean something
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not an ISO date (YYYY-MM-DD)") from None
+
+
+def _budget_cents(text: str) -> int:
+    amount = parse_money(text, "--budget")
+    if amount <= 0 or decimal_places(amount) > 2:
+        raise ValidationError({"--budget": "must be more than zero, with at most 2 decimals"})
+    return int(amount * 100)
+
+
+def cmd_forecast(args: argparse.Namespace, store: Store) -> int:
+    from lib import analytics, forecast
+
+    today = args.today or dt.date.today()
+    if args.history_days < 1:
+        raise ValidationError({"--history-days": "must be at least 1"})
+    profile = store.get_profile(args.user)
+    txns = store.list_transactions(args.user, today - dt.timedelta(days=args.history_days - 1), today)
+    if not txns:
+        print(f"note: user '{args.user}' has no transactions up to {today.isoformat()}", file=sys.stderr)
+    frame = analytics.transactions_frame(txns)
+    daily = analytics.daily_totals(frame, analytics.first_day(frame) or today, today)
+    budget = _budget_cents(args.budget) if args.budget else analytics.decimal_to_cents(profile.daily_budget)
+    salary = analytics.decimal_to_cents(profile.monthly_salary) if profile.monthly_salary else None
+    streak = analytics.streaks(daily, budget, today).current if len(daily) else 0
+    report = forecast.forecast_report(daily, today, budget, salary, frame, current_streak=streak)
+    if args.csv:
+        outlook = forecast.forecast(daily, today, budget, salary, frame)
+        Path(args.csv).write_text(forecast.forecast_csv(daily, outlook), encoding="utf-8")
+        print(f"wrote {args.csv}", file=sys.stderr)
+    if args.json:
+        print(json.dumps(report, indent=2))
+        return 0
+    _print_summary(args.user, report)
+    return 0
+
+
+def _print_summary(user: str, r: dict[str, Any]) -> None:
+    print(f"{user}, {r['month']} as of {r['today']}: spent {r['month_spent_to_date']}, "
+          f"{r['days_remaining']} days to go")
+    print(f"month end: {r['month_end_p50']} (likely {r['month_end_p10']} - {r['month_end_p90']}); "
+          f"budget {r['month_budget']}, chance to stay within it {r['month_under_budget_probability']:.0%}")
+    print(f"streak: {r['current_streak']} days; chance to keep it 7 more days at {r['daily_budget']} a day: "
+          f"{r['streak_keep_7d_probability']:.0%}")
+    if r["savings_p50"] is not None:
+        print(f"savings this month: {r['savings_p50']} (likely {r['savings_p10']} - {r['savings_p90']})")
+        for h in (3, 6, 12):
+            print(f"  {h:>2} months to {r[f'savings_{h}m_through']}: {r[f'savings_{h}m_p50']} "
+                  f"(likely {r[f'savings_{h}m_p10']} - {r[f'savings_{h}m_p90']})")
+    else:
+        print("savings: no monthly salary in the profile")
+    if r["backtest_coverage"] is None:
+        print("backtest: not enough complete months of history yet")
+    else:
+        print(f"backtest: truth inside the p10-p90 band in {r['backtest_coverage']:.0%} of "
+              f"{r['backtest_projections']} projections over {r['backtest_months']} months")
+    print(("ROUGH: " if r["rough"] else "") + str(r["note"]))
+
+
+def register(sub: Any) -> None:
+    """Add the forecast subcommand to the CLI's subparsers."""
+    p = sub.add_parser("forecast", help="month-end, savings and streak projections with a backtest")
+    p.add_argument("--user", required=True)
+    p.add_argument("--budget", default=None, help="what-if daily budget (default: the profile's)")
+    p.add_argument("--today", type=_date, default=None, help="the day to forecast from (default: today)")
+    p.add_argument("--history-days", type=int, default=HISTORY_DAYS, help="days of history to read (default 1095)")
+    p.add_argument("--csv", default=None, help="also write the daily series and projections to this CSV file")
+    p.add_argument("--json", action="store_true", help="print the forecast as JSON")
+    p.set_defaults(handler=cmd_forecast)
