@@ -4,8 +4,10 @@ The model is a weekday-aware bootstrap of the user's own recent complete days (t
 each future day is one of the recent days of the same weekday, and each simulated path carries its
 own level (the mean of a resample of those days, relative to the observed mean, plus a little extra
 spread the backtest asked for), because ~12 days per weekday pin the level down only so far.
-Paths are kept as indices into the history, so a what-if (another budget, a category cut)
-re-prices the same paths without re-simulating.
+Monthly bills found in the transactions (same payee about a month apart) are taken out of the
+bootstrapped days and scheduled on their due day instead. Paths are kept as indices into the
+history, so a what-if (another budget, a category cut) re-prices the same paths without
+re-simulating.
 
 Money is int64 cents here; callers convert to Decimal at the edges (see `forecast_report`).
 """
@@ -218,7 +220,7 @@ def _draw(hist: np.ndarray, hist_last: dt.date, n_future: int, n_paths: int, rng
     level = np.where(sums > 0, resampled / np.where(sums > 0, sums, 1.0), 1.0)
     # Days: drawn from the observed days of their group, so the day-to-day spread is not shrunk.
     pick2 = (rng.random((n_paths, n_future)) * counts[future_groups][None, :]).astype(np.int64)
-    idx = order[starts[future_groups][None, :] + pick2].astype(np.int16)
+    idx = order[starts[future_groups][None, :] + pick2].astype(np.int16 if n < 2**15 else np.int32)  # ~1.6 MB
     if rough:
         # A few days say little about the level, however alike they look.
         level = level * np.exp(rng.normal(0.0, ROUGH_SPREAD / np.sqrt(n), (n_paths, 1)))
