@@ -8,7 +8,7 @@ from typing import Any
 
 from lib.config import Settings
 
-EXAMPLE_COOKIE_KEY = "example-cookie-key-change-me"
+EXAMPLE_COOKIE_KEY = "example-cookie-key-change-me-before-hosting"
 DEMO_USERNAME = "demo"
 
 
