@@ -275,7 +275,7 @@ def _forecast(store_url: str, user_id: str, today: dt.date, name: str, version: 
     profile = window.profile
     return ForecastData(
         sim=forecast.simulate(daily, today, frame=frame),
-        backtest=forecast.backtest(daily, today=today),
+        backtest=forecast.backtest(daily, frame=frame, today=today),
         daily=daily,
         budget_cents=analytics.decimal_to_cents(profile.daily_budget),
         salary_cents=analytics.decimal_to_cents(profile.monthly_salary) if profile.monthly_salary else None,
