@@ -31,7 +31,10 @@ except FinanceError as exc:
     st.stop()
 categories = views.category_options(window.transactions)
 
-tab_add, tab_edit, tab_import, tab_data = st.tabs(["➕ Add", "✏️ Edit or delete", "📥 Import CSV", "📦 My data"])
+# Keyed: a flash message above the tabs after a write must not send the user back to the first tab.
+tab_add, tab_edit, tab_import, tab_data = st.tabs(
+    ["➕ Add", "✏️ Edit or delete", "📥 Import CSV", "📦 My data"], key="txn_tabs"
+)
 
 with tab_add, st.form("add_txn", clear_on_submit=True):
     c1, c2 = st.columns(2)

@@ -1,0 +1,265 @@
+"""The real app in a real browser: `streamlit run` on 127.0.0.1, driven by Playwright in Debian's Chromium.
+
+Screenshots of every step go to test-artifacts/screenshots/ (CI lists them after the run).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+REPO = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+SHOTS = REPO / "test-artifacts" / "screenshots"
+COOKIE = "finance_coach_auth"  # cookie_name in secrets.toml.example
+TIMEOUT = 30_000  # ms: Streamlit is slow on a 2-core box
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _env(db: Path) -> dict[str, str]:
+    """The server's environment: our database, no Bedrock, and no way to reach real AWS."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("FINANCE_", "AWS_"))}
+    env.update(
+        FINANCE_STORE=f"sqlite:///{db}",
+        AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing", AWS_DEFAULT_REGION="us-east-1",
+        AWS_EC2_METADATA_DISABLED="true", PYTHONUNBUFFERED="1",
+    )
+    return env
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app served by `streamlit run` with a seeded demo user and the example secrets."""
+    tmp = tmp_path_factory.mktemp("e2e")
+    db = tmp / "e2e.db"
+    env = _env(db)
+    secrets = tmp / "secrets.toml"
+    shutil.copy(REPO / ".streamlit" / "secrets.toml.example", secrets)  # never the developer's own secrets
+    seed = subprocess.run([sys.executable, "-m", "lib", "demo", "--user", "demo", "--name", "Demo", "--days", "200"],
+                          cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
+    assert seed.returncode == 0, seed.stderr
+
+    port = _free_port()
+    log = (tmp / "server.log").open("w")
+    proc = subprocess.Popen(
+        [str(REPO / ".venv" / "bin" / "streamlit"), "run", "streamlit_app.py", "--server.address", "127.0.0.1",
+         "--server.port", str(port), "--server.headless", "true", "--server.fileWatcherType", "none",
+         "--browser.gatherUsageStats", "false", "--secrets.files", str(secrets)],
+        cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"streamlit exited with {proc.returncode}:\n{(tmp / 'server.log').read_text()[-2000:]}")
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                log_text = (tmp / "server.log").read_text()
+                pytest.fail(f"streamlit did not answer /_stcore/health within 60 s:\n{log_text}")
+            time.sleep(0.25)
+        yield url
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium (apt-get install chromium).")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def clean_screenshots() -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    for old in SHOTS.glob("*.png"):
+        old.unlink()
+
+
+class Session:
+    """One browser tab, its uncaught JavaScript errors, and numbered screenshots."""
+
+    def __init__(self, browser, url: str):
+        self.context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        self.page = self.context.new_page()
+        self.page.set_default_timeout(TIMEOUT)
+        self.url = url
+        self.js_errors: list[str] = []
+        self.page.on("pageerror", lambda exc: self.js_errors.append(str(exc)))
+
+    def shot(self, name: str) -> None:
+        self.page.wait_for_timeout(300)  # let charts finish their transition
+        self.page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+    def sidebar(self):
+        return self.page.get_by_test_id("stSidebar")
+
+    def commentary(self) -> str:
+        quote = self.sidebar().locator("blockquote")
+        from playwright.sync_api import expect
+
+        expect(quote).to_be_visible(timeout=TIMEOUT)
+        return quote.inner_text().strip()
+
+    def login(self, user: str = "demo", password: str = "demo") -> None:
+        from playwright.sync_api import expect
+
+        username = self.page.get_by_role("textbox", name="Username")
+        expect(username).to_be_visible(timeout=TIMEOUT)
+        username.fill(user)
+        self.page.get_by_role("textbox", name="Password").fill(password)
+        self.page.get_by_role("button", name="Login").click()
+        expect(self.sidebar().get_by_text("Signed in as")).to_be_visible(timeout=TIMEOUT)
+
+    def cookies(self) -> list[str]:
+        return [c["name"] for c in self.context.cookies()]
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def session(browser, app_url) -> Iterator[Session]:
+    s = Session(browser, app_url)
+    yield s
+    s.close()
+    # Font and icon downloads from the internet may fail here; an uncaught exception in the page may not.
+    assert s.js_errors == [], s.js_errors
+
+
+def test_login_dashboard_tone_reload_and_logout(session: Session) -> None:
+    from playwright.sync_api import expect
+
+    page = session.page
+    page.goto(session.url)
+    expect(page.get_by_role("textbox", name="Username")).to_be_visible(timeout=TIMEOUT)
+    expect(page.get_by_text("Sign in as demo with password demo")).to_be_visible()
+    expect(page.get_by_text("Current streak")).to_have_count(0)
+    session.shot("01-login")
+
+    session.login()
+    expect(page.get_by_text("Current streak")).to_be_visible(timeout=TIMEOUT)
+    expect(page.get_by_test_id("stMetricValue").first).to_be_visible()
+    expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=TIMEOUT)
+    assert page.get_by_test_id("stPlotlyChart").count() >= 4
+    expect(page.get_by_role("textbox", name="Username")).to_have_count(0)  # the form is gone
+    session.shot("02-dashboard")
+    brutal = session.commentary()
+
+    session.sidebar().get_by_role("link", name="Settings").click()
+    expect(page.get_by_role("button", name="Save settings")).to_be_visible(timeout=TIMEOUT)
+    expect(page).to_have_url(f"{session.url}/Settings")
+    assert session.commentary() == brutal
+    session.shot("03-settings")
+
+    page.get_by_text("Sarcastic", exact=True).click()
+    page.get_by_role("button", name="Save settings").click()
+    expect(page.get_by_text("Saved. The coach and your streak use them now.")).to_be_visible(timeout=TIMEOUT)
+    expect(session.sidebar().get_by_text("tone: sarcastic")).to_be_visible(timeout=TIMEOUT)
+    sarcastic = session.commentary()
+    assert sarcastic != brutal, "the coach speaks in the new voice"
+    session.shot("04-settings-saved-sarcastic")
+
+    page.reload()
+    expect(page.get_by_role("button", name="Save settings")).to_be_visible(timeout=TIMEOUT)
+    expect(page).to_have_url(f"{session.url}/Settings")
+    expect(page.get_by_role("textbox", name="Username")).to_have_count(0)
+    assert session.commentary() == sarcastic, "still signed in, same page, same voice"
+    session.shot("05-settings-after-reload")
+
+    assert COOKIE in session.cookies(), "the login cookie keeps a reload signed in"
+    session.sidebar().get_by_role("button", name="Log out").click()
+    # "You are signed out" flashes, then the cookie component's rerun shows the login form.
+    expect(page.get_by_role("textbox", name="Username")).to_be_visible(timeout=TIMEOUT)
+    expect(page.get_by_text("Signed in as")).to_have_count(0)
+    assert COOKIE not in session.cookies()
+    session.shot("06-logged-out")
+
+    page.reload()
+    expect(page.get_by_role("textbox", name="Username")).to_be_visible(timeout=TIMEOUT)
+    expect(page.get_by_role("button", name="Save settings")).to_have_count(0)
+    expect(page.get_by_text("Signed in as")).to_have_count(0)
+    expect(page.locator("blockquote")).to_have_count(0)
+    session.shot("07-reload-after-logout")
+
+
+def _messy_csv() -> bytes:
+    """A German bank export: preamble, semicolons, decimal comma, a quoted delimiter, and an
+    impossible date on line 6, in the bank's Windows encoding."""
+    today = dt.date.today()
+
+    def d(ago: int) -> str:
+        return (today - dt.timedelta(days=ago)).strftime("%d.%m.%Y")
+
+    return (
+        "Kontoauszug Girokonto 1234\n"
+        "\n"
+        "Buchungstag;Verwendungszweck;Betrag (EUR)\n"
+        f"{d(1)};E2E REWE Markt;-23,45\n"
+        f'{d(2)};"E2E Café; Bar";-3,20\n'
+        "31.02.2026;Unmögliches Datum;-5,00\n"
+        f"{d(3)};E2E Buchhandlung;-1.234,50\n"
+    ).encode("cp1252")
+
+
+def test_transactions_csv_upload_preview_and_import(session: Session, tmp_path: Path) -> None:
+    from playwright.sync_api import expect
+
+    page = session.page
+    page.goto(f"{session.url}/Transactions")  # a page's URL opened directly: the gate, then that page
+    session.login()
+    expect(page.get_by_role("heading", name="Transactions")).to_be_visible(timeout=TIMEOUT)
+    expect(page).to_have_url(f"{session.url}/Transactions")
+
+    page.get_by_role("tab", name="Import CSV").click()
+    csv = tmp_path / "konto.csv"
+    csv.write_bytes(_messy_csv())
+    page.get_by_test_id("stFileUploader").locator("input[type=file]").set_input_files(str(csv))
+    expect(page.get_by_text("3 good rows, 1 with problems")).to_be_visible(timeout=TIMEOUT)
+    expect(page.get_by_text("line 6:")).to_be_visible()
+    expect(page.get_by_text("31.02.2026")).to_be_visible()
+    session.shot("08-import-preview")
+
+    page.get_by_role("button", name="Import 3 rows").click()
+    expect(page.get_by_text("Imported 3, duplicates skipped 0, rejected 1.")).to_be_visible(timeout=TIMEOUT)
+    session.shot("09-import-done")
+
+    page.get_by_role("tab", name="Edit or delete").click()
+    expect(page.get_by_text("The last 90 days.")).to_be_visible()
+    session.shot("10-transactions-table")
