@@ -8,6 +8,7 @@ from lib.errors import FinanceError
 
 ctx = ui.page("Spending & streak", "🔥")
 
+title = st.empty()  # filled once the profile is loaded, but drawn above the range picker
 start_default, end_default = views.default_range(ctx.today)
 picked = st.date_input(
     "Range", value=(start_default, end_default), max_value=ctx.today, key="dash_range", format="YYYY-MM-DD"
@@ -21,7 +22,7 @@ except FinanceError as exc:
     st.stop()
 
 view, figures = dashboard.view, dashboard.figures
-st.title(f"🔥 {view.profile.display_name}, here is the damage")
+title.title(f"🔥 {view.profile.display_name}, here is the damage")
 if not view.has_data:
     st.info("No transactions yet. Add some or import your bank's CSV on the **Transactions** page.", icon="🧾")
     st.page_link("pages/1_Transactions.py", label="Go to Transactions", icon="🧾")

@@ -121,9 +121,10 @@ def dashboard(window: Window, start: dt.date, end: dt.date, today: dt.date) -> D
         Metric(
             f"{today:%B} spent",
             fmt(pace.spent_cents),
+            # Streamlit reads a delta's direction from a leading "-": under pace must point down (green).
             (f"{fmt(pace.over_pace_cents)} over pace" if pace.over_pace_cents > 0
-             else f"{fmt(-pace.over_pace_cents)} under pace"),
-            "inverse",
+             else f"-{fmt(-pace.over_pace_cents)} under pace" if pace.over_pace_cents < 0 else "on pace"),
+            "inverse" if pace.over_pace_cents else "off",
             help=f"Your budget allowed {fmt(pace.allowed_so_far_cents)} by today ({pace.days_elapsed} days).",
         ),
         Metric(

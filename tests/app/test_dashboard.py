@@ -23,6 +23,8 @@ def test_metrics_and_charts_are_shown(make_app, demo_store) -> None:
     assert metrics["Current streak"][0].endswith(("day", "days"))
     assert len(at.get("plotly_chart")) >= 4  # daily bars, month pace, streak calendar, categories
     assert at.title[0].value == "🔥 Demo, here is the damage"
+    visible = [c.type for c in at.main.children.values() if c.type != "component_instance"]  # cookie manager
+    assert visible[:2] == ["title", "date_input"], "the page title comes first"
     [recent] = at.dataframe
     assert list(recent.value.columns) == ["Date", "Amount", "Category", "Description"]
     assert len(recent.value) > 0
@@ -46,6 +48,11 @@ def test_hand_worked_history_gives_the_streaks_and_today(make_app, store) -> Non
     assert metrics["Current streak"][0] == "3 days"  # exactly on budget (day -1) still counts
     assert metrics["Longest streak"][0] == "5 days"
     assert metrics[f"{today:%B} spent"][0] == f"{month_total:,.2f}"
+    # Against what 10.00 a day allowed so far; Streamlit draws a delta starting with "-" green and down
+    # (the metric is "inverse"), so being under pace must start with "-".
+    over = month_total - Decimal("10.00") * today.day
+    expected = f"{over:,.2f} over pace" if over > 0 else f"-{-over:,.2f} under pace" if over < 0 else "on pace"
+    assert metrics[f"{today:%B} spent"][1] == expected
     assert metrics["Salary spent"][0] == "no salary set"
 
 
