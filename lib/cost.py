@@ -30,29 +30,36 @@ class CostEstimate:
 def monthly_cost_estimate(
     store_kind: str = "dynamodb",
     *,
-    read_units_per_load: float = 3.0,
+    read_units_per_load: float = 3.5,
     loads_per_day: float = 1.0,
     writes_per_day: float = 3.0,
     write_units_per_write: float = 1.0,
-    bedrock_calls_per_day: float = 1.0,
-    input_tokens: int = 450,
-    output_tokens: int = 120,
+    reloads_per_write: float = 1.0,
+    bedrock_calls_per_day: float | None = None,
+    commentary_write_units: float = 1.0,
+    input_tokens: int = 384,
+    output_tokens: int = 200,
 ) -> CostEstimate:
-    """A typical user's month: one dashboard load and 3 new transactions a day, one coach call a day.
+    """A typical user's month: one dashboard load and 3 new transactions a day, with the AI coach on.
 
-    The defaults are the measured figures of `make bench` (see bench/RESULTS.md); an embedded
-    SQLite store costs nothing, so only Bedrock is counted there.
+    What the app does around a write counts too: a write invalidates the user's cached window,
+    so the next page reads it again (`reloads_per_write`), and the coach's facts change, so it
+    is asked again; by default one coach call per load and per write, each answer saved once
+    (`commentary_write_units`). The defaults are the measured figures of `make bench` (see
+    bench/RESULTS.md); an embedded SQLite store costs nothing, so only Bedrock is counted there.
     """
-    reads = read_units_per_load * loads_per_day * DAYS_PER_MONTH
-    writes = writes_per_day * write_units_per_write * DAYS_PER_MONTH
+    calls = loads_per_day + writes_per_day if bedrock_calls_per_day is None else bedrock_calls_per_day
+    loads = loads_per_day + writes_per_day * reloads_per_write
     ddb = 0.0
     if store_kind == "dynamodb":
+        reads = read_units_per_load * loads * DAYS_PER_MONTH
+        writes = (writes_per_day * write_units_per_write + calls * commentary_write_units) * DAYS_PER_MONTH
         ddb = reads * DDB_READ_USD_PER_MILLION / 1e6 + writes * DDB_WRITE_USD_PER_MILLION / 1e6
-    calls = bedrock_calls_per_day * DAYS_PER_MONTH
-    bedrock = calls * (input_tokens * NOVA_MICRO_INPUT_USD_PER_1K + output_tokens * NOVA_MICRO_OUTPUT_USD_PER_1K) / 1000
+    per_call = input_tokens * NOVA_MICRO_INPUT_USD_PER_1K + output_tokens * NOVA_MICRO_OUTPUT_USD_PER_1K
+    bedrock = calls * DAYS_PER_MONTH * per_call / 1000
     basis = (
         f"{loads_per_day:g} dashboard load and {writes_per_day:g} new transactions a day, "
-        f"{bedrock_calls_per_day:g} coach call a day"
+        f"{calls:g} coach calls a day"
         + ("; DynamoDB on-demand" if store_kind == "dynamodb" else "; embedded store is free")
     )
     return CostEstimate(dynamodb_usd=ddb, bedrock_usd=bedrock, basis=basis)

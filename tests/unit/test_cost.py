@@ -1,0 +1,47 @@
+"""The monthly cost estimate the sidebar and bench/RESULTS.md show, checked against sums done by hand."""
+from __future__ import annotations
+
+import pytest
+
+from lib.cost import monthly_cost_estimate
+
+# 4 read units a load; 1 load + 2 writes a day, each write re-reads the window once;
+# coach calls default to one per load and per write (3 a day), each answer saved (1 write unit).
+HAND = {
+    "read_units_per_load": 4.0,
+    "loads_per_day": 1.0,
+    "writes_per_day": 2.0,
+    "write_units_per_write": 1.0,
+    "reloads_per_write": 1.0,
+    "commentary_write_units": 1.0,
+    "input_tokens": 1000,
+    "output_tokens": 500,
+}
+
+
+def test_a_dynamodb_month_adds_reads_writes_and_tokens_at_list_prices() -> None:
+    est = monthly_cost_estimate("dynamodb", **HAND)
+
+    # reads: 4 units x (1 load + 2 reloads) x 30 days = 360 units at $0.125 per million
+    # writes: (2 transactions + 3 saved answers) x 30 days = 150 units at $0.625 per million
+    assert est.dynamodb_usd == pytest.approx(360 * 0.125e-6 + 150 * 0.625e-6)  # 0.00013875
+    # Bedrock: 3 calls x 30 days x (1000 in at $0.000035/1k + 500 out at $0.00014/1k) = 90 x 0.000105
+    assert est.bedrock_usd == pytest.approx(0.00945)
+    assert est.total_usd == pytest.approx(0.00958875)
+    assert "3 coach calls a day" in est.basis
+
+
+def test_one_coach_call_a_day_when_asked_for() -> None:
+    est = monthly_cost_estimate("dynamodb", **HAND, bedrock_calls_per_day=1.0)
+
+    assert est.bedrock_usd == pytest.approx(30 * 0.000105)
+    # one saved answer a day instead of three: 2 + 1 write units a day
+    assert est.dynamodb_usd == pytest.approx(360 * 0.125e-6 + 90 * 0.625e-6)
+
+
+def test_the_embedded_store_costs_nothing_and_bedrock_still_counts() -> None:
+    est = monthly_cost_estimate("sqlite", **HAND)
+
+    assert est.dynamodb_usd == 0
+    assert est.bedrock_usd == pytest.approx(0.00945)
+    assert "embedded store is free" in est.basis
