@@ -30,7 +30,8 @@ if not view.has_data:
 cols = st.columns(3)
 for i, m in enumerate(view.metrics):
     with cols[i % 3]:
-        st.metric(m.label, m.value, m.delta, delta_color=m.delta_color, help=m.help, border=True)
+        st.metric(m.label, m.value, m.delta, delta_color=m.delta_color, help=m.help, border=True,
+                  delta_arrow="off" if m.delta_color == "off" else "auto")  # facts, not trends
 
 left, right = st.columns([3, 2])
 with left:

@@ -33,7 +33,8 @@ view = views.forecast_view(fc, budget, None if cut_cat == "(none)" else cut_cat,
 cols = st.columns(4)
 for i, m in enumerate(view.metrics):
     with cols[i % 4]:
-        st.metric(m.label, m.value, m.delta, delta_color=m.delta_color, help=m.help, border=True)
+        st.metric(m.label, m.value, m.delta, delta_color=m.delta_color, help=m.help, border=True,
+                  delta_arrow="off" if m.delta_color == "off" else "auto")  # facts, not trends
 
 st.plotly_chart(charts.forecast_fan(view.outlook.month.fan, view.outlook.month.budget_total_cents,
                                     view.outlook.daily_budget_cents), key="fan")

@@ -4,6 +4,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from streamlit.proto.Metric_pb2 import Metric
+
 from lib.models import Profile, validate_transaction
 
 METRICS = ["Today", "Current streak", "Longest streak", "Projected month end", "Salary spent"]
@@ -53,6 +55,9 @@ def test_hand_worked_history_gives_the_streaks_and_today(make_app, store) -> Non
     over = month_total - Decimal("10.00") * today.day
     expected = f"{over:,.2f} over pace" if over > 0 else f"-{-over:,.2f} under pace" if over < 0 else "on pace"
     assert metrics[f"{today:%B} spent"][1] == expected
+    [month] = [m for m in at.metric if m.label == f"{today:%B} spent"]
+    looks = {1: ("UP", "RED"), -1: ("DOWN", "GREEN"), 0: ("NONE", "GRAY")}[(over > 0) - (over < 0)]
+    assert (Metric.MetricDirection.Name(month.proto.direction), Metric.MetricColor.Name(month.proto.color)) == looks
     assert metrics["Salary spent"][0] == "no salary set"
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from streamlit.proto.Metric_pb2 import Metric
+
 from lib.models import validate_transaction
 
 
@@ -33,6 +35,9 @@ def test_the_forecast_shows_its_chart_metrics_and_backtest(make_app, demo_store)
     assert low <= _money(metrics["Month end (median)"][0]) <= high
     assert metrics["Chance to end within budget"][1] == "budget " + f"{Decimal('25.00') * _days_in_month():,.2f}"
     assert not any("Rough estimate" in w.value for w in at.warning), "120 days of history is not rough"
+    # Ranges and budgets under the numbers are facts, not trends: no up/down arrow.
+    arrows = {m.label: Metric.MetricDirection.Name(m.proto.direction) for m in at.metric if m.delta}
+    assert arrows and set(arrows.values()) == {"NONE"}, arrows
     assert [d for d in at.dataframe if "Horizon" in d.value.columns], "savings table (the demo has a salary)"
     assert [d for d in at.dataframe if "Inside band" in d.value.columns], "backtest over complete months"
 

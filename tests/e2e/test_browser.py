@@ -263,3 +263,9 @@ def test_transactions_csv_upload_preview_and_import(session: Session, tmp_path: 
     page.get_by_role("tab", name="Edit or delete").click()
     expect(page.get_by_text("The last 90 days.")).to_be_visible()
     session.shot("10-transactions-table")
+
+    session.sidebar().get_by_role("link", name="Forecast").click()
+    expect(page.get_by_role("heading", name="Forecast")).to_be_visible(timeout=TIMEOUT)
+    expect(page.get_by_text("Month end (median)")).to_be_visible(timeout=TIMEOUT)
+    expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=TIMEOUT)
+    session.shot("11-forecast")
