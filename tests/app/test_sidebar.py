@@ -53,3 +53,111 @@ def test_log_out_signs_the_session_out_and_the_next_run_shows_the_login_form(mak
     assert [t.label for t in at.text_input] == ["Username", "Password"]
     assert len(at.metric) == 0 and len(at.sidebar.children) == 0
     assert "set_display_name" not in [t.key for t in at.text_input]
+
+
+# -- the AI coach (Bedrock) behind a fake runtime client ---------------------------------------
+ANSWER = "Stop buying things you do not need. Your budget is a limit, not a suggestion."
+
+
+class FakeBedrockRuntime:
+    """Answers converse_stream like bedrock-runtime (text deltas, then usage); counts the calls."""
+
+    def __init__(self, error: Exception | None = None):
+        self.calls: list[dict] = []
+        self.error = error
+
+    def converse_stream(self, **request):
+        self.calls.append(request)
+        if self.error is not None:
+            raise self.error
+        words = ANSWER.split(" ")
+        events = [{"contentBlockDelta": {"delta": {"text": w + " "}}} for w in words]
+        events += [{"messageStop": {"stopReason": "end_turn"}},
+                   {"metadata": {"usage": {"inputTokens": 300, "outputTokens": 20}}}]
+        return {"stream": events}
+
+    def converse(self, **request):
+        self.calls.append(request)
+        if self.error is not None:
+            raise self.error
+        return {"output": {"message": {"content": [{"text": ANSWER}]}},
+                "usage": {"inputTokens": 300, "outputTokens": 20}}
+
+
+@pytest.fixture
+def bedrock(monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest):
+    """Bedrock switched on, its client replaced by a fake (a model id of its own: the coach is cached per id)."""
+    import uuid
+
+    from lib.coach import bedrock as bedrock_module
+
+    fake = FakeBedrockRuntime(getattr(request, "param", None))
+    monkeypatch.setenv("FINANCE_BEDROCK", "true")
+    monkeypatch.setenv("FINANCE_BEDROCK_MODEL", f"fake.model-{uuid.uuid4().hex[:8]}")
+    monkeypatch.setattr(bedrock_module, "make_bedrock_client", lambda region=None, session=None: fake)
+    return fake
+
+
+@pytest.fixture
+def ai_user(store):
+    """A user of each test's own: the coach's results are memoised per user and facts in the process."""
+    import datetime as dt
+    import uuid
+
+    from lib.models import validate_transaction
+
+    user = f"ai{uuid.uuid4().hex[:8]}"
+    today = dt.date.today()
+    for ago, amount in ((0, "7.00"), (1, "31.00"), (2, "4.00")):
+        store.add_transaction(validate_transaction(user, today - dt.timedelta(days=ago), amount, "Shopping"))
+    return user
+
+
+def test_the_ai_coach_is_called_once_and_reruns_pages_and_tabs_reuse_it(make_app, bedrock, ai_user,
+                                                                        app_requests) -> None:
+    at = make_app("dashboard", user=ai_user).run()
+
+    assert not at.exception
+    assert len(bedrock.calls) == 1
+    assert _commentary(at) == [f"> {ANSWER}"]
+    assert any(c.value.startswith("AI coach (fake.model-") for c in at.sidebar.caption)
+    [panel] = at.sidebar.expander[0].markdown
+    assert "- Bedrock: **1** calls, **300** input / **20** output tokens" in panel.value
+    requests = app_requests(ai_user)
+
+    at.run()
+    at.run()
+    at.switch_page("pages/3_Settings.py").run()
+    make_app("forecast", user=ai_user).run()  # another tab of the same user
+    assert len(bedrock.calls) == 1, "no new call for a rerun, another page or another tab"
+    assert app_requests(ai_user) - requests == 1, "only the forecast's longer history was read"
+    assert _commentary(at) == [f"> {ANSWER}"]
+
+    # A new tone is new commentary: exactly one more call.
+    at.radio(key="set_ai_tone").set_value("polite")
+    at.form_submit_button[0].click().run()
+    assert not at.exception
+    assert len(bedrock.calls) == 2
+    assert "polite" in bedrock.calls[-1]["system"][0]["text"].lower()
+
+
+def _access_denied() -> Exception:
+    from botocore.exceptions import ClientError
+
+    return ClientError({"Error": {"Code": "AccessDeniedException", "Message": "no model access"}}, "ConverseStream")
+
+
+@pytest.mark.parametrize("bedrock", [_access_denied()], indirect=True)
+def test_when_bedrock_fails_the_offline_coach_speaks_with_a_notice(make_app, bedrock, ai_user) -> None:
+    at = make_app("dashboard", user=ai_user).run()
+
+    assert not at.exception
+    assert len(bedrock.calls) == 1
+    [words] = _commentary(at)
+    assert len(words) > 40 and ANSWER not in words
+    assert any(c.value.startswith("Offline coach") for c in at.sidebar.caption)
+    [notice] = at.sidebar.warning
+    assert notice.value.startswith("AI coach unavailable (") and "showing the offline coach" in notice.value
+
+    at.run()
+    assert len(bedrock.calls) == 1, "a failed setup is not retried on every rerun"
