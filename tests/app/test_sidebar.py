@@ -14,10 +14,15 @@ def _commentary(at) -> list[str]:
 
 
 @pytest.mark.parametrize("page", ALL_PAGES)
-def test_the_sidebar_is_on_every_page_after_several_reruns(make_app, demo_store, page: str) -> None:
+def test_the_sidebar_is_on_every_page_after_several_reruns(make_app, demo_store, app_requests, page: str) -> None:
     at = make_app(page)
     for run in range(3):
         at.run()
+        if run == 0:
+            after_first = app_requests("demo")
+            assert after_first >= 1
+        else:
+            assert app_requests("demo") == after_first, f"run {run + 1} read the store again"
         assert not at.exception, f"run {run + 1}"
         captions = [c.value for c in at.sidebar.caption]
         assert "Signed in as **Demo** (`demo`)" in captions, f"run {run + 1}"
