@@ -85,6 +85,12 @@ def render_sidebar(ctx: ui.Context) -> None:
         return
     _commentary(ctx, window, version)
 
+
+def render_usage(ctx: ui.Context) -> None:
+    """This session's store requests, capacity and Bedrock tokens, and what a user costs a month.
+
+    Drawn at the end of the page (see ui.finish) so it counts the page's own reads and writes.
+    """
     usage = ui.usage_this_session(ctx)
     tokens = _tokens()
     st.caption(

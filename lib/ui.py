@@ -229,6 +229,14 @@ def page(title: str, icon: str) -> Context:
     return ctx
 
 
+def finish(ctx: Context) -> None:
+    """Close a page: the usage & cost panel goes last in the sidebar, after the page's own requests."""
+    from lib.sidebar import render_usage
+
+    with st.sidebar:
+        render_usage(ctx)
+
+
 def _sidebar(ctx: Context, authenticator: Any) -> None:
     from lib.sidebar import render_sidebar
 

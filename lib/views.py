@@ -280,3 +280,37 @@ def forecast_view(fc: Any, budget: float, cut_category: str | None, cut_pct: flo
         cov = forecast.coverage(bt)
         coverage_text = f"{cov:.0%} of {len(bt)}" if cov is not None else "—"
     return ForecastView(out, metrics, savings_table, table, coverage_text)
+
+
+_DELIMITER_NAMES = {",": "comma (,)", ";": "semicolon (;)", "\t": "tab", "|": "pipe (|)"}
+_SIGN_NAMES = {
+    "bank": "bank style: negative amounts are spending",
+    "spending": "positive amounts are spending",
+}
+
+
+def detected_table(detected: dict[str, Any]) -> pd.DataFrame:
+    """What the importer detected in a file, in words a user can check before importing."""
+    columns = detected.get("columns") or {}
+    rows = [
+        ("Columns", ", ".join(f"{role} ← “{name}”" for role, name in columns.items()) or "—"),
+        ("Header on line", str(detected.get("header_line") or "none (read by content)")),
+        ("Delimiter", _DELIMITER_NAMES.get(str(detected.get("delimiter")), repr(detected.get("delimiter")))),
+        ("Decimal mark", "comma (1.234,56)" if detected.get("decimal") == "," else "point (1,234.56)"),
+        ("Date format", str(detected.get("date_format") or "—")
+         + ("  ⚠ day/month order guessed: check the preview" if detected.get("date_order_guessed") else "")),
+        ("Amounts", "separate debit and credit columns" if detected.get("amount_mode") == "debit/credit"
+         else _SIGN_NAMES.get(str(detected.get("sign")), str(detected.get("sign")))),
+        ("Encoding", str(detected.get("encoding") or "—")),
+    ]
+    return pd.DataFrame(rows, columns=["Detected", "Value"])
+
+
+def row_errors_text(errors: list[Any], limit: int = 50) -> str | None:
+    """Bad CSV rows as a markdown list, one line each ("line 6: reason"); None when there are none."""
+    if not errors:
+        return None
+    lines = [f"- line {e.line_number}: {e.reason}" for e in errors[:limit]]
+    if len(errors) > limit:
+        lines.append(f"- … and {len(errors) - limit} more")
+    return "\n".join(lines)

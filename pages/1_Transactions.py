@@ -16,10 +16,10 @@ for level, message in st.session_state.pop("txn_flash", []):
     getattr(st, level)(message)
 
 
-def done(message: str) -> None:
+def done(message: str, warning: str | None = None) -> None:
     """After a write: drop this user's cached reads, say what happened, and redraw."""
     ui.mark_changed(ctx.user_id)
-    st.session_state["txn_flash"] = [("success", message)]
+    st.session_state["txn_flash"] = [("success", message)] + ([("warning", warning)] if warning else [])
     st.rerun()
 
 
@@ -108,7 +108,9 @@ with tab_import:
         "Any bank's CSV export: comma or semicolon, decimal comma, debit/credit columns, most date formats. "
         "Importing the same file twice adds nothing."
     )
-    upload = st.file_uploader("Bank export (CSV)", type=["csv", "txt"], key="import_file")
+    # A new key after each import empties the uploader, so the page shows the result, not the old preview.
+    upload = st.file_uploader("Bank export (CSV)", type=["csv", "txt"],
+                              key=f"import_file_{st.session_state.get('imports_done', 0)}")
     with st.expander("Override what was detected"):
         o1, o2, o3 = st.columns(3)
         o_delim = o1.selectbox("Delimiter", ["auto", ",", ";", "tab"], key="imp_delim")
@@ -129,12 +131,11 @@ with tab_import:
             st.error(f"Could not read this file: {exc}", icon="🛑")
             parsed = None
         if parsed is not None:
-            st.markdown("**Detected**")
-            st.json(parsed.detected, expanded=False)
+            st.dataframe(views.detected_table(parsed.detected), hide_index=True)
             st.markdown(f"**Preview** — {len(parsed.rows)} good rows, {len(parsed.errors)} with problems")
             st.dataframe(views.preview_table(parsed.rows), hide_index=True)
             if parsed.errors:
-                st.warning("\n".join(f"- line {e.line_number}: {e.reason}" for e in parsed.errors[:50]))
+                st.warning(views.row_errors_text(parsed.errors))
             if st.button(f"Import {len(parsed.rows)} rows", type="primary", disabled=not parsed.rows):
                 bar = st.progress(0.0, text="Importing…")
                 try:
@@ -145,12 +146,9 @@ with tab_import:
                 except FinanceError as exc:
                     ui.friendly_error(exc, "import the file")
                 else:
-                    bar.progress(1.0, text="Done")
-                    ui.mark_changed(ctx.user_id)
-                    st.success(
-                        f"Imported {report.imported}, duplicates skipped {report.duplicates}, "
-                        f"rejected {report.rejected}."
-                    )
+                    st.session_state["imports_done"] = st.session_state.get("imports_done", 0) + 1
+                    done(f"Imported {report.imported}, duplicates skipped {report.duplicates}, "
+                         f"rejected {report.rejected}.", views.row_errors_text(report.errors))
 
 with tab_data:
     st.subheader("Export")
@@ -180,3 +178,5 @@ with tab_data:
         else:
             st.session_state.pop("export", None)
             done(f"Deleted {count} items. Your slate is clean — try to keep it that way.")
+
+ui.finish(ctx)

@@ -56,3 +56,5 @@ else:
 st.download_button("Download the daily series and projections (CSV)",
                    forecast.forecast_csv(fc.daily, view.outlook), file_name=f"{ctx.user_id}-forecast.csv",
                    mime="text/csv")
+
+ui.finish(ctx)

@@ -68,3 +68,5 @@ if submitted:
         st.session_state["settings_reset"] = saved
         st.session_state["settings_flash"] = [("success", "✅ Saved. The coach and your streak use them now.")]
         st.rerun()
+
+ui.finish(ctx)

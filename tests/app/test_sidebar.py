@@ -166,3 +166,10 @@ def test_when_bedrock_fails_the_offline_coach_speaks_with_a_notice(make_app, bed
 
     at.run()
     assert len(bedrock.calls) == 1, "a failed setup is not retried on every rerun"
+
+
+def test_the_usage_panel_includes_the_pages_own_reads(make_app, demo_store) -> None:
+    """Drawn after the page body: the Forecast page's own 400-day history read is in the count."""
+    at = make_app("forecast").run()
+    [panel] = at.sidebar.expander[0].markdown
+    assert "- Store requests: **2** (2 reads, 0 writes)" in panel.value

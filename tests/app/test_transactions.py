@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from decimal import Decimal
 
 import pytest
@@ -132,11 +131,13 @@ def _messy_csv() -> bytes:
 
 def test_importing_a_messy_csv_with_a_bad_row(make_app, two_users, store_path) -> None:
     at = make_app("transactions").run()
-    at.file_uploader(key="import_file").set_value(("konto.csv", _messy_csv(), "text/csv")).run()
+    at.file_uploader(key="import_file_0").set_value(("konto.csv", _messy_csv(), "text/csv")).run()
 
     assert not at.exception
-    detected = json.loads(at.json[0].proto.body)
-    assert (detected["delimiter"], detected["decimal"], detected["date_format"]) == (";", ",", "%d.%m.%Y")
+    [table] = [d.value for d in at.dataframe if list(d.value.columns) == ["Detected", "Value"]]
+    detected = dict(zip(table["Detected"], table["Value"], strict=True))
+    assert detected["Delimiter"] == "semicolon (;)" and detected["Decimal mark"] == "comma (1.234,56)"
+    assert detected["Date format"] == "%d.%m.%Y" and "Buchungstag" in detected["Columns"]
     assert any("4 good rows, 1 with problems" in m.value for m in at.markdown)
     preview = at.dataframe[-1].value
     assert list(preview["Description"]) == ["REWE Markt", "Café; Bar", "Buchhandlung", "Erstattung"]
@@ -151,23 +152,24 @@ def test_importing_a_messy_csv_with_a_bad_row(make_app, two_users, store_path) -
 
     assert not at.exception
     assert [s.value for s in at.success] == ["Imported 4, duplicates skipped 0, rejected 1."]
+    assert any("line 6" in w.value for w in at.warning), "the rejected row is still named after the import"
     imported = {t.description: t.amount for t in _stored(store_path) if t.source == "import"}
     assert imported == {"REWE Markt": Decimal("23.45"), "Café; Bar": Decimal("3.20"),
                         "Buchhandlung": Decimal("1234.50"), "Erstattung": Decimal("-7.00")}
-    assert at.get("progress")[0].proto.value == 100
+    assert not [b for b in at.button if b.label.startswith("Import ")], "the uploader was emptied"
+    assert {"REWE Markt", "Erstattung"} <= set(_table(at)["Description"]), "the table shows the import at once"
 
     # The same file again adds nothing.
+    at.file_uploader(key="import_file_1").set_value(("konto.csv", _messy_csv(), "text/csv")).run()
     [go] = [b for b in at.button if b.label.startswith("Import ")]
     go.click().run()
     assert [s.value for s in at.success] == ["Imported 0, duplicates skipped 4, rejected 1."]
     assert len(_stored(store_path)) == 6
-    at.run()
-    assert {"REWE Markt", "Erstattung"} <= set(_table(at)["Description"]), "the table shows the import"
 
 
 def test_a_file_that_is_not_a_bank_export_is_refused_readably(make_app, two_users) -> None:
     at = make_app("transactions").run()
-    at.file_uploader(key="import_file").set_value(("notes.txt", b"hello\nworld\n", "text/plain")).run()
+    at.file_uploader(key="import_file_0").set_value(("notes.txt", b"hello\nworld\n", "text/plain")).run()
     assert not at.exception
     assert any(e.value.startswith("Could not read this file") for e in at.error)
     assert not [b for b in at.button if b.label.startswith("Import ")]
