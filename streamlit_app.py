@@ -47,3 +47,5 @@ with left:
 with right:
     st.subheader("Recent transactions")
     st.dataframe(view.recent, hide_index=True)
+
+ui.finish(ctx)
