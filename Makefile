@@ -25,10 +25,11 @@ node_modules/.bin/dynalite: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
 
-# Debian's Chromium for the browser test (Playwright drives it; it never downloads a browser).
+# Debian's Chromium for the browser test (Playwright drives it; it never downloads a browser),
+# with an emoji font so the screenshots show the app's icons.
 /usr/bin/chromium:
 	apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-color-emoji
 
 .streamlit/secrets.toml:
 	cp .streamlit/secrets.toml.example $@
