@@ -63,6 +63,10 @@ def markdown_table(metrics: dict[str, Any]) -> str:
 # -- what an unmet goal means and what would fix it (filled with this run's numbers) --------------
 def _why_rerun(m: dict[str, Any], d: dict[str, Any]) -> str:
     a = d["rerun_anatomy_ms"]
+
+    def pct(part: str) -> str:
+        return f"{a[part] / a['total']:.0%}"
+
     return (
         f"A warm dashboard rerun takes {d['warm_dashboard_ms']:.0f} ms, the bare page "
         f"{d['warm_bare_ms']:.1f} ms, so the goal allows about {2 * d['warm_bare_ms']:.0f} ms for a page "
@@ -71,14 +75,14 @@ def _why_rerun(m: dict[str, Any], d: dict[str, Any]) -> str:
         f"{m['store_reads_per_cached_rerun']:g}, and the view model, the figures and the coach's facts are "
         "cached per user, range, day and data version (`ui.load_dashboard`, `sidebar._facts`; before "
         "that fix a warm rerun took about 300 ms, 68-88x the bare page, almost all of it rebuilding "
-        "the Plotly figures). Where the rest goes, timed on extra reruns "
-        f"({a['total']:.0f} ms each): {a['plotly']:.1f} ms is `st.plotly_chart` turning the four cached "
-        "figures into dicts and JSON, which Streamlit does on every run (Plotly's dark template is "
-        f"about two thirds of each spec); {a['compile']:.1f} ms is AppTest compiling the page script "
+        "the Plotly figures). Where the rest goes, timed with stopwatches on extra reruns "
+        f"({a['total']:.0f} ms each with the stopwatches on): {pct('plotly')} is `st.plotly_chart` turning "
+        "the four cached figures into dicts and JSON, which Streamlit does on every run (Plotly's dark "
+        f"template is about two thirds of each spec); {pct('compile')} is AppTest compiling the page script "
         "(twice per run: it builds a new script cache for every run, while a server keeps the "
-        f"bytecode); {a['chrome']:.1f} ms is the page chrome (settings, login check and cookie "
-        f"component, page links, the sidebar's cached window and coach text); {a['apptest_parse']:.1f} ms "
-        f"is AppTest parsing the output; {a['rest']:.1f} ms is the rest of the page body (metrics, "
+        f"bytecode); {pct('chrome')} is the page chrome (settings, login check and cookie "
+        f"component, page links, the sidebar's cached window and coach text); {pct('apptest_parse')} "
+        f"is AppTest parsing the output; {pct('rest')} is the rest of the page body (metrics, "
         "Arrow for the table, per-element bookkeeping) and the harness. What would close more of "
         "the gap: a trimmed template with only the layout and the bar, heatmap and scatter defaults "
         "of `plotly_dark` (renders the same; in a trial about 30% less spec work and 30% smaller "
@@ -217,8 +221,9 @@ def _how(m: dict[str, Any], d: dict[str, Any]) -> list[str]:
         "Cold = a fresh AppTest after `st.cache_data.clear()` and `st.cache_resource.clear()`: "
         f"dashboard {d['cold_dashboard_ms']:.0f} ms, bare {d['cold_bare_ms']:.1f} ms. On a cold load "
         f"building the four figures takes {c['figures']:.0f} ms and the view model {c['view']:.0f} ms "
-        f"(the page chrome with the first store read and the coach {c['chrome']:.0f} ms); the trimmed "
-        "template proposed below would also cut the figure building by about a fifth. The machine "
+        f"(the page chrome with the first store read and the coach {c['chrome']:.0f} ms); a Plotly "
+        "template trimmed to the trace types the charts use would cut the figure building by about "
+        "a fifth (a trial: 108 to 83 ms for the four). The machine "
         f"was shared with other work: load average {d['load_avg_start']:.1f} at the start.",
         "- **Store reads per cached rerun**: the app's own store meter across the warm reruns.",
         f"- **Requests and read units per load**: the real app (AppTest) on dynalite, cold data cache: "
