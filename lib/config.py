@@ -22,6 +22,9 @@ class Settings:
     bedrock_model_id: str = DEFAULT_MODEL_ID
     bedrock_region: str | None = None
     bedrock_max_tokens: int = 200
+    # "headline": ask Bedrock again only when the day's story changes (status, streak, ...);
+    # "always": whenever any number changes (costs about 4x more for a user who logs 3 purchases a day).
+    bedrock_refresh: str = "headline"
     cache_ttl_seconds: int = 300
 
     @property
@@ -60,5 +63,8 @@ def load_settings(secrets: Mapping[str, Any] | None = None, environ: Mapping[str
         or env.get("AWS_REGION")
         or env.get("AWS_DEFAULT_REGION"),
         bedrock_max_tokens=int(pick("FINANCE_BEDROCK_MAX_TOKENS", bedrock.get("max_tokens"), 200)),
+        bedrock_refresh="always"
+        if str(pick("FINANCE_BEDROCK_REFRESH", bedrock.get("refresh"), "headline")).lower() == "always"
+        else "headline",
         cache_ttl_seconds=int(pick("FINANCE_CACHE_TTL", sec.get("cache_ttl_seconds"), 300)),
     )

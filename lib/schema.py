@@ -170,6 +170,8 @@ class Commentary:
     model: str
     input_tokens: int = 0
     output_tokens: int = 0
+    headline: str = ""  # hash of the headline facts; a later take with the same headline is not asked again
+    created_at: str = ""  # ISO time the take was made, shown when it is reused later that day
 
 
 def commentary_to_item(c: Commentary) -> Item:
@@ -182,6 +184,8 @@ def commentary_to_item(c: Commentary) -> Item:
         "model": c.model,
         "input_tokens": c.input_tokens,
         "output_tokens": c.output_tokens,
+        "headline": c.headline,
+        "created_at": c.created_at,
     }
 
 
@@ -197,6 +201,8 @@ def item_to_commentary(item: Item | None) -> Commentary | None:
         model=str(item.get("model", "")),
         input_tokens=int(item.get("input_tokens") or 0),
         output_tokens=int(item.get("output_tokens") or 0),
+        headline=str(item.get("headline", "")),
+        created_at=str(item.get("created_at", "")),
     )
 
 

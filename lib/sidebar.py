@@ -35,7 +35,7 @@ def _tokens() -> dict[str, int]:
 
 
 def _commentary(ctx: ui.Context, window: Window, version: int) -> None:
-    from lib.coach import get_commentary, stream_commentary
+    from lib.coach import get_commentary, reuse_of, stream_commentary
 
     facts, digest = _facts(ctx.settings.store_url, ctx.user_id, ctx.name, ctx.today, version, window)
     key = (ctx.user_id, ctx.today.isoformat(), window.profile.ai_tone, digest)
@@ -46,10 +46,10 @@ def _commentary(ctx: ui.Context, window: Window, version: int) -> None:
     if result is None:
         bedrock = ui.bedrock_coach(ctx.settings)
         common = {"day": ctx.today, "bedrock": bedrock, "cached": window.commentary,
-                  "save": ctx.store.put_commentary, "user_id": ctx.user_id}
-        fresh_cache = window.commentary is not None and window.commentary.facts_hash == key[3] \
-            and window.commentary.day == key[1] and window.commentary.tone == key[2]
-        if bedrock is not None and not fresh_cache:
+                  "save": ctx.store.put_commentary, "user_id": ctx.user_id, "refresh": ctx.settings.bedrock_refresh}
+        reused = reuse_of(window.commentary, facts, day=ctx.today, user_id=ctx.user_id,
+                          refresh=ctx.settings.bedrock_refresh)
+        if bedrock is not None and not reused:
             stream = stream_commentary(facts, **common)
             with box.container():
                 st.write_stream(stream)
@@ -67,6 +67,8 @@ def _commentary(ctx: ui.Context, window: Window, version: int) -> None:
         st.markdown(f"> {result.text}")
     label = {"bedrock": f"AI coach ({result.model})", "cache": f"AI coach ({result.model}), today's take",
              "offline": "Offline coach"}.get(result.source, result.source)
+    if result.as_of:
+        label += f", numbers as of {result.as_of}"
     st.caption(f"{label} · tone: {window.profile.ai_tone}")
     if result.notice:
         st.warning(result.notice, icon="⚠️")

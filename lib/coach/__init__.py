@@ -8,7 +8,7 @@ from lib.coach.facts import Facts, build_facts, facts_hash
 from lib.coach.grounding import ungrounded_numbers
 from lib.coach.offline import offline_commentary
 from lib.coach.result import CoachResult
-from lib.coach.service import CommentaryStream, get_commentary, stream_commentary
+from lib.coach.service import CommentaryStream, get_commentary, reuse_of, stream_commentary
 
 __all__ = [
     "CoachResult",
@@ -18,6 +18,7 @@ __all__ = [
     "facts_hash",
     "get_commentary",
     "offline_commentary",
+    "reuse_of",
     "stream_commentary",
     "ungrounded_numbers",
 ]

@@ -164,6 +164,22 @@ def facts_hash(facts: Facts) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
 
 
+HEADLINE_FIELDS = ("display_name", "tone", "today", "has_data", "today_status", "current_streak", "longest_streak",
+                   "streak_milestone", "top_category")
+
+
+def headline_hash(facts: Facts) -> str:
+    """A hash of what the day's story hangs on (today's status, the streak, the month's direction, ...).
+
+    A purchase that leaves all of these as they were does not buy a new Bedrock call: the day's
+    take is shown again with the time its numbers are from (see coach.service, cost rule).
+    """
+    head = {name: getattr(facts, name) for name in HEADLINE_FIELDS}
+    head.update(projected_over=facts.projected_over, salary_high=facts.salary_high)
+    text = json.dumps(head, sort_keys=True, separators=(",", ":"), ensure_ascii=True, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
+
+
 def _splurge(df: pd.DataFrame, today: dt.date) -> tuple[int, str, str] | None:
     since = pd.Timestamp(today - dt.timedelta(days=SPLURGE_WINDOW_DAYS - 1))
     recent = df[(df["date"] >= since) & (df["date"] <= pd.Timestamp(today)) & (df["amount_cents"] > 0)]

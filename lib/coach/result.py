@@ -16,3 +16,4 @@ class CoachResult:
     input_tokens: int = 0
     output_tokens: int = 0
     model: str = "offline"
+    as_of: str | None = None  # set when an earlier take of today is reused: the time its numbers are from

@@ -1,8 +1,11 @@
 """The one entry point the sidebar and the CLI call: cache, then Bedrock (grounded), else offline.
 
-Cost rule: at most one Bedrock call per user per (facts, tone, day). Every Bedrock answer, and
-the offline text that replaced a rejected one, is saved through `save` (a store's
-put_commentary), so reruns and other sessions reuse it instead of calling again.
+Cost rule: at most one Bedrock call per user per (headline facts, tone, day). Every Bedrock
+answer, and the offline text that replaced a rejected one, is saved through `save` (a store's
+put_commentary), so reruns and other sessions reuse it instead of calling again. With
+refresh="headline" (the default) a change that leaves the headline as it was (a coffee that
+keeps today under budget) reuses the day's take, labelled with the time its numbers are from;
+refresh="always" asks again whenever any fact changes.
 """
 from __future__ import annotations
 
@@ -12,7 +15,7 @@ import re
 from collections.abc import Callable, Iterator
 
 from lib.coach.bedrock import BEDROCK_ERRORS, BedrockCoach, fallback_notice
-from lib.coach.facts import Facts, facts_hash
+from lib.coach.facts import Facts, facts_hash, headline_hash
 from lib.coach.grounding import ungrounded_numbers
 from lib.coach.offline import offline_commentary
 from lib.coach.result import CoachResult
@@ -39,6 +42,9 @@ def split_sentences(buffer: str) -> tuple[list[str], str]:
     return done, parts[-1]
 
 
+REFRESH_POLICIES = ("headline", "always")
+
+
 def _matches(cached: Commentary | None, user_id: str, day: dt.date, tone: str, key: str) -> bool:
     return (
         cached is not None
@@ -50,9 +56,36 @@ def _matches(cached: Commentary | None, user_id: str, day: dt.date, tone: str, k
     )
 
 
-def _from_cache(cached: Commentary) -> CoachResult:
-    notice = UNGROUNDED_NOTICE if cached.model.startswith(REJECTED_PREFIX) else None
-    return CoachResult(cached.text, "cache", notice, 0, 0, cached.model)
+def reuse_of(cached: Commentary | None, facts: Facts, *, day: dt.date, user_id: str, refresh: str = "headline") -> str:
+    """How the saved take serves these facts: "exact", "headline" (same story, older numbers) or ""."""
+    if _matches(cached, user_id, day, facts.tone, facts_hash(facts)):
+        return "exact"
+    if (
+        refresh == "headline"
+        and cached is not None
+        and cached.headline
+        and cached.headline == headline_hash(facts)
+        and _matches(cached, user_id, day, facts.tone, cached.facts_hash)
+    ):
+        return "headline"
+    return ""
+
+
+def _from_cache(cached: Commentary, facts: Facts, day: dt.date, how: str) -> CoachResult:
+    rejected = cached.model.startswith(REJECTED_PREFIX)
+    if how == "headline":
+        if rejected:  # an offline stand-in: speak with today's latest numbers instead
+            return _offline(facts, day, UNGROUNDED_NOTICE)
+        as_of = cached.created_at[11:16] or None
+        return CoachResult(cached.text, "cache", None, 0, 0, cached.model, as_of=as_of)
+    return CoachResult(cached.text, "cache", UNGROUNDED_NOTICE if rejected else None, 0, 0, cached.model)
+
+
+def _commentary(user_id: str, day: dt.date, facts: Facts, key: str, text: str, model: str,
+                tokens: tuple[int, int]) -> Commentary:
+    now = dt.datetime.now().isoformat(timespec="seconds")
+    return Commentary(user_id, day.isoformat(), facts.tone, key, text, model, *tokens,
+                      headline=headline_hash(facts), created_at=now)
 
 
 def _save(save: SaveFn | None, commentary: Commentary) -> None:
@@ -74,7 +107,7 @@ def _rejected(
         extra={"user_id": user_id, "model": model, "ungrounded": offenders, "answer": answer[:500]},
     )
     text = offline_commentary(facts, facts.tone, day)
-    _save(save, Commentary(user_id, day.isoformat(), facts.tone, key, text, f"{REJECTED_PREFIX}{model})", *tokens))
+    _save(save, _commentary(user_id, day, facts, key, text, f"{REJECTED_PREFIX}{model})", tokens))
     return CoachResult(text, "offline", UNGROUNDED_NOTICE, tokens[0], tokens[1], model)
 
 
@@ -90,12 +123,14 @@ def get_commentary(
     cached: Commentary | None,
     save: SaveFn | None,
     user_id: str,
+    refresh: str = "headline",
 ) -> CoachResult:
-    """The day's commentary: the cached one if (day, tone, facts) match, else Bedrock if set up, else offline."""
+    """The day's commentary: the saved take if it still tells today's story, else Bedrock if set up, else offline."""
     key = facts_hash(facts)
-    if _matches(cached, user_id, day, facts.tone, key):
+    how = reuse_of(cached, facts, day=day, user_id=user_id, refresh=refresh)
+    if how:
         assert cached is not None
-        return _from_cache(cached)
+        return _from_cache(cached, facts, day, how)
     if bedrock is None:
         return _offline(facts, day)
     paused = bedrock.paused_reason()
@@ -111,7 +146,7 @@ def get_commentary(
     offenders = ungrounded_numbers(answer.text, facts)
     if offenders:
         return _rejected(facts, day, user_id, key, answer.text, offenders, tokens, answer.model, save)
-    _save(save, Commentary(user_id, day.isoformat(), facts.tone, key, answer.text, answer.model, *tokens))
+    _save(save, _commentary(user_id, day, facts, key, answer.text, answer.model, tokens))
     return answer
 
 
@@ -132,7 +167,9 @@ class CommentaryStream:
         cached: Commentary | None,
         save: SaveFn | None,
         user_id: str,
+        refresh: str = "headline",
     ):
+        self._refresh = refresh
         self._facts = facts
         self._day = day
         self._bedrock = bedrock
@@ -166,9 +203,10 @@ class CommentaryStream:
     def _run(self) -> Iterator[str]:
         facts, day, bedrock, user_id = self._facts, self._day, self._bedrock, self._user_id
         key = facts_hash(facts)
-        if _matches(self._cached, user_id, day, facts.tone, key):
+        how = reuse_of(self._cached, facts, day=day, user_id=user_id, refresh=self._refresh)
+        if how:
             assert self._cached is not None
-            yield from self._release(_from_cache(self._cached))
+            yield from self._release(_from_cache(self._cached, facts, day, how))
             return
         if bedrock is None:
             yield from self._release(_offline(facts, day))
@@ -215,7 +253,7 @@ class CommentaryStream:
             self._result = _offline(facts, day, EMPTY_NOTICE)
             return
         text = " ".join(released)
-        _save(self._save, Commentary(user_id, day.isoformat(), facts.tone, key, text, stream.model_id, *tokens))
+        _save(self._save, _commentary(user_id, day, facts, key, text, stream.model_id, tokens))
         self._result = CoachResult(text, "bedrock", None, tokens[0], tokens[1], stream.model_id)
 
     @staticmethod
@@ -237,6 +275,8 @@ def stream_commentary(
     cached: Commentary | None,
     save: SaveFn | None,
     user_id: str,
+    refresh: str = "headline",
 ) -> CommentaryStream:
     """Like get_commentary, as grounded sentences for st.write_stream; read `.result` afterwards."""
-    return CommentaryStream(facts, day=day, bedrock=bedrock, cached=cached, save=save, user_id=user_id)
+    return CommentaryStream(facts, day=day, bedrock=bedrock, cached=cached, save=save, user_id=user_id,
+                            refresh=refresh)

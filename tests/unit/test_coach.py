@@ -19,7 +19,7 @@ from lib.analytics import transactions_frame
 from lib.coach import CoachResult, Facts, build_facts, facts_hash, get_commentary, offline_commentary
 from lib.coach import ungrounded_numbers as ungrounded
 from lib.coach.bedrock import BedrockCoach
-from lib.coach.facts import facts_from_dict
+from lib.coach.facts import facts_from_dict, headline_hash
 from lib.coach.offline import VOICES, situations
 from lib.coach.service import UNGROUNDED_NOTICE, stream_commentary
 from lib.models import TONES, Profile, Transaction
@@ -270,7 +270,7 @@ def test_the_same_day_gives_the_same_text_and_other_days_vary() -> None:
 
 def test_the_text_does_not_depend_on_pythons_salted_hash() -> None:
     code = (
-        "import datetime as dt, json, sys; from lib.coach.facts import facts_from_dict; "
+        "import datetime as dt, json, sys; from lib.coach.facts import facts_from_dict, headline_hash; "
         "from lib.coach.offline import offline_commentary; "
         "f = facts_from_dict(json.loads(sys.stdin.read())); "
         "print(offline_commentary(f, 'sarcastic', dt.date(2026, 11, 25)))"
@@ -395,10 +395,10 @@ def store(tmp_path: Path) -> Any:
 
 
 def ask(f: Facts, client: FakeBedrockClient | None, store: Any, day: dt.date = TODAY, user: str = "ann",
-        **coach: Any) -> CoachResult:
+        refresh: str = "headline", **coach: Any) -> CoachResult:
     bedrock = BedrockCoach(client, **coach) if client is not None else None
     return get_commentary(f, day=day, bedrock=bedrock, cached=store.get_commentary(user), save=store.put_commentary,
-                          user_id=user)
+                          user_id=user, refresh=refresh)
 
 
 def test_without_bedrock_the_offline_coach_speaks_without_a_notice(store: Any) -> None:
@@ -430,13 +430,31 @@ def test_one_bedrock_call_per_user_facts_tone_and_day(store: Any) -> None:
     assert len(client.calls) == 4  # another user's commentary is never reused
 
 
-def test_new_spending_changes_the_facts_and_asks_again(store: Any) -> None:
+def test_a_purchase_that_keeps_the_days_story_reuses_the_take_and_says_when_its_numbers_are_from(
+    store: Any,
+) -> None:
     f = facts_for(demo_like_history())
     client = FakeBedrockClient(grounded_answer(f))
+    first = ask(f, client, store)
+    changed = facts_for([*demo_like_history(), txn(TODAY, "0.01")])
+    assert facts_hash(changed) != facts_hash(f) and headline_hash(changed) == headline_hash(f)
+    again = ask(changed, client, store)
+    assert len(client.calls) == 1, "a one-cent purchase does not buy a new Bedrock call"
+    assert (again.source, again.text) == ("cache", first.text)
+    assert again.as_of is not None and re.fullmatch(r"\d\d:\d\d", again.as_of)
+    ask(changed, client, store, refresh="always")
+    assert len(client.calls) == 2, "refresh=always asks whenever any number changes"
+
+
+def test_going_over_budget_changes_the_days_story_and_asks_again(store: Any) -> None:
+    quiet_today = [t for t in demo_like_history() if t.date != TODAY]
+    f = facts_for(quiet_today)
+    client = FakeBedrockClient(grounded_answer(f))
     ask(f, client, store)
-    changed = facts_for([*demo_like_history(), txn(TODAY, "4.00")])
-    assert facts_hash(changed) != facts_hash(f)
-    ask(changed, client, store)
+    over = facts_for([*quiet_today, txn(TODAY, "500.00")])
+    assert (f.today_status, over.today_status) == ("no spending", "over")
+    assert headline_hash(over) != headline_hash(f)
+    ask(over, client, store)
     assert len(client.calls) == 2
 
 
