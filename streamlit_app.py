@@ -27,11 +27,7 @@ if not view.has_data:
     st.info("No transactions yet. Add some or import your bank's CSV on the **Transactions** page.", icon="🧾")
     st.page_link("pages/1_Transactions.py", label="Go to Transactions", icon="🧾")
 
-cols = st.columns(3)
-for i, m in enumerate(view.metrics):
-    with cols[i % 3]:
-        st.metric(m.label, m.value, m.delta, delta_color=m.delta_color, help=m.help, border=True,
-                  delta_arrow="off" if m.delta_color == "off" else "auto")  # facts, not trends
+ui.metrics(view.metrics, per_row=3)
 
 left, right = st.columns([3, 2])
 with left:

@@ -229,6 +229,15 @@ def page(title: str, icon: str) -> Context:
     return ctx
 
 
+def metrics(items: list[Any], per_row: int) -> None:
+    """Draw view-model metrics in bordered cards, `per_row` to a row; facts (delta_color "off") get no arrow."""
+    cols = st.columns(per_row)
+    for i, m in enumerate(items):
+        with cols[i % per_row]:
+            st.metric(m.label, m.value, m.delta, delta_color=m.delta_color, help=m.help, border=True,
+                      delta_arrow="off" if m.delta_color == "off" else "auto")
+
+
 def finish(ctx: Context) -> None:
     """Close a page: the usage & cost panel goes last in the sidebar, after the page's own requests."""
     from lib.sidebar import render_usage

@@ -30,11 +30,7 @@ cut_cat = c2.selectbox("Cut a category", cats, key="wi_cat",
 cut_pct = c3.slider("…by", 0, 100, 0, step=5, format="%d%%", key="wi_pct", disabled=cut_cat == "(none)")
 
 view = views.forecast_view(fc, budget, None if cut_cat == "(none)" else cut_cat, cut_pct)
-cols = st.columns(4)
-for i, m in enumerate(view.metrics):
-    with cols[i % 4]:
-        st.metric(m.label, m.value, m.delta, delta_color=m.delta_color, help=m.help, border=True,
-                  delta_arrow="off" if m.delta_color == "off" else "auto")  # facts, not trends
+ui.metrics(view.metrics, per_row=4)
 
 st.plotly_chart(charts.forecast_fan(view.outlook.month.fan, view.outlook.month.budget_total_cents,
                                     view.outlook.daily_budget_cents), key="fan")
