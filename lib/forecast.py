@@ -238,8 +238,8 @@ def _draw(hist: np.ndarray, hist_last: dt.date, n_future: int, n_paths: int, rng
 def _note(history_days: int, window: int, n_paths: int, n_bills: int = 0) -> str:
     if history_days == 0:
         return (
-            "No spending history yet: this assumes you spend your daily budget every day. "
-            "Record a few days for a forecast built from your own habits."
+            "No complete day of spending history yet (today is still running): this assumes you spend your "
+            "daily budget every day. Record a few days for a forecast built from your own habits."
         )
     if history_days < MIN_HISTORY:
         return (

@@ -98,4 +98,4 @@ def test_a_user_without_any_history_gets_a_page_not_a_crash(make_app, store) -> 
     assert not at.exception
     assert at.title[0].value == "🔮 Forecast"
     assert len(at.error) == 0
-    assert any("No spending history yet" in w.value for w in at.warning)
+    assert any("No complete day of spending history yet" in w.value for w in at.warning)

@@ -79,7 +79,7 @@ def test_forecast_of_nobody_still_answers(store: Any, capsys: pytest.CaptureFixt
     captured = capsys.readouterr()
     report = json.loads(captured.out)
     assert report["rough"] is True and report["history_days"] == 0
-    assert "No spending history" in report["note"]
+    assert "No complete day of spending history" in report["note"]
     assert "no transactions" in captured.err
 
 

@@ -148,7 +148,7 @@ def test_no_history_assumes_the_budget_and_says_so(daily: pd.Series) -> None:
     out = fc.forecast(daily, TODAY, 2500, 300_000)
     assert out.month.rough
     assert out.month.history_days == 0
-    assert "No spending history" in out.month.note
+    assert "No complete day of spending history" in out.month.note
     assert out.month.p10 < out.month.p50 < out.month.p90
     remaining_days = days_in(TODAY) - TODAY.day + 1
     assert out.month.p50 == pytest.approx(2500 * remaining_days, rel=0.05)
