@@ -118,13 +118,11 @@ def _why_cost(m: dict[str, Any], d: dict[str, Any]) -> str:
     return (
         f"${m['cost_per_user_month_usd']:.5f} a month: DynamoDB ${d['cost_dynamodb_usd']:.5f}, Bedrock "
         f"${d['cost_bedrock_usd']:.5f}. Bedrock is most of it because the coach is asked "
-        f"{day['coach_calls']} times in the measured user-day, not once: every added transaction "
-        "changes the facts (today's spending, the month's pace), so the sidebar's next render "
-        "asks again (the cost rule is one call per user, facts, tone and day). With one call a "
-        f"day the same month costs ${one_call:.5f}. Fixes: ask again only when a headline fact "
-        "changes (today's status, the streak, a milestone) or at most once or twice a day, "
-        "and keep showing the day's saved answer otherwise; or cap `max_tokens` lower (the "
-        "estimate bills the full cap)."
+        f"{day['coach_calls']} times in the measured user-day: the coach asks again when the day's "
+        "story changes (going over budget, the streak, the month's direction, the top category); "
+        "smaller changes reuse the day's take. With one call a "
+        f"day the same month costs ${one_call:.5f}. Fixes: a lower `max_tokens` (the estimate "
+        "bills the full cap; a 2-4 sentence answer is about half of it), or at most one call a day."
     )
 
 
@@ -252,8 +250,9 @@ def _how(m: dict[str, Any], d: dict[str, Any]) -> list[str]:
         f"dashboard, go to Transactions, add {day['adds']} transactions: {day['reads']} store reads "
         f"({day['read_units']:g} read units), {day['writes']} writes ({day['write_units']:g} write units), "
         f"{day['coach_calls']} coach calls ({day['coach_calls_on_open']} on opening). Each write "
-        "invalidates the cached window (one re-read) and changes the coach's facts (one more call, "
-        "whose answer is saved: one more write).",
+        "invalidates the cached window (one re-read); the coach is asked again only when the day's "
+        "story changes (each answer is saved: one more write), otherwise the day's take is shown "
+        "with the time its numbers are from.",
         "",
     ]
 

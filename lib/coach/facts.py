@@ -164,7 +164,7 @@ def facts_hash(facts: Facts) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
 
 
-HEADLINE_FIELDS = ("display_name", "tone", "today", "has_data", "today_status", "current_streak", "longest_streak",
+HEADLINE_FIELDS = ("display_name", "tone", "today", "has_data", "current_streak", "longest_streak",
                    "streak_milestone", "top_category")
 
 
@@ -175,7 +175,9 @@ def headline_hash(facts: Facts) -> str:
     take is shown again with the time its numbers are from (see coach.service, cost rule).
     """
     head = {name: getattr(facts, name) for name in HEADLINE_FIELDS}
-    head.update(projected_over=facts.projected_over, salary_high=facts.salary_high)
+    # Over budget or not is the story; "nothing yet" and "under" are the same story a coffee later.
+    head.update(today_over=facts.today_status == "over", projected_over=facts.projected_over,
+                salary_high=facts.salary_high)
     text = json.dumps(head, sort_keys=True, separators=(",", ":"), ensure_ascii=True, default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
 
