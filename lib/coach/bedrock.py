@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import logging
 import math
+import re
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -31,6 +32,15 @@ from lib.models import NAME_MAX, TONES, clean_text
 log = logging.getLogger(__name__)
 
 DEFAULT_MODEL_ID = "amazon.nova-micro-v1:0"
+_LAST_SENTENCE_END = re.compile(r"^(.*[.!?])[\"')\]]*(?=\s|$)", re.DOTALL)
+
+
+def complete_sentences(text: str) -> str:
+    """Drop an unfinished last sentence (an answer cut off by the token cap); "" when none is complete."""
+    match = _LAST_SENTENCE_END.match(text.strip())
+    return match.group(0).strip() if match else ""
+
+
 MAX_OUTPUT_TOKENS = 300  # hard ceiling whatever the settings say: the sidebar shows 2-4 sentences
 INPUT_TOKEN_TARGET = 700
 CHARS_PER_TOKEN = 4
@@ -222,10 +232,12 @@ class BedrockCoach:
         """One Converse call; raises botocore errors (the service turns them into a fallback)."""
         response = self.client.converse(**self.request(facts))
         content = response.get("output", {}).get("message", {}).get("content", [])
-        text = "".join(str(block.get("text", "")) for block in content if isinstance(block, dict))
+        text = "".join(str(block.get("text", "")) for block in content if isinstance(block, dict)).strip()
+        if response.get("stopReason") == "max_tokens":
+            text = complete_sentences(text)
         usage = response.get("usage", {})
         return CoachResult(
-            text=text.strip(),
+            text=text,
             source="bedrock",
             input_tokens=int(usage.get("inputTokens") or 0),
             output_tokens=int(usage.get("outputTokens") or 0),

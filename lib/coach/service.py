@@ -239,6 +239,8 @@ class CommentaryStream:
             return
         tail = buffer.strip()
         tokens = (stream.input_tokens, stream.output_tokens)
+        if getattr(stream, "stop_reason", None) == "max_tokens":
+            tail = ""  # cut off by the token cap mid-sentence: show only the finished sentences
         if tail:
             offenders = ungrounded_numbers(tail, facts)
             if offenders:

@@ -389,3 +389,23 @@ def test_the_ui_can_read_the_result_without_consuming_the_chunks(client: Any) ->
     s = stream_commentary(f, day=TODAY, bedrock=BedrockCoach(client), cached=None, save=None, user_id="ann")
     assert s.result.source == "bedrock"  # finishes the stream itself
     assert s.result.text == f"{f.display_name}, ${f.today_spent} today."
+
+
+def test_an_answer_cut_off_by_the_token_cap_shows_only_its_finished_sentences(client: Any) -> None:
+    f = make_facts()
+    cut = {**converse_reply(f"{f.display_name}, ${f.today_spent} today. Your budget was ${f.daily_budget}. And th"),
+           "stopReason": "max_tokens"}
+    with Stubber(client) as stub:
+        stub.add_response("converse", cut)
+        result = run(f, BedrockCoach(client))
+    assert result.text == f"{f.display_name}, ${f.today_spent} today. Your budget was ${f.daily_budget}."
+
+
+def test_a_stream_cut_off_by_the_token_cap_drops_the_unfinished_sentence(client: Any) -> None:
+    f = make_facts()
+    frames = text_stream([f"{f.display_name}, ${f.today_spent} today. Your bud"])
+    frames[-2] = event("messageStop", {"stopReason": "max_tokens"})
+    serve_stream(client, frames)
+    chunks, result = stream_once(f, BedrockCoach(client))
+    assert chunks == [f"{f.display_name}, ${f.today_spent} today."]
+    assert result.text == chunks[0] and result.source == "bedrock"
