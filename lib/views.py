@@ -109,7 +109,7 @@ def dashboard(window: Window, start: dt.date, end: dt.date, today: dt.date) -> D
             help=streak.rule,
         ),
         Metric(
-            "Longest streak",
+            "Longest streak in range",
             f"{streak.longest} day{'s' if streak.longest != 1 else ''}",
             None,
             help=(

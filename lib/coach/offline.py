@@ -44,11 +44,11 @@ BRUTAL: Templates = {
         "That's {streak} in a row; now don't waste it.",
     ),
     "record": (
-        "{streak} in a row is your best ever, and it means nothing if you stop now.",
-        "You're on your longest run yet, {streak}; keep going.",
+        "{streak} in a row is your best lately, and it means nothing if you stop now.",
+        "You're on your longest run in a while, {streak}; keep going.",
     ),
     "building": (
-        "Your streak is {streak} and your record is {longest}; close the gap.",
+        "Your streak is {streak} and your recent best is {longest}; close the gap.",
         "{streak} in a row, against a best of {longest}: not good enough yet.",
     ),
     "broken": (
@@ -108,15 +108,15 @@ SARCASTIC: Templates = {
         "A whole {streak} under budget, truly the stuff of legend.",
     ),
     "record": (
-        "{streak} straight is a personal record, so don't let it go to your head, or your wallet.",
-        "Your longest streak ever, {streak}; frame it before you ruin it.",
+        "{streak} straight is your best run lately, so don't let it go to your head, or your wallet.",
+        "Your longest streak in a while, {streak}; frame it before you ruin it.",
     ),
     "building": (
-        "Your streak stands at {streak}, and your record of {longest} is watching, unimpressed.",
+        "Your streak stands at {streak}, and your recent best of {longest} is watching, unimpressed.",
         "{streak} in a row, a fine warm-up for the {longest} you once managed.",
     ),
     "broken": (
-        "Your streak is back to nothing; your record of {longest} feels like a lifetime ago.",
+        "Your streak is back to nothing; your recent best of {longest} feels like a lifetime ago.",
         "Streak gone, of course; at least the {longest} you once managed makes a nice story.",
     ),
     "none": (
@@ -185,17 +185,17 @@ POLITE: Templates = {
         "{streak} in a row, how wonderful; do take care, I'd hate for it to break, given how easily you do.",
     ),
     "record": (
-        "A personal best of {streak}; I'm sure you're very proud, "
+        "Your best in a while, {streak}; I'm sure you're very proud, "
         "and I wouldn't dream of mentioning how easily it ends.",
-        "Your longest streak yet, {streak}, if you'll forgive me pointing out the obvious so gently.",
+        "Your longest streak in a while, {streak}, if you'll forgive me pointing out the obvious so gently.",
     ),
     "building": (
         "Your streak is {streak} and your best was {longest}; no pressure, of course, I know you don't handle it well.",
-        "{streak} in a row against a record of {longest}; kindly keep going, at whatever pace you can manage.",
+        "{streak} in a row against a recent best of {longest}; kindly keep going, at whatever pace you can manage.",
     ),
     "broken": (
         "I'm so sorry to mention it, but your streak has ended; your best remains {longest}, a lovely memory.",
-        "Forgive me, the streak is over for now; your record of {longest} is still there, "
+        "Forgive me, the streak is over for now; your recent best of {longest} is still there, "
         "should you ever feel up to it.",
     ),
     "none": (

@@ -8,7 +8,7 @@ from streamlit.proto.Metric_pb2 import Metric
 
 from lib.models import Profile, validate_transaction
 
-METRICS = ["Today", "Current streak", "Longest streak", "Projected month end", "Salary spent"]
+METRICS = ["Today", "Current streak", "Longest streak in range", "Projected month end", "Salary spent"]
 
 
 def _metrics(at) -> dict[str, tuple[str, str | None]]:
@@ -48,7 +48,7 @@ def test_hand_worked_history_gives_the_streaks_and_today(make_app, store) -> Non
     metrics = _metrics(at)
     assert metrics["Today"] == ("4.50 / 10.00", "5.50 left")
     assert metrics["Current streak"][0] == "3 days"  # exactly on budget (day -1) still counts
-    assert metrics["Longest streak"][0] == "5 days"
+    assert metrics["Longest streak in range"][0] == "5 days"
     assert metrics[f"{today:%B} spent"][0] == f"{month_total:,.2f}"
     # Against what 10.00 a day allowed so far; Streamlit draws a delta starting with "-" green and down
     # (the metric is "inverse"), so being under pace must start with "-".
