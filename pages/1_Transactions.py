@@ -36,7 +36,11 @@ tab_add, tab_edit, tab_import, tab_data = st.tabs(
     ["➕ Add", "✏️ Edit or delete", "📥 Import CSV", "📦 My data"], key="txn_tabs"
 )
 
-with tab_add, st.form("add_txn", clear_on_submit=True):
+if st.session_state.pop("add_saved", False):
+    # Emptied only after a successful add: a refused entry stays in the form to be fixed.
+    st.session_state["add_amount"] = st.session_state["add_description"] = ""
+
+with tab_add, st.form("add_txn"):
     c1, c2 = st.columns(2)
     day = c1.date_input("Date", value=ctx.today, max_value=ctx.today, key="add_date")
     amount = c2.text_input("Amount", placeholder="12.50 (a refund: -12.50)", key="add_amount")
@@ -54,6 +58,7 @@ with tab_add, st.form("add_txn", clear_on_submit=True):
         except FinanceError as exc:
             ui.friendly_error(exc, "add the transaction")
         else:
+            st.session_state["add_saved"] = True
             done(f"Added {txn.amount:,.2f} for {txn.category} on {txn.date.isoformat()}.")
 
 with tab_edit:

@@ -66,6 +66,7 @@ def test_adding_a_transaction_shows_it_here_and_on_the_dashboard(make_app, two_u
                                                                             "Eating out", "manual")
     assert [(t.amount, t.description) for t in _stored(store_path) if t.description == "NEW-LUNCH"] == [
         (Decimal("8.40"), "NEW-LUNCH")]
+    assert at.text_input(key="add_amount").value == "", "the form is ready for the next one"
 
     at.switch_page("streamlit_app.py").run()
     assert "NEW-LUNCH" in set(at.dataframe[0].value["Description"]), "the dashboard's cache was invalidated"
@@ -87,6 +88,8 @@ def test_an_invalid_amount_is_refused_with_a_message(make_app, two_users, store_
     assert any(reason in e.lower() for e in errors), errors
     assert len(at.success) == 0
     assert _stored(store_path) == before
+    assert (at.text_input(key="add_amount").value, at.text_input(key="add_description").value) == (
+        amount, "SHOULD-NOT-EXIST"), "a refused entry stays in the form to be fixed"
 
 
 def test_editing_and_deleting_a_transaction(make_app, two_users, store_path) -> None:
