@@ -35,16 +35,17 @@ def monthly_cost_estimate(
     writes_per_day: float = 3.0,
     write_units_per_write: float = 1.0,
     reloads_per_write: float = 1.0,
-    bedrock_calls_per_day: float | None = None,
+    bedrock_calls_per_day: float | None = 2.0,
     commentary_write_units: float = 1.0,
-    input_tokens: int = 384,
+    input_tokens: int = 407,
     output_tokens: int = 200,
 ) -> CostEstimate:
     """A typical user's month: one dashboard load and 3 new transactions a day, with the AI coach on.
 
     What the app does around a write counts too: a write invalidates the user's cached window,
-    so the next page reads it again (`reloads_per_write`), and the coach's facts change, so it
-    is asked again; by default one coach call per load and per write, each answer saved once
+    so the next page reads it again (`reloads_per_write`); the coach is asked again when the
+    day's story changes (2 calls in the measured user-day; `bedrock_calls_per_day=None` means one
+    per load and per write, the "refresh always" rule), each answer saved once
     (`commentary_write_units`). The defaults are the measured figures of `make bench` (see
     bench/RESULTS.md); an embedded SQLite store costs nothing, so only Bedrock is counted there.
     """

@@ -16,6 +16,7 @@ HAND = {
     "commentary_write_units": 1.0,
     "input_tokens": 1000,
     "output_tokens": 500,
+    "bedrock_calls_per_day": None,  # the "refresh always" rule: one call per load and per write
 }
 
 
@@ -32,7 +33,7 @@ def test_a_dynamodb_month_adds_reads_writes_and_tokens_at_list_prices() -> None:
 
 
 def test_one_coach_call_a_day_when_asked_for() -> None:
-    est = monthly_cost_estimate("dynamodb", **HAND, bedrock_calls_per_day=1.0)
+    est = monthly_cost_estimate("dynamodb", **{**HAND, "bedrock_calls_per_day": 1.0})
 
     assert est.bedrock_usd == pytest.approx(30 * 0.000105)
     # one saved answer a day instead of three: 2 + 1 write units a day
