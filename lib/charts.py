@@ -15,10 +15,24 @@ ACCENT = "#FFB020"
 MUTED = "#9CA3AF"
 
 
+GRID = "#2A3142"
+# A small template with only what these charts use: plotly_dark is two thirds of every figure's
+# JSON, which Streamlit serialises again on every rerun (see bench/RESULTS.md).
+_TEMPLATE = go.layout.Template(
+    layout={
+        "font": {"color": "#F3F4F6"},
+        "colorway": [OVER, ACCENT, UNDER, MUTED],
+        "xaxis": {"gridcolor": GRID, "zerolinecolor": GRID, "linecolor": GRID},
+        "yaxis": {"gridcolor": GRID, "zerolinecolor": GRID, "linecolor": GRID},
+        "hoverlabel": {"bgcolor": "#1B2030"},
+    }
+)
+
+
 def _layout(fig: go.Figure, title: str, height: int = 320) -> go.Figure:
     fig.update_layout(
         title={"text": title, "x": 0, "font": {"size": 15}},
-        template="plotly_dark",
+        template=_TEMPLATE,
         paper_bgcolor="rgba(0,0,0,0)",
         plot_bgcolor="rgba(0,0,0,0)",
         height=height,
