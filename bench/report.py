@@ -119,7 +119,7 @@ def _why_cost(m: dict[str, Any], d: dict[str, Any]) -> str:
         f"${m['cost_per_user_month_usd']:.5f} a month: DynamoDB ${d['cost_dynamodb_usd']:.5f}, Bedrock "
         f"${d['cost_bedrock_usd']:.5f}. Bedrock is most of it because the coach is asked "
         f"{day['coach_calls']} times in the measured user-day: the coach asks again when the day's "
-        "story changes (going over budget, the streak, the month's direction, the top category); "
+        "story changes (going over budget, the streak, the month's direction, the salary's pace); "
         "smaller changes reuse the day's take. With one call a "
         f"day the same month costs ${one_call:.5f}. Fixes: a lower `max_tokens` (the estimate "
         "bills the full cap; a 2-4 sentence answer is about half of it), or at most one call a day."
