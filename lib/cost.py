@@ -35,7 +35,7 @@ def monthly_cost_estimate(
     writes_per_day: float = 3.0,
     write_units_per_write: float = 1.0,
     reloads_per_write: float = 1.0,
-    bedrock_calls_per_day: float | None = 2.0,
+    bedrock_calls_per_day: float | None = 1.0,
     commentary_write_units: float = 1.0,
     input_tokens: int = 407,
     output_tokens: int = 200,
@@ -44,7 +44,7 @@ def monthly_cost_estimate(
 
     What the app does around a write counts too: a write invalidates the user's cached window,
     so the next page reads it again (`reloads_per_write`); the coach is asked again when the
-    day's story changes (2 calls in the measured user-day; `bedrock_calls_per_day=None` means one
+    day's story changes (1 call in the measured user-day; `bedrock_calls_per_day=None` means one
     per load and per write, the "refresh always" rule), each answer saved once
     (`commentary_write_units`). The defaults are the measured figures of `make bench` (see
     bench/RESULTS.md); an embedded SQLite store costs nothing, so only Bedrock is counted there.
