@@ -58,7 +58,8 @@ def cmd_demo(args: argparse.Namespace, store: Store) -> int:
 
 
 def cmd_import_csv(args: argparse.Namespace, store: Store) -> int:
-    from lib.importer import ImportOptions, import_csv, parse_columns_flag
+    from lib.importer import ImportOptions, import_rows, parse_columns_flag, parse_csv
+    from lib.views import detected_table
 
     data = Path(args.file).read_bytes()
     options = ImportOptions(
@@ -70,7 +71,10 @@ def cmd_import_csv(args: argparse.Namespace, store: Store) -> int:
         encoding=args.encoding,
     )
     store.init()
-    report = import_csv(store, args.user, data, options, progress=_progress)
+    parsed = parse_csv(data, options)
+    for setting, value in zip(*detected_table(parsed.detected).to_dict("list").values(), strict=True):
+        print(f"detected {setting.lower()}: {value}", file=sys.stderr)
+    report = import_rows(store, args.user, parsed, progress=_progress)
     for err in report.errors:
         print(f"line {err.line_number}: {err.reason}", file=sys.stderr)
     print(f"imported {report.imported}, duplicates skipped {report.duplicates}, rejected {report.rejected}")

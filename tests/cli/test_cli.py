@@ -46,6 +46,8 @@ def test_import_of_a_messy_bank_export_keeps_good_rows_reports_the_bad_one_and_r
     first = run(tmp_path, "import-csv", str(path), "--user", "ann")
     assert "imported 5, duplicates skipped 0, rejected 1" in first.stdout
     assert "line 9:" in first.stderr  # the 31.02. row, by its line in the file
+    assert "detected delimiter: semicolon (;)" in first.stderr
+    assert "detected decimal mark: comma (1.234,56)" in first.stderr
     second = run(tmp_path, "import-csv", str(path), "--user", "ann")
     assert "imported 0, duplicates skipped 5, rejected 1" in second.stdout
 
