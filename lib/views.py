@@ -298,7 +298,8 @@ def detected_table(detected: dict[str, Any]) -> pd.DataFrame:
         ("Delimiter", _DELIMITER_NAMES.get(str(detected.get("delimiter")), repr(detected.get("delimiter")))),
         ("Decimal mark", "comma (1.234,56)" if detected.get("decimal") == "," else "point (1,234.56)"),
         ("Date format", str(detected.get("date_format") or "—")
-         + ("  ⚠ day/month order guessed: check the dates, or give the date format" if detected.get("date_order_guessed") else "")),
+         + ("  ⚠ day/month order guessed: check the dates, or give the date format"
+            if detected.get("date_order_guessed") else "")),
         ("Amounts", "separate debit and credit columns" if detected.get("amount_mode") == "debit/credit"
          else _SIGN_NAMES.get(str(detected.get("sign")), str(detected.get("sign")))),
         ("Encoding", str(detected.get("encoding") or "—")),
