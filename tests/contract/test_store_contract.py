@@ -302,3 +302,39 @@ def test_commentary_round_trip_and_overwrite(store: Any) -> None:
     newer = Commentary("alice", "2026-01-02", "polite", "h2", "New day, same you.", "nova-micro", 120, 45)
     store.put_commentary(newer)
     assert store.get_commentary("alice") == newer
+
+
+# -- several sessions at once (each Streamlit session runs in its own thread) ------------
+
+
+def test_sessions_saving_at_once_from_the_same_version_leave_exactly_one_winner(store: Any) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    def save(n: int) -> str:
+        try:
+            store.save_profile(Profile("alice", f"Tab {n}", Decimal(f"{10 + n}.00")))
+            return "saved"
+        except ConflictError:
+            return "conflict"
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        outcomes = list(pool.map(save, range(6)))
+    assert sorted(outcomes) == ["conflict"] * 5 + ["saved"]
+    stored = store.get_profile("alice")
+    assert stored.version == 1 and stored.daily_budget == Decimal(stored.display_name[4:]) + 10
+
+
+def test_sessions_adding_at_once_lose_nothing(store: Any) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    day = TODAY()
+
+    def add(n: int) -> None:
+        for i in range(10):
+            store.add_transaction(txn("alice", day, f"{n}.{i:02d}", description=f"tab {n} #{i}"))
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(add, range(1, 5)))
+    stored = store.list_transactions("alice", day, day)
+    assert len(stored) == 40
+    assert {t.description for t in stored} == {f"tab {n} #{i}" for n in range(1, 5) for i in range(10)}
