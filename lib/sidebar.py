@@ -100,8 +100,9 @@ def render_usage(ctx: ui.Context) -> None:
         f"{tokens['input'] + tokens['output']} Bedrock tokens"
     )
     with st.expander("Usage & cost"):
-        est = monthly_cost_estimate(ctx.settings.store_kind,
-                                    **({} if ctx.settings.bedrock_enabled else {"bedrock_calls_per_day": 0.0}))
+        kind = ctx.settings.store_kind
+        est = monthly_cost_estimate(kind) if ctx.settings.bedrock_enabled else \
+            monthly_cost_estimate(kind, bedrock_calls_per_day=0.0)
         st.markdown(
             f"- Store requests: **{usage.requests}** ({usage.reads} reads, {usage.writes} writes)\n"
             f"- Consumed capacity: **{usage.read_units:.1f}** read units, **{usage.write_units:.1f}** write units\n"

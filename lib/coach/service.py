@@ -115,6 +115,20 @@ def _offline(facts: Facts, day: dt.date, notice: str | None = None) -> CoachResu
     return CoachResult(offline_commentary(facts, facts.tone, day), "offline", notice)
 
 
+def _without_bedrock(
+    facts: Facts, day: dt.date, bedrock: BedrockCoach | None, cached: Commentary | None, user_id: str, refresh: str
+) -> CoachResult | None:
+    """The answer when no call is due: the saved take, the offline coach, or a pause after a failure."""
+    how = reuse_of(cached, facts, day=day, user_id=user_id, refresh=refresh)
+    if how:
+        assert cached is not None
+        return _from_cache(cached, facts, day, how)
+    if bedrock is None:
+        return _offline(facts, day)
+    paused = bedrock.paused_reason()
+    return _offline(facts, day, fallback_notice(paused)) if paused else None
+
+
 def get_commentary(
     facts: Facts,
     *,
@@ -127,15 +141,10 @@ def get_commentary(
 ) -> CoachResult:
     """The day's commentary: the saved take if it still tells today's story, else Bedrock if set up, else offline."""
     key = facts_hash(facts)
-    how = reuse_of(cached, facts, day=day, user_id=user_id, refresh=refresh)
-    if how:
-        assert cached is not None
-        return _from_cache(cached, facts, day, how)
-    if bedrock is None:
-        return _offline(facts, day)
-    paused = bedrock.paused_reason()
-    if paused:
-        return _offline(facts, day, fallback_notice(paused))
+    early = _without_bedrock(facts, day, bedrock, cached, user_id, refresh)
+    if early is not None:
+        return early
+    assert bedrock is not None  # _without_bedrock answers whenever there is no Bedrock
     try:
         answer = bedrock.converse(facts)
     except BEDROCK_ERRORS as exc:
@@ -203,18 +212,11 @@ class CommentaryStream:
     def _run(self) -> Iterator[str]:
         facts, day, bedrock, user_id = self._facts, self._day, self._bedrock, self._user_id
         key = facts_hash(facts)
-        how = reuse_of(self._cached, facts, day=day, user_id=user_id, refresh=self._refresh)
-        if how:
-            assert self._cached is not None
-            yield from self._release(_from_cache(self._cached, facts, day, how))
+        early = _without_bedrock(facts, day, bedrock, self._cached, user_id, self._refresh)
+        if early is not None:
+            yield from self._release(early)
             return
-        if bedrock is None:
-            yield from self._release(_offline(facts, day))
-            return
-        paused = bedrock.paused_reason()
-        if paused:
-            yield from self._release(_offline(facts, day, fallback_notice(paused)))
-            return
+        assert bedrock is not None  # _without_bedrock answers whenever there is no Bedrock
         stream = bedrock.stream(facts)
         released: list[str] = []
         buffer = ""
