@@ -62,16 +62,9 @@ class DashboardView:
 
 
 def recent_table(txns: list[Transaction], limit: int = 15) -> pd.DataFrame:
-    """The newest transactions as a display table (Decimal amounts as text, exact)."""
-    newest = sorted(txns, key=lambda t: t.sort_key, reverse=True)[:limit]
-    return pd.DataFrame(
-        {
-            "Date": [t.date.isoformat() for t in newest],
-            "Amount": [f"{t.amount:,.2f}" for t in newest],
-            "Category": [t.category for t in newest],
-            "Description": [t.description for t in newest],
-        }
-    )
+    """The newest transactions as a display table, amounts with thousands separators."""
+    table = transactions_table(txns, limit, amount_format=",.2f")
+    return table[["Date", "Amount", "Category", "Description"]]
 
 
 def dashboard(window: Window, start: dt.date, end: dt.date, today: dt.date) -> DashboardView:
@@ -188,13 +181,13 @@ def category_options(txns: list[Transaction]) -> list[str]:
     return mine + [c for c in DEFAULT_CATEGORIES if c not in counts]
 
 
-def transactions_table(txns: list[Transaction]) -> pd.DataFrame:
-    """All transactions of a range, newest first, for selecting one to edit (amounts exact, as text)."""
-    newest = sorted(txns, key=lambda t: t.sort_key, reverse=True)
+def transactions_table(txns: list[Transaction], limit: int | None = None, amount_format: str = ".2f") -> pd.DataFrame:
+    """Transactions newest first (amounts exact, as text), with the id for selecting one to edit."""
+    newest = sorted(txns, key=lambda t: t.sort_key, reverse=True)[:limit]
     return pd.DataFrame(
         {
             "Date": [t.date.isoformat() for t in newest],
-            "Amount": [f"{t.amount:.2f}" for t in newest],
+            "Amount": [format(t.amount, amount_format) for t in newest],
             "Category": [t.category for t in newest],
             "Description": [t.description for t in newest],
             "Source": [t.source for t in newest],
