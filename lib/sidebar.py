@@ -35,7 +35,7 @@ def _tokens() -> dict[str, int]:
 
 
 def _commentary(ctx: ui.Context, window: Window, version: int) -> None:
-    from lib.coach import get_commentary, reuse_of, stream_commentary
+    from lib.coach import get_commentary, stream_commentary
 
     facts, digest = _facts(ctx.settings.store_url, ctx.user_id, ctx.name, ctx.today, version, window)
     key = (ctx.user_id, ctx.today.isoformat(), window.profile.ai_tone, digest)
@@ -47,9 +47,7 @@ def _commentary(ctx: ui.Context, window: Window, version: int) -> None:
         bedrock = ui.bedrock_coach(ctx.settings)
         common = {"day": ctx.today, "bedrock": bedrock, "cached": window.commentary,
                   "save": ctx.store.put_commentary, "user_id": ctx.user_id, "refresh": ctx.settings.bedrock_refresh}
-        reused = reuse_of(window.commentary, facts, day=ctx.today, user_id=ctx.user_id,
-                          refresh=ctx.settings.bedrock_refresh)
-        if bedrock is not None and not reused:
+        if bedrock is not None:  # a saved take needs no call; the stream then replays it at once
             stream = stream_commentary(facts, **common)
             with box.container():
                 st.write_stream(stream)
