@@ -7,7 +7,7 @@ from typing import Any
 
 import streamlit as st
 
-from lib import analytics, ui, views
+from lib import analytics, state, views
 from lib.cost import monthly_cost_estimate
 from lib.errors import FinanceError
 from lib.models import currency_symbol
@@ -34,7 +34,7 @@ def _tokens() -> dict[str, int]:
     return st.session_state.setdefault("_coach_tokens", {"input": 0, "output": 0, "calls": 0})
 
 
-def _commentary(ctx: ui.Context, window: Window, version: int) -> None:
+def _commentary(ctx: state.Context, window: Window, version: int) -> None:
     from lib.coach import get_commentary, stream_commentary
 
     facts, digest = _facts(ctx.settings.store_url, ctx.user_id, ctx.name, ctx.today, version, window)
@@ -44,7 +44,7 @@ def _commentary(ctx: ui.Context, window: Window, version: int) -> None:
         result = memo.get(key)
     box = st.empty()
     if result is None:
-        bedrock = ui.bedrock_coach(ctx.settings)
+        bedrock = state.bedrock_coach(ctx.settings)
         common = {"day": ctx.today, "bedrock": bedrock, "cached": window.commentary,
                   "save": ctx.store.put_commentary, "user_id": ctx.user_id, "refresh": ctx.settings.bedrock_refresh}
         if bedrock is not None:  # a saved take needs no call; the stream then replays it at once
@@ -72,26 +72,26 @@ def _commentary(ctx: ui.Context, window: Window, version: int) -> None:
         st.warning(result.notice, icon="⚠️")
 
 
-def render_sidebar(ctx: ui.Context) -> None:
+def render_sidebar(ctx: state.Context) -> None:
     """Coach commentary in the user's tone, then the usage & cost panel."""
     st.markdown("#### 🗣️ Your coach says")
     # The version is read before the load: a write in between can only make the window newer
     # than its key, which the next run simply recomputes, never the other way round.
-    version = ui.data_version(ctx.user_id)
+    version = state.data_version(ctx.user_id)
     try:
-        window = ui.load_window(ctx, *views.coach_range(ctx.today))
+        window = state.load_window(ctx, *views.coach_range(ctx.today))
     except FinanceError as exc:
         st.warning(f"The coach cannot see your data right now: {exc}", icon="⚠️")
         return
     _commentary(ctx, window, version)
 
 
-def render_usage(ctx: ui.Context) -> None:
+def render_usage(ctx: state.Context) -> None:
     """This session's store requests, capacity and Bedrock tokens, and what a user costs a month.
 
     Drawn at the end of the page (see ui.finish) so it counts the page's own reads and writes.
     """
-    usage = ui.usage_this_session(ctx)
+    usage = state.usage_this_session(ctx)
     tokens = _tokens()
     st.caption(
         f"This session: {usage.requests} store requests · "

@@ -1,6 +1,6 @@
 """`python -m lib forecast`: month-end, savings and streak projections with a backtest, from the command line.
 
-Registered by lib/cli.py (`register(sub)`), like the stats and coach commands.
+Registered by lib/cli/__init__.py (`register(sub)`), like the stats and coach commands.
 """
 from __future__ import annotations
 
@@ -11,18 +11,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from lib.cli.common import iso_date as _date
 from lib.errors import ValidationError
 from lib.models import decimal_places, parse_money
 from lib.store import Store
 
 HISTORY_DAYS = 1095  # three years: enough complete months for the backtest to mean something
 
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not an ISO date (YYYY-MM-DD)") from None
 
 
 def _budget_cents(text: str) -> int:

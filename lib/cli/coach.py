@@ -1,6 +1,6 @@
 """`python -m lib stats` and `python -m lib coach`: the analytics and the coach from the command line.
 
-Registered by lib/cli.py (`register(sub)`); kept apart so the CLI file stays a short list of commands.
+Registered by lib/cli/__init__.py (`register(sub)`); kept apart so the CLI file stays a short list of commands.
 """
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import json
 import sys
 from typing import Any
 
+from lib.cli.common import iso_date as _date
 from lib.config import load_settings
 from lib.errors import ValidationError
 from lib.models import TONES
@@ -18,12 +19,6 @@ from lib.store import Store
 
 HISTORY_START = dt.date(1900, 1, 1)
 
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not an ISO date (YYYY-MM-DD)") from None
 
 
 def _load(store: Store, user: str, today: dt.date) -> tuple[Any, Any]:

@@ -1,38 +1,16 @@
-"""`python -m lib ...`: the command line used by the README, the tests and scripts.
-
-Every command exits non-zero with a one-line reason on any error.
-"""
+"""`python -m lib init|demo|import-csv|export|delete-user`: the data commands."""
 from __future__ import annotations
 
 import argparse
 import datetime as dt
-import logging
 import sys
-from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
+from lib.cli.common import iso_date as _date
+from lib.cli.common import progress as _progress
 from lib.config import load_settings
-from lib.errors import FinanceError, ValidationError
-from lib.store import Store, open_store
-
-Handler = Callable[[argparse.Namespace, Store], int]
-
-
-def _store() -> Store:
-    return open_store(load_settings())
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not an ISO date (YYYY-MM-DD)") from None
-
-
-def _progress(done: int, total: int) -> None:
-    """Large writes show progress on a terminal (a log file gets only the summary line)."""
-    if total >= 500 and sys.stderr.isatty():
-        print(f"\r  {done}/{total} written", end="" if done < total else "\n", file=sys.stderr, flush=True)
+from lib.store import Store
 
 
 def cmd_init(args: argparse.Namespace, store: Store) -> int:
@@ -100,11 +78,8 @@ def cmd_delete_user(args: argparse.Namespace, store: Store) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m lib", description="Tough-love money coach: data commands.")
-    parser.add_argument("-v", "--verbose", action="store_true", help="log details to stderr")
-    sub = parser.add_subparsers(dest="command", required=True)
-
+def register(sub: Any) -> None:
+    """Add the data subcommands to the CLI's subparsers."""
     p = sub.add_parser("init", help="create the table or SQLite file if missing")
     p.set_defaults(handler=cmd_init)
 
@@ -137,31 +112,3 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("delete-user", help="delete every item of a user")
     p.add_argument("user")
     p.set_defaults(handler=cmd_delete_user)
-
-    # Analytics, coach and forecast commands register below.
-    from lib.cli_coach import register as register_stats_and_coach
-
-    register_stats_and_coach(sub)
-    from lib.cli_forecast import register as register_forecast
-
-    register_forecast(sub)
-    return parser
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, stream=sys.stderr)
-    try:
-        return int(args.handler(args, _store()))
-    except ValidationError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    except FinanceError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    except BrokenPipeError:
-        return 0  # `... | head` closed the pipe: not an error of ours
-    except (OSError, UnicodeError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1

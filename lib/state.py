@@ -1,0 +1,180 @@
+"""Per-process clients and per-user cached reads, shared by the page chrome and the sidebar.
+
+Everything cached here has the user id in its key; a user's writes bump their data version
+(`mark_changed`), so their next read misses the cache while other users' entries stay.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+import streamlit as st
+
+from lib.config import Settings, load_settings
+from lib.schema import Window
+from lib.store import Store, Usage, open_store
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a page needs after the gate: who is signed in and where their data is."""
+
+    user_id: str
+    name: str
+    settings: Settings
+    store: Store
+    today: dt.date
+
+
+# -- settings and clients (built once per process) ------------------------------------------
+def _secrets() -> dict[str, Any]:
+    """st.secrets as a plain dict; an app without a secrets file gets an empty one."""
+    try:
+        return {k: st.secrets[k] for k in st.secrets}
+    except FileNotFoundError:
+        return {}
+    except Exception as exc:  # noqa: BLE001 - a malformed secrets.toml must not show a traceback
+        log.warning("could not read secrets", extra={"error": str(exc)})
+        return {}
+
+
+def settings() -> Settings:
+    return load_settings(_secrets())
+
+
+@st.cache_resource(show_spinner=False)
+def _store(store_url: str) -> Store:
+    """One store (and so one boto3 client or SQLite connection) per process and URL."""
+    store = open_store(store_url)
+    store.init()
+    return store
+
+
+@st.cache_resource(show_spinner=False)
+def _bedrock(model_id: str, region: str | None, max_tokens: int) -> Any:
+    """The Bedrock coach with its client, built once per process."""
+    from lib.coach.bedrock import BedrockCoach, make_bedrock_client
+
+    return BedrockCoach(make_bedrock_client(region), model_id=model_id, max_tokens=max_tokens)
+
+
+def bedrock_coach(cfg: Settings) -> Any:
+    """The Bedrock coach when enabled in settings, else None (the offline coach speaks)."""
+    if not cfg.bedrock_enabled:
+        return None
+    return _bedrock(cfg.bedrock_model_id, cfg.bedrock_region, cfg.bedrock_max_tokens)
+
+
+# -- per-user cache with invalidation on writes ----------------------------------------------
+@st.cache_resource(show_spinner=False)
+def _data_versions() -> tuple[dict[str, int], threading.Lock]:
+    return {}, threading.Lock()
+
+
+def data_version(user_id: str) -> int:
+    versions, lock = _data_versions()
+    with lock:
+        return versions.get(user_id, 0)
+
+
+def mark_changed(user_id: str) -> None:
+    """After a user's write: their cached reads are stale (other users' stay cached)."""
+    versions, lock = _data_versions()
+    with lock:
+        versions[user_id] = versions.get(user_id, 0) + 1
+
+
+@st.cache_data(ttl=300, show_spinner=False, max_entries=2000)
+def _window(store_url: str, user_id: str, start: dt.date, end: dt.date, default_name: str, version: int) -> Window:
+    """Profile + window transactions + cached commentary: one store query when end is today."""
+    return _store(store_url).load_window(user_id, start, end, default_name)
+
+
+def load_window(ctx: Context, start: dt.date, end: dt.date) -> Window:
+    """The user's window from the per-user cache; a read happens only on a miss or after a write."""
+    return _window(ctx.settings.store_url, ctx.user_id, start, end, ctx.name, data_version(ctx.user_id))
+
+
+@dataclass(frozen=True)
+class DashboardPage:
+    """The dashboard's view model and its figures, built once per user, range, day and data version."""
+
+    view: Any  # lib.views.DashboardView
+    figures: dict[str, Any]  # chart name -> plotly Figure
+
+
+@st.cache_resource(ttl=300, show_spinner=False, max_entries=500)
+def _dashboard(
+    store_url: str, user_id: str, start: dt.date, end: dt.date, today: dt.date, name: str, version: int
+) -> DashboardPage:
+    """Resource cache (shared, never pickled): building the figures is most of a rerun's work otherwise."""
+    from lib import charts, views
+
+    window = _window(store_url, user_id, *views.load_range(start, end, today), name, version)
+    view = views.dashboard(window, start, end, today)
+    figures = {
+        "daily": charts.daily_spending(view.daily, view.budget_cents),
+        "month": charts.month_cumulative(view.month_daily, view.budget_cents, today),
+        "calendar": charts.streak_calendar(view.daily, view.budget_cents),
+        "categories": charts.categories(view.by_category),
+    }
+    return DashboardPage(view, figures)
+
+
+def load_dashboard(ctx: Context, start: dt.date, end: dt.date) -> DashboardPage:
+    """The dashboard for start..end; a rerun with unchanged data neither reads nor redraws anything."""
+    return _dashboard(ctx.settings.store_url, ctx.user_id, start, end, ctx.today, ctx.name, data_version(ctx.user_id))
+
+
+def usage_this_session(ctx: Context) -> Usage:
+    """Store requests and capacity this browser session has caused for the signed-in user."""
+    base = st.session_state.get("_usage_base")
+    now = ctx.store.meter.for_user(ctx.user_id)
+    if base is None or st.session_state.get("_usage_user") != ctx.user_id:
+        st.session_state["_usage_base"], st.session_state["_usage_user"] = now, ctx.user_id
+        return Usage()
+    return now.minus(base)
+
+
+FORECAST_HISTORY_DAYS = 400  # about 13 complete months for the backtest
+
+
+@dataclass(frozen=True)
+class ForecastData:
+    """Everything the Forecast page derives from one history load; what-ifs only re-price it."""
+
+    sim: Any
+    backtest: Any
+    daily: Any
+    budget_cents: int
+    salary_cents: int | None
+
+
+@st.cache_resource(ttl=300, show_spinner="Simulating your next months…", max_entries=200)
+def _forecast(store_url: str, user_id: str, today: dt.date, name: str, version: int) -> ForecastData:
+    """Simulated paths and backtest for one user and day (resource cache: big arrays, never pickled)."""
+    from lib import analytics, forecast
+
+    start = today - dt.timedelta(days=FORECAST_HISTORY_DAYS - 1)
+    window = _window(store_url, user_id, start, today, name, version)
+    frame = analytics.transactions_frame(window.transactions)
+    first = analytics.first_day(frame) or today
+    daily = analytics.daily_totals(frame, first, today)
+    profile = window.profile
+    return ForecastData(
+        sim=forecast.simulate(daily, today, frame=frame),
+        backtest=forecast.backtest(daily, frame=frame, today=today),
+        daily=daily,
+        budget_cents=analytics.decimal_to_cents(profile.daily_budget),
+        salary_cents=analytics.decimal_to_cents(profile.monthly_salary) if profile.monthly_salary else None,
+    )
+
+
+def load_forecast(ctx: Context) -> ForecastData:
+    """The user's simulation, computed once per data version and day; what-if changes read nothing."""
+    return _forecast(ctx.settings.store_url, ctx.user_id, ctx.today, ctx.name, data_version(ctx.user_id))
