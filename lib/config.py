@@ -10,6 +10,8 @@ from typing import Any
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = REPO_ROOT / "data" / "finance.db"
 DEFAULT_MODEL_ID = "amazon.nova-micro-v1:0"
+ENVS = ("local", "hosted")
+LOGINS = ("password", "oidc")
 
 
 @dataclass(frozen=True)
@@ -17,7 +19,11 @@ class Settings:
     """Where data lives, whether Bedrock is on, and how the app is deployed."""
 
     store_url: str = f"sqlite:///{DEFAULT_DB}"
-    env: str = "local"  # "local" or "hosted"
+    # "local" or "hosted", exactly as written: anything else is refused at startup (lib.auth), and
+    # until then counts as hosted, so a typo never switches the hosted checks off.
+    env: str = "local"
+    login: str = "password"  # "password" (streamlit-authenticator) or "oidc" (st.login); others refused
+    user_claim: str = "sub"  # the OIDC / JWT claim that is the user id in the table
     bedrock_enabled: bool = False
     bedrock_model_id: str = DEFAULT_MODEL_ID
     bedrock_region: str | None = None
@@ -33,7 +39,8 @@ class Settings:
 
     @property
     def is_hosted(self) -> bool:
-        return self.env == "hosted"
+        """Fail closed: only exactly "local" is a laptop; "hosted", "prod", "hosted " are not."""
+        return self.env != "local"
 
 
 def _truthy(value: Any) -> bool:
@@ -56,7 +63,9 @@ def load_settings(secrets: Mapping[str, Any] | None = None, environ: Mapping[str
 
     return Settings(
         store_url=str(pick("FINANCE_STORE", sec.get("store"), Settings.store_url)),
-        env=str(pick("FINANCE_ENV", sec.get("env"), "local")).lower(),
+        env=str(pick("FINANCE_ENV", sec.get("env"), "local")),
+        login=str(pick("FINANCE_LOGIN", sec.get("login"), "password")),
+        user_claim=str(pick("FINANCE_USER_CLAIM", sec.get("user_claim"), "sub")),
         bedrock_enabled=_truthy(pick("FINANCE_BEDROCK", bedrock.get("enabled"), "false")),
         bedrock_model_id=str(pick("FINANCE_BEDROCK_MODEL", bedrock.get("model_id"), DEFAULT_MODEL_ID)),
         bedrock_region=pick("FINANCE_BEDROCK_REGION", bedrock.get("region"), None)

@@ -1,6 +1,6 @@
 """The single-table layout: key builders and item <-> model mapping.
 
-The only module that knows `PROFILE#`, `COMMENTARY#` or how a sort key is built.
+The only module that knows `PROFILE#`, `COMMENTARY#`, `SESSIONS#` or how a sort key is built.
 Items here are plain dicts of Python values (str, Decimal, int); each store backend
 encodes them its own way (boto3's resource layer, or DynamoDB-JSON in SQLite).
 """
@@ -31,6 +31,7 @@ PK = "user_id"
 SK = "transaction_date"
 PROFILE_PREFIX = "PROFILE#"
 COMMENTARY_PREFIX = "COMMENTARY#"
+SESSIONS_PREFIX = "SESSIONS#"
 # Sorts after "#" and "T", so "DATE~" is above every key of that day (bare, DATE#id, DATE T time).
 _DAY_END = "~"
 
@@ -45,6 +46,29 @@ def profile_key(user_id: str) -> dict[str, str]:
 def commentary_key(user_id: str) -> dict[str, str]:
     """Primary key of the user's cached coach commentary (one item, overwritten daily)."""
     return {PK: user_id, SK: f"{COMMENTARY_PREFIX}{user_id}"}
+
+
+def sessions_key(user_id: str) -> dict[str, str]:
+    """Primary key of the item that says since when the user's logins are valid (their last logout)."""
+    return {PK: user_id, SK: f"{SESSIONS_PREFIX}{user_id}"}
+
+
+def sessions_to_item(user_id: str, valid_after: dt.datetime) -> Item:
+    """Logins issued at or before `valid_after` (UTC, microseconds) are refused."""
+    return {**sessions_key(user_id), "valid_after": valid_after.astimezone(dt.UTC).isoformat()}
+
+
+def item_to_sessions_valid_after(item: Item | None) -> dt.datetime | None:
+    """The time of the user's last logout, or None when they never logged out (or the item is unreadable)."""
+    if not item or not item.get("valid_after"):
+        return None
+    try:
+        when = dt.datetime.fromisoformat(str(item["valid_after"]))
+    except ValueError:
+        log.warning("unreadable sessions item", extra={"user_id": str(item.get(PK))})
+        # Fail closed: an item we cannot read revokes everything issued until now.
+        return dt.datetime.now(dt.UTC)
+    return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
 
 
 def day_range(start: dt.date, end: dt.date) -> tuple[str, str]:

@@ -128,6 +128,12 @@ class Store(Protocol):
     def put_commentary(self, commentary: Commentary) -> None:
         """Store the day's coach commentary (overwrites the previous one)."""
 
+    def sessions_valid_after(self, user_id: str) -> dt.datetime | None:
+        """When the user last logged out (logins issued before are refused); None if never. Strongly consistent."""
+
+    def end_sessions(self, user_id: str, at: dt.datetime) -> None:
+        """Revoke every login of the user issued up to `at` (their logout), on every server."""
+
 
 def chunks(items: Iterable[Item], size: int = BATCH_SIZE) -> Iterator[list[Item]]:
     """Split items into lists of at most `size`."""

@@ -371,6 +371,14 @@ class DynamoDBStore:
         """Store the day's coach commentary (overwrites the previous one)."""
         self._put(schema.commentary_to_item(commentary))
 
+    def sessions_valid_after(self, user_id: str) -> dt.datetime | None:
+        """The user's last logout; a consistent read, so a logout on another server counts at once."""
+        return schema.item_to_sessions_valid_after(self._get(schema.sessions_key(user_id), consistent=True))
+
+    def end_sessions(self, user_id: str, at: dt.datetime) -> None:
+        """Revoke the user's logins issued up to `at` (one PutItem; a later logout overwrites it)."""
+        self._put(schema.sessions_to_item(user_id, at))
+
     def put_raw_item(self, item: Item) -> None:
         """Write an item exactly as given, unconditionally: for tests and migrations (e.g. legacy items)."""
         self._put(item)

@@ -224,3 +224,11 @@ class SQLiteStore:
     def put_commentary(self, commentary: Commentary) -> None:
         with self._tx(commentary.user_id, read=False) as conn:
             self._put(conn, schema.commentary_to_item(commentary))
+
+    def sessions_valid_after(self, user_id: str) -> dt.datetime | None:
+        with self._tx(user_id, read=True) as conn:
+            return schema.item_to_sessions_valid_after(self._get(conn, schema.sessions_key(user_id)))
+
+    def end_sessions(self, user_id: str, at: dt.datetime) -> None:
+        with self._tx(user_id, read=False) as conn:
+            self._put(conn, schema.sessions_to_item(user_id, at))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets as secrets_module
 import tomllib
 from collections.abc import Callable
 from pathlib import Path
@@ -20,13 +21,18 @@ PAGES = {
 }
 
 
+def example_secrets() -> dict:
+    """.streamlit/secrets.toml.example exactly as published (with its example cookie key)."""
+    return tomllib.loads((REPO / ".streamlit" / "secrets.toml.example").read_text())
+
+
 def app_secrets() -> dict:
-    """The example secrets (demo/demo) plus a second account, as a plain dict."""
-    secrets = tomllib.loads((REPO / ".streamlit" / "secrets.toml.example").read_text())
-    secrets["auth"]["credentials"]["usernames"]["bob"] = {
-        "name": "Bob", "email": "bob@example.com",
-        "password": secrets["auth"]["credentials"]["usernames"]["demo"]["password"],
-    }
+    """The secrets `make run` writes (the example with a fresh random cookie key), plus a second
+    account bob (password "demo"), as a plain dict."""
+    secrets = example_secrets()
+    secrets["passwords"]["cookie_key"] = secrets_module.token_urlsafe(32)
+    accounts = secrets["passwords"]["credentials"]["usernames"]
+    accounts["bob"] = {"name": "Bob", "email": "bob@example.com", "password": accounts["demo"]["password"]}
     return secrets
 
 
@@ -61,12 +67,12 @@ def demo_store(store: SQLiteStore) -> SQLiteStore:
 def make_app(store_path: Path) -> Callable[..., AppTest]:
     """An AppTest of a page, logged in as `user` (None: logged out)."""
 
-    def make(page: str = "dashboard", user: str | None = "demo") -> AppTest:
+    def make(page: str = "dashboard", user: str | None = "demo", secrets: dict | None = None) -> AppTest:
         # Always the real entry point, then the page: pages resolve links relative to the entry script.
         at = AppTest.from_file(str(REPO / PAGES["dashboard"]), default_timeout=60)
         if page != "dashboard":
             at.switch_page(PAGES[page])
-        for key, value in app_secrets().items():
+        for key, value in (app_secrets() if secrets is None else secrets).items():
             at.secrets[key] = value
         if user is not None:
             at.session_state["authentication_status"] = True
