@@ -27,7 +27,7 @@ if not view.has_data:
     st.info("No transactions yet. Add some or import your bank's CSV on the **Transactions** page.", icon="🧾")
     st.page_link("pages/1_Transactions.py", label="Go to Transactions", icon="🧾")
 
-ui.metrics(view.metrics, per_row=3)
+ui.metrics(view.metrics, per_row=4)
 
 left, right = st.columns([3, 2])
 with left:

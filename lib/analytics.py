@@ -129,7 +129,7 @@ class StreakStats:
     longest_start: dt.date | None
     longest_end: dt.date | None
     history: pd.DataFrame  # start, end, length, broken_on, broken_by_cents (0 while ongoing)
-    today_status: str  # "under" (at or under budget), "over", or "no spending"
+    today_status: str  # "under" (at or under budget), "over", "refund" (net refunds) or "no spending"
     today_spent_cents: int
     rule: str = TODAY_RULE
 
@@ -141,7 +141,28 @@ def _runs(ok: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
 
 
-def streaks(daily: pd.Series, budget_cents: int, today: dt.date) -> StreakStats:
+BUDGET_STYLES = ("daily", "rolling")
+
+
+def day_excess(daily: pd.Series, budget_cents: int, style: str = "daily") -> np.ndarray:
+    """Cents over the budget for each day of `daily` (<= 0: the day kept the budget).
+
+    `daily`: each day on its own against the budget. `rolling`: unspent budget carries forward
+    within the month, so a day is over when the month's spending to that day (from the month's
+    first day in the series) is over the budget times the days so far.
+    """
+    values = daily.to_numpy(dtype=np.int64)
+    if style != "rolling" or not len(values):
+        return values - budget_cents
+    index = pd.DatetimeIndex(daily.index)
+    month = index.year.to_numpy() * 12 + index.month.to_numpy()
+    frame = pd.DataFrame({"m": month, "v": values})
+    cum = frame.groupby("m")["v"].cumsum().to_numpy(dtype=np.int64)
+    days = frame.groupby("m").cumcount().to_numpy(dtype=np.int64) + 1
+    return cum - budget_cents * days
+
+
+def streaks(daily: pd.Series, budget_cents: int, today: dt.date, style: str = "daily") -> StreakStats:
     """Streaks of days whose net spending is at or under the budget (exactly on budget counts).
 
     Today's rule: days before today are finished and counted; today is still in progress, so it
@@ -158,14 +179,17 @@ def streaks(daily: pd.Series, budget_cents: int, today: dt.date) -> StreakStats:
     done = values[done_mask]
     today_pos = np.flatnonzero(index == today_ts)
     today_cents = int(values[today_pos[0]]) if today_pos.size else 0
+    excess_all = day_excess(daily, budget_cents, style)
+    excess = excess_all[done_mask]
+    today_excess = int(excess_all[today_pos[0]]) if today_pos.size else -budget_cents
 
-    ok = done <= budget_cents
+    ok = excess <= 0
     starts, ends = _runs(ok)
     lengths = ends - starts
     # A run ends because the following day went over budget (or it is still running).
     broken_pos = np.minimum(ends, len(done) - 1) if len(done) else ends
     still_running = ends == len(done)
-    broken_by = np.where(still_running, 0, done[broken_pos] - budget_cents) if len(done) else np.array([], np.int64)
+    broken_by = np.where(still_running, 0, excess[broken_pos]) if len(done) else np.array([], np.int64)
     history = pd.DataFrame(
         {
             "start": [d.date() for d in done_idx[starts]],
@@ -177,8 +201,10 @@ def streaks(daily: pd.Series, budget_cents: int, today: dt.date) -> StreakStats:
             "broken_by_cents": np.asarray(broken_by, dtype=np.int64),
         }
     )
-    if today_pos.size and today_cents > budget_cents:
+    if today_pos.size and today_excess > 0:
         status = "over"
+    elif today_cents < 0:
+        status = "refund"  # refunds beat purchases today: not "nothing spent"
     elif today_cents == 0:
         status = "no spending"
     else:
@@ -190,7 +216,7 @@ def streaks(daily: pd.Series, budget_cents: int, today: dt.date) -> StreakStats:
         current_start = done_idx[starts[-1]].date()
     if status == "over" and len(history) and history["broken_on"].iloc[-1] is None:
         # The running streak is broken by today; history shows that as it will look at midnight.
-        history.loc[history.index[-1], ["broken_on", "broken_by_cents"]] = [today, today_cents - budget_cents]
+        history.loc[history.index[-1], ["broken_on", "broken_by_cents"]] = [today, today_excess]
 
     longest, longest_start, longest_end = 0, None, None
     if lengths.size:

@@ -57,17 +57,18 @@ def daily_spending(daily: pd.Series, budget_cents: int) -> go.Figure:
     return _layout(fig, "Daily spending against your budget")
 
 
-def streak_calendar(daily: pd.Series, budget_cents: int) -> go.Figure:
-    """A calendar heatmap: one column per week, one row per weekday; green kept, red broken."""
+def streak_calendar(states: pd.Series, daily: pd.Series) -> go.Figure:
+    """A calendar heatmap, one column per week: green kept, red broke, dark nothing spent, blank not logged."""
     if daily.empty:
         return _layout(go.Figure(), "Streak calendar")
     idx = pd.DatetimeIndex(daily.index)
     cents = daily.to_numpy(dtype=np.int64)
-    state = np.where(cents > budget_cents, 2, np.where(cents > 0, 1, 0))
+    state = states.to_numpy(dtype=float)
     week = (idx - pd.to_timedelta(idx.day_of_week, unit="D")).normalize()
-    frame = pd.DataFrame({"week": week, "weekday": idx.day_of_week, "state": state, "amount": cents / 100, "day": idx})
+    label = np.where(np.isnan(state), "not logged", np.char.add("spent ", np.char.mod("%.2f", cents / 100)))
+    frame = pd.DataFrame({"week": week, "weekday": idx.day_of_week, "state": state, "label": label, "day": idx})
     z = frame.pivot(index="weekday", columns="week", values="state").reindex(range(7))
-    amount = frame.pivot(index="weekday", columns="week", values="amount").reindex(range(7))
+    labels = frame.pivot(index="weekday", columns="week", values="label").reindex(range(7)).fillna("")
     day = frame.pivot(index="weekday", columns="week", values="day").reindex(range(7))
     text = day.apply(lambda col: col.dt.strftime("%a %d %b %Y")).fillna("")
     fig = go.Figure(
@@ -75,15 +76,15 @@ def streak_calendar(daily: pd.Series, budget_cents: int) -> go.Figure:
             z=z.to_numpy(dtype=float),
             x=list(z.columns),
             y=[calendar.day_abbr[i] for i in range(7)],
-            customdata=np.dstack([text.to_numpy(), amount.to_numpy()]),
+            customdata=np.dstack([text.to_numpy(), labels.to_numpy()]),
             colorscale=[[0, EMPTY], [0.33, EMPTY], [0.34, UNDER], [0.66, UNDER], [0.67, OVER], [1, OVER]],
             zmin=0, zmax=2, showscale=False, xgap=3, ygap=3,
-            hovertemplate="%{customdata[0]}<br>spent %{customdata[1]:,.2f}<extra></extra>",
+            hovertemplate="%{customdata[0]}<br>%{customdata[1]}<extra></extra>",
         )
     )
     fig.update_yaxes(autorange="reversed")
     fig.update_layout(hovermode="closest")
-    return _layout(fig, "Streak calendar: green kept the streak, red broke it", height=260)
+    return _layout(fig, "Streak calendar: green kept the streak, red broke it, blank not logged", height=260)
 
 
 def categories(by_cat: pd.DataFrame, top: int = 8) -> go.Figure:

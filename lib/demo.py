@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import numpy as np
 
+from lib import clock
 from lib.models import NAME_MAX, Profile, Transaction, clean_text
 
 DEMO_BUDGET = Decimal("25.00")
@@ -155,7 +156,7 @@ def demo_transactions(
     daily_budget: Decimal = DEMO_BUDGET,
 ) -> list[Transaction]:
     """A realistic generated history ending today: the same (seed, today) always gives the same one."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     days = max(1, int(days))
     start = today - dt.timedelta(days=days - 1)
     rng = np.random.default_rng([seed, today.toordinal()])

@@ -5,6 +5,7 @@ import datetime as dt
 import os
 import time
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 
@@ -17,6 +18,8 @@ DEFAULT_TONE = "brutal"
 MAX_DAILY_BUDGET = Decimal("100000")
 MAX_SALARY = Decimal("10000000")
 MAX_AMOUNT = Decimal("1000000000")
+BUDGET_STYLES: tuple[str, ...] = ("daily", "rolling")
+DEFAULT_BUDGET_STYLE = "daily"
 NAME_MAX = 50
 TEXT_MAX = 200
 CENT = Decimal("0.01")
@@ -53,6 +56,28 @@ def clean_text(value: object, max_len: int = TEXT_MAX) -> str:
     return " ".join(text.split())[:max_len]
 
 
+def normalise_budget_style(value: object) -> str | None:
+    """A known budget style in canonical spelling; None when unknown."""
+    text = str(value or "").strip().lower()
+    return text if text in BUDGET_STYLES else None
+
+
+def clean_categories(values: object) -> tuple[str, ...]:
+    """Category names as the store keeps them (cleaned, 40 characters, no blanks or repeats), in order."""
+    if values is None:
+        items: list[object] = []
+    elif isinstance(values, str | bytes) or not isinstance(values, Iterable):
+        items = [values]
+    else:
+        items = list(values)
+    out: list[str] = []
+    for v in items:
+        name = clean_text(v, 40)
+        if name and name not in out:
+            out.append(name)
+    return tuple(out)
+
+
 def normalise_tone(value: object) -> str | None:
     """Map any letter case of a known tone to its canonical name; None when unknown."""
     text = str(value or "").strip().lower()
@@ -75,6 +100,9 @@ class Profile:
     ai_tone: str = DEFAULT_TONE
     version: int = 0
     updated_at: str | None = None
+    # None: the defaults (lib.standing.DEFAULT_FIXED_CATEGORIES, where the user has them).
+    fixed_categories: tuple[str, ...] | None = None
+    budget_style: str = DEFAULT_BUDGET_STYLE  # "daily" or "rolling" (unspent budget carries forward in the month)
 
     @classmethod
     def default(cls, user_id: str, name: str | None = None) -> Profile:
@@ -89,6 +117,9 @@ def validate_profile(
     monthly_salary: object,
     ai_tone: object,
     version: int = 0,
+    *,
+    fixed_categories: object = None,
+    budget_style: object = DEFAULT_BUDGET_STYLE,
 ) -> Profile:
     """Build a Profile from form input, or raise ValidationError with a reason per field."""
     errors: dict[str, str] = {}
@@ -130,9 +161,15 @@ def validate_profile(
     if tone is None:
         errors["ai_tone"] = f"Tone must be one of: {', '.join(TONES)}."
 
+    style = normalise_budget_style(budget_style)
+    if style is None:
+        errors["budget_style"] = f"Budget style must be one of: {', '.join(BUDGET_STYLES)}."
+
     if errors:
         raise ValidationError(errors)
     return Profile(
+        fixed_categories=None if fixed_categories is None else clean_categories(fixed_categories),
+        budget_style=style or DEFAULT_BUDGET_STYLE,
         user_id=user_id,
         display_name=name,
         daily_budget=budget.quantize(CENT),

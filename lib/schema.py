@@ -14,12 +14,15 @@ from typing import Any
 
 from lib.models import (
     CENT,
+    DEFAULT_BUDGET_STYLE,
     DEFAULT_DAILY_BUDGET,
     DEFAULT_TONE,
     Profile,
     Transaction,
+    clean_categories,
     clean_text,
     decimal_places,
+    normalise_budget_style,
     normalise_tone,
     parse_money,
 )
@@ -121,6 +124,11 @@ def profile_to_item(profile: Profile) -> Item:
     }
     if profile.monthly_salary is not None:
         item["monthly_salary"] = profile.monthly_salary
+    # Optional attributes: a profile without them reads with the defaults (original backend's items too).
+    if profile.fixed_categories is not None:
+        item["fixed_categories"] = list(profile.fixed_categories)
+    if profile.budget_style != DEFAULT_BUDGET_STYLE:
+        item["budget_style"] = profile.budget_style
     return item
 
 
@@ -141,6 +149,8 @@ def item_to_profile(item: Item | None, user_id: str, default_name: str | None = 
         ai_tone=normalise_tone(item.get("ai_tone")) or DEFAULT_TONE,
         version=int(item.get("version") or 0),
         updated_at=item.get("updated_at"),
+        fixed_categories=None if item.get("fixed_categories") is None else clean_categories(item["fixed_categories"]),
+        budget_style=normalise_budget_style(item.get("budget_style")) or DEFAULT_BUDGET_STYLE,
     )
 
 

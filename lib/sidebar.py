@@ -7,10 +7,9 @@ from typing import Any
 
 import streamlit as st
 
-from lib import analytics, state, views
+from lib import state, views
 from lib.cost import monthly_cost_estimate
 from lib.errors import FinanceError
-from lib.models import currency_symbol
 from lib.schema import Window
 
 
@@ -21,12 +20,12 @@ def _coach_memo() -> tuple[dict[tuple[str, str, str, str], Any], threading.Lock]
 
 
 @st.cache_resource(ttl=300, show_spinner=False, max_entries=2000)
-def _facts(store_url: str, user_id: str, name: str, today: dt.date, version: int, _window: Window) -> tuple[Any, str]:
-    """The coach's facts and their hash per user, day and data version: a rerun does not rebuild them."""
-    from lib.coach import build_facts, facts_hash
+def _facts(store_url: str, user_id: str, name: str, today: dt.date, version: int) -> tuple[Any, str]:
+    """The coach's facts (from the one standing) and their hash per user, day and data version."""
+    from lib.coach import facts_hash
+    from lib.coach.facts import facts_from_standing
 
-    facts = build_facts(_window.profile, analytics.transactions_frame(_window.transactions), today,
-                        currency_symbol(_window.transactions))
+    facts = facts_from_standing(state._standing(store_url, user_id, today, name, version))
     return facts, facts_hash(facts)
 
 
@@ -37,7 +36,7 @@ def _tokens() -> dict[str, int]:
 def _commentary(ctx: state.Context, window: Window, version: int) -> None:
     from lib.coach import get_commentary, stream_commentary
 
-    facts, digest = _facts(ctx.settings.store_url, ctx.user_id, ctx.name, ctx.today, version, window)
+    facts, digest = _facts(ctx.settings.store_url, ctx.user_id, ctx.name, ctx.today, version)
     key = (ctx.user_id, ctx.today.isoformat(), window.profile.ai_tone, digest)
     memo, lock = _coach_memo()
     with lock:

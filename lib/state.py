@@ -116,14 +116,30 @@ def _dashboard(
     from lib import charts, views
 
     window = _window(store_url, user_id, *views.load_range(start, end, today), name, version)
-    view = views.dashboard(window, start, end, today)
+    where = _standing(store_url, user_id, today, name, version)
+    view = views.dashboard(window, start, end, today, where)
     figures = {
         "daily": charts.daily_spending(view.daily, view.budget_cents),
         "month": charts.month_cumulative(view.month_daily, view.budget_cents, today),
-        "calendar": charts.streak_calendar(view.daily, view.budget_cents),
+        "calendar": charts.streak_calendar(view.day_states, view.daily),
         "categories": charts.categories(view.by_category),
     }
     return DashboardPage(view, figures)
+
+
+@st.cache_resource(ttl=300, show_spinner=False, max_entries=2000)
+def _standing(store_url: str, user_id: str, today: dt.date, name: str, version: int) -> Any:
+    """Where the user stands (lib.standing), decided once per user, day and data version: the month's
+    simulation is not repeated on a rerun, and the dashboard and the coach share it."""
+    from lib import standing
+
+    window = _window(store_url, user_id, *standing.window_range(today), name, version)
+    return standing.standing_from_window(window, today)
+
+
+def load_standing(ctx: Context) -> Any:
+    """The signed-in user's standing (lib.standing.Standing) from the per-user cache."""
+    return _standing(ctx.settings.store_url, ctx.user_id, ctx.today, ctx.name, data_version(ctx.user_id))
 
 
 def load_dashboard(ctx: Context, start: dt.date, end: dt.date) -> DashboardPage:
@@ -149,6 +165,7 @@ class ForecastData:
     """Everything the Forecast page derives from one history load; what-ifs only re-price it."""
 
     sim: Any
+    standing: Any  # lib.standing.Standing: fixed costs and the month's budget line
     backtest: Any
     daily: Any
     budget_cents: int
@@ -158,7 +175,7 @@ class ForecastData:
 @st.cache_resource(ttl=300, show_spinner="Simulating your next months…", max_entries=200)
 def _forecast(store_url: str, user_id: str, today: dt.date, name: str, version: int) -> ForecastData:
     """Simulated paths and backtest for one user and day (resource cache: big arrays, never pickled)."""
-    from lib import analytics, forecast
+    from lib import analytics, forecast, standing
 
     start = today - dt.timedelta(days=FORECAST_HISTORY_DAYS - 1)
     window = _window(store_url, user_id, start, today, name, version)
@@ -166,8 +183,11 @@ def _forecast(store_url: str, user_id: str, today: dt.date, name: str, version: 
     first = analytics.first_day(frame) or today
     daily = analytics.daily_totals(frame, first, today)
     profile = window.profile
+    where = _standing(store_url, user_id, today, name, version)
     return ForecastData(
-        sim=forecast.simulate(daily, today, frame=frame),
+        # The standing's inputs (its window), so the month end is the dashboard's to the cent.
+        sim=standing.month_simulation(frame, today, where.tracking_since, horizon_months=12),
+        standing=where,
         backtest=forecast.backtest(daily, frame=frame, today=today),
         daily=daily,
         budget_cents=analytics.decimal_to_cents(profile.daily_budget),

@@ -12,6 +12,7 @@ from typing import Any
 
 import streamlit as st
 
+from lib import clock
 from lib.auth import (
     DEMO_USERNAME,
     AuthConfig,
@@ -34,6 +35,7 @@ from lib.state import (  # noqa: F401
     data_version,
     load_dashboard,
     load_forecast,
+    load_standing,
     load_window,
     mark_changed,
     settings,
@@ -221,7 +223,7 @@ def page(title: str, icon: str) -> Context:
     except FinanceError as exc:
         friendly_error(exc, "open the data store")
         st.stop()
-    ctx = Context(user_id=user_id, name=name, settings=cfg, store=store, today=dt.date.today())
+    ctx = Context(user_id=user_id, name=name, settings=cfg, store=store, today=clock.today())
     usage_this_session(ctx)  # starts this session's usage count before its first read
     _sidebar(ctx, authenticator)
     return ctx

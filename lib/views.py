@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from lib import analytics
+from lib import analytics, standing
 from lib.models import Profile, Transaction
 from lib.schema import Window
 
@@ -32,9 +32,9 @@ def coach_range(today: dt.date) -> tuple[dt.date, dt.date]:
 
 
 def load_range(start: dt.date, end: dt.date, today: dt.date) -> tuple[dt.date, dt.date]:
-    """The store range a dashboard needs: the picked range, stretched back to this month's start."""
+    """The store range a dashboard needs: the picked range, stretched back to the standing's window."""
     if end >= today:
-        return min(start, today.replace(day=1)), today
+        return min(start, standing.window_range(today)[0]), today
     return start, end
 
 
@@ -50,15 +50,18 @@ class Metric:
 @dataclass(frozen=True)
 class DashboardView:
     profile: Profile
+    standing: standing.Standing
     has_data: bool
     metrics: list[Metric]
-    daily: pd.Series  # cents per day over the picked range
-    month_daily: pd.Series  # cents per day from this month's start to today
+    daily: pd.Series  # daily (everyday) spending in cents over the picked range
+    day_states: pd.Series  # per day of the range: 0 nothing, 1 kept, 2 broke, NaN unknown
+    month_daily: pd.Series  # cents per day (everything) from this month's start to today
     budget_cents: int
     by_category: pd.DataFrame
     recent: pd.DataFrame
     streak_rule: str
-    streak_history: pd.DataFrame
+    unlogged_note: str | None  # "Nothing logged since ..." when days are unknown
+    checkin_offer: bool  # offer the "nothing spent today" check-in
 
 
 def recent_table(txns: list[Transaction], limit: int = 15) -> pd.DataFrame:
@@ -67,85 +70,110 @@ def recent_table(txns: list[Transaction], limit: int = 15) -> pd.DataFrame:
     return table[["Date", "Amount", "Category", "Description"]]
 
 
-def dashboard(window: Window, start: dt.date, end: dt.date, today: dt.date) -> DashboardView:
-    """Metrics and chart series for the spending & streak page."""
-    profile = window.profile
-    budget = analytics.decimal_to_cents(profile.daily_budget)
-    salary = analytics.decimal_to_cents(profile.monthly_salary) if profile.monthly_salary else None
-    df = analytics.transactions_frame(window.transactions)
-    df = df[df["date"] <= pd.Timestamp(today)]
-    daily = analytics.daily_totals(df, start, end)
-    first = analytics.first_day(df)
-    streak_from = max(first, start) if first else end
-    # A range that ends before today is judged as of the day after it ends.
-    as_of = min(today, end + dt.timedelta(days=1))
-    streak = analytics.streaks(daily[daily.index >= pd.Timestamp(streak_from)], budget, as_of)
-    month_daily = analytics.daily_totals(df, today.replace(day=1), today)
-    pace = analytics.month_pace(month_daily, budget, salary, today)
-    today_cents = int(month_daily.iloc[-1]) if len(month_daily) else 0
-    left = budget - today_cents
+def _days(n: int) -> str:
+    return f"{n} day" if n == 1 else f"{n} days"
 
-    metrics = [
-        Metric(
-            "Today",
-            f"{fmt(today_cents)} / {fmt(budget)}",
+
+ROLLING_RULE = (
+    "Rolling budget: unspent budget carries forward within the month. A day keeps the streak if the "
+    "month's daily spending up to it stays within the budget times the days so far."
+)
+FIXED_RULE = " Fixed bills (rent, utilities, subscriptions, monthly payees) never break it."
+
+
+def dashboard_metrics(s: standing.Standing) -> list[Metric]:
+    """The dashboard's cards, every number from the one standing."""
+    today = s.today
+    if s.budget_style == "rolling":
+        first = Metric(
+            "You can spend today", fmt(s.today_left_cents),
+            f"{fmt(s.today_everyday_cents)} spent of {fmt(s.allowance_today_cents)}" if s.today_over_cents == 0
+            else f"-{fmt(s.today_over_cents)} over the allowance",
+            "normal" if s.today_over_cents == 0 else "inverse",
+            help="Rolling budget: this month's allowance so far minus what you already spent on daily things.",
+        )
+    else:
+        left = s.allowance_today_cents - s.today_everyday_cents
+        first = Metric(
+            "Today", f"{fmt(s.today_everyday_cents)} / {fmt(s.daily_budget_cents)}",
             f"{fmt(left)} left" if left >= 0 else f"-{fmt(-left)} over budget",
-            help="What you spent today against your daily budget.",
-        ),
+            help="Daily spending today against your daily budget (fixed bills are not counted here).",
+        )
+    status = {"over": "today broke it", "under": "today still under", "no spending": "nothing spent today",
+              "refund": "refund day"}[s.today_status]
+    if s.streak_paused and s.tracked_through:
+        status = f"paused: nothing logged since {s.tracked_through:%d %b}"
+    longest_help = (f"{s.longest_streak_start:%d %b %Y} – {s.longest_streak_end:%d %b %Y}, over your whole history"
+                    if s.longest_streak_start and s.longest_streak_end and s.longest_streak > 1
+                    else "Over your whole history.")
+    over_pace = s.month_everyday_cents - s.month_allowed_cents
+    band = (f"likely {fmt(s.month_end_p10_cents)} – {fmt(s.month_end_p90_cents)} · "
+            f"{s.month_within_budget_pct}% within budget")
+    return [
+        first,
+        Metric("Current streak", _days(s.current_streak), status, "inverse" if s.today_status == "over" else "normal",
+               help=analytics.TODAY_RULE + (" " + ROLLING_RULE if s.budget_style == "rolling" else "") + FIXED_RULE),
+        Metric("Longest streak", _days(s.longest_streak), None, help=longest_help),
         Metric(
-            "Current streak",
-            f"{streak.current} day{'s' if streak.current != 1 else ''}",
-            {"over": "today broke it", "under": "today still under", "no spending": "nothing spent today"}[
-                streak.today_status
-            ],
-            "inverse" if streak.today_status == "over" else "normal",
-            help=streak.rule,
-        ),
-        Metric(
-            "Longest streak in range",
-            f"{streak.longest} day{'s' if streak.longest != 1 else ''}",
-            None,
-            help=(
-                f"{streak.longest_start:%d %b %Y} – {streak.longest_end:%d %b %Y}, within the selected range"
-                if streak.longest_start and streak.longest_end
-                else "Within the selected range."
-            ),
-        ),
-        Metric(
-            f"{today:%B} spent",
-            fmt(pace.spent_cents),
+            f"{today:%B} spent", fmt(s.month_spent_cents),
             # Streamlit reads a delta's direction from a leading "-": under pace must point down (green).
-            (f"{fmt(pace.over_pace_cents)} over pace" if pace.over_pace_cents > 0
-             else f"-{fmt(-pace.over_pace_cents)} under pace" if pace.over_pace_cents < 0 else "on pace"),
-            "inverse" if pace.over_pace_cents else "off",
-            help=f"Your budget allowed {fmt(pace.allowed_so_far_cents)} by today ({pace.days_elapsed} days).",
+            (f"{fmt(over_pace)} over pace" if over_pace > 0
+             else f"-{fmt(-over_pace)} under pace" if over_pace < 0 else "on pace"),
+            "inverse" if over_pace else "off",
+            help=(f"Everything this month, fixed bills included. Daily spending {fmt(s.month_everyday_cents)} "
+                  f"against the {fmt(s.month_allowed_cents)} your budget allowed by today ({s.days_elapsed} days)."),
         ),
+        Metric("Fixed bills", fmt(s.month_fixed_cents),
+               f"{fmt(s.month_fixed_expected_cents - s.month_fixed_cents)} still due" if
+               s.month_fixed_expected_cents > s.month_fixed_cents else "none due", "off",
+               help="Rent, utilities, subscriptions and monthly payees: in the month total, not in the daily budget."
+                    + (f" Fixed categories: {', '.join(s.fixed_categories)}." if s.fixed_categories else "")),
         Metric(
-            "Projected month end",
-            fmt(pace.projection_cents),
-            f"{'+' if pace.projected_over_cents >= 0 else '-'}{fmt(abs(pace.projected_over_cents))} vs budget",
-            "inverse",
-            help=f"At your current rate; the month's budget is {fmt(pace.month_budget_cents)}.",
+            "Month ends at" if s.month_ended else "Projected month end", fmt(s.month_end_p50_cents), band, "off",
+            help=(f"The forecast's median (the Forecast page shows the same). The month's budget is "
+                  f"{fmt(s.month_budget_cents)} plus {fmt(s.month_fixed_expected_cents)} of fixed bills. "
+                  f"At a straight line from today's rate it would be {fmt(s.month_straight_line_cents)}."),
         ),
         Metric(
             "Salary spent",
-            f"{pace.salary_share:.0%}" if pace.salary_share is not None else "no salary set",
-            f"{pace.salary_pace_share:.0%} of the month gone" if pace.salary_pace_share is not None else None,
+            f"{s.salary_share_pct}%" if s.salary_share_pct is not None else "no salary set",
+            f"{s.month_elapsed_pct}% of the month gone" if s.salary_share_pct is not None else None,
             "off",
             help="Share of your monthly salary spent this month (set the salary in Settings).",
         ),
     ]
+
+
+def dashboard(window: Window, start: dt.date, end: dt.date, today: dt.date,
+              where: standing.Standing | None = None) -> DashboardView:
+    """Metrics and chart series for the spending & streak page."""
+    s = where or standing.standing_from_window(window, today)
+    profile = window.profile
+    df = analytics.transactions_frame(window.transactions)
+    df = df[df["date"] <= pd.Timestamp(today)]
+    everyday, _fixed = standing.split_fixed(df, s)
+    calendar_from = min(start.replace(day=1), start)  # a rolling month needs its first days
+    everyday_daily = analytics.daily_totals(everyday, calendar_from, end)
+    in_range = everyday_daily.index >= pd.Timestamp(start)
+    month_daily = analytics.daily_totals(df, today.replace(day=1), today)
+    unlogged = None
+    if s.has_data and s.tracked_through and s.tracked_through < today:
+        unlogged = (f"Nothing logged since {s.tracked_through:%d %b %Y} ({_days(s.unlogged_days)}): those days are "
+                    "unknown, so the streak waits for them. Add what you spent, or check in if you spent nothing.")
     return DashboardView(
         profile=profile,
-        has_data=not df.empty,
-        metrics=metrics,
-        daily=daily,
+        standing=s,
+        has_data=s.has_data,
+        metrics=dashboard_metrics(s),
+        daily=everyday_daily[in_range],
+        day_states=standing.day_states(everyday_daily, s)[in_range],
         month_daily=month_daily,
-        budget_cents=budget,
+        budget_cents=s.daily_budget_cents,
         by_category=analytics.by_category(df, start, end),
         recent=recent_table([t for t in window.transactions if start <= t.date <= end]),
-        streak_rule=streak.rule,
-        streak_history=streak.history,
+        streak_rule=analytics.TODAY_RULE + (" " + ROLLING_RULE if s.budget_style == "rolling" else "") + FIXED_RULE,
+        unlogged_note=unlogged,
+        checkin_offer=s.tracked_through != today,
     )
 
 
@@ -227,16 +255,22 @@ def forecast_view(fc: Any, budget: float, cut_category: str | None, cut_pct: flo
     from lib import forecast
 
     budget_cents = analytics.decimal_to_cents(Decimal(str(budget)))
+    where = fc.standing
+    fixed = where.month_fixed_expected_cents
     out = forecast.what_if(
         fc.sim, daily_budget_cents=budget_cents, monthly_salary_cents=fc.salary_cents,
-        cut_category=cut_category, cut_pct=float(cut_pct),
+        cut_category=cut_category, cut_pct=float(cut_pct), fixed_categories=frozenset(where.fixed_categories),
+        fixed_allowance_cents=fixed, today_everyday_cents=where.today_everyday_cents,
     )
     m = out.month
+    budget_line = f"budget {fmt(m.budget_total_cents - fixed)}" + (f" + fixed bills {fmt(fixed)}" if fixed else "")
     metrics = [
-        Metric("Month end (median)", fmt(m.p50), f"likely {fmt(m.p10)} – {fmt(m.p90)}", "off",
-               help="p10–p90: in 8 of 10 simulated futures the month ends inside this range."),
-        Metric("Chance to end within budget", f"{m.under_budget_probability:.0%}",
-               f"budget {fmt(m.budget_total_cents)}", "off"),
+        Metric("Month ends at" if where.month_ended else "Month end (median)", fmt(m.p50),
+               f"likely {fmt(m.p10)} – {fmt(m.p90)}", "off",
+               help="p10–p90: in 8 of 10 simulated futures the month ends inside this range. "
+                    "The dashboard, the coach and `python -m lib stats` report this same median."),
+        Metric("Chance to end within budget", f"{m.under_budget_probability:.0%}", budget_line, "off",
+               help="Daily budget times the month's days, plus the month's fixed bills."),
         Metric("Keep the streak 7 more days", f"{out.streak_keep_7d:.0%}",
                f"at {fmt(budget_cents)} a day", "off",
                help="Share of simulated weeks in which every day stays at or under the budget."),

@@ -11,65 +11,67 @@ import json
 import sys
 from typing import Any
 
+from lib import clock
 from lib.cli.common import iso_date as _date
 from lib.config import load_settings
 from lib.errors import ValidationError
 from lib.models import TONES
 from lib.store import Store
 
-HISTORY_START = dt.date(1900, 1, 1)
-
-
-
-def _load(store: Store, user: str, today: dt.date) -> tuple[Any, Any]:
-    from lib.analytics import transactions_frame
-
-    profile = store.get_profile(user)
-    txns = store.list_transactions(user, HISTORY_START, today)
-    if not txns:
-        print(f"note: user '{user}' has no transactions up to {today.isoformat()}", file=sys.stderr)
-    return profile, transactions_frame(txns)
-
 
 def cmd_stats(args: argparse.Namespace, store: Store) -> int:
-    from lib.analytics import compute_stats
+    from lib.analytics import compute_stats, transactions_frame
+    from lib.standing import load_standing, window_range
 
-    today = args.today or dt.date.today()
+    today = args.today or clock.today()
     if args.date_from and args.date_to and args.date_from > args.date_to:
         raise ValidationError({"--from": "must not be after --to"})
-    profile, df = _load(store, args.user, today)
-    stats = compute_stats(df, profile, today, args.date_from, args.date_to)
+    before = store.meter.for_user(args.user)
+    where, window = load_standing(store, args.user, today)  # the dashboard's own read
+    used = store.meter.for_user(args.user).minus(before)
+    txns = window.transactions
+    window_start = window_range(today)[0]
+    if args.date_from and args.date_from < window_start:
+        # A breakdown reaching back before the standing's window reads those days too (not counted above).
+        txns = store.list_transactions(args.user, args.date_from, window_start - dt.timedelta(days=1)) + txns
+    if not txns:
+        print(f"note: user '{args.user}' has no transactions up to {today.isoformat()}", file=sys.stderr)
+    stats = compute_stats(transactions_frame(txns), window.profile, today, args.date_from, args.date_to)
+    stats.update({k: v for k, v in where.to_dict().items() if k not in ("user_id", "display_name", "tone")})
+    stats["month_projection"] = stats["month_end_p50"]  # the one projection; the straight line is labelled
+    stats["store_requests"] = used.requests
+    stats["store_read_units"] = round(used.read_units, 2)
     if args.json:
         print(json.dumps(stats, indent=2))
         return 0
     print(f"{args.user} on {stats['today']}: spent {stats['today_spent']} of {stats['daily_budget']} today "
           f"({stats['today_status']})")
     print(f"streak: {stats['current_streak']} days (longest {stats['longest_streak']}: "
-          f"{stats['longest_streak_start']} to {stats['longest_streak_end']})")
-    print(f"this month: spent {stats['month_spent']}, allowed so far {stats['month_allowed']}, "
-          f"projected {stats['month_projection']} of {stats['month_budget']}")
+          f"{stats['longest_streak_start']} to {stats['longest_streak_end']}); tracked through "
+          f"{stats['tracked_through']}")
+    print(f"this month: spent {stats['month_spent']} (fixed bills {stats['month_fixed']}), allowed so far "
+          f"{stats['month_allowed']}, month end {stats['month_end_p50']} (likely {stats['month_end_p10']} - "
+          f"{stats['month_end_p90']}) of {stats['month_budget']} + fixed {stats['month_fixed_expected']}")
     print(f"{stats['period_start']} to {stats['period_end']}: spent {stats['period_spent']}")
     for row in stats["by_category"]:
         print(f"  {row['category']:<24} {row['amount']:>12}  {row['share'] * 100:5.1f}%")
+    print(f"read: {used.requests} store request(s), {used.read_units:.1f} read units", file=sys.stderr)
     return 0
 
 
 def cmd_coach(args: argparse.Namespace, store: Store) -> int:
-    from lib import views
-    from lib.analytics import transactions_frame
-    from lib.coach import build_facts, get_commentary
+    from lib.coach import get_commentary
     from lib.coach.bedrock import BedrockCoach, make_bedrock_client
-    from lib.models import currency_symbol
+    from lib.coach.facts import facts_from_standing
+    from lib.standing import load_standing
 
     settings = load_settings()
-    today = args.today or dt.date.today()
+    today = args.today or clock.today()
     # The same window the sidebar reads, in one query: profile, transactions, cached commentary.
-    window = store.load_window(args.user, *views.coach_range(today))
-    profile = window.profile
+    where, window = load_standing(store, args.user, today)
+    facts = facts_from_standing(where)
     if args.tone:
-        profile = dataclasses.replace(profile, ai_tone=args.tone)
-    facts = build_facts(profile, transactions_frame(window.transactions), today,
-                        currency_symbol(window.transactions))
+        facts = dataclasses.replace(facts, tone=args.tone)
     bedrock = None
     why = "--offline given" if args.offline else "Bedrock is not enabled; set FINANCE_BEDROCK=1 to use it"
     if settings.bedrock_enabled and not args.offline:

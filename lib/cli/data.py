@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import sys
 from pathlib import Path
 from typing import Any
 
+from lib import clock
 from lib.cli.common import iso_date as _date
 from lib.cli.common import progress as _progress
 from lib.config import load_settings
@@ -29,7 +29,7 @@ def cmd_demo(args: argparse.Namespace, store: Store) -> int:
     current = store.get_profile(args.user, args.name)
     wanted = demo_profile(args.user, args.name)
     store.save_profile(type(wanted)(**{**wanted.__dict__, "version": current.version}))
-    txns = demo_transactions(args.user, days=args.days, today=args.today or dt.date.today())
+    txns = demo_transactions(args.user, days=args.days, today=args.today or clock.today())
     count = store.put_transactions(txns, _progress)
     print(f"demo user '{args.user}': profile saved, {count} transactions over {args.days} days")
     return 0

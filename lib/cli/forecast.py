@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from lib import clock
 from lib.cli.common import iso_date as _date
 from lib.errors import ValidationError
 from lib.models import decimal_places, parse_money
@@ -28,9 +29,9 @@ def _budget_cents(text: str) -> int:
 
 
 def cmd_forecast(args: argparse.Namespace, store: Store) -> int:
-    from lib import analytics, forecast
+    from lib import analytics, forecast, standing
 
-    today = args.today or dt.date.today()
+    today = args.today or clock.today()
     if args.history_days < 1:
         raise ValidationError({"--history-days": "must be at least 1"})
     profile = store.get_profile(args.user)
@@ -41,10 +42,17 @@ def cmd_forecast(args: argparse.Namespace, store: Store) -> int:
     daily = analytics.daily_totals(frame, analytics.first_day(frame) or today, today)
     budget = _budget_cents(args.budget) if args.budget else analytics.decimal_to_cents(profile.daily_budget)
     salary = analytics.decimal_to_cents(profile.monthly_salary) if profile.monthly_salary else None
-    streak = analytics.streaks(daily, budget, today).current if len(daily) else 0
-    report = forecast.forecast_report(daily, today, budget, salary, frame, current_streak=streak)
+    # The month end comes from the standing's simulation, so `stats`, the dashboard and this agree.
+    where = standing.standing_from_frame(profile, frame, today)
+    sim = standing.month_simulation(frame, today, where.tracking_since, horizon_months=12)
+    extra: dict[str, Any] = {"fixed_categories": frozenset(where.fixed_categories),
+                             "fixed_allowance_cents": where.month_fixed_expected_cents,
+                             "today_everyday_cents": where.today_everyday_cents}
+    report = forecast.forecast_report(daily, today, budget, salary, frame, current_streak=where.current_streak,
+                                      sim=sim, **extra)
+    report["tracked_through"] = where.tracked_through.isoformat() if where.tracked_through else None
     if args.csv:
-        outlook = forecast.forecast(daily, today, budget, salary, frame)
+        outlook = forecast.what_if(sim, daily_budget_cents=budget, monthly_salary_cents=salary, **extra)
         Path(args.csv).write_text(forecast.forecast_csv(daily, outlook), encoding="utf-8")
         print(f"wrote {args.csv}", file=sys.stderr)
     if args.json:

@@ -8,14 +8,17 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from dataclasses import dataclass, fields
+from dataclasses import MISSING, dataclass, fields
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from lib import analytics as an
-from lib.models import NAME_MAX, Profile, clean_text, normalise_tone
+from lib.models import Profile
+
+if TYPE_CHECKING:
+    from lib.standing import Standing
 
 TEXT_LIMIT = 40  # descriptions and categories shown to a coach: enough to recognise, too short to steer
 TOP_WINDOW_DAYS = 30
@@ -51,7 +54,7 @@ class Facts:
     days_tracked: int
     today_spent: Decimal
     daily_budget: Decimal
-    today_status: str  # "under" (at or under budget), "over", "no spending"
+    today_status: str  # "under" (at or under budget), "over", "no spending", "refund" (refunds beat purchases)
     today_left: Decimal  # budget - spent, never below 0
     today_over: Decimal  # spent - budget, never below 0
     current_streak: int
@@ -60,8 +63,8 @@ class Facts:
     month_spent: Decimal
     month_allowed: Decimal  # budget x days elapsed (today included)
     month_budget: Decimal  # budget x days in the month
-    month_projection: Decimal  # month end at the current rate
-    month_projection_gap: Decimal  # |projection - month budget|
+    month_projection: Decimal  # the month end: the forecast's median (p50), the same figure everywhere
+    month_projection_gap: Decimal  # |projection - (month budget + fixed_month)|
     days_left_in_month: int  # after today
     month_left_per_day: Decimal | None  # spendable per remaining day to end on budget
     top_category: str | None  # biggest net category over the last 30 days
@@ -74,6 +77,17 @@ class Facts:
     salary_share_pct: int | None  # this month's spending as a share of the salary
     month_elapsed_pct: int | None  # share of the month gone, for comparison with salary_share_pct
     days_to_payday: int | None  # payday assumed to be the 1st of next month when a salary is set
+    # Known days end at tracked_through (last transaction, import coverage or "nothing spent" check-in).
+    tracked_through: str | None = None  # ISO date
+    unlogged_days: int = 0  # days after tracked_through up to today
+    budget_style: str = "daily"  # "daily" or "rolling" (unspent budget carries forward in the month)
+    allowance_today: Decimal | None = None  # rolling: what may be spent today
+    fixed_today: Decimal = Decimal("0.00")  # fixed bills today (not counted against the daily budget)
+    fixed_month: Decimal = Decimal("0.00")  # the month's fixed bills: paid so far plus still due
+    month_p10: Decimal | None = None  # the month-end band around month_projection (the forecast's median)
+    month_p90: Decimal | None = None
+    month_within_budget_pct: int | None = None  # chance the month ends within budget plus fixed bills
+    month_ended: bool = False  # the last day of the month: it "ended at", it is not "heading for"
 
     @property
     def day(self) -> dt.date:
@@ -91,7 +105,8 @@ class Facts:
 
     @property
     def projected_over(self) -> bool:
-        return self.month_projection > self.month_budget
+        """The month's median ends over the budget for daily spending plus the month's fixed bills."""
+        return self.month_projection > self.month_budget + self.fixed_month
 
     def to_dict(self) -> dict[str, Any]:
         """Every field, JSON-ready (money as "12.50" strings)."""
@@ -126,6 +141,8 @@ class Facts:
         out = {self.day}
         if self.splurge_date:
             out.add(dt.date.fromisoformat(self.splurge_date))
+        if self.tracked_through:
+            out.add(dt.date.fromisoformat(self.tracked_through))
         if self.days_to_payday is not None:
             out.add(self.day + dt.timedelta(days=self.days_to_payday))
         return out
@@ -183,64 +200,62 @@ def headline_hash(facts: Facts) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
 
 
-def _splurge(df: pd.DataFrame, today: dt.date) -> tuple[int, str, str] | None:
-    since = pd.Timestamp(today - dt.timedelta(days=SPLURGE_WINDOW_DAYS - 1))
-    recent = df[(df["date"] >= since) & (df["date"] <= pd.Timestamp(today)) & (df["amount_cents"] > 0)]
-    if recent.empty:
-        return None
-    row = recent.loc[recent["amount_cents"].idxmax()]
-    return int(row["amount_cents"]), str(row["description"]), pd.Timestamp(row["date"]).date().isoformat()
-
-
 def build_facts(profile: Profile, df: pd.DataFrame, today: dt.date, currency_symbol: str = "$") -> Facts:
-    """Summarise a user's frame into Facts (streak rule: lib.analytics.TODAY_RULE); the only coach input."""
-    df = df[df["date"] <= pd.Timestamp(today)] if not df.empty else df
-    budget = an.decimal_to_cents(profile.daily_budget)
-    salary = an.decimal_to_cents(profile.monthly_salary) if profile.monthly_salary is not None else None
-    tracking = an.first_day(df)
-    daily = an.daily_totals(df, min(tracking or today, today.replace(day=1)), today)
-    st = an.streaks(daily[daily.index >= pd.Timestamp(tracking or today)], budget, today)
-    pace = an.month_pace(daily, budget, salary, today)
+    """Facts for a user's frame, through the one standing (lib.standing); the only coach input."""
+    from lib.standing import standing_from_frame
 
-    top = an.by_category(df, today - dt.timedelta(days=TOP_WINDOW_DAYS - 1), today)
-    top = top[top["amount_cents"] > 0]
-    splurge = _splurge(df, today)
-    spent = st.today_spent_cents
-    milestone = st.current if st.current in STREAK_MILESTONES else None
-    has_salary = pace.salary_cents is not None
+    return facts_from_standing(standing_from_frame(profile, df, today, currency_symbol))
+
+
+def facts_from_standing(s: Standing) -> Facts:
+    """The coach's facts: the standing's numbers as Decimal money and ISO dates, nothing recomputed."""
+    today = s.today
+    milestone = s.current_streak if s.current_streak in STREAK_MILESTONES else None
+    has_salary = s.monthly_salary_cents is not None
     next_month = (today.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    d = an.cents_to_decimal
     return Facts(
-        display_name=clean_text(profile.display_name, NAME_MAX) or profile.user_id[:NAME_MAX],
-        tone=normalise_tone(profile.ai_tone) or "brutal",
+        display_name=s.display_name,
+        tone=s.tone,
         today=today.isoformat(),
-        currency_symbol=clean_text(currency_symbol, 3),
-        has_data=tracking is not None,
-        days_tracked=(today - tracking).days + 1 if tracking else 0,
-        today_spent=an.cents_to_decimal(spent),
-        daily_budget=an.cents_to_decimal(budget),
-        today_status=st.today_status,
-        today_left=an.cents_to_decimal(max(0, budget - spent)),
-        today_over=an.cents_to_decimal(max(0, spent - budget)),
-        current_streak=st.current,
-        longest_streak=st.longest,
+        currency_symbol=s.currency_symbol,
+        has_data=s.has_data,
+        days_tracked=s.days_tracked,
+        today_spent=d(s.today_everyday_cents),
+        daily_budget=d(s.daily_budget_cents),
+        today_status=s.today_status,
+        today_left=d(s.today_left_cents),
+        today_over=d(s.today_over_cents),
+        current_streak=s.current_streak,
+        longest_streak=s.longest_streak,
         streak_milestone=milestone,
-        month_spent=an.cents_to_decimal(pace.spent_cents),
-        month_allowed=an.cents_to_decimal(pace.allowed_so_far_cents),
-        month_budget=an.cents_to_decimal(pace.month_budget_cents),
-        month_projection=an.cents_to_decimal(pace.projection_cents),
-        month_projection_gap=an.cents_to_decimal(abs(pace.projected_over_cents)),
-        days_left_in_month=pace.days_left,
-        month_left_per_day=_d(pace.left_per_day_cents),
-        top_category=clean_text(top["category"].iloc[0], TEXT_LIMIT) if len(top) else None,
-        top_category_spent=an.cents_to_decimal(int(top["amount_cents"].iloc[0])) if len(top) else None,
-        top_category_share_pct=_pct(float(top["share"].iloc[0])) if len(top) else None,
-        splurge_amount=_d(splurge[0]) if splurge else None,
-        splurge_description=(clean_text(splurge[1], TEXT_LIMIT) or "something unlabelled") if splurge else None,
-        splurge_date=splurge[2] if splurge else None,
-        monthly_salary=_d(pace.salary_cents),
-        salary_share_pct=_pct(pace.salary_share),
-        month_elapsed_pct=_pct(pace.salary_pace_share) if has_salary else None,
+        month_spent=d(s.month_spent_cents),
+        month_allowed=d(s.month_allowed_cents),
+        month_budget=d(s.month_budget_cents),
+        month_projection=d(s.month_end_p50_cents),
+        month_projection_gap=d(abs(s.month_over_cents)),
+        days_left_in_month=s.days_left,
+        month_left_per_day=_d(s.month_left_per_day_cents),
+        top_category=s.top_category,
+        top_category_spent=_d(s.top_category_spent_cents),
+        top_category_share_pct=s.top_category_share_pct,
+        splurge_amount=_d(s.splurge_cents),
+        splurge_description=s.splurge_description,
+        splurge_date=s.splurge_date.isoformat() if s.splurge_date else None,
+        monthly_salary=_d(s.monthly_salary_cents),
+        salary_share_pct=s.salary_share_pct,
+        month_elapsed_pct=s.month_elapsed_pct if has_salary else None,
         days_to_payday=(next_month - today).days if has_salary else None,
+        tracked_through=s.tracked_through.isoformat() if s.tracked_through else None,
+        unlogged_days=s.unlogged_days,
+        budget_style=s.budget_style,
+        allowance_today=d(s.allowance_today_cents) if s.budget_style == "rolling" else None,
+        fixed_today=d(s.today_fixed_cents),
+        fixed_month=d(s.month_fixed_expected_cents),
+        month_p10=d(s.month_end_p10_cents),
+        month_p90=d(s.month_end_p90_cents),
+        month_within_budget_pct=s.month_within_budget_pct,
+        month_ended=s.month_ended,
     )
 
 
@@ -249,5 +264,7 @@ def facts_from_dict(data: dict[str, Any]) -> Facts:
     values: dict[str, Any] = {}
     for f in fields(Facts):
         v = data.get(f.name)
+        if f.name not in data and f.default is not MISSING:
+            continue  # facts saved before a field existed read with its default
         values[f.name] = Decimal(v) if isinstance(v, str) and "Decimal" in str(f.type) else v
     return Facts(**values)

@@ -29,7 +29,7 @@ from botocore.exceptions import (
     ConnectionError as BotoConnectionError,
 )
 
-from lib import schema
+from lib import clock, schema
 from lib.errors import ConflictError, StoreUnavailableError
 from lib.models import Profile, Transaction
 from lib.schema import Commentary, Item, Window
@@ -324,7 +324,7 @@ class DynamoDBStore:
         them with the window. For a window in the past that would read the whole later
         history, so a BETWEEN query is paired with a second query for just those two items.
         """
-        if end >= dt.date.today():
+        if end >= clock.today():
             low = schema.window_start(start)
             items = list(self._query(user_id, "#pk = :u AND #sk >= :low", {":u": user_id, ":low": low}))
         else:

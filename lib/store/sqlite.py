@@ -18,7 +18,7 @@ from typing import Any
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 
-from lib import schema
+from lib import clock, schema
 from lib.errors import ConflictError, StoreUnavailableError
 from lib.models import Profile, Transaction
 from lib.schema import Commentary, Item, Window
@@ -184,7 +184,7 @@ class SQLiteStore:
         return [t for t in txns if t is not None]
 
     def load_window(self, user_id: str, start: dt.date, end: dt.date, default_name: str | None = None) -> Window:
-        if end >= dt.date.today():
+        if end >= clock.today():
             items = self._query(user_id, schema.window_start(start), None)
         else:
             low, high = schema.day_range(start, end)

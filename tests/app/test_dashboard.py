@@ -8,7 +8,8 @@ from streamlit.proto.Metric_pb2 import Metric
 
 from lib.models import Profile, validate_transaction
 
-METRICS = ["Today", "Current streak", "Longest streak in range", "Projected month end", "Salary spent"]
+METRICS = ["Today", "Current streak", "Longest streak", "Fixed bills", "Salary spent"]
+N_METRICS = 7
 
 
 def _metrics(at) -> dict[str, tuple[str, str | None]]:
@@ -21,7 +22,8 @@ def test_metrics_and_charts_are_shown(make_app, demo_store) -> None:
     assert not at.exception
     metrics = _metrics(at)
     month = f"{dt.date.today():%B} spent"
-    assert set(metrics) == {*METRICS, month}
+    projection = "Month ends at" if (dt.date.today() + dt.timedelta(days=1)).day == 1 else "Projected month end"
+    assert set(metrics) == {*METRICS, month, projection}
     assert metrics["Current streak"][0].endswith(("day", "days"))
     assert len(at.get("plotly_chart")) >= 4  # daily bars, month pace, streak calendar, categories
     assert at.title[0].value == "🔥 Demo, here is the damage"
@@ -48,7 +50,7 @@ def test_hand_worked_history_gives_the_streaks_and_today(make_app, store) -> Non
     metrics = _metrics(at)
     assert metrics["Today"] == ("4.50 / 10.00", "5.50 left")
     assert metrics["Current streak"][0] == "3 days"  # exactly on budget (day -1) still counts
-    assert metrics["Longest streak in range"][0] == "5 days"
+    assert metrics["Longest streak"][0] == "5 days"
     assert metrics[f"{today:%B} spent"][0] == f"{month_total:,.2f}"
     # Against what 10.00 a day allowed so far; Streamlit draws a delta starting with "-" green and down
     # (the metric is "inverse"), so being under pace must start with "-".
@@ -78,21 +80,21 @@ def test_first_load_is_one_store_request_and_a_rerun_makes_none(make_app, demo_s
     at = make_app("dashboard")
     before = app_requests("demo")
     at.run()
-    assert not at.exception and len(at.metric) == 6
+    assert not at.exception and len(at.metric) == N_METRICS
     first = app_requests("demo") - before
     assert first == 1, "profile + window transactions + cached commentary in one query (offline coach)"
 
     at.run()
     at.run()
     assert app_requests("demo") - before == first, "reruns that change no data read nothing"
-    assert len(at.metric) == 6
+    assert len(at.metric) == N_METRICS
 
 
 def test_a_new_session_of_the_same_user_reuses_the_cached_window(make_app, demo_store, app_requests) -> None:
     make_app("dashboard").run()
     after_first = app_requests("demo")
     second_tab = make_app("dashboard").run()
-    assert len(second_tab.metric) == 6
+    assert len(second_tab.metric) == N_METRICS
     assert app_requests("demo") == after_first
 
 

@@ -33,7 +33,9 @@ def test_the_forecast_shows_its_chart_metrics_and_backtest(make_app, demo_store)
     # The band is ordered: p10 <= median <= p90.
     low, high = (_money(x) for x in metrics["Month end (median)"][1].removeprefix("likely ").split(" – "))
     assert low <= _money(metrics["Month end (median)"][0]) <= high
-    assert metrics["Chance to end within budget"][1] == "budget " + f"{Decimal('25.00') * _days_in_month():,.2f}"
+    # The daily budget times the month's days, plus the demo's fixed bills (rent, utilities, subscriptions).
+    assert metrics["Chance to end within budget"][1].startswith(
+        "budget " + f"{Decimal('25.00') * _days_in_month():,.2f} + fixed bills ")
     assert not any("Rough estimate" in w.value for w in at.warning), "120 days of history is not rough"
     # Ranges and budgets under the numbers are facts, not trends: no up/down arrow.
     arrows = {m.label: Metric.MetricDirection.Name(m.proto.direction) for m in at.metric if m.delta}
@@ -58,7 +60,8 @@ def test_what_if_changes_the_numbers_without_reading_the_store(make_app, demo_st
     slider.set_value(slider.max).run()  # a generous what-if budget
     generous = _metrics(at)
     assert not at.exception
-    assert generous["Chance to end within budget"][1] == f"budget {Decimal(str(slider.max)) * _days_in_month():,.2f}"
+    assert generous["Chance to end within budget"][1].startswith(
+        f"budget {Decimal(str(slider.max)) * _days_in_month():,.2f} + fixed bills ")
     assert _percent(generous["Chance to end within budget"][0]) > _percent(base["Chance to end within budget"][0])
     assert _percent(generous["Keep the streak 7 more days"][0]) > _percent(base["Keep the streak 7 more days"][0])
     assert generous["Month end (median)"] == base["Month end (median)"], "a budget does not change the spending"
@@ -72,6 +75,15 @@ def test_what_if_changes_the_numbers_without_reading_the_store(make_app, demo_st
 
     assert app_requests("demo") == reads_after_load, "what-if changes re-price the cached simulation"
     assert len(at.get("plotly_chart")) == 1
+
+
+def test_the_dashboard_and_the_forecast_report_the_same_month_end(make_app, demo_store) -> None:
+    forecast_page = _metrics(make_app("forecast").run())
+    dashboard = _metrics(make_app("dashboard").run())
+    label = "Month ends at" if (dt.date.today() + dt.timedelta(days=1)).day == 1 else "Projected month end"
+    median = forecast_page.get("Month end (median)") or forecast_page["Month ends at"]
+    assert dashboard[label][0] == median[0], "one projection: the forecast's median"
+    assert dashboard[label][1].startswith(median[1]), "the same p10-p90 band"
 
 
 def _raw(option: str) -> str:

@@ -46,7 +46,12 @@ def test_stats_json_has_the_known_answer(store: Any, capsys: pytest.CaptureFixtu
     assert stats["longest_streak"] == 4
     assert stats["daily_budget"] == "20.00"
     assert stats["month_spent"] == "68.50"
-    assert stats["month_projection"] == "82.20"  # 68.50 / 25 days * 30
+    assert stats["month_straight_line"] == "82.20"  # 68.50 / 25 days * 30, a labelled comparison only
+    assert stats["month_projection"] == stats["month_end_p50"]  # the one projection: the forecast's median
+    assert Decimal(stats["month_end_p10"]) <= Decimal(stats["month_end_p50"]) <= Decimal(stats["month_end_p90"])
+    assert Decimal(stats["month_end_p50"]) >= Decimal("68.50")  # never below what is already spent
+    assert stats["tracked_through"] == "2026-11-25"
+    assert stats["store_requests"] >= 1 and stats["store_read_units"] >= 0
     assert [(c["category"], c["amount"]) for c in stats["by_category"]] == [
         ("Dining", "45.00"), ("Groceries", "12.00"), ("Coffee", "11.50")
     ]
@@ -94,3 +99,13 @@ def test_coach_uses_bedrock_once_then_the_saved_commentary(
     assert second.out == first.out
     assert "cache" in second.err
     stub.assert_no_pending_responses()
+
+
+def test_stats_and_forecast_report_the_same_month_end(store: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["stats", "--user", USER, "--today", "2026-11-25", "--json"]) == 0
+    stats = json.loads(capsys.readouterr().out)
+    assert main(["forecast", "--user", USER, "--today", "2026-11-25", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert [stats[k] for k in ("month_end_p10", "month_end_p50", "month_end_p90")] == [
+        report[k] for k in ("month_end_p10", "month_end_p50", "month_end_p90")]
+    assert stats["current_streak"] == report["current_streak"]

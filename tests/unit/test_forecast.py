@@ -272,7 +272,9 @@ def test_fan_is_actuals_then_a_widening_band() -> None:
     assert fan.loc[fan["date"] > pd.Timestamp(TODAY), "actual_cum"].isna().all()
     assert (fan["p10_cum"] <= fan["p50_cum"]).all() and (fan["p50_cum"] <= fan["p90_cum"]).all()
     spread = (fan["p90_cum"] - fan["p10_cum"]).to_numpy()
-    assert (np.diff(spread[TODAY.day :]) >= 0).all()
+    # Widening, up to percentile noise of 2,000 paths (a few cents on a band of 100s).
+    assert (np.diff(spread[TODAY.day :]) >= -0.01 * spread[-1]).all()
+    assert spread[-1] > 2 * spread[TODAY.day]
     assert fan["p50_cum"].iloc[-1] == out.month.p50
 
 
@@ -356,12 +358,16 @@ def test_monthly_bills_are_scheduled_not_smeared_over_every_day() -> None:
     assert blind.month.p90 > out.month.p90
 
 
-def test_a_bill_due_this_week_breaks_the_streak_outlook() -> None:
+def test_a_bill_due_this_week_counts_in_the_month_but_not_against_the_streak() -> None:
     daily, frame = with_bills(end=dt.date(2025, 3, 18))
     sim = fc.simulate(daily, dt.date(2025, 3, 18), frame=frame, today_complete=True)
-    # Coffee alone (10.00) never breaks a 40.00 budget, but coffee plus the 35.00 internet bill on the 22nd does.
-    assert fc.what_if(sim, daily_budget_cents=4000).streak_keep_7d == 0.0
-    assert fc.what_if(sim, daily_budget_cents=4500).streak_keep_7d == 1.0
+    # Coffee (10.00 a day) never breaks a 40.00 budget; the 35.00 internet bill on the 22nd is a fixed
+    # cost, so it does not break the streak either, but it is in the month's total.
+    out = fc.what_if(sim, daily_budget_cents=4000)
+    assert out.streak_keep_7d == 1.0
+    assert fc.what_if(sim, daily_budget_cents=900).streak_keep_7d == 0.0  # the coffee itself does
+    coffee_only = out.month.actual_to_date_cents + 1000 * out.month.days_remaining
+    assert out.month.p50 >= coffee_only + 3500
 
 
 def test_a_slightly_late_bill_is_still_expected() -> None:

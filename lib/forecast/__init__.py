@@ -1,0 +1,39 @@
+"""Month-end, savings and streak projections with honest uncertainty, what-if scenarios and a backtest.
+
+The model is a weekday-aware bootstrap of the user's own recent complete days (the last 12 weeks):
+each future day is one of the recent days of the same weekday, and each simulated path carries its
+own level (the mean of a resample of those days, relative to the observed mean, plus a little extra
+spread the backtest asked for), because ~12 days per weekday pin the level down only so far.
+Monthly bills found in the transactions (same payee about a month apart) are taken out of the
+bootstrapped days and scheduled on their due day instead. Paths are kept as indices into the
+history, so a what-if (another budget, a category cut) re-prices the same paths without
+re-simulating.
+
+Money is int64 cents here; callers convert to Decimal at the edges (see `forecast_report`).
+"""
+from __future__ import annotations
+
+from lib.forecast.backtest import backtest, coverage
+from lib.forecast.bills import Bill
+from lib.forecast.model import (
+    MIN_HISTORY,
+    N_PATHS,
+    QUANTILES,
+    SAVINGS_HORIZONS,
+    STREAK_DAYS,
+    WINDOW_DAYS,
+    MonthForecast,
+    Outlook,
+    SavingsForecast,
+    Simulation,
+    forecast,
+    simulate,
+    what_if,
+)
+from lib.forecast.report import forecast_csv, forecast_report, money
+
+__all__ = [
+    "MIN_HISTORY", "N_PATHS", "QUANTILES", "SAVINGS_HORIZONS", "STREAK_DAYS", "WINDOW_DAYS", "Bill",
+    "MonthForecast", "Outlook", "SavingsForecast", "Simulation", "backtest", "coverage", "forecast",
+    "forecast_csv", "forecast_report", "money", "simulate", "what_if",
+]

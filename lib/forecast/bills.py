@@ -1,0 +1,179 @@
+"""Monthly bills found in the history (same payee about a month apart), and the split of recent days
+into bills (scheduled on their due day) and everyday spending (bootstrapped)."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+# A monthly bill: 3+ payments to one payee in the last 100 days, 25-35 days apart, within 25% of their median.
+BILL_LOOKBACK_DAYS = 100
+BILL_MIN_PAYMENTS = 3
+BILL_GAP_DAYS = (25, 35)
+BILL_AMOUNT_SPREAD = 0.25
+BILL_LATE_DAYS = 5  # a bill this many days overdue is still expected (at the first open day)
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    total = day.year * 12 + day.month - 1 + months
+    return dt.date(total // 12, total % 12 + 1, 1)
+
+
+def _month_end(day: dt.date) -> dt.date:
+    return _add_months(day, 1) - dt.timedelta(days=1)
+
+
+
+# --- monthly bills ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Bill:
+    """A monthly payment found in the history: same payee and category, about a month apart, similar amounts."""
+
+    description: str
+    category: str
+    amount_cents: int  # the last amount paid
+    last_paid: dt.date
+
+    def due_dates(self, start: dt.date, end: dt.date) -> list[dt.date]:
+        """When it is expected start..end: monthly on the day of the last payment; a little late is due at start."""
+        dates: list[dt.date] = []
+        k = 1
+        while True:
+            first = _add_months(self.last_paid.replace(day=1), k)
+            due = first.replace(day=min(self.last_paid.day, _month_end(first).day))
+            if due > end:
+                return dates
+            if due >= start:
+                dates.append(due)
+            elif (start - due).days <= BILL_LATE_DAYS:
+                dates.append(start)
+            k += 1
+
+
+@dataclass(frozen=True)
+class _Rows:
+    """The transactions frame as sorted numpy columns: cheap to slice by day many times (the backtest does)."""
+
+    day: np.ndarray  # day numbers (days since 1970-01-01), ascending
+    cents: np.ndarray
+    category: np.ndarray  # codes into `categories`
+    payee: np.ndarray  # codes into `payees` (description and category)
+    categories: list[str]
+    payees: list[tuple[str, str]]
+
+    def between(self, start: dt.date, end: dt.date) -> slice:
+        lo = np.searchsorted(self.day, _day_number(start))
+        return slice(int(lo), int(np.searchsorted(self.day, _day_number(end), "right")))
+
+
+def _day_number(day: dt.date) -> int:
+    return day.toordinal() - _EPOCH
+
+
+_EPOCH = dt.date(1970, 1, 1).toordinal()
+
+
+def _rows(frame: pd.DataFrame | None) -> _Rows | None:
+    """The transactions frame reduced to what the forecast needs."""
+    if frame is None or frame.empty:
+        return None
+    day = pd.to_datetime(frame["date"]).to_numpy().astype("datetime64[D]").astype("int64")
+    order = np.argsort(day, kind="stable")
+    category = frame["category"].astype(str).to_numpy()[order]
+    description = (frame["description"].astype(str).to_numpy() if "description" in frame else np.full(len(day), ""))
+    payee_keys = pd.MultiIndex.from_arrays([description[order], category])
+    payee_codes, payees = pd.factorize(payee_keys)
+    cat_codes, cats = pd.factorize(category)
+    return _Rows(
+        day=day[order],
+        cents=frame["amount_cents"].to_numpy(dtype="int64")[order],
+        category=cat_codes,
+        payee=payee_codes,
+        categories=[str(c) for c in cats],
+        payees=[(str(d), str(c)) for d, c in payees],
+    )
+
+
+def _find_bills(rows: _Rows, part: slice, as_of: dt.date) -> list[Bill]:
+    """Payees paid 3+ times in `part`, 25-35 days apart, within 25% of their usual amount, and lately."""
+    paid = np.flatnonzero(rows.cents[part] > 0) + part.start
+    if not len(paid):
+        return []
+    paid = paid[np.lexsort((rows.day[paid], rows.payee[paid]))]
+    payee, day = rows.payee[paid], rows.day[paid]
+    first = np.r_[True, payee[1:] != payee[:-1]]
+    starts = np.flatnonzero(first)
+    counts = np.diff(np.r_[starts, len(paid)])
+    gap = np.r_[0, np.diff(day)].astype("float64")
+    gap_min = np.minimum.reduceat(np.where(first, np.inf, gap), starts)
+    gap_max = np.maximum.reduceat(np.where(first, -np.inf, gap), starts)
+    last = starts + counts - 1
+    recent_enough = day[last] >= _day_number(as_of) - BILL_GAP_DAYS[1] - BILL_LATE_DAYS
+    candidates = (counts >= BILL_MIN_PAYMENTS) & (gap_min >= BILL_GAP_DAYS[0]) & (gap_max <= BILL_GAP_DAYS[1])
+    bills = []
+    for g in np.flatnonzero(candidates & recent_enough):  # a handful of payees at most
+        amounts = rows.cents[paid[starts[g] : last[g] + 1]]
+        usual = float(np.median(amounts))
+        if amounts.min() >= usual * (1 - BILL_AMOUNT_SPREAD) and amounts.max() <= usual * (1 + BILL_AMOUNT_SPREAD):
+            description, category = rows.payees[int(payee[starts[g]])]
+            paid_on = dt.date.fromordinal(int(day[last[g]]) + _EPOCH)
+            bills.append(Bill(description, category, int(amounts[-1]), paid_on))
+    return bills
+
+
+@dataclass(frozen=True)
+class _Inputs:
+    """The history window with known bills taken out (they are not random), and the bills ahead."""
+
+    hist_total: np.ndarray  # (window days,) cents without bills
+    hist_by_category: dict[str, np.ndarray]  # (window days,) cents per category, without bills
+    category_shares: dict[str, float]  # share of the window's spending, bills included
+    bills: list[Bill]
+    bills_total: np.ndarray  # (future days,) cents of bills due each simulated day
+    bills_by_category: dict[str, np.ndarray]
+
+
+def _prepare(
+    window: np.ndarray, window_start: dt.date | None, rows: _Rows | None, as_of: dt.date,
+    future_start: dt.date, n_future: int,
+) -> _Inputs:
+    """Split recent spending into bills (scheduled ahead) and everyday days (bootstrapped), per category."""
+    hist = window.astype("float64")
+    if rows is None or window_start is None or not len(window):
+        return _Inputs(hist, {}, {}, [], np.zeros(n_future), {})
+    lookback = rows.between(min(window_start, as_of - dt.timedelta(days=BILL_LOOKBACK_DAYS)), as_of)
+    bills = _find_bills(rows, lookback, as_of)
+    bill_payees = np.isin(np.arange(len(rows.payees)), [rows.payees.index((b.description, b.category)) for b in bills])
+
+    part = rows.between(window_start, window_start + dt.timedelta(days=len(window) - 1))
+    day_idx = rows.day[part] - _day_number(window_start)
+    is_bill = bill_payees[rows.payee[part]]
+    n_cats = len(rows.categories)
+    flat = day_idx * n_cats + rows.category[part]
+    size = len(window) * n_cats
+    cents = rows.cents[part].astype("float64")
+    everyday = np.bincount(flat[~is_bill], weights=cents[~is_bill], minlength=size).reshape(len(window), n_cats)
+    billed = np.bincount(flat[is_bill], weights=cents[is_bill], minlength=size).reshape(len(window), n_cats)
+    positive = np.clip(everyday + billed, 0, None).sum(axis=0)
+    total = float(positive.sum())
+    shares = {rows.categories[c]: float(positive[c]) / total for c in np.argsort(-positive, kind="stable")
+              if positive[c] > 0}
+    used = np.flatnonzero(np.abs(everyday).sum(axis=0) > 0)
+    by_cat = {rows.categories[c]: everyday[:, c] for c in used}
+    hist = hist - billed.sum(axis=1)
+
+    horizon_end = future_start + dt.timedelta(days=n_future - 1)
+    bills_total = np.zeros(n_future)
+    bills_by_cat: dict[str, np.ndarray] = {}
+    for bill in bills:
+        for due in bill.due_dates(future_start, horizon_end):
+            k = (due - future_start).days
+            bills_total[k] += bill.amount_cents
+            bills_by_cat.setdefault(bill.category, np.zeros(n_future))[k] += bill.amount_cents
+    return _Inputs(hist, by_cat, shares, bills, bills_total, bills_by_cat)
+
+

@@ -1,0 +1,351 @@
+"""Where a user stands today: the ONE set of facts the dashboard, the coach, the CLI and the API use.
+
+One function (`standing_from_window`) over one loaded window (`load_standing`: one Query) decides
+every number: today against the budget (daily or rolling), known versus unlogged days, fixed bills
+kept apart from daily spending, the streaks, and the month end, which is the forecast model's
+median with its p10-p90 band (the straight line is only a labelled comparison). Pure: no
+streamlit, no boto3; money is integer cents inside, Decimal strings in `to_dict()`.
+"""
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass, fields
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from lib import analytics as an
+from lib.models import DEFAULT_BUDGET_STYLE, NAME_MAX, Profile, clean_text, currency_symbol, normalise_tone
+from lib.schema import Window
+
+# One dashboard load reads this many days: the forecast's 84 complete days and the 100 days its
+# monthly-bill detection looks back, so every page and command projects from the same data.
+WINDOW_DAYS = 100
+DEFAULT_FIXED_CATEGORIES = ("Bills", "Rent", "Utilities", "Insurance", "Subscriptions")
+TOP_WINDOW_DAYS = 30
+SPLURGE_WINDOW_DAYS = 7
+TEXT_LIMIT = 40
+
+
+def window_range(today: dt.date) -> tuple[dt.date, dt.date]:
+    """The days one standing is computed from (profile and the partition's later items come with them)."""
+    return today - dt.timedelta(days=WINDOW_DAYS - 1), today
+
+
+def fixed_categories(profile: Profile, known: list[str] | None = None) -> tuple[str, ...]:
+    """The categories that are fixed costs: the profile's choice, else the defaults the user has."""
+    if profile.fixed_categories is not None:
+        return profile.fixed_categories
+    if known is None:
+        return DEFAULT_FIXED_CATEGORIES
+    lowered = {c.lower(): c for c in known}
+    return tuple(lowered[c.lower()] for c in DEFAULT_FIXED_CATEGORIES if c.lower() in lowered)
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where one user stands on one day. Money fields end in `_cents`; `to_dict()` drops the suffix."""
+
+    user_id: str
+    display_name: str
+    tone: str
+    today: dt.date
+    currency_symbol: str
+    budget_style: str  # "daily" or "rolling"
+    daily_budget_cents: int
+    monthly_salary_cents: int | None
+    has_data: bool
+    tracking_since: dt.date | None  # the first transaction
+    tracked_through: dt.date | None  # the last known day: last transaction, import coverage or check-in
+    unlogged_days: int  # days after tracked_through up to today (today included when it is not known)
+    days_tracked: int
+    # Today
+    today_spent_cents: int  # everything (fixed bills included)
+    today_fixed_cents: int
+    today_everyday_cents: int  # what counts against the budget
+    today_status: str  # "under", "over", "no spending", "refund"
+    allowance_today_cents: int  # daily: the budget; rolling: the month's allowance to date minus its spending
+    today_left_cents: int  # allowance - everyday spending today, never below 0
+    today_over_cents: int  # everyday spending today - allowance, never below 0
+    # Streaks over known days (fixed bills never break them)
+    current_streak: int
+    current_streak_start: dt.date | None
+    longest_streak: int
+    longest_streak_start: dt.date | None
+    longest_streak_end: dt.date | None
+    streak_paused: bool  # days after tracked_through are unknown: the streak waits for them
+    # The month
+    month: str  # "YYYY-MM"
+    days_in_month: int
+    days_elapsed: int  # today included
+    days_left: int  # after today
+    month_ended: bool  # the last day: the month "ends at", it is not "heading for"
+    month_spent_cents: int  # everything, fixed included
+    month_fixed_cents: int
+    month_everyday_cents: int
+    month_allowed_cents: int  # budget x days elapsed (daily spending)
+    month_budget_cents: int  # budget x days in the month (daily spending)
+    month_fixed_expected_cents: int  # fixed so far plus the bills still due this month
+    month_left_per_day_cents: int | None  # per remaining day to keep daily spending on budget
+    month_end_p10_cents: int
+    month_end_p50_cents: int  # THE month-end projection, everywhere
+    month_end_p90_cents: int
+    month_within_budget_pct: int  # chance the month ends within budget + fixed costs
+    month_straight_line_cents: int  # "at this rate", for comparison only
+    forecast_rough: bool
+    forecast_note: str
+    salary_share_pct: int | None
+    month_elapsed_pct: int
+    fixed_categories: tuple[str, ...]
+    bills: tuple[str, ...]  # monthly payees the forecast found (fixed costs too)
+    bill_payees: tuple[tuple[str, str], ...]  # their (description, category), to tell fixed rows apart
+    # What the money went on (daily spending only: a bill is never a splurge)
+    top_category: str | None = None  # biggest net category over the last 30 days
+    top_category_spent_cents: int | None = None
+    top_category_share_pct: int | None = None
+    splurge_cents: int | None = None  # biggest single everyday purchase over the last 7 days
+    splurge_description: str | None = None
+    splurge_date: dt.date | None = None
+
+    @property
+    def month_over_cents(self) -> int:
+        """How far the projected month end is over the month's budget plus its fixed costs."""
+        return self.month_end_p50_cents - self.month_budget_cents - self.month_fixed_expected_cents
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: money as "12.50" strings (the `_cents` suffix dropped), dates ISO."""
+        out: dict[str, Any] = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if f.name.endswith("_cents"):
+                out[f.name.removesuffix("_cents")] = None if value is None else an.money_str(value)
+            elif isinstance(value, dt.date):
+                out[f.name] = value.isoformat()
+            elif isinstance(value, tuple):
+                out[f.name] = list(value)
+            else:
+                out[f.name] = value
+        return out
+
+
+def _pct(ratio: float) -> int:
+    return int(np.floor(ratio * 100 + 0.5))
+
+
+def month_simulation(
+    frame: pd.DataFrame, today: dt.date, tracking_since: dt.date | None, horizon_months: int = 1
+) -> Any:
+    """The forecast simulation every page and command uses: the same days in, the same month end out.
+
+    Only the standing window's days go in (more history would change the seed and the bills found),
+    so the Forecast page, `forecast --json`, `stats --json` and the dashboard agree to the cent.
+    """
+    from lib import forecast
+
+    start = window_range(today)[0]
+    part = frame[(frame["date"] >= pd.Timestamp(start)) & (frame["date"] <= pd.Timestamp(today))]
+    history_start = max(tracking_since, start) if tracking_since else None
+    daily = an.daily_totals(part, history_start or today, today)
+    return forecast.simulate(daily, today, frame=part, horizon_months=horizon_months, history_start=history_start)
+
+
+def fixed_mask(frame: pd.DataFrame, categories: tuple[str, ...], payees: list[tuple[str, str]]) -> np.ndarray:
+    """Which rows are fixed costs: a fixed category, or a monthly bill's payee (description, category)."""
+    mask = frame["category"].isin(list(categories)).to_numpy()
+    if payees and len(frame):
+        index = pd.MultiIndex.from_tuples(payees)
+        rows = pd.MultiIndex.from_arrays([frame["description"].astype(str), frame["category"].astype(str)])
+        mask = mask | rows.isin(index)
+    return np.asarray(mask, dtype=bool)
+
+
+def _splurge(df: pd.DataFrame, today: dt.date) -> tuple[int, str, dt.date] | None:
+    since = pd.Timestamp(today - dt.timedelta(days=SPLURGE_WINDOW_DAYS - 1))
+    recent = df[(df["date"] >= since) & (df["date"] <= pd.Timestamp(today)) & (df["amount_cents"] > 0)]
+    if recent.empty:
+        return None
+    row = recent.loc[recent["amount_cents"].idxmax()]
+    return int(row["amount_cents"]), str(row["description"]), pd.Timestamp(row["date"]).date()
+
+
+def standing_from_window(
+    window: Window,
+    today: dt.date,
+    *,
+    sim: Any = None,
+    checkin: dt.date | None = None,
+    frame: pd.DataFrame | None = None,
+) -> Standing:
+    """Every fact about where the user stands, from one loaded window (and the month's simulation)."""
+    df = an.transactions_frame(window.transactions) if frame is None else frame
+    return standing_from_frame(window.profile, df, today, currency_symbol(window.transactions), sim=sim,
+                               checkin=checkin)
+
+
+def standing_from_frame(
+    profile: Profile,
+    df: pd.DataFrame,
+    today: dt.date,
+    symbol: str = "",
+    *,
+    sim: Any = None,
+    checkin: dt.date | None = None,
+) -> Standing:
+    """The standing from a transactions frame (what `standing_from_window` does once it has the frame)."""
+    from lib import forecast
+
+    df = df[df["date"] <= pd.Timestamp(today)]
+    budget = an.decimal_to_cents(profile.daily_budget)
+    salary = an.decimal_to_cents(profile.monthly_salary) if profile.monthly_salary else None
+    style = profile.budget_style or DEFAULT_BUDGET_STYLE
+    tracking = an.first_day(df)
+    last_txn = pd.Timestamp(df["date"].max()).date() if not df.empty else None
+    checkin = checkin if checkin is not None and checkin <= today else None
+    known = [d for d in (last_txn, checkin) if d is not None]
+    tracked_through = max(known) if known else None
+    if tracking is None and checkin is not None:
+        tracking = checkin
+    if sim is None:
+        sim = month_simulation(df, today, tracking)
+
+    cats = fixed_categories(profile, sorted(set(df["category"].astype(str))))
+    payees = sorted({(b.description, b.category) for b in sim.bills})
+    fixed = fixed_mask(df, cats, payees)
+    everyday_df = df[~fixed]
+    fixed_df = df[fixed]
+
+    month_start = today.replace(day=1)
+    days_in_month = calendar.monthrange(today.year, today.month)[1]
+    first = min(tracking or today, month_start)
+    daily_all = an.daily_totals(df, first, today)
+    daily_fixed = an.daily_totals(fixed_df, first, today)
+    daily_everyday = an.daily_totals(everyday_df, first, today)
+
+    # Streaks run over known days only: from the first transaction to tracked_through (and today).
+    known_end = min(tracked_through, today) if tracked_through else None
+    if tracking and known_end:
+        series = daily_everyday[(daily_everyday.index >= pd.Timestamp(tracking))
+                                & (daily_everyday.index <= pd.Timestamp(known_end))]
+    else:
+        series = daily_everyday.iloc[:0]
+    streak = an.streaks(series, budget, today, style)
+    today_all = int(daily_all.iloc[-1])
+    today_fixed = int(daily_fixed.iloc[-1])
+    today_everyday = int(daily_everyday.iloc[-1])
+
+    in_month = daily_everyday.index >= pd.Timestamp(month_start)
+    month_everyday = int(daily_everyday[in_month].sum())
+    month_fixed = int(daily_fixed[in_month].sum())
+    month_spent = month_everyday + month_fixed
+    if style == "rolling":
+        # The month's allowance to today (from tracking's start when it began this month) less what went before.
+        counted_from = max(month_start, tracking or month_start)
+        allowance = budget * ((today - counted_from).days + 1) - (month_everyday - today_everyday)
+    else:
+        allowance = budget
+    status = streak.today_status
+    if style == "rolling" and status != "refund":
+        status = "over" if today_everyday > allowance else ("no spending" if today_everyday == 0 else "under")
+
+    bills_ahead = sim.bills_ahead()
+    bills_due = int(bills_ahead["amount_cents"].sum()) if len(bills_ahead) else 0
+    fixed_expected = month_fixed + bills_due
+    outlook = forecast.what_if(
+        sim, daily_budget_cents=budget, monthly_salary_cents=salary,
+        fixed_categories=frozenset(cats), fixed_allowance_cents=fixed_expected,
+        today_everyday_cents=today_everyday,
+    )
+    m = outlook.month
+    days_left = days_in_month - today.day
+    top = an.by_category(everyday_df, today - dt.timedelta(days=TOP_WINDOW_DAYS - 1), today)
+    top = top[top["amount_cents"] > 0]
+    splurge = _splurge(everyday_df, today)
+    month_budget = budget * days_in_month
+    return Standing(
+        user_id=profile.user_id,
+        display_name=clean_text(profile.display_name, NAME_MAX) or profile.user_id[:NAME_MAX],
+        tone=normalise_tone(profile.ai_tone) or "brutal",
+        today=today,
+        currency_symbol=clean_text(symbol, 3),
+        budget_style=style,
+        daily_budget_cents=budget,
+        monthly_salary_cents=salary,
+        has_data=tracking is not None,
+        tracking_since=tracking,
+        tracked_through=tracked_through,
+        unlogged_days=(today - tracked_through).days if tracked_through else 0,
+        days_tracked=(today - tracking).days + 1 if tracking else 0,
+        today_spent_cents=today_all,
+        today_fixed_cents=today_fixed,
+        today_everyday_cents=today_everyday,
+        today_status=status,
+        allowance_today_cents=allowance,
+        today_left_cents=max(0, allowance - today_everyday),
+        today_over_cents=max(0, today_everyday - allowance),
+        current_streak=streak.current,
+        current_streak_start=streak.current_start,
+        longest_streak=streak.longest,
+        longest_streak_start=streak.longest_start,
+        longest_streak_end=streak.longest_end,
+        streak_paused=bool(tracked_through and tracked_through < today - dt.timedelta(days=1)),
+        month=today.strftime("%Y-%m"),
+        days_in_month=days_in_month,
+        days_elapsed=today.day,
+        days_left=days_left,
+        month_ended=days_left == 0,
+        month_spent_cents=month_spent,
+        month_fixed_cents=month_fixed,
+        month_everyday_cents=month_everyday,
+        month_allowed_cents=budget * today.day,
+        month_budget_cents=month_budget,
+        month_fixed_expected_cents=fixed_expected,
+        month_left_per_day_cents=max(0, (month_budget - month_everyday) // days_left) if days_left else None,
+        month_end_p10_cents=m.p10,
+        month_end_p50_cents=m.p50,
+        month_end_p90_cents=m.p90,
+        month_within_budget_pct=_pct(m.under_budget_probability),
+        month_straight_line_cents=an.month_pace(daily_all, budget, salary, today).projection_cents,
+        forecast_rough=m.rough,
+        forecast_note=m.note,
+        salary_share_pct=_pct(month_spent / salary) if salary else None,
+        month_elapsed_pct=_pct(today.day / days_in_month),
+        fixed_categories=cats,
+        bills=tuple(sorted({b.description or b.category for b in sim.bills})),
+        bill_payees=tuple(payees),
+        top_category=clean_text(top["category"].iloc[0], TEXT_LIMIT) if len(top) else None,
+        top_category_spent_cents=int(top["amount_cents"].iloc[0]) if len(top) else None,
+        top_category_share_pct=_pct(float(top["share"].iloc[0])) if len(top) else None,
+        splurge_cents=splurge[0] if splurge else None,
+        splurge_description=(clean_text(splurge[1], TEXT_LIMIT) or "something unlabelled") if splurge else None,
+        splurge_date=splurge[2] if splurge else None,
+    )
+
+
+def split_fixed(frame: pd.DataFrame, standing: Standing) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The frame's everyday rows and its fixed-cost rows, as the standing tells them apart."""
+    mask = fixed_mask(frame, standing.fixed_categories, list(standing.bill_payees))
+    return frame[~mask], frame[mask]
+
+
+def day_states(daily_everyday: pd.Series, standing: Standing) -> pd.Series:
+    """Each day of a range as the streak saw it: 0 nothing spent, 1 kept, 2 broke, NaN unknown (not logged)."""
+    excess = an.day_excess(daily_everyday, standing.daily_budget_cents, standing.budget_style)
+    cents = daily_everyday.to_numpy(dtype=np.int64)
+    state = np.where(excess > 0, 2.0, np.where(cents != 0, 1.0, 0.0))
+    index = pd.DatetimeIndex(daily_everyday.index)
+    through = standing.tracked_through
+    unknown = index > pd.Timestamp(through) if through else np.ones(len(index), dtype=bool)
+    if standing.tracking_since:
+        unknown = unknown | (index < pd.Timestamp(standing.tracking_since))
+    state = np.where(unknown & (index != pd.Timestamp(standing.today)), np.nan, state)
+    return pd.Series(state, index=daily_everyday.index, name="state")
+
+
+def load_standing(
+    store: Any, user_id: str, today: dt.date, default_name: str | None = None
+) -> tuple[Standing, Window]:
+    """Load the standing window (ONE Query: profile, days, the partition's own items) and decide the standing."""
+    window = store.load_window(user_id, *window_range(today), default_name)
+    return standing_from_window(window, today), window
