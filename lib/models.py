@@ -196,6 +196,8 @@ class Transaction:
     source: str = "manual"
     fingerprint: str | None = None
     sort_key: str = field(default="")
+    # 0: never stored (or stored by the original backend, which kept no version); each save adds 1.
+    version: int = 0
 
     def __post_init__(self) -> None:
         if not self.sort_key:

@@ -7,6 +7,7 @@ encodes them its own way (boto3's resource layer, or DynamoDB-JSON in SQLite).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 from dataclasses import dataclass
 from decimal import Decimal
@@ -35,6 +36,10 @@ SK = "transaction_date"
 PROFILE_PREFIX = "PROFILE#"
 COMMENTARY_PREFIX = "COMMENTARY#"
 SESSIONS_PREFIX = "SESSIONS#"
+# Internal mark on a transaction being moved to a new date (its new key): see DynamoDBStore.update_transaction.
+MOVED_TO = "moved_to"
+# Attributes a retried write may find changed without the write being someone else's.
+_VOLATILE = {MOVED_TO, "updated_at"}
 # Sorts after "#" and "T", so "DATE~" is above every key of that day (bare, DATE#id, DATE T time).
 _DAY_END = "~"
 
@@ -100,6 +105,34 @@ def date_of_key(sort_key: str) -> dt.date | None:
         return None
 
 
+def key_for_date(sort_key: str, day: dt.date) -> str:
+    """A transaction's key once its date is `day`: the same key, or the same id under the new date.
+
+    Keeping the id makes a move repeatable: a retried edit lands on the same key, so it can
+    recognise its own earlier write instead of adding a second copy. Keys of the original
+    backend (a bare date or timestamp) get an id derived from the old key, for the same reason.
+    """
+    if date_of_key(sort_key) == day:
+        return sort_key
+    _, sep, ident = sort_key.partition("#")
+    if not sep or not ident:
+        ident = hashlib.sha256(sort_key.encode("utf-8")).hexdigest()[:20]
+    return f"{day.isoformat()}#{ident}"
+
+
+def same_write(stored: Item | None, wanted: Item) -> bool:
+    """True when the stored item is exactly what `wanted` writes (ignoring the move mark and the save time)."""
+    if stored is None:
+        return False
+    keys = (set(stored) | set(wanted)) - _VOLATILE
+    return all(stored.get(k) == wanted.get(k) for k in keys)
+
+
+def version_of(item: Item | None) -> int:
+    """The stored version of an item (0 for none, or for items of the original backend)."""
+    return int(item.get("version") or 0) if item else 0
+
+
 def _money(value: Any, default: Decimal | None) -> Decimal | None:
     if value is None or value == "":
         return default
@@ -163,6 +196,7 @@ def transaction_to_item(txn: Transaction) -> Item:
         "category": txn.category,
         "description": txn.description,
         "source": txn.source,
+        "version": txn.version,
     }
     if txn.currency:
         item["currency"] = txn.currency
@@ -189,6 +223,7 @@ def item_to_transaction(item: Item) -> Transaction | None:
         source=source if source in ("manual", "import", "demo") else "manual",
         fingerprint=item.get("import_fingerprint") or None,
         sort_key=sort_key,
+        version=version_of(item),
     )
 
 

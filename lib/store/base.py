@@ -12,6 +12,24 @@ from lib.schema import Commentary, Item, Window
 
 BATCH_SIZE = 25  # DynamoDB's BatchWriteItem limit; the SQLite backend keeps the same shape
 
+# What every backend says when a write loses a race (pages show these next to the current values).
+PROFILE_CONFLICT = (
+    "Your settings were changed in another tab or session. "
+    "The latest values are shown: review them and save again."
+)
+TRANSACTION_CHANGED = "This transaction was changed in another tab or session; nothing was saved."
+TRANSACTION_GONE = "This transaction was deleted in another tab or session; nothing was saved."
+TRANSACTION_EXISTS = "A different transaction is already stored under this key; nothing was saved."
+
+
+def partial_message(action: str, written: int, total: int, unconfirmed: int, why: str) -> str:
+    """The exact outcome of a many-item write that stopped midway, with the next step."""
+    noun = "deleted" if action == "delete" else "written"
+    text = f"{written} of {total} items were {noun} before the store stopped answering ({why})."
+    if unconfirmed:
+        text += f" {unconfirmed} more were sent but not confirmed (they may or may not be {noun})."
+    return text + " Nothing is doubled or lost: do the same again to finish the job."
+
 
 @dataclass
 class Usage:
@@ -99,13 +117,30 @@ class Store(Protocol):
         """
 
     def add_transaction(self, txn: Transaction) -> Transaction:
-        """Insert one transaction (its sort key is unique)."""
+        """Insert one transaction under its (client-generated) sort key; returns it with version 1.
+
+        Idempotent: adding the same transaction again (a retry after a lost answer) is a
+        success, not a second copy. A different transaction under that key is a ConflictError.
+        """
+
+    def get_transaction(self, user_id: str, sort_key: str) -> Transaction | None:
+        """One transaction by its sort key (strongly consistent), or None."""
 
     def update_transaction(self, old_sort_key: str, txn: Transaction) -> Transaction:
-        """Replace the transaction stored under old_sort_key (the key may change with the date)."""
+        """Replace the transaction under old_sort_key if its stored version is still txn.version.
 
-    def delete_transaction(self, user_id: str, sort_key: str) -> None:
-        """Delete one transaction; deleting a missing one is not an error."""
+        Returns what was stored: version + 1, and the key `schema.key_for_date(old_sort_key,
+        txn.date)` (txn.sort_key is ignored). A stale version is a ConflictError whose
+        `.current` is the stored transaction (None: deleted elsewhere). A retry of an edit
+        that was already stored is a success.
+        """
+
+    def delete_transaction(self, user_id: str, sort_key: str, version: int | None = None) -> None:
+        """Delete one transaction; a missing one is not an error (a retried delete succeeds).
+
+        With `version`, a transaction changed since (another version) is not deleted: a
+        ConflictError with the stored transaction in `.current`.
+        """
 
     def list_transactions(self, user_id: str, start: dt.date, end: dt.date) -> list[Transaction]:
         """The user's transactions dated start..end inclusive, in sort-key order."""
@@ -114,13 +149,20 @@ class Store(Protocol):
         """Profile + transactions start..end + cached commentary; ONE query when end is today or later."""
 
     def put_transactions(self, txns: Iterable[Transaction], progress: ProgressCallback | None = None) -> int:
-        """Write many transactions in batches of 25, retrying until none is left; returns the count."""
+        """Write many transactions in batches of 25 (overwriting equal keys); returns the count.
+
+        A failure midway is a PartialWriteError with exactly how many were written; the
+        same call again finishes the job.
+        """
 
     def export_items(self, user_id: str) -> list[Item]:
         """Every item of the user's partition (profile, transactions, commentary), as stored."""
 
     def delete_user(self, user_id: str) -> int:
-        """Delete every item of the user's partition; returns how many."""
+        """Delete every item of the user's partition; returns how many.
+
+        A failure midway is a PartialWriteError with exactly how many were deleted.
+        """
 
     def get_commentary(self, user_id: str) -> Commentary | None:
         """The cached coach commentary, if any."""

@@ -7,6 +7,7 @@ what actually won the race.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import random
@@ -14,59 +15,50 @@ import re
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
-from typing import Any
+from typing import Any, NoReturn
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
-from botocore.exceptions import (
-    BotoCoreError,
-    ClientError,
-    HTTPClientError,
-    NoCredentialsError,
-    NoRegionError,
-    PartialCredentialsError,
-)
-from botocore.exceptions import (
-    ConnectionError as BotoConnectionError,
-)
+from botocore.exceptions import BotoCoreError, ClientError
 
 from lib import clock, schema
-from lib.errors import ConflictError, StoreUnavailableError
+from lib.errors import ConflictError, PartialWriteError, StoreUnavailableError
 from lib.models import Profile, Transaction
 from lib.schema import Commentary, Item, Window
-from lib.store.base import Meter, ProgressCallback, chunks
+from lib.store.base import (
+    PROFILE_CONFLICT,
+    TRANSACTION_CHANGED,
+    TRANSACTION_EXISTS,
+    TRANSACTION_GONE,
+    Meter,
+    ProgressCallback,
+    chunks,
+    partial_message,
+)
+from lib.store.resilience import OutageMemory, client_config, code_of, friendly, is_outage
 
 log = logging.getLogger(__name__)
 
-PROFILE_CONFLICT = (
-    "Your settings were changed in another tab or session. "
-    "The latest values are shown: review them and save again."
-)
-TRANSACTION_GONE = "This transaction was changed or deleted in another tab or session: reload and try again."
-TRANSACTION_EXISTS = "A transaction with this key already exists: reload and try again."
-
-_NAMES = {"#pk": schema.PK, "#sk": schema.SK, "#v": "version"}
+_NAMES = {"#pk": schema.PK, "#sk": schema.SK, "#v": "version", "#m": schema.MOVED_TO}
 _CONDITION_FAILED = "ConditionalCheckFailedException"
-_BUSY_CODES = {"ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded"}
-_AUTH_CODES = {
-    "UnrecognizedClientException",
-    "InvalidSignatureException",
-    "AccessDeniedException",
-    "ExpiredTokenException",
-    "MissingAuthenticationTokenException",
-}
 
 
 class _ConditionFailed(Exception):
-    """A conditional write was refused; callers turn it into the right ConflictError."""
+    """A conditional write was refused; callers turn it into the right ConflictError (or a success)."""
+
+
+class _BatchStopped(Exception):
+    """A batch stopped midway: `written` of its items are confirmed, `unconfirmed` got no answer."""
+
+    def __init__(self, written: int, unconfirmed: int, cause: StoreUnavailableError):
+        super().__init__(str(cause))
+        self.written, self.unconfirmed, self.cause = written, unconfirmed, cause
 
 
 def default_client(session: Any = None) -> Any:
-    """A DynamoDB client from boto3's standard chain (credentials, region, AWS_ENDPOINT_URL_DYNAMODB)."""
+    """A DynamoDB client from boto3's standard chain, with the app's bounded timeouts and retries."""
     import boto3
-    from botocore.config import Config
 
-    config = Config(retries={"mode": "standard", "max_attempts": 5}, connect_timeout=5, read_timeout=10)
-    return (session or boto3.session.Session()).client("dynamodb", config=config)
+    return (session or boto3.session.Session()).client("dynamodb", config=client_config())
 
 
 class DynamoDBStore:
@@ -79,21 +71,24 @@ class DynamoDBStore:
         client: Any = None,
         session: Any = None,
         consistent_reads: bool = False,
-        max_batch_attempts: int = 10,
+        max_batch_attempts: int = 5,
         sleep: Callable[[float], None] = time.sleep,
+        outages: OutageMemory | None = None,
     ) -> None:
         self.table_name = table_name
         self.meter = Meter()
         self.consistent_reads = consistent_reads
         self.max_batch_attempts = max_batch_attempts
         self._sleep = sleep
+        # One memory per store object; the app builds one store per process (st.cache_resource).
+        self.outages = outages or OutageMemory()
         self._ser = TypeSerializer()
         self._de = TypeDeserializer()
         if client is None:
             try:
                 client = default_client(session)
             except BotoCoreError as exc:  # e.g. NoRegionError
-                raise StoreUnavailableError(_friendly(exc, table_name)) from exc
+                raise StoreUnavailableError(friendly(exc, table_name)) from exc
         self.client = client
 
     # -- encoding -----------------------------------------------------------------
@@ -107,22 +102,34 @@ class DynamoDBStore:
     # -- the one place a request is made ----------------------------------------------
 
     def _call(self, operation: str, user_id: str, *, read: bool, **kwargs: Any) -> dict[str, Any]:
-        """Make one request, meter it, and translate every botocore error into ours."""
+        """Make one request, meter it, and translate every botocore error into ours.
+
+        While an outage is remembered the request is not made at all: the page gets the
+        notice at once instead of waiting out the same timeouts again.
+        """
+        self.outages.check()
         try:
             response: dict[str, Any] = getattr(self.client, operation)(**kwargs)
         except ClientError as exc:
             self.meter.record(user_id, read=read)
-            code = exc.response.get("Error", {}).get("Code", "")
+            code = code_of(exc)
             if code == _CONDITION_FAILED:
                 raise _ConditionFailed(code) from exc
             log.info("dynamodb request refused", extra={"operation": operation, "code": code})
-            raise StoreUnavailableError(_friendly(exc, self.table_name)) from exc
+            self._fail(exc)
         except BotoCoreError as exc:
             log.info("dynamodb unreachable", extra={"operation": operation, "error": type(exc).__name__})
-            raise StoreUnavailableError(_friendly(exc, self.table_name)) from exc
+            self._fail(exc)
+        self.outages.clear()
         units = _capacity_units(response.get("ConsumedCapacity"))
         self.meter.record(user_id, read=read, read_units=units if read else 0.0, write_units=0.0 if read else units)
         return response
+
+    def _fail(self, exc: Exception) -> NoReturn:
+        message = friendly(exc, self.table_name)
+        if is_outage(exc):
+            self.outages.remember(message)
+        raise StoreUnavailableError(message) from exc
 
     def _query(self, user_id: str, condition: str, values: dict[str, Any], **extra: Any) -> Iterator[Item]:
         """Every item of a Query, following LastEvaluatedKey page by page (never a Scan)."""
@@ -175,7 +182,9 @@ class DynamoDBStore:
             kwargs["ExpressionAttributeValues"] = {k: self._ser.serialize(v) for k, v in values.items()}
         self._call("put_item", str(item[schema.PK]), read=False, **kwargs)
 
-    def _delete(self, key: dict[str, str], condition: str | None = None) -> None:
+    def _delete(
+        self, key: dict[str, str], condition: str | None = None, values: dict[str, Any] | None = None
+    ) -> None:
         kwargs: dict[str, Any] = {
             "TableName": self.table_name,
             "Key": self._encode(key),
@@ -184,30 +193,83 @@ class DynamoDBStore:
         if condition:
             kwargs["ConditionExpression"] = condition
             kwargs["ExpressionAttributeNames"] = _names(condition)
+        if values:
+            kwargs["ExpressionAttributeValues"] = {k: self._ser.serialize(v) for k, v in values.items()}
         self._call("delete_item", key[schema.PK], read=False, **kwargs)
 
+    def _mark_moving(self, key: dict[str, str], expected: int, new_key: str) -> None:
+        """Claim the item for a move: version + 1 and the new key, only if the version is still `expected`."""
+        condition, values = _version_is(expected)
+        update = "SET #v = :next, #m = :to"
+        self._call(
+            "update_item",
+            key[schema.PK],
+            read=False,
+            TableName=self.table_name,
+            Key=self._encode(key),
+            UpdateExpression=update,
+            ConditionExpression=f"attribute_exists(#sk) AND ({condition})",
+            ExpressionAttributeNames=_names(update, condition, "#sk"),
+            ExpressionAttributeValues={
+                k: self._ser.serialize(v) for k, v in {**values, ":next": expected + 1, ":to": new_key}.items()
+            },
+            ReturnConsumedCapacity="TOTAL",
+        )
+
     def _batch_write(self, user_id: str, requests: list[dict[str, Any]]) -> None:
-        """One BatchWriteItem of <= 25 requests, resubmitting UnprocessedItems with backoff until none are left."""
+        """One BatchWriteItem of <= 25 requests, resubmitting UnprocessedItems with backoff until none are left.
+
+        Raises _BatchStopped with the exact split of this batch when it cannot finish.
+        """
         pending = requests
         for attempt in range(self.max_batch_attempts):
-            response = self._call(
-                "batch_write_item",
-                user_id,
-                read=False,
-                RequestItems={self.table_name: pending},
-                ReturnConsumedCapacity="TOTAL",
-            )
+            try:
+                response = self._call(
+                    "batch_write_item",
+                    user_id,
+                    read=False,
+                    RequestItems={self.table_name: pending},
+                    ReturnConsumedCapacity="TOTAL",
+                )
+            except StoreUnavailableError as exc:
+                # A refusal (throttled, 4xx) wrote nothing of this request; no answer at all may
+                # have written any of it.
+                refused = isinstance(exc.__cause__, ClientError)
+                written = len(requests) - len(pending)
+                raise _BatchStopped(written, 0 if refused else len(pending), exc) from exc
             pending = (response.get("UnprocessedItems") or {}).get(self.table_name) or []
             if not pending:
                 return
             if attempt + 1 < self.max_batch_attempts:
-                # Full jitter: throttled writers retrying in lockstep would just collide again.
-                self._sleep(random.uniform(0, min(2.0, 0.05 * 2**attempt)))
+                # Full jitter, capped low: throttled writers retrying in lockstep would just collide
+                # again, and the whole call must stay within a page's patience.
+                self._sleep(random.uniform(0, min(0.5, 0.05 * 2**attempt)))
         log.info("batch write gave up", extra={"user_id": user_id, "unwritten": len(pending)})
-        raise StoreUnavailableError(
-            f"DynamoDB did not accept {len(pending)} of {len(requests)} items after "
-            f"{self.max_batch_attempts} attempts (throttled); nothing else was lost, try again in a moment."
-        )
+        why = f"DynamoDB left {len(pending)} items unprocessed {self.max_batch_attempts} times: throttled"
+        raise _BatchStopped(len(requests) - len(pending), 0, StoreUnavailableError(why))
+
+    def _write_all(
+        self, user_id: str, action: str, requests: list[dict[str, Any]], progress: ProgressCallback | None
+    ) -> int:
+        """Send requests in batches of 25; a stop midway is a PartialWriteError with the exact counts."""
+        total, done = len(requests), 0
+        for batch in chunks(requests):
+            try:
+                self._batch_write(user_id, batch)
+            except _BatchStopped as stop:
+                written = done + stop.written
+                log.info(
+                    "batch write stopped",
+                    extra={"user_id": user_id, "action": action, "written": written, "total": total},
+                )
+                message = partial_message(action, written, total, stop.unconfirmed, str(stop.cause))
+                raise PartialWriteError(
+                    message, written=written, total=total, unconfirmed=stop.unconfirmed, action=action
+                ) from stop.cause
+            done += len(batch)
+            if progress:
+                progress(done, total)
+        return done
 
     # -- the Store protocol -----------------------------------------------------------
 
@@ -220,7 +282,7 @@ class DynamoDBStore:
             try:
                 self.client.describe_table(TableName=self.table_name)
             except ClientError as exc:
-                if _code(exc) != "ResourceNotFoundException":
+                if code_of(exc) != "ResourceNotFoundException":
                     raise
                 try:
                     self.client.create_table(
@@ -238,77 +300,121 @@ class DynamoDBStore:
                     log.info("created dynamodb table", extra={"table": self.table_name})
                 except ClientError as create_exc:
                     # Another process created it between our describe and create: that is fine.
-                    if _code(create_exc) != "ResourceInUseException":
+                    if code_of(create_exc) != "ResourceInUseException":
                         raise
             self.client.get_waiter("table_exists").wait(
                 TableName=self.table_name, WaiterConfig={"Delay": 1, "MaxAttempts": 120}
             )
         except (ClientError, BotoCoreError) as exc:
             log.info("dynamodb init failed", extra={"table": self.table_name, "error": type(exc).__name__})
-            raise StoreUnavailableError(_friendly(exc, self.table_name)) from exc
+            raise StoreUnavailableError(friendly(exc, self.table_name)) from exc
 
     def get_profile(self, user_id: str, default_name: str | None = None) -> Profile:
         """The user's profile, or the default one when none is saved."""
         return schema.item_to_profile(self._get(schema.profile_key(user_id)), user_id, default_name)
 
     def save_profile(self, profile: Profile) -> Profile:
-        """Save if the stored version still equals profile.version (optimistic lock); returns version+1."""
+        """Save if the stored version still equals profile.version (optimistic lock); returns version+1.
+
+        A retry that finds its own earlier save stored (the answer was lost) is a success.
+        """
         expected = profile.version
         saved = replace(
             profile,
             version=expected + 1,
             updated_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         )
+        item = schema.profile_to_item(saved)
         # version 0: never saved by us, so either no item or the original backend's item without a version.
-        if expected == 0:
-            condition, values = "attribute_not_exists(#v)", None
-        else:
-            condition, values = "#v = :expected", {":expected": expected}
+        condition, values = _version_is(expected)
         try:
-            self._put(schema.profile_to_item(saved), condition, values)
+            self._put(item, condition, values)
         except _ConditionFailed as exc:
-            current = schema.item_to_profile(
-                self._get(schema.profile_key(profile.user_id), consistent=True), profile.user_id, profile.display_name
-            )
+            stored = self._get(schema.profile_key(profile.user_id), consistent=True)
+            if schema.same_write(stored, item):
+                log.info("profile save was already stored", extra={"user_id": profile.user_id})
+                return schema.item_to_profile(stored, profile.user_id, profile.display_name)
+            current = schema.item_to_profile(stored, profile.user_id, profile.display_name)
             raise ConflictError(PROFILE_CONFLICT, current=current) from exc
         return saved
 
     def add_transaction(self, txn: Transaction) -> Transaction:
-        """Insert one transaction; never overwrites (a key collision is a ConflictError)."""
-        try:
-            self._put(schema.transaction_to_item(txn), "attribute_not_exists(#sk)")
-        except _ConditionFailed as exc:
-            raise ConflictError(TRANSACTION_EXISTS) from exc
-        return txn
-
-    def update_transaction(self, old_sort_key: str, txn: Transaction) -> Transaction:
-        """Replace the transaction stored under old_sort_key; a missing one is a ConflictError.
-
-        A new date means a new key: the new item is written first and the old one deleted
-        after, so a crash in between leaves a visible duplicate, never a lost transaction.
-        If the old item turns out to be gone, the new one is removed again.
-        """
-        item = schema.transaction_to_item(txn)
-        if txn.sort_key == old_sort_key:
-            try:
-                self._put(item, "attribute_exists(#sk)")
-            except _ConditionFailed as exc:
-                raise ConflictError(TRANSACTION_GONE) from exc
-            return txn
+        """Insert one transaction; never overwrites, and a retry of the same add is a success."""
+        added = replace(txn, version=1)
+        item = schema.transaction_to_item(added)
         try:
             self._put(item, "attribute_not_exists(#sk)")
         except _ConditionFailed as exc:
-            raise ConflictError(TRANSACTION_EXISTS) from exc
-        try:
-            self._delete({schema.PK: txn.user_id, schema.SK: old_sort_key}, "attribute_exists(#sk)")
-        except _ConditionFailed as exc:
-            self._delete({schema.PK: txn.user_id, schema.SK: txn.sort_key})
-            raise ConflictError(TRANSACTION_GONE) from exc
-        return txn
+            stored = self._get({schema.PK: txn.user_id, schema.SK: txn.sort_key}, consistent=True)
+            if schema.same_write(stored, item):
+                return added  # our own earlier attempt: stored once, reported as saved
+            raise ConflictError(TRANSACTION_EXISTS, current=_txn(stored)) from exc
+        return added
 
-    def delete_transaction(self, user_id: str, sort_key: str) -> None:
-        """Delete one transaction; deleting a missing one is not an error."""
-        self._delete({schema.PK: user_id, schema.SK: sort_key})
+    def get_transaction(self, user_id: str, sort_key: str) -> Transaction | None:
+        """One transaction by its sort key (strongly consistent), or None."""
+        return _txn(self._get({schema.PK: user_id, schema.SK: sort_key}, consistent=True))
+
+    def update_transaction(self, old_sort_key: str, txn: Transaction) -> Transaction:
+        """Replace the transaction under old_sort_key if its version is still txn.version (see Store).
+
+        A new date means a new key, and DynamoDB has no cross-item atomicity we may rely on
+        (dynalite has no transactions), so a move is three conditional steps, each safe to
+        repeat: (1) claim the old item (version check; version + 1 and a mark naming the new
+        key), (2) put the new item if its key is free, (3) delete the old item only if it still
+        carries our mark. A crash after (1) leaves the old item, unchanged but for its version;
+        after (2) a visible duplicate the user can delete; never a lost or hidden item. Running
+        the same edit again completes it.
+        """
+        key = schema.key_for_date(old_sort_key, txn.date)
+        stored_txn = replace(txn, sort_key=key, version=txn.version + 1)
+        item = schema.transaction_to_item(stored_txn)
+        old = {schema.PK: txn.user_id, schema.SK: old_sort_key}
+        if key == old_sort_key:
+            condition, values = _version_is(txn.version)
+            try:
+                self._put(item, f"attribute_exists(#sk) AND ({condition})", values)
+            except _ConditionFailed as exc:
+                stored = self._get(old, consistent=True)
+                if schema.same_write(stored, item):
+                    return stored_txn
+                raise _stale(stored) from exc
+            return stored_txn
+        new = {schema.PK: txn.user_id, schema.SK: key}
+        try:
+            self._mark_moving(old, txn.version, key)
+        except _ConditionFailed as exc:
+            stored = self._get(old, consistent=True)
+            ours = (
+                stored is not None
+                and stored.get(schema.MOVED_TO) == key
+                and schema.version_of(stored) == txn.version + 1
+            )
+            if not ours:
+                if stored is None and schema.same_write(self._get(new, consistent=True), item):
+                    return stored_txn  # the whole move was done by an earlier attempt
+                raise _stale(stored) from exc
+        try:
+            self._put(item, "attribute_not_exists(#sk)")
+        except _ConditionFailed as exc:
+            if not schema.same_write(self._get(new, consistent=True), item):
+                raise ConflictError(TRANSACTION_EXISTS, current=self.get_transaction(txn.user_id, key)) from exc
+        # Already gone means our own earlier delete: only the holder of the mark deletes it this way.
+        with contextlib.suppress(_ConditionFailed):
+            self._delete(old, "#m = :to", {":to": key})
+        return stored_txn
+
+    def delete_transaction(self, user_id: str, sort_key: str, version: int | None = None) -> None:
+        """Delete one transaction (only at `version` when given); deleting a missing one is not an error."""
+        key = {schema.PK: user_id, schema.SK: sort_key}
+        if version is None:
+            self._delete(key)
+            return
+        condition, values = _version_is(version)
+        try:
+            self._delete(key, f"attribute_not_exists(#sk) OR ({condition})", values)
+        except _ConditionFailed as exc:
+            raise _stale(self._get(key, consistent=True)) from exc
 
     def list_transactions(self, user_id: str, start: dt.date, end: dt.date) -> list[Transaction]:
         """The user's transactions dated start..end inclusive, in sort-key order (paginated Query)."""
@@ -338,19 +444,18 @@ class DynamoDBStore:
     def put_transactions(self, txns: Iterable[Transaction], progress: ProgressCallback | None = None) -> int:
         """Write many transactions in BatchWriteItem calls of 25, none dropped; returns how many were written.
 
-        Puts overwrite an item with the same key. A key repeated in the input is written once
-        (the last copy), because DynamoDB refuses duplicate keys inside one batch.
+        Puts overwrite an item with the same key, so running the same import again after a
+        PartialWriteError finishes it without doubling anything. A key repeated in the input
+        is written once (the last copy), because DynamoDB refuses duplicate keys inside one batch.
         """
         by_key: dict[tuple[str, str], Item] = {}
         for txn in txns:
-            by_key[(txn.user_id, txn.sort_key)] = schema.transaction_to_item(txn)
-        total, done = len(by_key), 0
-        for batch in chunks(by_key.values()):
-            self._batch_write(str(batch[0][schema.PK]), [{"PutRequest": {"Item": self._encode(i)}} for i in batch])
-            done += len(batch)
-            if progress:
-                progress(done, total)
-        return done
+            by_key[(txn.user_id, txn.sort_key)] = schema.transaction_to_item(replace(txn, version=txn.version or 1))
+        if not by_key:
+            return 0
+        user_id = next(iter(by_key))[0]
+        requests = [{"PutRequest": {"Item": self._encode(i)}} for i in by_key.values()]
+        return self._write_all(user_id, "write", requests, progress)
 
     def export_items(self, user_id: str) -> list[Item]:
         """Every item of the user's partition as plain dicts (numbers as Decimal)."""
@@ -359,9 +464,7 @@ class DynamoDBStore:
     def delete_user(self, user_id: str) -> int:
         """Delete every item of the user's partition (keys-only query, then batched deletes)."""
         keys = list(self._query(user_id, "#pk = :u", {":u": user_id}, ProjectionExpression="#pk, #sk"))
-        for batch in chunks(keys):
-            self._batch_write(user_id, [{"DeleteRequest": {"Key": self._encode(k)}} for k in batch])
-        return len(keys)
+        return self._write_all(user_id, "delete", [{"DeleteRequest": {"Key": self._encode(k)}} for k in keys], None)
 
     def get_commentary(self, user_id: str) -> Commentary | None:
         """The cached coach commentary, if any."""
@@ -390,8 +493,21 @@ def _names(*expressions: str) -> dict[str, str]:
     return {k: v for k, v in _NAMES.items() if re.search(re.escape(k) + r"\b", text)}
 
 
-def _code(exc: ClientError) -> str:
-    return str(exc.response.get("Error", {}).get("Code", ""))
+def _version_is(expected: int) -> tuple[str, dict[str, Any]]:
+    """A condition that the stored version is `expected` (0: an item without a version attribute)."""
+    if expected == 0:
+        return "attribute_not_exists(#v) OR #v = :expected", {":expected": 0}
+    return "#v = :expected", {":expected": expected}
+
+
+def _txn(item: Item | None) -> Transaction | None:
+    return schema.item_to_transaction(item) if item else None
+
+
+def _stale(stored: Item | None) -> ConflictError:
+    """The conflict of an edit or delete based on an old version: the current value rides along."""
+    current = _txn(stored)
+    return ConflictError(TRANSACTION_GONE if current is None else TRANSACTION_CHANGED, current=current)
 
 
 def _capacity_units(consumed: Any) -> float:
@@ -400,24 +516,3 @@ def _capacity_units(consumed: Any) -> float:
         return 0.0
     entries = consumed if isinstance(consumed, list) else [consumed]
     return float(sum(float(e.get("CapacityUnits") or 0) for e in entries))
-
-
-def _friendly(exc: Exception, table_name: str) -> str:
-    """A short message a page can show, with the next step when there is one."""
-    if isinstance(exc, ClientError):
-        code = _code(exc)
-        message = str(exc.response.get("Error", {}).get("Message", ""))
-        if code == "ResourceNotFoundException":
-            return f"The DynamoDB table '{table_name}' was not found: run `python -m lib init`."
-        if code in _BUSY_CODES:
-            return "DynamoDB is busy (requests are being throttled): try again in a moment."
-        if code in _AUTH_CODES:
-            return f"DynamoDB refused the AWS credentials ({code}): check AWS_PROFILE or the access keys."
-        return f"DynamoDB refused the request ({code}: {message})."
-    if isinstance(exc, (NoCredentialsError, PartialCredentialsError)):
-        return "No AWS credentials found: set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY."
-    if isinstance(exc, NoRegionError):
-        return "No AWS region configured: set AWS_REGION (or AWS_DEFAULT_REGION)."
-    if isinstance(exc, (BotoConnectionError, HTTPClientError)):
-        return f"Cannot reach DynamoDB ({exc}): check the network or AWS_ENDPOINT_URL_DYNAMODB."
-    return f"DynamoDB request failed ({type(exc).__name__}: {exc})."

@@ -13,16 +13,26 @@ import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 
 from lib import clock, schema
-from lib.errors import ConflictError, StoreUnavailableError
+from lib.errors import ConflictError, PartialWriteError, StoreUnavailableError
 from lib.models import Profile, Transaction
 from lib.schema import Commentary, Item, Window
-from lib.store.base import Meter, ProgressCallback, chunks
+from lib.store.base import (
+    PROFILE_CONFLICT,
+    TRANSACTION_CHANGED,
+    TRANSACTION_EXISTS,
+    TRANSACTION_GONE,
+    Meter,
+    ProgressCallback,
+    chunks,
+    partial_message,
+)
 
 _SER = TypeSerializer()
 _DESER = TypeDeserializer()
@@ -128,45 +138,69 @@ class SQLiteStore:
         return schema.item_to_profile(item, user_id, default_name)
 
     def save_profile(self, profile: Profile) -> Profile:
-        saved = Profile(
-            **{
-                **profile.__dict__,
-                "version": profile.version + 1,
-                "updated_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            }
+        saved = replace(
+            profile,
+            version=profile.version + 1,
+            updated_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         )
+        item = schema.profile_to_item(saved)
         with self._tx(profile.user_id, read=False) as conn:
             current = self._get(conn, schema.profile_key(profile.user_id))
-            stored_version = int(current.get("version") or 0) if current else 0
-            if stored_version != profile.version:
+            if schema.version_of(current) != profile.version:
+                if schema.same_write(current, item):  # a retry of a save that was stored
+                    return schema.item_to_profile(current, profile.user_id, profile.display_name)
                 raise ConflictError(
-                    "Your settings were changed in another tab or session; the current values are shown.",
-                    current=schema.item_to_profile(current, profile.user_id, profile.display_name),
+                    PROFILE_CONFLICT, current=schema.item_to_profile(current, profile.user_id, profile.display_name)
                 )
-            self._put(conn, schema.profile_to_item(saved))
+            self._put(conn, item)
         return saved
 
     def add_transaction(self, txn: Transaction) -> Transaction:
+        added = replace(txn, version=1)
+        item = schema.transaction_to_item(added)
         with self._tx(txn.user_id, read=False) as conn:
-            if self._get(conn, {schema.PK: txn.user_id, schema.SK: txn.sort_key}) is not None:
-                raise ConflictError("A transaction with this id already exists.")
-            self._put(conn, schema.transaction_to_item(txn))
-        return txn
+            stored = self._get(conn, {schema.PK: txn.user_id, schema.SK: txn.sort_key})
+            if stored is not None:
+                if schema.same_write(stored, item):
+                    return added
+                raise ConflictError(TRANSACTION_EXISTS, current=schema.item_to_transaction(stored))
+            self._put(conn, item)
+        return added
+
+    def get_transaction(self, user_id: str, sort_key: str) -> Transaction | None:
+        with self._tx(user_id, read=True) as conn:
+            stored = self._get(conn, {schema.PK: user_id, schema.SK: sort_key})
+        return schema.item_to_transaction(stored) if stored else None
 
     def update_transaction(self, old_sort_key: str, txn: Transaction) -> Transaction:
+        key = schema.key_for_date(old_sort_key, txn.date)
+        stored_txn = replace(txn, sort_key=key, version=txn.version + 1)
+        item = schema.transaction_to_item(stored_txn)
         with self._tx(txn.user_id, read=False) as conn:
-            if self._get(conn, {schema.PK: txn.user_id, schema.SK: old_sort_key}) is None:
-                raise ConflictError("This transaction was deleted elsewhere; nothing was changed.")
-            self._put(conn, schema.transaction_to_item(txn))
-            if txn.sort_key != old_sort_key:
-                conn.execute(
-                    "DELETE FROM items WHERE user_id=? AND transaction_date=?", (txn.user_id, old_sort_key)
-                )
-        return txn
+            old = self._get(conn, {schema.PK: txn.user_id, schema.SK: old_sort_key})
+            if old is None or schema.version_of(old) != txn.version:
+                if schema.same_write(self._get(conn, {schema.PK: txn.user_id, schema.SK: key}), item):
+                    return stored_txn  # a retry of an edit that was stored
+                raise _stale(old)
+            if key != old_sort_key:
+                taken = self._get(conn, {schema.PK: txn.user_id, schema.SK: key})
+                if taken is not None:
+                    raise ConflictError(TRANSACTION_EXISTS, current=schema.item_to_transaction(taken))
+                self._delete(conn, txn.user_id, old_sort_key)
+            self._put(conn, item)
+        return stored_txn
 
-    def delete_transaction(self, user_id: str, sort_key: str) -> None:
+    def delete_transaction(self, user_id: str, sort_key: str, version: int | None = None) -> None:
         with self._tx(user_id, read=False) as conn:
-            conn.execute("DELETE FROM items WHERE user_id=? AND transaction_date=?", (user_id, sort_key))
+            if version is not None:
+                stored = self._get(conn, {schema.PK: user_id, schema.SK: sort_key})
+                if stored is not None and schema.version_of(stored) != version:
+                    raise _stale(stored)
+            self._delete(conn, user_id, sort_key)
+
+    @staticmethod
+    def _delete(conn: sqlite3.Connection, user_id: str, sort_key: str) -> None:
+        conn.execute("DELETE FROM items WHERE user_id=? AND transaction_date=?", (user_id, sort_key))
 
     def _query(self, user_id: str, low: str, high: str | None) -> list[Item]:
         sql = "SELECT item FROM items WHERE user_id=? AND transaction_date>=?"
@@ -197,13 +231,19 @@ class SQLiteStore:
         return schema.split_window(items, user_id, start, end, default_name)
 
     def put_transactions(self, txns: Iterable[Transaction], progress: ProgressCallback | None = None) -> int:
-        # Same as DynamoDB: one write per key, the last copy wins.
-        items = list({t.sort_key: schema.transaction_to_item(t) for t in txns}.values())
+        # Same as DynamoDB: one write per key, the last copy wins; each batch is one transaction.
+        items = list(
+            {t.sort_key: schema.transaction_to_item(replace(t, version=t.version or 1)) for t in txns}.values()
+        )
         done = 0
         for batch in chunks(items):
-            with self._tx(str(batch[0][schema.PK]), read=False) as conn:
-                for item in batch:
-                    self._put(conn, item)
+            try:
+                with self._tx(str(batch[0][schema.PK]), read=False) as conn:
+                    for item in batch:
+                        self._put(conn, item)
+            except StoreUnavailableError as exc:
+                message = partial_message("write", done, len(items), 0, str(exc))
+                raise PartialWriteError(message, written=done, total=len(items)) from exc
             done += len(batch)
             if progress:
                 progress(done, len(items))
@@ -232,3 +272,9 @@ class SQLiteStore:
     def end_sessions(self, user_id: str, at: dt.datetime) -> None:
         with self._tx(user_id, read=False) as conn:
             self._put(conn, schema.sessions_to_item(user_id, at))
+
+
+def _stale(stored: Item | None) -> ConflictError:
+    """The conflict of an edit or delete based on an old version: the current value rides along."""
+    current = schema.item_to_transaction(stored) if stored else None
+    return ConflictError(TRANSACTION_GONE if current is None else TRANSACTION_CHANGED, current=current)

@@ -9,7 +9,7 @@ from typing import Any
 import boto3
 import pytest
 
-from lib.errors import StoreUnavailableError
+from lib.errors import PartialWriteError, StoreUnavailableError
 from lib.models import Profile, Transaction, validate_transaction
 from lib.store.dynamodb import DynamoDBStore
 from tests.contract.conftest import dynamodb_client, guard_against_scan
@@ -18,8 +18,9 @@ from tests.contract.conftest import dynamodb_client, guard_against_scan
 class ThrottlingClient:
     """The real client, except that BatchWriteItem leaves part of each batch unprocessed, as DynamoDB may."""
 
-    def __init__(self, real: Any, throttled_calls: int, accept: int = 10):
+    def __init__(self, real: Any, throttled_calls: int, accept: int = 10, pass_first: int = 0):
         self._real = real
+        self.pass_first = pass_first
         self.throttled_calls = throttled_calls
         self.accept = accept
         self.batch_calls = 0
@@ -30,7 +31,7 @@ class ThrottlingClient:
 
     def batch_write_item(self, **kwargs: Any) -> dict[str, Any]:
         self.batch_calls += 1
-        if self.batch_calls > self.throttled_calls:
+        if self.batch_calls <= self.pass_first or self.batch_calls > self.pass_first + self.throttled_calls:
             return dict(self._real.batch_write_item(**kwargs))
         ((table, requests),) = kwargs["RequestItems"].items()
         taken, left = requests[: self.accept], requests[self.accept :]
@@ -72,12 +73,29 @@ def test_delete_user_retries_unprocessed_deletes_too(dynamo_store: Any) -> None:
     assert store.export_items("alice") == []
 
 
-def test_items_that_are_never_accepted_raise_instead_of_vanishing(dynamo_store: Any) -> None:
-    stuck = ThrottlingClient(dynamo_store.client, throttled_calls=10**6, accept=0)
+def test_items_that_are_never_accepted_raise_with_the_exact_count_and_a_rerun_finishes(dynamo_store: Any) -> None:
+    # The first batch goes through whole, every later one is never accepted.
+    stuck = ThrottlingClient(dynamo_store.client, throttled_calls=10**6, accept=0, pass_first=1)
     store = DynamoDBStore(dynamo_store.table_name, client=stuck, sleep=lambda _s: None, max_batch_attempts=3)
-    with pytest.raises(StoreUnavailableError, match=r"did not accept 25 of 25 items"):
-        store.put_transactions(_txns("alice", 25))
-    assert stuck.batch_calls == 3
+    items = _txns("alice", 60)
+    with pytest.raises(PartialWriteError, match=r"^25 of 60 items were written") as caught:
+        store.put_transactions(items)
+    assert (caught.value.written, caught.value.total, caught.value.unconfirmed) == (25, 60, 0)
+    assert stuck.batch_calls == 1 + 3  # one good batch, then three tries of the second
+    assert len(_all(dynamo_store, "alice")) == 25  # exactly what the error says
+    assert dynamo_store.put_transactions(items) == 60  # the same import again finishes the job
+    assert sorted(t.sort_key for t in _all(dynamo_store, "alice")) == sorted(t.sort_key for t in items)
+
+
+def test_delete_user_stopped_midway_says_how_many_were_deleted(dynamo_store: Any) -> None:
+    dynamo_store.put_transactions(_txns("alice", 60))
+    stuck = ThrottlingClient(dynamo_store.client, throttled_calls=10**6, accept=0, pass_first=1)
+    store = DynamoDBStore(dynamo_store.table_name, client=stuck, sleep=lambda _s: None, max_batch_attempts=2)
+    with pytest.raises(PartialWriteError, match=r"^25 of 60 items were deleted") as caught:
+        store.delete_user("alice")
+    assert (caught.value.written, caught.value.total, caught.value.action) == (25, 60, "delete")
+    assert len(dynamo_store.export_items("alice")) == 35
+    assert dynamo_store.delete_user("alice") == 35 and dynamo_store.export_items("alice") == []
 
 
 def test_queries_follow_pages_past_one_megabyte(dynamo_store: Any) -> None:
@@ -139,6 +157,7 @@ def test_a_raw_item_has_exactly_the_table_attributes_and_dynamodb_types(dynamo_s
         "source": "S",
         "currency": "S",
         "import_fingerprint": "S",
+        "version": "N",
     }
     assert raw("PROFILE#alice") == {
         "user_id": "S",

@@ -12,7 +12,7 @@ from lib.models import Profile, Transaction, validate_transaction
 from lib.schema import Commentary, Item
 
 TODAY = dt.date.today
-TXN_ATTRIBUTES = {"user_id", "transaction_date", "amount", "category", "description", "source"}
+TXN_ATTRIBUTES = {"user_id", "transaction_date", "amount", "category", "description", "source", "version"}
 PROFILE_ATTRIBUTES = {
     "user_id",
     "transaction_date",
