@@ -3,11 +3,14 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import time
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
+
+import regex
 
 from lib.errors import ValidationError
 
@@ -21,25 +24,58 @@ MAX_AMOUNT = Decimal("1000000000")
 BUDGET_STYLES: tuple[str, ...] = ("daily", "rolling")
 DEFAULT_BUDGET_STYLE = "daily"
 NAME_MAX = 50
+CATEGORY_MAX = 40
 TEXT_MAX = 200
 CENT = Decimal("0.01")
 
 
+MONEY_MAX_CHARS = 32  # longer input is refused before Decimal sees it
+# Every parsed amount is below this, so later Decimal arithmetic (quantize, sums, cents) never overflows.
+MONEY_LIMIT = Decimal("1e15")
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
+_ASCII_DIGITS = frozenset("0123456789")
+
+
 def parse_money(value: object, field_name: str = "amount") -> Decimal:
-    """Turn user input (str, int, Decimal) into an exact Decimal or raise ValidationError."""
+    """Turn user input (str, int, Decimal) into an exact, bounded Decimal or raise ValidationError.
+
+    Text must be plain digits with an optional sign and point: no exponent (`1e1000000`),
+    no underscores (`1_5`), only the ASCII digits 0-9, no signed zero (`-0`), at most
+    MONEY_MAX_CHARS characters; every result is below MONEY_LIMIT in size.
+    """
     if isinstance(value, bool) or value is None:
         raise ValidationError({field_name: "enter an amount"})
-    if isinstance(value, float):
-        value = repr(value)  # shortest round-tripping text; never float arithmetic
+    if isinstance(value, (Decimal, float)):
+        amount = Decimal(repr(value)) if isinstance(value, float) else value  # never float arithmetic
+        return _bounded(amount, field_name)
     text = str(value).strip().replace(" ", "")
     if not text:
         raise ValidationError({field_name: "enter an amount"})
-    try:
-        amount = Decimal(text)
-    except InvalidOperation:
-        raise ValidationError({field_name: f"'{value}' is not a number"}) from None
+    if len(text) > MONEY_MAX_CHARS:
+        raise ValidationError({field_name: f"is too long (at most {MONEY_MAX_CHARS} characters)"})
+    if "_" in text:
+        raise ValidationError({field_name: "cannot contain underscores (write 1500, not 1_500)"})
+    if any(ch.isdigit() and ch not in _ASCII_DIGITS for ch in text):
+        raise ValidationError({field_name: "must use the digits 0-9"})
+    if "e" in text.lower() and any(ch in _ASCII_DIGITS for ch in text):
+        raise ValidationError({field_name: "must be written in plain digits, without an exponent (like 12.50)"})
+    if not _PLAIN_NUMBER.fullmatch(text):
+        raise ValidationError({field_name: f"'{value}' is not a number"})
+    return _bounded(Decimal(text), field_name)
+
+
+def _bounded(amount: Decimal, field_name: str) -> Decimal:
+    """Refuse non-finite, signed-zero and out-of-range values before any arithmetic touches them."""
     if not amount.is_finite():
         raise ValidationError({field_name: "must be a finite number"})
+    if amount.is_zero() and amount.is_signed():
+        raise ValidationError({field_name: "is a negative zero: write 0"})
+    # Compared through the exponent, not by arithmetic: abs() of 1e1000000 would already round.
+    if not amount.is_zero() and amount.adjusted() >= MONEY_LIMIT.adjusted():
+        raise ValidationError({field_name: f"is too large (below {MONEY_LIMIT:,.0f})"})
+    exponent = amount.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -MONEY_MAX_CHARS:
+        raise ValidationError({field_name: "has too many decimals"})
     return amount
 
 
@@ -49,11 +85,43 @@ def decimal_places(amount: Decimal) -> int:
     return max(0, -int(exponent)) if isinstance(exponent, int) else 0
 
 
+# Format characters that belong inside a printable grapheme: joiners of emoji sequences
+# (👨‍👩‍👧) and the tag characters of subdivision flags. Every other format character (bidi
+# overrides, zero-width spaces) is refused: it changes how text looks without being seen.
+_JOINERS = frozenset({"\u200c", "\u200d"})
+
+
+def _is_joiner(ch: str) -> bool:
+    return ch in _JOINERS or 0xE0020 <= ord(ch) <= 0xE007F
+
+
+def _printable(ch: str) -> bool:
+    return ch == " " or _is_joiner(ch) or unicodedata.category(ch)[0] not in "CZ"
+
+
+def graphemes(text: str) -> list[str]:
+    """The user-perceived characters of text (👨‍👩‍👧 is one), per Unicode's extended grapheme clusters."""
+    return list(regex.findall(r"\X", text))
+
+
 def clean_text(value: object, max_len: int = TEXT_MAX) -> str:
-    """Strip control characters and surrounding space, and cap the length (user data is data)."""
+    """Strip control characters and surrounding space, and cap the length in graphemes (stored data is data)."""
     text = "" if value is None else str(value)
-    text = "".join(ch for ch in text if unicodedata.category(ch)[0] != "C" or ch == " ")
-    return " ".join(text.split())[:max_len]
+    text = "".join(ch for ch in text if _printable(ch))
+    return "".join(graphemes(" ".join(text.split()))[:max_len]).strip()
+
+
+def check_text(value: object, label: str, max_len: int, *, required: bool = False) -> tuple[str, str | None]:
+    """Input text trimmed, and the reason it is refused (None when fine): never cut silently."""
+    text = "" if value is None else str(value).strip()
+    if not text:
+        return "", f"{label} cannot be empty." if required else None
+    count = len(graphemes(text))
+    if count > max_len:
+        return text, f"{label} must be at most {max_len} characters (it has {count})."
+    if not all(_printable(ch) for ch in text):
+        return text, f"{label} may only contain printable characters (no control or invisible formatting ones)."
+    return " ".join(text.split()), None
 
 
 def normalise_budget_style(value: object) -> str | None:
@@ -123,14 +191,9 @@ def validate_profile(
 ) -> Profile:
     """Build a Profile from form input, or raise ValidationError with a reason per field."""
     errors: dict[str, str] = {}
-    raw_name = "" if display_name is None else str(display_name)
-    name = raw_name.strip()
-    if not name:
-        errors["display_name"] = "Display name cannot be empty."
-    elif len(name) > NAME_MAX:
-        errors["display_name"] = f"Display name must be at most {NAME_MAX} characters (it has {len(name)})."
-    elif any(not ch.isprintable() for ch in name):
-        errors["display_name"] = "Display name may only contain printable characters."
+    name, name_error = check_text(display_name, "Display name", NAME_MAX, required=True)
+    if name_error:
+        errors["display_name"] = name_error
 
     budget = Decimal(0)
     try:
@@ -220,6 +283,7 @@ def validate_transaction(
     source: str = "manual",
     fingerprint: str | None = None,
     sort_key: str = "",
+    version: int = 0,
 ) -> Transaction:
     """Build a Transaction from input, or raise ValidationError with a reason per field."""
     errors: dict[str, str] = {}
@@ -243,9 +307,15 @@ def validate_transaction(
         elif abs(money) > MAX_AMOUNT:
             errors["amount"] = "Amount is implausibly large."
     except ValidationError as exc:
-        errors["amount"] = exc.errors["amount"].capitalize() + "."
+        errors["amount"] = "Amount " + exc.errors["amount"] + "."
     if source not in SOURCES:
         errors["source"] = f"Source must be one of: {', '.join(SOURCES)}."
+    category_text, reason = check_text(category, "Category", CATEGORY_MAX)
+    if reason:
+        errors["category"] = reason
+    description_text, reason = check_text(description, "Description", TEXT_MAX)
+    if reason:
+        errors["description"] = reason
     cur = clean_text(currency, 3).upper() or None
     if errors:
         raise ValidationError(errors)
@@ -254,12 +324,13 @@ def validate_transaction(
         user_id=user_id,
         date=day,
         amount=money.quantize(CENT),
-        category=clean_text(category, 40) or "Other",
-        description=clean_text(description),
+        category=category_text or "Other",
+        description=description_text,
         currency=cur,
         source=source,
         fingerprint=fingerprint,
         sort_key=sort_key,
+        version=version,
     )
 
 

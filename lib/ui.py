@@ -24,6 +24,7 @@ from lib.auth import (
     startup_problems,
 )
 from lib.errors import FinanceError, StoreUnavailableError
+from lib.plain import md_escape
 from lib.sidebar import render_sidebar, render_usage
 
 # Pages read through these names (lib.ui is their one import); they live in lib.state.
@@ -113,10 +114,11 @@ def _verified_cookie(auth: AuthConfig, cfg: Any) -> dict[str, Any] | None:
 
 def friendly_error(exc: Exception, doing: str) -> None:
     """Show a failure as a notice with a next step, never a traceback."""
+    # The message may echo text we did not write (a file's content, a name): shown as plain text.
     if isinstance(exc, StoreUnavailableError):
-        st.error(f"Could not {doing}: {exc} Try again in a moment.", icon="🛑")
+        st.error(md_escape(f"Could not {doing}: {exc} Try again in a moment."), icon="🛑")
     else:
-        st.error(f"Could not {doing}: {exc}", icon="🛑")
+        st.error(md_escape(f"Could not {doing}: {exc}"), icon="🛑")
 
 
 def _remember_login(authenticator: Any) -> None:

@@ -3,17 +3,19 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lib import ui, views
-from lib.errors import ConflictError, FinanceError, ValidationError
+from lib import ui, views, writes
+from lib.errors import ConflictError, FinanceError, PartialWriteError, StoreUnavailableError, ValidationError
 from lib.export import export_csv, export_json
 from lib.importer import ImportOptions, import_rows, parse_csv
 from lib.models import validate_transaction
+from lib.plain import md_escape
 
 ctx = ui.page("Transactions", "🧾")
 st.title("🧾 Transactions")
 
+# Messages carry names, categories and descriptions we did not write: always shown as plain text.
 for level, message in st.session_state.pop("txn_flash", []):
-    getattr(st, level)(message)
+    getattr(st, level)(md_escape(message))
 
 
 def done(message: str, warning: str | None = None) -> None:
@@ -47,32 +49,50 @@ with tab_add, st.form("add_txn"):
     err_amount = st.empty()
     c3, c4 = st.columns(2)
     category = c3.selectbox("Category", categories, key="add_category", accept_new_options=True)
-    description = c4.text_input("Description", key="add_description", max_chars=200)
+    description = c4.text_input("Description", key="add_description")
     if st.form_submit_button("Add transaction", type="primary"):
         try:
-            txn = validate_transaction(ctx.user_id, day, amount, category, description)
+            # The same content as an unconfirmed earlier attempt goes under that attempt's id,
+            # so the store recognises it instead of adding it twice.
+            txn = writes.keep_id(
+                validate_transaction(ctx.user_id, day, amount, category, description),
+                st.session_state.get("add_pending"),
+            )
             ctx.store.add_transaction(txn)
         except ValidationError as exc:
             for reason in exc.errors.values():
-                err_amount.error(reason, icon="✋")
-        except FinanceError as exc:
-            ui.friendly_error(exc, "add the transaction")
+                err_amount.error(md_escape(reason), icon="✋")
+        except ConflictError as exc:
+            st.session_state.pop("add_pending", None)
+            st.error(md_escape(writes.conflict_text(exc)), icon="🛑")
+        except StoreUnavailableError as exc:
+            st.session_state["add_pending"] = (writes.signature(txn), txn.sort_key)
+            st.error(md_escape(writes.unconfirmed_text("add the transaction", exc, "Press Add again")), icon="🛑")
         else:
+            st.session_state.pop("add_pending", None)
             st.session_state["add_saved"] = True
-            done(f"Added {txn.amount:,.2f} for {txn.category} on {txn.date.isoformat()}.")
+            done(f"Added {writes.describe(txn)}.")
 
 with tab_edit:
     st.caption(f"The last {views.DEFAULT_WINDOW_DAYS} days. Select a row to edit or delete it.")
     table = views.transactions_table(window.transactions)
     # The key follows the data version: after a write the table is a new widget with no selection,
     # so a stale row number cannot crash the page or open a different transaction.
+    table_key = f"edit_table_{ui.data_version(ctx.user_id)}"
     picked = st.dataframe(
         table, hide_index=True, on_select="rerun", selection_mode="single-row",
-        key=f"edit_table_{ui.data_version(ctx.user_id)}", column_config={"id": None},
+        key=table_key, column_config={"id": None},
     )
     rows = [r for r in (picked.selection.rows if picked else []) if r < len(table)]
-    if rows:
-        current = next(t for t in window.transactions if t.sort_key == table["id"].iloc[rows[0]])
+    selected = next(t for t in window.transactions if t.sort_key == table["id"].iloc[rows[0]]) if rows else None
+    # The form edits the version the user opened, even when a write elsewhere rebuilt the table
+    # meanwhile: their save then meets that version and is refused with the current value,
+    # instead of vanishing with the old selection.
+    current = writes.still_editing(
+        st.session_state.get("editing"), selected, st.session_state.get("edit_table_key") != table_key
+    )
+    st.session_state["edit_table_key"], st.session_state["editing"] = table_key, current
+    if current is not None:
         with st.form("edit_txn"):
             c1, c2 = st.columns(2)
             e_day = c1.date_input("Date", value=current.date, max_value=ctx.today)
@@ -81,7 +101,7 @@ with tab_edit:
             options = categories if current.category in categories else [current.category, *categories]
             e_cat = c3.selectbox("Category", options, index=options.index(current.category),
                                  accept_new_options=True)
-            e_desc = c4.text_input("Description", value=current.description, max_chars=200)
+            e_desc = c4.text_input("Description", value=current.description)
             err_edit = st.empty()
             b1, b2 = st.columns(2)
             save = b1.form_submit_button("Save changes", type="primary")
@@ -90,23 +110,32 @@ with tab_edit:
             try:
                 changed = validate_transaction(
                     ctx.user_id, e_day, e_amount, e_cat, e_desc, current.currency, current.source,
-                    current.fingerprint, current.sort_key if e_day == current.date else "",
+                    current.fingerprint, current.sort_key, version=current.version,
                 )
                 ctx.store.update_transaction(current.sort_key, changed)
             except ValidationError as exc:
-                err_edit.error(" ".join(exc.errors.values()), icon="✋")
-            except (ConflictError, FinanceError) as exc:
-                ui.mark_changed(ctx.user_id)
-                ui.friendly_error(exc, "save the change")
+                err_edit.error(md_escape(" ".join(exc.errors.values())), icon="✋")
+            except ConflictError as exc:
+                ui.mark_changed(ctx.user_id)  # the table reloads with what is stored now
+                st.session_state.pop("editing", None)
+                st.warning(md_escape(writes.conflict_text(exc)), icon="⚠️")
+            except StoreUnavailableError as exc:
+                st.error(md_escape(writes.unconfirmed_text("save the change", exc, "Save again")), icon="🛑")
             else:
+                st.session_state.pop("editing", None)
                 done("Saved the change.")
         if delete:
             try:
-                ctx.store.delete_transaction(ctx.user_id, current.sort_key)
-            except FinanceError as exc:
-                ui.friendly_error(exc, "delete the transaction")
+                ctx.store.delete_transaction(ctx.user_id, current.sort_key, current.version)
+            except ConflictError as exc:
+                ui.mark_changed(ctx.user_id)
+                st.session_state.pop("editing", None)
+                st.warning(md_escape(f"Not deleted. {writes.conflict_text(exc)}"), icon="⚠️")
+            except StoreUnavailableError as exc:
+                st.error(md_escape(writes.unconfirmed_text("delete it", exc, "Delete again")), icon="🛑")
             else:
-                done(f"Deleted {current.amount:,.2f} ({current.category}) of {current.date.isoformat()}.")
+                st.session_state.pop("editing", None)
+                done(f"Deleted {writes.describe(current)}.")
 
 with tab_import:
     st.caption(
@@ -133,14 +162,14 @@ with tab_import:
         try:
             parsed = parse_csv(upload.getvalue(), options)
         except ValidationError as exc:
-            st.error(f"Could not read this file: {exc}", icon="🛑")
+            st.error(md_escape(f"Could not read this file: {exc}"), icon="🛑")
             parsed = None
         if parsed is not None:
             st.dataframe(views.detected_table(parsed.detected), hide_index=True)
             st.markdown(f"**Preview** — {len(parsed.rows)} good rows, {len(parsed.errors)} with problems")
             st.dataframe(views.preview_table(parsed.rows), hide_index=True)
             if parsed.errors:
-                st.warning(views.row_errors_text(parsed.errors))
+                st.warning(md_escape(views.row_errors_text(parsed.errors)))
             if st.button(f"Import {len(parsed.rows)} rows", type="primary", disabled=not parsed.rows):
                 bar = st.progress(0.0, text="Importing…")
                 try:
@@ -148,6 +177,9 @@ with tab_import:
                         ctx.store, ctx.user_id, parsed,
                         progress=lambda n, total: bar.progress(n / max(total, 1), text=f"{n}/{total} written"),
                     )
+                except PartialWriteError as exc:
+                    ui.mark_changed(ctx.user_id)
+                    st.error(md_escape(writes.partial_text(exc, "Import the same file again")), icon="🛑")
                 except FinanceError as exc:
                     ui.friendly_error(exc, "import the file")
                 else:
@@ -178,6 +210,9 @@ with tab_data:
     if st.button("Delete everything", type="primary", disabled=confirm != ctx.user_id, key="delete_all"):
         try:
             count = ctx.store.delete_user(ctx.user_id)
+        except PartialWriteError as exc:
+            ui.mark_changed(ctx.user_id)
+            st.error(md_escape(writes.partial_text(exc, "Press Delete everything again")), icon="🛑")
         except FinanceError as exc:
             ui.friendly_error(exc, "delete your data")
         else:

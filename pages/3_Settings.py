@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lib import ui, views
-from lib.errors import ConflictError, FinanceError, ValidationError
+from lib import ui, views, writes
+from lib.errors import ConflictError, FinanceError, StoreUnavailableError, ValidationError
 from lib.models import TONES, validate_profile
+from lib.plain import md_escape
 
 ctx = ui.page("Settings", "⚙️")
 st.title("⚙️ Settings")
@@ -26,12 +27,13 @@ if pending is not None or "set_display_name" not in st.session_state:
 base = st.session_state.get("settings_base", profile)
 
 for level, message in st.session_state.pop("settings_flash", []):
-    getattr(st, level)(message)
+    getattr(st, level)(md_escape(message))
 if profile.version == 0:
     st.info("You have not saved settings yet: these are the defaults.", icon="ℹ️")
 
 with st.form("settings"):
-    st.text_input("Display name", key="set_display_name", max_chars=50, help="How the coach addresses you.")
+    # No max_chars: the browser would cut a pasted name silently; the check below says the limit.
+    st.text_input("Display name", key="set_display_name", help="How the coach addresses you.")
     err_name = st.empty()
     st.text_input("Daily budget", key="set_daily_budget", help="A day at or under this keeps your streak alive.")
     err_budget = st.empty()
@@ -52,7 +54,7 @@ if submitted:
         saved = ctx.store.save_profile(wanted)
     except ValidationError as exc:
         for field, reason in exc.errors.items():
-            errors_at[field].error(reason, icon="✋")
+            errors_at[field].error(md_escape(reason), icon="✋")
         st.error("Nothing was saved: fix the fields marked above.")
     except ConflictError as exc:
         ui.mark_changed(ctx.user_id)
@@ -61,6 +63,10 @@ if submitted:
             ("warning", f"⚠️ {exc} Your changes were NOT saved; review the current values and save again.")
         ]
         st.rerun()
+    except StoreUnavailableError as exc:
+        # The form keeps the user's values and its base version: saving again is recognised as
+        # the same save if the first one was stored after all.
+        st.error(md_escape(writes.unconfirmed_text("save your settings", exc, "Save again")), icon="🛑")
     except FinanceError as exc:
         ui.friendly_error(exc, "save your settings")
     else:

@@ -137,3 +137,11 @@ def app_requests(store_path: Path) -> Callable[[str], int]:
         return ui._store(f"sqlite:///{store_path}").meter.for_user(user).requests
 
     return count
+
+
+def shown(markdown: str) -> str:
+    """What a reader sees of a markdown message body: backslash escapes show their character."""
+    import re
+    import string
+
+    return re.sub(r"\\([" + re.escape(string.punctuation) + "])", r"\1", markdown).replace("  \n", "\n")

@@ -7,6 +7,7 @@ import pytest
 
 from lib.models import Profile
 from lib.store.sqlite import SQLiteStore
+from tests.app.conftest import shown
 
 FIELDS = ("set_display_name", "set_daily_budget", "set_monthly_salary")
 
@@ -55,7 +56,7 @@ def test_saving_valid_values_stores_them_and_says_so(make_app, store, store_path
     _save(at)
 
     assert not at.exception
-    assert any(s.value.startswith("Saved.") for s in at.success), [s.value for s in at.success]
+    assert any(shown(s.value).startswith("Saved.") for s in at.success), [shown(s.value) for s in at.success]
     saved = _stored(store_path)
     assert (saved.display_name, saved.daily_budget, saved.monthly_salary, saved.ai_tone) == (
         "Miser Maxi", Decimal("22.50"), Decimal("2500.00"), "sarcastic")
@@ -90,25 +91,54 @@ def test_invalid_values_are_refused_next_to_the_field(
     _save(at)
 
     assert not at.exception
-    errors = [e.value for e in at.error]
+    errors = [shown(e.value) for e in at.error]
     assert any(reason in e for e in errors), errors
     assert "Nothing was saved: fix the fields marked above." in errors
     # The reason sits right under its own field, inside the form.
     children = list(at.form[0].children.values())
     field_at = next(i for i, c in enumerate(children) if getattr(c, "key", None) == f"set_{field}")
-    assert children[field_at + 1].type == "error" and reason in children[field_at + 1].value
+    assert children[field_at + 1].type == "error" and reason in shown(children[field_at + 1].value)
     assert [c.type for c in children].count("error") == 1, "only the bad field is marked"
     assert _stored(store_path) == before, "nothing was saved"
 
 
-def test_a_name_longer_than_50_characters_cannot_get_in(make_app, demo_store, store_path) -> None:
+def test_a_name_longer_than_50_characters_is_refused_with_its_limit_not_cut(make_app, demo_store, store_path) -> None:
     at = make_app("settings").run()
-    assert at.text_input(key="set_display_name").max_chars == 50  # the browser stops typing at 50
-    # A crafted request with 51 characters: Streamlit cuts widget values to max_chars on the server.
+    before = _stored(store_path)
+    # Pasted or crafted: no browser-side cap would tell the user, so the page must.
     at.text_input(key="set_display_name").set_value("x" * 51)
     _save(at)
     assert not at.exception
-    assert _stored(store_path).display_name == "x" * 50
+    assert any("at most 50 characters (it has 51)" in shown(e.value) for e in at.error), [e.value for e in at.error]
+    assert _stored(store_path) == before
+
+
+def test_a_family_emoji_name_is_accepted_and_counted_as_one_character(make_app, demo_store, store_path) -> None:
+    at = make_app("settings").run()
+    at.text_input(key="set_display_name").set_value("Sam 👨‍👩‍👧")
+    _save(at)
+    assert not at.exception and not at.error
+    assert _stored(store_path).display_name == "Sam 👨‍👩‍👧"
+
+
+@pytest.mark.parametrize("budget", ["1e1000000", "9" * 5000, "1_5", "١٥"])
+def test_a_wild_budget_is_refused_with_a_reason_not_a_traceback(make_app, demo_store, store_path, budget) -> None:
+    at = make_app("settings").run()
+    before = _stored(store_path)
+    at.text_input(key="set_daily_budget").set_value(budget)
+    _save(at)
+    assert not at.exception
+    assert any("Daily budget" in shown(e.value) for e in at.error), [e.value for e in at.error]
+    assert _stored(store_path) == before
+
+
+def test_refused_input_is_echoed_as_plain_text(make_app, demo_store) -> None:
+    at = make_app("settings").run()
+    at.text_input(key="set_daily_budget").set_value("![p](http://127.0.0.1:9/x.png)")
+    _save(at)
+    [message] = [e.value for e in at.error if "Daily budget" in shown(e.value)]
+    assert "![p](http://127.0.0.1:9/x.png)" in shown(message)  # the user sees what they typed...
+    assert "![" not in message and "](" not in message  # ...as text: escaped, no image, no link
 
 
 def test_changing_the_tone_changes_the_coachs_voice(make_app, demo_store, store_path) -> None:
@@ -139,7 +169,7 @@ def test_a_save_that_lost_a_race_says_so_and_shows_the_current_values(make_app, 
     _save(at)
 
     assert not at.exception
-    warnings = [w.value for w in at.warning]
+    warnings = [shown(w.value) for w in at.warning]
     assert any("changed in another tab" in w and "NOT saved" in w for w in warnings), warnings
     stored = _stored(store_path)
     assert (stored.display_name, stored.daily_budget, stored.ai_tone) == ("Other Tab", Decimal("31.00"), "polite")
@@ -150,5 +180,5 @@ def test_a_save_that_lost_a_race_says_so_and_shows_the_current_values(make_app, 
     # Saving again from the values now shown works: the form edits the current version.
     _fill(at, daily_budget="30.00")
     _save(at)
-    assert any(s.value.startswith("Saved.") for s in at.success)
+    assert any(shown(s.value).startswith("Saved.") for s in at.success)
     assert _stored(store_path).daily_budget == Decimal("30.00")

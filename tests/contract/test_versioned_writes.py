@@ -117,7 +117,8 @@ def test_sessions_editing_at_once_from_one_version_leave_exactly_one_winner(stor
 
 
 def test_a_legacy_transaction_without_a_version_can_be_edited_and_gets_one(store: Any) -> None:
-    store.put_raw_item({"user_id": "alice", "transaction_date": "2025-03-04", "amount": Decimal("7.5"), "category": "Food"})
+    legacy_item = {"user_id": "alice", "transaction_date": "2025-03-04", "amount": Decimal("7.5"), "category": "Food"}
+    store.put_raw_item(legacy_item)
     (legacy,) = _everything(store)
     assert legacy.version == 0
     moved = store.update_transaction(legacy.sort_key, legacy.with_changes(date=dt.date(2025, 3, 6)))

@@ -1,0 +1,73 @@
+"""What a page says after a write, and how a retried add keeps its id: the honest outcome in words.
+
+Pages render these strings; they are built here so each wording has one home and a unit test.
+Every string may contain text we did not write: pages show it through lib.plain.md_escape.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from lib.errors import ConflictError, PartialWriteError, StoreUnavailableError
+from lib.models import Transaction
+
+Signature = tuple[str, str, str, str]
+
+
+def describe(txn: Transaction) -> str:
+    """A transaction in one line: amount, category, date and description."""
+    text = f"{txn.amount:,.2f} for {txn.category} on {txn.date.isoformat()}"
+    return f"{text} ({txn.description})" if txn.description else text
+
+
+def signature(txn: Transaction) -> Signature:
+    """What the user typed, without the id: two submits with equal signatures are the same add."""
+    return (txn.date.isoformat(), str(txn.amount), txn.category, txn.description)
+
+
+def keep_id(txn: Transaction, pending: tuple[Signature, str] | None) -> Transaction:
+    """The transaction under the id of an unconfirmed earlier attempt with the same content.
+
+    When an add got no answer, the page remembers its signature and id; pressing Add again
+    with the same content then writes under the same id, which the store recognises as
+    already saved instead of storing a second copy.
+    """
+    if pending is not None and pending[0] == signature(txn):
+        return replace(txn, sort_key=pending[1])
+    return txn
+
+
+def still_editing(editing: Transaction | None, selected: Transaction | None, table_rebuilt: bool) -> Transaction | None:
+    """The transaction the edit form shows: the selected row, or the one the user opened.
+
+    A write elsewhere rebuilds the table (a new widget, no selection). The form then keeps
+    the transaction as the user opened it, so their save is checked against the version they
+    saw. With the same table and no selection the user closed it.
+    """
+    if selected is not None:
+        return selected
+    return editing if table_rebuilt else None
+
+
+def conflict_text(exc: ConflictError) -> str:
+    """'Changed elsewhere, here is the current value': the refusal and what is stored now."""
+    current = exc.current
+    if isinstance(current, Transaction):
+        return f"{exc} It is now: {describe(current)}. Select it again to change it."
+    return f"{exc}"
+
+
+def unconfirmed_text(doing: str, exc: StoreUnavailableError, again: str) -> str:
+    """A single write whose outcome is unknown (no answer): say so, and that a retry is safe."""
+    return (
+        f"Could not confirm that we could {doing}: {exc} It may or may not be stored. "
+        f"{again} once the store answers again: it is never stored twice."
+    )
+
+
+def partial_text(exc: PartialWriteError, again: str) -> str:
+    """A many-item write that stopped midway: exactly how far it got, and how to finish."""
+    noun = "deleted" if exc.action == "delete" else "written"
+    text = f"Stopped midway: {exc.written} of {exc.total} items were {noun}"
+    if exc.unconfirmed:
+        text += f", {exc.unconfirmed} more were sent without an answer (they may or may not be {noun})"
+    return text + f". {again} to finish: nothing is doubled or lost."
