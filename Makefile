@@ -60,7 +60,8 @@ lint: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
 
-bench: $(VENV)/.dev-installed node_modules/.bin/dynalite
+# The benchmark drives Debian's Chromium against `streamlit run` (see bench/RESULTS.md for the method).
+bench: $(VENV)/.dev-installed node_modules/.bin/dynalite /usr/bin/chromium
 	$(PY) -m bench
 
 clean:

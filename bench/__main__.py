@@ -1,7 +1,10 @@
-"""`make bench` (`python -m bench`): every metric of issue 6, a table, bench/results.json and bench/RESULTS.md.
+"""`make bench` (`python -m bench`): what a user feels and what a user costs; bench/results.json and RESULTS.md.
 
-Each comparison runs both sides in this process, interleaved, and reports the median of several
-repetitions. `--quick` shrinks sizes and repetitions for a smoke run (its numbers are not the results).
+Browser interactions run in headless Chromium against `streamlit run` of the app and of a bare page,
+interleaved; store costs, the simulated month and the history scaling run the real app (AppTest) on
+dynalite or SQLite; analytics run in this process. `--quick` shrinks sizes and repetitions for a
+smoke run (its numbers are not the results). `--before PATH` also serves another checkout of the app
+in the same browser rounds (a before/after table from one run).
 """
 from __future__ import annotations
 
@@ -31,8 +34,27 @@ def _done(t0: float) -> None:
     print(f"  done in {time.perf_counter() - t0:.1f} s", flush=True)
 
 
-def run_all(quick: bool, out_dir: Path) -> dict[str, Any]:
-    from bench import analytics_loop, app_pages, coach_cost, dynamo, user_day
+def _split(values: dict[str, Any], metrics: dict[str, Any], details: dict[str, Any]) -> None:
+    """Keys starting with "_" are supporting detail for RESULTS.md; the rest are the named metrics."""
+    for key, value in values.items():
+        (details if key.startswith("_") else metrics)[key.lstrip("_")] = value
+
+
+def _import_speed(quick: bool, store: Any, table: str, today: dt.date) -> dict[str, Any]:
+    """The import-speed goal: the import's own benchmark when it exists, else CSV import against put_item."""
+    try:
+        from bench import import_speed  # type: ignore[attr-defined]
+    except ImportError:
+        from bench import dynamo
+
+        rows = 1_000 if quick else 10_000
+        return {**dynamo.import_comparison(store, table, rows, reps=1 if quick else 3, today=today),
+                "_import_rows": rows}
+    return dict(import_speed.measure(quick))
+
+
+def run_all(quick: bool, before: Path | None) -> dict[str, Any]:
+    from bench import analytics_loop, app_pages, browser, dynamo, month, store_cost
     from bench.window_cost import dynalite
 
     app_pages.quiet_streamlit()
@@ -52,18 +74,20 @@ def run_all(quick: bool, out_dir: Path) -> dict[str, Any]:
             urls[years] = f"sqlite:///{path}"
         _done(t0)
 
-        t0 = _step("dashboard against a bare page in AppTest (warm reruns, cold first loads)")
-        d = app_pages.dashboard_ratios(h, urls[3], warm_reps=6 if quick else 21, cold_reps=3 if quick else 9)
-        _split(d, metrics, details)
+        t0 = _step("the five interactions in Chromium: the app against a bare page"
+                   + (f" (and {before})" if before else ""))
+        _split(browser.browser_metrics(work, work / "demo-3y.db", sessions=2 if quick else 8,
+                                       concurrent_rounds=2 if quick else 5, before_root=before), metrics, details)
         _done(t0)
 
-        t0 = _step("dashboard load at 1, 3 and 10 years of history")
+        t0 = _step("store reads of a cached dashboard rerun; dashboard load at 1, 3 and 10 years of history")
+        _split(app_pages.cached_rerun_reads(h, urls[3]), metrics, details)
         _split(app_pages.history_scaling(h, urls, reps=3 if quick else 7), metrics, details)
         _done(t0)
 
-        t0 = _step("analytics on 1,000,000 transactions against a per-row loop")
-        rows = 100_000 if quick else 1_000_000
-        _split(analytics_loop.analytics_comparison(rows, reps=1 if quick else 3), metrics, details)
+        t0 = _step("analytics on 1,000,000 transactions (3-10 a day) against a plain loop over lists")
+        _split(analytics_loop.analytics_comparison(100_000 if quick else 1_000_000, reps=1 if quick else 3),
+               metrics, details)
         _done(t0)
 
         with dynalite() as endpoint, dynamo.dynamodb_env(endpoint):
@@ -73,77 +97,52 @@ def run_all(quick: bool, out_dir: Path) -> dict[str, Any]:
             details["dynalite_seed"] = dynamo.seed(store, today, other_years=1)
             _done(t0)
 
-            t0 = _step("one dashboard load through the app on dynalite; the Scan-and-filter way")
-            load = dynamo.dashboard_load(h, table, reps=3)
-            scan = dynamo.naive_scan(store.client, table, app_pages.USER, load_start(today))
-            if dynamo.keys_of(scan["items"]) != dynamo.keys_of(load["items"]):
-                raise RuntimeError("the Scan-and-filter load did not return the same items as the app's query")
-            metrics["requests_per_dashboard_load"] = load["requests_per_dashboard_load"]
-            metrics["rcu_ratio_vs_floor"] = load["read_units_per_load"] / load["floor_units"]
-            metrics["naive_scan_rcu_ratio"] = scan["units"] / load["read_units_per_load"]
-            details.update({f"load_{k}": v for k, v in load.items() if k != "items"})
-            details["load_items"] = len(load["items"])
+            t0 = _step("store cost of the dashboard and the Forecast page; the Scan-and-filter way")
+            costs = store_cost.store_costs(h, table, today)
+            _split(costs, metrics, details)
+            scan = dynamo.naive_scan(store.client, table, app_pages.USER, _load_start(today))
+            metrics["naive_scan_rcu_ratio"] = scan["units"] / details["store_dashboard"]["read_units"]
             details.update({"scan_units": scan["units"], "scan_requests": scan["requests"]})
-            details.update(dynamo.write_units(store, today))
             _done(t0)
 
-            t0 = _step("a user-day in the app with the AI coach on: open, 3 adds")
-            details["user_day"] = user_day.user_day(h, table)
+            t0 = _step("a simulated month of one user (AI coach on, fake Bedrock)")
+            _split(month.simulate(h, f"{table}-month", days=7 if quick else month.DAYS), metrics, details)
             _done(t0)
 
-            t0 = _step("importing 10,000 CSV rows: the store against put_item per row")
-            rows = 1_000 if quick else 10_000
-            _split(dynamo.import_comparison(store, table, rows, reps=1 if quick else 3, today=today), metrics, details)
-            details["import_rows"] = rows
+            t0 = _step("import speed")
+            _split(_import_speed(quick, store, table, today), metrics, details)
             _done(t0)
-
-    tokens = coach_cost.token_estimate(today)
-    _split(tokens, metrics, details)
-    measured = {
-        "read_units_per_load": details["load_read_units_per_load"],
-        "add_write_units": details["add_write_units"],
-        "commentary_write_units": details["commentary_write_units"],
-        "bedrock_input_tokens": metrics["bedrock_input_tokens"],
-        "bedrock_output_tokens": metrics["bedrock_output_tokens"],
-        "user_day": details["user_day"],
-    }
-    _split(coach_cost.monthly_cost(measured), metrics, details)
     details["elapsed_s"] = time.perf_counter() - started
     return {"metrics": metrics, "details": details}
 
 
-def load_start(today: dt.date) -> dt.date:
+def _load_start(today: dt.date) -> dt.date:
     from lib import views
 
     return views.coach_range(today)[0]
 
 
-def _split(values: dict[str, Any], metrics: dict[str, Any], details: dict[str, Any]) -> None:
-    """Keys starting with "_" are supporting detail for RESULTS.md; the rest are the named metrics."""
-    for key, value in values.items():
-        (details if key.startswith("_") else metrics)[key.lstrip("_")] = value
-
-
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small sizes, few repetitions (a smoke run)")
     parser.add_argument("--out", type=Path, default=OUT_DIR, help="where results.json and RESULTS.md go")
+    parser.add_argument("--before", type=Path, help="another checkout of the app, measured in the same rounds")
     args = parser.parse_args(argv)
 
     load_at_start = round(os.getloadavg()[0], 2)
-    outcome = run_all(args.quick, args.out)
+    outcome = run_all(args.quick, args.before)
     metrics, details = outcome["metrics"], outcome["details"]
-    details["load_avg_start"] = load_at_start
     missing = [name for name in report.METRIC_NAMES if name not in metrics]
     if missing:
         sys.exit(f"metrics missing: {missing}")
     machine = {"machine_load_avg_1m_start": load_at_start, **machine_info()}
     results = {name: metrics[name] for name in report.METRIC_NAMES} | machine
     print()
-    print(report.text_table(metrics))
+    print(report.text_table({**metrics, "forecast_floor_units": details["store_forecast"]["floor_units"]}))
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "results.json").write_text(json.dumps(results, indent=2) + "\n")
     (args.out / "RESULTS.md").write_text(report.markdown(metrics, details, machine))
+    (args.out / "details.json").write_text(json.dumps(details, indent=1, default=str) + "\n")
     print(f"\nwrote {args.out / 'results.json'} and {args.out / 'RESULTS.md'} in {details['elapsed_s']:.0f} s")
     return 0
 

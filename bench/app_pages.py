@@ -1,8 +1,6 @@
-"""The dashboard in Streamlit's AppTest harness, against a bare one-line page in the same harness.
-
-Warm: second and later runs of one AppTest instance (the session's caches are filled).
-Cold: a fresh AppTest instance after st.cache_data and st.cache_resource were cleared, i.e. the
-first load a new visitor of a running server gets (modules are already imported on both sides).
+"""The real app in Streamlit's AppTest harness, for what AppTest measures well: counts (store requests,
+read units) and how a cold load scales with history. Never for how fast a page feels (bench/browser.py):
+AppTest recompiles the page every run and never runs Streamlit's post-run garbage collection.
 """
 from __future__ import annotations
 
@@ -17,13 +15,12 @@ from typing import Any
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from bench.harness import ROOT, interleaved, loglog_slope, median, timed
+from bench.harness import ROOT, loglog_slope, median, timed
 from lib.demo import demo_profile, demo_transactions
 from lib.store.sqlite import SQLiteStore
 
 DASHBOARD = ROOT / "streamlit_app.py"
 USER = "demo"
-BARE_PAGE = "import streamlit as st\n\nst.write('Hello')\n"
 
 
 def quiet_streamlit() -> None:
@@ -59,8 +56,6 @@ class AppHarness:
 
     def __init__(self, workdir: Path):
         self.secrets = tomllib.loads((ROOT / ".streamlit" / "secrets.toml.example").read_text())
-        self.bare = workdir / "bare_page.py"
-        self.bare.write_text(BARE_PAGE)
         os.environ["FINANCE_LOGIN_SLEEP"] = "0"
         for key in ("FINANCE_BEDROCK", "FINANCE_ENV"):
             os.environ.pop(key, None)
@@ -123,87 +118,17 @@ class Stopwatches:
             setattr(owner, attr, self._saved[name])
 
 
-def anatomy(page_run: Any, reps: int, before: Any = None) -> dict[str, float]:
-    """Where a dashboard run's time goes (extra runs, not the timed ones): ms per run.
-
-    chrome = lib.ui.page (settings, login check, the sidebar with the coach); view/figures = building
-    the view model and the four Plotly figures (only on a cache miss); plotly = st.plotly_chart
-    turning figures into JSON; compile = AppTest compiling the page script (a new cache every run).
-    """
-    import plotly.io
-    import plotly.tools
-    from streamlit.runtime.scriptrunner.script_cache import ScriptCache
-    from streamlit.testing.v1 import local_script_runner
-
-    from lib import charts, ui, views
-
-    targets = {
-        "chrome": (ui, "page"),
-        "view": (views, "dashboard"),
-        **{f"fig_{name}": (charts, name) for name in ("daily_spending", "month_cumulative", "streak_calendar",
-                                                       "categories")},
-        "compile": (ScriptCache, "get_bytecode"),
-        "plotly_spec": (plotly.tools, "return_figure_from_figure_or_data"),
-        "plotly_json": (plotly.io, "to_json"),
-        "apptest_parse": (local_script_runner, "parse_tree_from_messages"),
-    }
-    total = 0.0
-    with Stopwatches(targets) as watches:
-        for _ in range(reps):
-            if before is not None:
-                before()
-            total += timed(page_run)
-    ms = {name: s * 1000 / reps for name, s in watches.seconds.items()}
-    ms["plotly"] = ms.pop("plotly_spec") + ms.pop("plotly_json")
-    ms["figures"] = sum(ms.pop(k) for k in list(ms) if k.startswith("fig_"))
-    ms["total"] = total * 1000 / reps
-    ms["rest"] = ms["total"] - sum(ms[k] for k in ("chrome", "view", "figures", "compile", "plotly", "apptest_parse"))
-    return ms
-
-
-def dashboard_ratios(h: AppHarness, db_url: str, warm_reps: int, cold_reps: int) -> dict[str, Any]:
-    """Warm rerun and cold first load of the dashboard against the bare page, interleaved."""
+def cached_rerun_reads(h: AppHarness, db_url: str, reruns: int = 5) -> dict[str, Any]:
+    """Store requests a dashboard rerun makes once the session's caches are filled (should be none)."""
     h.use_store(db_url)
     clear_caches()
-    dash, bare = h.app(DASHBOARD), h.app(h.bare)
-    for _ in range(2):
-        run(dash)
-        run(bare)
+    dash = h.app(DASHBOARD)
+    run(dash)
     meter = app_store(db_url).meter
     before = meter.for_user(USER).requests
-    warm = interleaved({"dashboard": lambda: run(dash), "bare": lambda: run(bare)}, warm_reps)
-    reads_per_rerun = (meter.for_user(USER).requests - before) / warm_reps
-    warm_anatomy = anatomy(lambda: run(dash), warm_reps)
-
-    fresh: dict[str, AppTest] = {}
-
-    def prepare() -> None:
-        clear_caches()
-        fresh["dashboard"], fresh["bare"] = h.app(DASHBOARD), h.app(h.bare)
-
-    cold: dict[str, list[float]] = {"dashboard": [], "bare": []}
-    for rep in range(cold_reps):
-        for name in (("dashboard", "bare") if rep % 2 == 0 else ("bare", "dashboard")):
-            prepare()
-            cold[name].append(timed(partial(run, fresh[name])))
-    cold_app: list[AppTest] = []
-
-    def fresh_dashboard() -> None:
-        clear_caches()
-        cold_app[:] = [h.app(DASHBOARD)]
-
-    cold_anatomy = anatomy(lambda: run(cold_app[0]), cold_reps, before=fresh_dashboard)
-    return {
-        "dashboard_rerun_ratio": median(warm["dashboard"]) / median(warm["bare"]),
-        "dashboard_cold_ratio": median(cold["dashboard"]) / median(cold["bare"]),
-        "store_reads_per_cached_rerun": reads_per_rerun,
-        "_warm_dashboard_ms": median(warm["dashboard"]) * 1000,
-        "_warm_bare_ms": median(warm["bare"]) * 1000,
-        "_cold_dashboard_ms": median(cold["dashboard"]) * 1000,
-        "_cold_bare_ms": median(cold["bare"]) * 1000,
-        "_rerun_anatomy_ms": warm_anatomy,
-        "_cold_anatomy_ms": cold_anatomy,
-    }
+    for _ in range(reruns):
+        run(dash)
+    return {"store_reads_per_cached_rerun": (meter.for_user(USER).requests - before) / reruns}
 
 
 def history_scaling(h: AppHarness, db_urls: dict[int, str], reps: int) -> dict[str, Any]:

@@ -19,7 +19,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -54,7 +54,11 @@ RUN_LOG_JS = """
 window.__bench = {runs: [], last: 0};
 const __benchFields = buf => {
   const b = new Uint8Array(buf); const out = {}; let i = 0;
-  const varint = () => { let v = 0, m = 1, x; do { x = b[i++]; v += (x & 127) * m; m *= 128; } while (x & 128); return v; };
+  const varint = () => {
+    let v = 0, m = 1, x;
+    do { x = b[i++]; v += (x & 127) * m; m *= 128; } while (x & 128);
+    return v;
+  };
   while (i < b.length) {
     const tag = varint(); const field = Math.floor(tag / 8), wire = tag & 7;
     if (wire === 0) out[field] = varint();
@@ -111,7 +115,12 @@ async ({t0, text, minRuns, settle, timeout}) => {
       const done = performance.now();
       const count = runs.length;
       await new Promise(r => setTimeout(r, settle));
-      if (runsAfter().length === count && window.__bench.last < done && drawn()) return {ms: done - t0, runs: count};
+      if (runsAfter().length === count && window.__bench.last < done && drawn()) {
+        // Where the time went: before the server's first answer, between it and the last run's end
+        // (the script runs), and after it (the browser drawing).
+        const first = count ? runs[0].start : done, last = count ? runs[count - 1].end : done;
+        return {ms: done - t0, runs: count, wait: first - t0, server: last - first, draw: done - last};
+      }
       continue;
     }
     await new Promise(r => requestAnimationFrame(r));
@@ -191,6 +200,12 @@ def serve(script: str, cwd: Path, env: dict[str, str], secrets: Path, logdir: Pa
             proc.wait()
 
 
+def example_secrets(root: Path, to: Path) -> Path:
+    """A checkout's example secrets (the demo login), never the developer's own secrets.toml."""
+    shutil.copy(root / ".streamlit" / "secrets.toml.example", to)
+    return to
+
+
 def bare_app(workdir: Path) -> Path:
     """The bare app: a one-line page and a one-slider page, with the app's own .streamlit/config.toml."""
     bare = workdir / "bare"
@@ -218,10 +233,18 @@ class Side:
     login: bool
     times: dict[str, list[float]] = field(default_factory=dict)
     runs: dict[str, list[int]] = field(default_factory=dict)
+    parts: dict[str, dict[str, list[float]]] = field(default_factory=dict)
 
     def record(self, name: str, result: dict[str, Any]) -> None:
         self.times.setdefault(name, []).append(float(result["ms"]))
         self.runs.setdefault(name, []).append(int(result["runs"]))
+        for part in ("wait", "server", "draw"):
+            self.parts.setdefault(name, {}).setdefault(part, []).append(float(result[part]))
+
+    def clear(self) -> None:
+        self.times.clear()
+        self.runs.clear()
+        self.parts.clear()
 
 
 APP_HOME = ["here is the damage", "Signed in as", "Your coach says"]
@@ -350,27 +373,41 @@ def _context_with_log(browser: Any) -> Any:
 INTERACTIONS = ("rerun", "page_switch", "login", "returning", "whatif")
 
 
-def interactions(app_url: str, bare_url: str, sessions: int, reruns: int = 3, steps: int = 3) -> dict[str, Any]:
-    """Medians over `sessions` fresh visitors per side (interleaved), and the ratios app / bare."""
-    app, bare = app_side(app_url), bare_side(bare_url)
+def interactions(app_urls: dict[str, str], bare_url: str, sessions: int, reruns: int = 3,
+                 steps: int = 3) -> dict[str, Any]:
+    """Medians over `sessions` fresh visitors per side (interleaved), and the ratios app / bare.
+
+    `app_urls` names one or more servings of the app ("app" is the one the metrics are about; another,
+    e.g. "before", is measured in the same rounds and reported under details).
+    """
+    apps = {name: app_side(url) for name, url in app_urls.items()}
+    for name, side in apps.items():
+        side.name = name
+    bare = bare_side(bare_url)
+    sides = [*apps.values(), bare]
     with chromium() as browser:
         _context_with_log(browser)
-        session(app, browser, 1, 1)  # warm both servers (imports, first cache fill): not counted
-        session(bare, browser, 1, 1)
-        for side in (app, bare):
-            side.times.clear()
-            side.runs.clear()
+        for side in sides:  # warm every server (imports, first cache fill): not counted
+            session(side, browser, 1, 1)
+            side.clear()
         for n in range(sessions):
-            for side in ((app, bare) if n % 2 == 0 else (bare, app)):
+            for side in sides[n % len(sides):] + sides[:n % len(sides)]:
                 session(side, browser, reruns, steps)
     out: dict[str, Any] = {}
+    for app_name, app in apps.items():
+        prefix = "browser_" if app_name == "app" else f"_{app_name}_browser_"
+        for name in INTERACTIONS:
+            a, b = statistics.median(app.times[name]), statistics.median(bare.times[name])
+            out[f"{prefix}{name}_ratio"] = a / b
+            out[f"_{app_name}_{name}_ms"] = a
+            out[f"_{app_name}_{name}_runs"] = statistics.median(app.runs[name])
+    for side in sides:
+        out[f"_{side.name}_parts_ms"] = {
+            name: {part: statistics.median(values) for part, values in side.parts[name].items()}
+            for name in INTERACTIONS}
     for name in INTERACTIONS:
-        a, b = statistics.median(app.times[name]), statistics.median(bare.times[name])
-        out[f"browser_{name}_ratio"] = a / b
-        out[f"_{name}_app_ms"] = a
-        out[f"_{name}_bare_ms"] = b
-        out[f"_{name}_app_runs"] = statistics.median(app.runs[name])
-        out[f"_{name}_samples"] = len(app.times[name])
+        out[f"_bare_{name}_ms"] = statistics.median(bare.times[name])
+        out[f"_{name}_samples"] = len(bare.times[name])
     out["_sessions"] = sessions
     return out
 
@@ -424,17 +461,40 @@ def concurrent(app_url: str, server: Server, cookie_source: str, sessions: int =
     }
 
 
-def browser_metrics(workdir: Path, db: Path, sessions: int, concurrent_rounds: int) -> dict[str, Any]:
-    """Serve the app and the bare page, measure the interactions, then memory and p95 on a fresh app server."""
-    secrets = workdir / "secrets.toml"
-    shutil.copy(ROOT / ".streamlit" / "secrets.toml.example", secrets)
+def browser_metrics(workdir: Path, db: Path, sessions: int, concurrent_rounds: int,
+                    before_root: Path | None = None) -> dict[str, Any]:
+    """Serve the app and the bare page, measure the interactions, then memory and p95 on a fresh app server.
+
+    With `before_root` (another checkout of the app) that version is served too and measured in the
+    same rounds, so a before/after table comes from one run on one machine.
+    """
+    secrets = example_secrets(ROOT, workdir / "secrets.toml")
     env = server_env(db)
     bare = bare_app(workdir)
-    started = dt.datetime.now()
-    with serve("streamlit_app.py", ROOT, env, secrets, workdir) as app, serve("bare.py", bare, env, secrets,
-                                                                              workdir) as plain:
-        out = interactions(app.url, plain.url, sessions)
+    started = time.monotonic()
+    with ExitStack() as stack:
+        urls = {"app": stack.enter_context(serve("streamlit_app.py", ROOT, env, secrets, workdir)).url}
+        if before_root is not None:  # with its own example secrets: their layout may differ
+            before_secrets = example_secrets(before_root, workdir / "secrets-before.toml")
+            urls["before"] = stack.enter_context(
+                serve("streamlit_app.py", before_root, env, before_secrets, workdir)).url
+        plain = stack.enter_context(serve("bare.py", bare, env, secrets, workdir))
+        out = interactions(urls, plain.url, sessions)
     with serve("streamlit_app.py", ROOT, env, secrets, workdir) as app:
         out.update(concurrent(app.url, app, app.url, rounds=concurrent_rounds))
-    out["_browser_seconds"] = (dt.datetime.now() - started).total_seconds()
+    out["_browser_seconds"] = time.monotonic() - started
     return out
+
+
+if __name__ == "__main__":  # python -m bench.browser [SESSIONS] [BEFORE_ROOT]: the browser part alone
+    import json
+    import tempfile
+
+    from bench.app_pages import seed_sqlite
+
+    with tempfile.TemporaryDirectory(prefix="bench-browser-") as tmp:
+        work = Path(tmp)
+        seed_sqlite(work / "demo.db", 3, dt.date.today())
+        result = browser_metrics(work, work / "demo.db", int(sys.argv[1]) if len(sys.argv) > 1 else 8, 5,
+                                 Path(sys.argv[2]) if len(sys.argv) > 2 else None)
+    print(json.dumps(result, indent=1))

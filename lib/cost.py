@@ -7,6 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# When these list prices were taken (DynamoDB's on-demand price cut of November 2024, Nova Micro's launch
+# price); check them against the price pages before relying on a projection.
+PRICES_AS_OF = "2024-12-03"
 # DynamoDB on-demand, per million request units (after the November 2024 price change).
 DDB_READ_USD_PER_MILLION = 0.125
 DDB_WRITE_USD_PER_MILLION = 0.625
