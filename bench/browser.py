@@ -290,6 +290,11 @@ def first_visit(side: Side, context: Any) -> Any:
     return page
 
 
+# The app took the key: it shows a requested or running script (at once, even on a busy server), or has run.
+ACCEPTED_JS = """t0 => window.__bench.runs.some(r => r.start >= t0)
+  || document.querySelector('[data-testid="stApp"]').getAttribute('data-test-script-state') !== 'notRunning'"""
+
+
 def press_rerun(page: Any) -> float:
     """Streamlit's own rerun key; pressed again if the app ignored it (it drops a rerun asked mid-run)."""
     for _ in range(5):
@@ -297,7 +302,7 @@ def press_rerun(page: Any) -> float:
         t0 = now(page)
         page.keyboard.press("r")
         try:
-            page.wait_for_function("t0 => window.__bench.runs.some(r => r.start >= t0)", arg=t0, timeout=3000)
+            page.wait_for_function(ACCEPTED_JS, arg=t0, timeout=3000)
             return t0
         except PlaywrightTimeout:
             continue

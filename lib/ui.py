@@ -24,6 +24,7 @@ from lib.auth import (
     startup_problems,
 )
 from lib.errors import FinanceError, StoreUnavailableError
+from lib.perf import freeze_imports
 from lib.plain import md_escape
 from lib.sidebar import render_sidebar, render_usage
 
@@ -58,9 +59,10 @@ PAGES: list[tuple[str, str, str]] = [
 def _authenticator(auth: AuthConfig) -> Any:
     import streamlit_authenticator as stauth
 
-    # Tests may shorten the authenticator's built-in pause; users keep the default.
+    # The authenticator pauses 0.7 s on every signed-out run for its cookie component to report the
+    # browser's cookies; we read the cookie from the request itself (_verified_cookie), so no pause.
     sleep = os.environ.get("FINANCE_LOGIN_SLEEP")
-    extra = {"login_sleep_time": float(sleep)} if sleep else {}
+    extra = {"login_sleep_time": float(sleep) if sleep else 0.0}
     authenticator = stauth.Authenticate(
         auth.credentials, auth.cookie_name, auth.cookie_key, auth.cookie_expiry_days, auto_hash=False, **extra
     )
@@ -146,9 +148,15 @@ def _refuse(problems: list[str]) -> None:
 
 
 def _password_gate(cfg: Any, auth: AuthConfig) -> tuple[str, str, Any]:
-    """streamlit-authenticator's form or a verified cookie; returns (user id, name, authenticator)."""
-    authenticator = _authenticator(auth)
+    """streamlit-authenticator's form or a verified cookie; returns (user id, name, authenticator or None).
+
+    A signed-in run builds no authenticator: building one mounts its cookie component, whose first
+    report makes the browser run the page a second time after every page switch. It is built when the
+    session is signed out (the form, the cookie written at login) and when Log out is clicked.
+    """
+    authenticator = None
     if not st.session_state.get("authentication_status"):
+        authenticator = _authenticator(auth)
         verified = _verified_cookie(auth, cfg)
         authenticator.cookie_controller.cookie_model.get_cookie = lambda: verified
         login_box = st.empty()
@@ -215,19 +223,21 @@ def page(title: str, icon: str) -> Context:
     if problems:
         _refuse(problems)
 
-    authenticator: Any = None
+    password_auth: AuthConfig | None = None
     if cfg.login == "oidc":
         user_id, name = _oidc_gate(cfg)
     else:
-        user_id, name, authenticator = _password_gate(cfg, auth)
+        user_id, name, _ = _password_gate(cfg, auth)
+        password_auth = auth
     try:
         store = _store(cfg.store_url)
     except FinanceError as exc:
         friendly_error(exc, "open the data store")
         st.stop()
+    freeze_imports()  # once per process, on its first signed-in run (the store's client exists by now)
     ctx = Context(user_id=user_id, name=name, settings=cfg, store=store, today=clock.today())
     usage_this_session(ctx)  # starts this session's usage count before its first read
-    _sidebar(ctx, authenticator)
+    _sidebar(ctx, password_auth)
     return ctx
 
 
@@ -255,14 +265,14 @@ def _end_sessions(ctx: Context) -> None:
         st.warning(f"Signed out here, but other devices may stay signed in: {exc}", icon="⚠️")
 
 
-def _sidebar(ctx: Context, authenticator: Any) -> None:
+def _sidebar(ctx: Context, password_auth: AuthConfig | None) -> None:
     with st.sidebar:
         st.markdown(f"### 💸 {APP_NAME}")
         for path, label, icon in PAGES:
             st.page_link(path, label=label, icon=icon)
         st.divider()
         st.caption(f"Signed in as **{ctx.name}** (`{ctx.user_id}`)")
-        if authenticator is None:  # OIDC: Streamlit ends its session and, if the provider has one, the provider's
+        if password_auth is None:  # OIDC: Streamlit ends its session and, if the provider has one, the provider's
             if st.button("Log out", key="logout_button"):
                 _end_sessions(ctx)
                 st.logout()
@@ -271,7 +281,9 @@ def _sidebar(ctx: Context, authenticator: Any) -> None:
             return
         # Not key="logout": the authenticator keeps its own st.session_state["logout"] flag and
         # setting it after a widget with that key exists raises StreamlitWidgetAlreadyInstantiatedError.
-        authenticator.logout(button_name="Log out", location="sidebar", key="logout_button")
+        # The authenticator (and its cookie component, which deletes the cookie) only on the click.
+        if st.button("Log out", key="logout_button"):
+            _authenticator(password_auth).logout(location="unrendered")
         if not st.session_state.get("authentication_status"):
             _end_sessions(ctx)
             # No st.rerun() here: it would race the cookie deletion and log the user back in.

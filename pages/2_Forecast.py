@@ -5,6 +5,7 @@ import streamlit as st
 
 from lib import analytics, charts, forecast, ui, views
 from lib.errors import FinanceError
+from lib.state import ForecastData
 
 ctx = ui.page("Forecast", "🔮")
 st.title("🔮 Forecast")
@@ -20,37 +21,43 @@ if fc.sim.rough:
 else:
     st.caption(fc.sim.note)
 
-budget_default = float(analytics.cents_to_decimal(fc.budget_cents))
-c1, c2, c3 = st.columns(3)
-budget = c1.slider("What-if daily budget", 0.0, max(budget_default * 3, 10.0), budget_default, step=0.5,
-                   key="wi_budget")
-cats = ["(none)", *fc.sim.category_shares]
-cut_cat = c2.selectbox("Cut a category", cats, key="wi_cat",
-                       format_func=lambda c: c if c == "(none)" else f"{c} ({fc.sim.category_shares[c]:.0%})")
-cut_pct = c3.slider("…by", 0, 100, 0, step=5, format="%d%%", key="wi_pct", disabled=cut_cat == "(none)")
 
-view = views.forecast_view(fc, budget, None if cut_cat == "(none)" else cut_cat, cut_pct)
-ui.metrics(view.metrics, per_row=4)
+@st.fragment
+def what_if(fc: ForecastData) -> None:
+    """The what-if controls and everything they re-price: a change reruns this part only, not the page."""
+    budget_default = float(analytics.cents_to_decimal(fc.budget_cents))
+    c1, c2, c3 = st.columns(3)
+    budget = c1.slider("What-if daily budget", 0.0, max(budget_default * 3, 10.0), budget_default, step=0.5,
+                       key="wi_budget")
+    cats = ["(none)", *fc.sim.category_shares]
+    cut_cat = c2.selectbox("Cut a category", cats, key="wi_cat",
+                           format_func=lambda c: c if c == "(none)" else f"{c} ({fc.sim.category_shares[c]:.0%})")
+    cut_pct = c3.slider("…by", 0, 100, 0, step=5, format="%d%%", key="wi_pct", disabled=cut_cat == "(none)")
 
-st.plotly_chart(charts.forecast_fan(view.outlook.month.fan, view.outlook.month.budget_total_cents,
-                                    view.outlook.daily_budget_cents), key="fan")
+    view = views.forecast_view(fc, budget, None if cut_cat == "(none)" else cut_cat, cut_pct)
+    ui.metrics(view.metrics, per_row=4)
 
-if view.savings_table is not None:
-    st.subheader("Savings against your salary")
-    st.dataframe(view.savings_table, hide_index=True)
-else:
-    st.info("Set your monthly salary in **Settings** to see savings projections.", icon="💼")
+    st.plotly_chart(charts.forecast_fan(view.outlook.month.fan, view.outlook.month.budget_total_cents,
+                                        view.outlook.daily_budget_cents), key="fan")
 
-st.subheader("Backtest: how good is this model on your own history?")
-if view.backtest_table.empty:
-    st.caption("Not enough complete months of history to backtest yet.")
-else:
-    st.metric("Band coverage (truth inside p10–p90)", view.coverage_text,
-              help="Calibrated bands hold the truth about 80% of the time.")
-    st.dataframe(view.backtest_table, hide_index=True)
+    if view.savings_table is not None:
+        st.subheader("Savings against your salary")
+        st.dataframe(view.savings_table, hide_index=True)
+    else:
+        st.info("Set your monthly salary in **Settings** to see savings projections.", icon="💼")
 
-st.download_button("Download the daily series and projections (CSV)",
-                   forecast.forecast_csv(fc.daily, view.outlook), file_name=f"{ctx.user_id}-forecast.csv",
-                   mime="text/csv")
+    st.subheader("Backtest: how good is this model on your own history?")
+    if view.backtest_table.empty:
+        st.caption("Not enough complete months of history to backtest yet.")
+    else:
+        st.metric("Band coverage (truth inside p10–p90)", view.coverage_text,
+                  help="Calibrated bands hold the truth about 80% of the time.")
+        st.dataframe(view.backtest_table, hide_index=True)
 
+    st.download_button("Download the daily series and projections (CSV)",
+                       forecast.forecast_csv(fc.daily, view.outlook), file_name=f"{ctx.user_id}-forecast.csv",
+                       mime="text/csv")
+
+
+what_if(fc)
 ui.finish(ctx)
