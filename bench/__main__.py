@@ -80,6 +80,12 @@ def run_all(quick: bool, before: Path | None) -> dict[str, Any]:
                                        concurrent_rounds=2 if quick else 5, before_root=before), metrics, details)
         _done(t0)
 
+        t0 = _step("the dashboard's chart kinds drawn by Plotly and by Vega-Lite (first paint, rerun)")
+        from bench import chart_libs
+
+        _split(chart_libs.compare(work, visits=2 if quick else 4), metrics, details)
+        _done(t0)
+
         t0 = _step("store reads of a cached dashboard rerun; dashboard load at 1, 3 and 10 years of history")
         _split(app_pages.cached_rerun_reads(h, urls[3]), metrics, details)
         _split(app_pages.history_scaling(h, urls, reps=3 if quick else 7), metrics, details)

@@ -135,6 +135,11 @@ def markdown(metrics: dict[str, Any], d: dict[str, Any], machine: dict[str, Any]
         f"All ten rerunning at once: median {d['median_rerun_10_sessions_ms']:.0f} ms, "
         f"**p95 {m['p95_rerun_10_sessions_ms']:.0f} ms** ({d['concurrent_samples']} reruns).",
         "",
+        "Chart library, measured before choosing (bench/chart_libs.py: the dashboard's four chart kinds on "
+        "one page, same data, fresh browser profile per visit): first paint Plotly "
+        f"{d['charts_plotly_first_ms']:,.0f} ms, Vega-Lite {d['charts_vega_first_ms']:,.0f} ms; rerun Plotly "
+        f"{d['charts_plotly_rerun_ms']:,.0f} ms, Vega-Lite {d['charts_vega_rerun_ms']:,.0f} ms.",
+        "",
         "## Store cost per page (dynalite, the real app in AppTest, a cold cache)",
         "",
         "Needed = the user's items the page shows or uses (its date range and the sidebar coach's, the "

@@ -27,11 +27,18 @@ def _forecast_days() -> int:
 
 
 def needed_ranges(page: str, today: dt.date) -> list[tuple[dt.date, dt.date]]:
-    """The date ranges a page shows or uses: its own, and the sidebar coach's (every page has the sidebar)."""
-    coach = views.coach_range(today)
+    """The date ranges a page shows or uses: its own, the sidebar coach's (every page has the sidebar),
+    and the standing's (the month's projection, shown on the dashboard and told by the coach)."""
+    shared = [views.coach_range(today)]
+    try:  # where the user stands (the month's projection), when the app computes it from its own window
+        from lib import standing
+
+        shared.append(standing.window_range(today))
+    except (ImportError, AttributeError):
+        pass
     if page == "dashboard":
-        return [views.load_range(*views.default_range(today), today), coach]
-    return [(today - dt.timedelta(days=_forecast_days() - 1), today), coach]
+        return [views.load_range(*views.default_range(today), today), *shared]
+    return [(today - dt.timedelta(days=_forecast_days() - 1), today), *shared]
 
 
 def _all_items(client: Any, table: str, user: str) -> list[dict[str, Any]]:
