@@ -77,7 +77,7 @@ def run_all(quick: bool, before: Path | None) -> dict[str, Any]:
         t0 = _step("the five interactions in Chromium: the app against a bare page"
                    + (f" (and {before})" if before else ""))
         _split(browser.browser_metrics(work, work / "demo-3y.db", sessions=2 if quick else 8,
-                                       concurrent_rounds=2 if quick else 5, before_root=before), metrics, details)
+                                       concurrent_rounds=2 if quick else 3, before_root=before), metrics, details)
         _done(t0)
 
         t0 = _step("the dashboard's chart kinds drawn by Plotly and by Vega-Lite (first paint, rerun)")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import secrets
 import time
 import tomllib
 from functools import partial
@@ -56,6 +57,9 @@ class AppHarness:
 
     def __init__(self, workdir: Path):
         self.secrets = tomllib.loads((ROOT / ".streamlit" / "secrets.toml.example").read_text())
+        # As `make run` does: a fresh cookie key (the example one is refused off a loopback server).
+        section = self.secrets.get("passwords", self.secrets.get("auth", {}))
+        section["cookie_key"] = secrets.token_urlsafe(32)
         os.environ["FINANCE_LOGIN_SLEEP"] = "0"
         for key in ("FINANCE_BEDROCK", "FINANCE_ENV"):
             os.environ.pop(key, None)

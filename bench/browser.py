@@ -9,6 +9,8 @@ run caused by a component counts). Sessions are fresh browser contexts, app and 
 from __future__ import annotations
 
 import datetime as dt
+import json
+import math
 import os
 import shutil
 import signal
@@ -24,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from bench.harness import ROOT
@@ -485,14 +488,18 @@ def browser_metrics(workdir: Path, db: Path, sessions: int, concurrent_rounds: i
                 serve("streamlit_app.py", before_root, env, before_secrets, workdir)).url
         plain = stack.enter_context(serve("bare.py", bare, env, secrets, workdir))
         out = interactions(urls, plain.url, sessions)
-    with serve("streamlit_app.py", ROOT, env, secrets, workdir) as app:
-        out.update(concurrent(app.url, app, app.url, rounds=concurrent_rounds))
+    (workdir / "interactions.json").write_text(json.dumps(out, indent=1))  # kept if what follows fails
+    try:
+        with serve("streamlit_app.py", ROOT, env, secrets, workdir) as app:
+            out.update(concurrent(app.url, app, app.url, rounds=concurrent_rounds))
+    except (RuntimeError, PlaywrightError) as exc:  # reported as a failed measurement, never as a number
+        out.update({"memory_per_session_mb": math.nan, "p95_rerun_10_sessions_ms": math.nan,
+                    "_concurrent_error": str(exc)[:500]})
     out["_browser_seconds"] = time.monotonic() - started
     return out
 
 
 if __name__ == "__main__":  # python -m bench.browser [SESSIONS] [BEFORE_ROOT]: the browser part alone
-    import json
     import tempfile
 
     from bench.app_pages import seed_sqlite

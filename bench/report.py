@@ -51,6 +51,8 @@ METRIC_NAMES = [g.name for g in GOALS]
 
 def _verdict(g: Goal, metrics: dict[str, Any]) -> str:
     value = metrics[g.name]
+    if value != value:  # NaN: the measurement itself failed (the reason is in RESULTS.md)
+        return "NOT measured"
     if g.name == "forecast_read_units":
         floor = metrics.get("forecast_floor_units")
         return "—" if floor is None else ("met" if value <= 1.1 * floor else "NOT met")
@@ -130,10 +132,11 @@ def markdown(metrics: dict[str, Any], d: dict[str, Any], machine: dict[str, Any]
         "",
         interactions_table(d),
         "",
-        f"Memory and load: a fresh server, one signed-in session {d['rss_1_session_mb']:.0f} MB RSS, ten "
+        (f"Memory and load: NOT measured ({d['concurrent_error']})." if "concurrent_error" in d else
+         f"Memory and load: a fresh server, one signed-in session {d['rss_1_session_mb']:.0f} MB RSS, ten "
         f"{d['rss_10_sessions_mb']:.0f} MB, so **{m['memory_per_session_mb']:.1f} MB per extra session**. "
         f"All ten rerunning at once: median {d['median_rerun_10_sessions_ms']:.0f} ms, "
-        f"**p95 {m['p95_rerun_10_sessions_ms']:.0f} ms** ({d['concurrent_samples']} reruns).",
+        f"**p95 {m['p95_rerun_10_sessions_ms']:.0f} ms** ({d['concurrent_samples']} reruns)."),
         "",
         "Chart library, measured before choosing (bench/chart_libs.py: the dashboard's four chart kinds on "
         "one page, same data, fresh browser profile per visit): first paint Plotly "
