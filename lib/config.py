@@ -32,6 +32,17 @@ class Settings:
     # "always": whenever any number changes (costs about 4x more for a user who logs 3 purchases a day).
     bedrock_refresh: str = "headline"
     cache_ttl_seconds: int = 300
+    # Which token claim is the user id (the table's partition key): the OIDC login and the API share it.
+    # "sub" by default; "email" or "cognito:username" for tables whose items were written under those.
+    user_claim: str = "sub"
+    # The REST API's token check: the Cognito user pool's issuer URL and app client id; the JWKS URL
+    # defaults to the issuer + /.well-known/jwks.json (Cognito's layout).
+    jwt_issuer: str = ""
+    jwt_client_id: str = ""
+    jwks_url_setting: str = ""
+    # Origins allowed to call the API from a browser; tokens travel in a header, not a cookie,
+    # so "*" lets no site act with a user's credentials. Set the dashboard's origin when hosting.
+    api_cors_origins: tuple[str, ...] = ("*",)
 
     @property
     def store_kind(self) -> str:
@@ -42,9 +53,20 @@ class Settings:
         """Fail closed: only exactly "local" is a laptop; "hosted", "prod", "hosted " are not."""
         return self.env != "local"
 
+    @property
+    def jwks_url(self) -> str:
+        """Where the signing keys are: the explicit setting, else Cognito's place under the issuer."""
+        if self.jwks_url_setting:
+            return self.jwks_url_setting
+        return f"{self.jwt_issuer.rstrip('/')}/.well-known/jwks.json" if self.jwt_issuer else ""
+
 
 def _truthy(value: Any) -> bool:
     return str(value).strip().lower() in ("1", "true", "yes", "on")
+
+
+def _origins(value: Any) -> tuple[str, ...]:
+    return tuple(o.strip() for o in str(value).split(",") if o.strip()) or ("*",)
 
 
 def load_settings(secrets: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None) -> Settings:
@@ -76,4 +98,11 @@ def load_settings(secrets: Mapping[str, Any] | None = None, environ: Mapping[str
         if str(pick("FINANCE_BEDROCK_REFRESH", bedrock.get("refresh"), "headline")).lower() == "always"
         else "headline",
         cache_ttl_seconds=int(pick("FINANCE_CACHE_TTL", sec.get("cache_ttl_seconds"), 300)),
+        user_claim=str(pick("FINANCE_USER_CLAIM", sec.get("FINANCE_USER_CLAIM", sec.get("user_claim")), "sub")).strip()
+        or "sub",
+        # The same names as the environment variables in secrets.toml (these have no older spelling).
+        jwt_issuer=str(pick("FINANCE_JWT_ISSUER", sec.get("FINANCE_JWT_ISSUER"), "")).strip(),
+        jwt_client_id=str(pick("FINANCE_JWT_CLIENT_ID", sec.get("FINANCE_JWT_CLIENT_ID"), "")).strip(),
+        jwks_url_setting=str(pick("FINANCE_JWKS_URL", sec.get("FINANCE_JWKS_URL"), "")).strip(),
+        api_cors_origins=_origins(pick("FINANCE_API_CORS_ORIGINS", sec.get("FINANCE_API_CORS_ORIGINS"), "*")),
     )

@@ -1,0 +1,206 @@
+"""The REST API as one Lambda Function URL (payload 2.0), routed by aws-lambda-powertools.
+
+`create_app` wires the routes to a store, a token verifier, an optional Bedrock coach and a
+clock, so tests and `python -m lib api` run exactly what Lambda runs. Every answer is JSON;
+every error has a `message` (422 adds `errors` per field, 409 adds `current`); no traceback
+ever leaves the handler.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import replace
+from decimal import Decimal
+from functools import partial
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import unquote
+
+from aws_lambda_powertools.event_handler import CORSConfig, LambdaFunctionUrlResolver, Response, content_types
+from aws_lambda_powertools.event_handler.exceptions import NotFoundError
+
+from lib import schema
+from lib.api import dashboard
+from lib.api.auth import AuthError, AuthUnavailableError, Caller, TokenVerifier
+from lib.api.payloads import date_range, profile_from_body, profile_json, transaction_from_body, transaction_json
+from lib.config import Settings
+from lib.errors import ConflictError, FinanceError, StoreUnavailableError, ValidationError
+from lib.models import Profile, Transaction
+from lib.store import Store
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], dt.date]
+NOT_FOUND = "No such transaction (it may have been deleted): reload your transactions."
+
+
+class _BadRequest(FinanceError):
+    """The request itself is malformed (not JSON): HTTP 400."""
+
+
+class _Gone(FinanceError):
+    """The addressed transaction does not exist for this user: HTTP 404."""
+
+
+def _json(status: int, body: dict[str, Any]) -> Response:
+    return Response(status_code=status, content_type=content_types.APPLICATION_JSON, body=body)
+
+
+def _error(status: int, message: str, **extra: Any) -> Response:
+    return _json(status, {"message": message, **extra})
+
+
+def _system_today() -> dt.date:
+    """Today where the server runs; the one clock of lib (lib.clock) replaces this once it exists."""
+    return dt.date.today()
+
+
+def create_app(
+    settings: Settings,
+    store: Store,
+    verifier: TokenVerifier,
+    *,
+    bedrock: Any = None,
+    clock: Clock = _system_today,
+) -> LambdaFunctionUrlResolver:
+    """The API's resolver bound to one store, verifier, coach and clock (built once per process)."""
+    cors = CORSConfig(
+        allow_origin=settings.api_cors_origins[0],
+        extra_origins=list(settings.api_cors_origins[1:]) or None,
+        allow_headers=["Authorization", "Content-Type"],
+        max_age=600,
+    )
+    app = LambdaFunctionUrlResolver(
+        cors=cors,
+        # Numbers in bodies become Decimal, never float: money stays exact from the wire on.
+        json_body_deserializer=partial(json.loads, parse_float=Decimal),
+    )
+
+    def caller() -> Caller:
+        return verifier.verify_header(app.current_event.get_header_value("authorization", case_sensitive=False))
+
+    def body() -> Any:
+        if not app.current_event.body:
+            raise _BadRequest("Send a JSON body.")
+        try:
+            return app.current_event.json_body
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise _BadRequest("The body is not valid JSON.") from exc
+
+    def query() -> dict[str, str]:
+        return dict(app.current_event.query_string_parameters or {})
+
+    def stored_transaction(user_id: str, txn_id: str) -> Transaction:
+        """The caller's transaction under this key (one Query of its day), or 404."""
+        day = schema.date_of_key(txn_id)
+        if day is None:
+            raise _Gone(NOT_FOUND)
+        found = next((t for t in store.list_transactions(user_id, day, day) if t.sort_key == txn_id), None)
+        if found is None:
+            raise _Gone(NOT_FOUND)
+        return found
+
+    # -- routes ------------------------------------------------------------------------
+    @app.get("/dashboard")
+    def get_dashboard() -> dict[str, Any]:
+        who = caller()
+        return dashboard.build(store, who.user_id, clock(), who.name, bedrock, settings.bedrock_refresh)
+
+    @app.get("/profile")
+    def get_profile() -> dict[str, Any]:
+        who = caller()
+        return {"profile": profile_json(store.get_profile(who.user_id, who.name))}
+
+    @app.post("/profile")
+    def post_profile() -> dict[str, Any]:
+        who = caller()
+        saved = store.save_profile(profile_from_body(who.user_id, body()))
+        return {"profile": profile_json(saved)}
+
+    @app.get("/transactions")
+    def get_transactions() -> dict[str, Any]:
+        who = caller()
+        start, end = date_range(query(), clock())
+        txns = store.list_transactions(who.user_id, start, end)
+        return {"from": start.isoformat(), "to": end.isoformat(), "transactions": [transaction_json(t) for t in txns]}
+
+    @app.post("/transactions")
+    def post_transaction() -> Response:
+        who = caller()
+        txn = store.add_transaction(transaction_from_body(who.user_id, body()))
+        return _json(HTTPStatus.CREATED, {"transaction": transaction_json(txn)})
+
+    @app.put("/transactions/<txn_id>")
+    def put_transaction(txn_id: str) -> dict[str, Any]:
+        who = caller()
+        key = unquote(txn_id)
+        data = body()
+        current = stored_transaction(who.user_id, key)
+        changed = transaction_from_body(who.user_id, data, sort_key=key)
+        # Keep what the form cannot change (where it came from); a new date is a new key.
+        changed = replace(changed, source=current.source, fingerprint=current.fingerprint,
+                          sort_key=key if changed.date == current.date else "")
+        saved = store.update_transaction(key, changed)
+        return {"transaction": transaction_json(saved)}
+
+    @app.delete("/transactions/<txn_id>")
+    def delete_transaction(txn_id: str) -> Response:
+        who = caller()
+        key = unquote(txn_id)
+        stored_transaction(who.user_id, key)
+        store.delete_transaction(who.user_id, key)
+        return Response(status_code=HTTPStatus.NO_CONTENT, content_type=None, body="")
+
+    # -- errors: each a JSON body with a message --------------------------------------------
+    @app.exception_handler(AuthError)
+    def on_auth(exc: AuthError) -> Response:
+        response = _error(HTTPStatus.UNAUTHORIZED, str(exc))
+        response.headers["WWW-Authenticate"] = 'Bearer error="invalid_token"'
+        return response
+
+    @app.exception_handler(AuthUnavailableError)
+    def on_auth_unavailable(exc: AuthUnavailableError) -> Response:
+        return _error(HTTPStatus.SERVICE_UNAVAILABLE, str(exc))
+
+    @app.exception_handler(ValidationError)
+    def on_invalid(exc: ValidationError) -> Response:
+        return _error(HTTPStatus.UNPROCESSABLE_ENTITY, "Some fields were refused: see errors.", errors=exc.errors)
+
+    @app.exception_handler(ConflictError)
+    def on_conflict(exc: ConflictError) -> Response:
+        current = exc.current
+        if isinstance(current, Profile):
+            return _error(HTTPStatus.CONFLICT, str(exc), current=profile_json(current))
+        if isinstance(current, Transaction):
+            return _error(HTTPStatus.CONFLICT, str(exc), current=transaction_json(current))
+        return _error(HTTPStatus.CONFLICT, str(exc))
+
+    @app.exception_handler(_Gone)
+    def on_gone(exc: _Gone) -> Response:
+        return _error(HTTPStatus.NOT_FOUND, str(exc))
+
+    @app.exception_handler(_BadRequest)
+    def on_bad_request(exc: _BadRequest) -> Response:
+        return _error(HTTPStatus.BAD_REQUEST, str(exc))
+
+    @app.exception_handler(StoreUnavailableError)
+    def on_store_down(exc: StoreUnavailableError) -> Response:
+        return _error(HTTPStatus.SERVICE_UNAVAILABLE, f"Your data cannot be reached right now: {exc}")
+
+    @app.exception_handler(FinanceError)
+    def on_refused(exc: FinanceError) -> Response:
+        return _error(HTTPStatus.BAD_REQUEST, str(exc))
+
+    @app.not_found
+    def on_not_found(exc: NotFoundError) -> Response:
+        return _error(HTTPStatus.NOT_FOUND, "No such route: see the API's openapi.yaml.")
+
+    @app.exception_handler(Exception)
+    def on_crash(exc: Exception) -> Response:
+        # The detail stays in the log; the caller gets a message and no traceback.
+        log.exception("api request failed", extra={"path": app.current_event.path, "error": type(exc).__name__})
+        return _error(HTTPStatus.INTERNAL_SERVER_ERROR, "Something went wrong on our side: try again later.")
+
+    return app

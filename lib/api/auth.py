@@ -1,0 +1,125 @@
+"""The API's bearer-token check: a Cognito JWT verified against the pool's JWKS with PyJWT.
+
+Checked: the RS256 signature with a key of the pool's JWKS (fetched once and cached by
+PyJWKClient), the issuer, the expiry, `token_use` ("id" or "access") and the app client
+(`aud` of an ID token, `client_id` of an access token). The user id is the configured claim.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import jwt
+
+from lib.config import Settings
+from lib.errors import FinanceError
+
+log = logging.getLogger(__name__)
+
+# Cognito signs with RS256 only; naming it here is what refuses `alg: none` and HS256 tricks.
+ALGORITHMS = ["RS256"]
+JWKS_TIMEOUT_SECONDS = 5
+JWKS_CACHE_SECONDS = 3600  # Cognito rotates keys rarely; an unknown kid refetches anyway
+
+
+class AuthError(FinanceError):
+    """The request has no valid token (HTTP 401); the message says what to fix, never why in detail."""
+
+
+class AuthUnavailableError(FinanceError):
+    """The signing keys could not be fetched (HTTP 503): the token may be fine, we cannot tell."""
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who a verified token says is calling."""
+
+    user_id: str
+    claims: Mapping[str, Any]
+
+    @property
+    def name(self) -> str | None:
+        """The token's display name, if any (a profile's own name wins over it)."""
+        for key in ("name", "given_name"):
+            value = self.claims.get(key)
+            if isinstance(value, str) and value.strip():
+                return value.strip()
+        email = self.claims.get("email")
+        if isinstance(email, str) and "@" in email:
+            return email.split("@", 1)[0].capitalize() or None
+        return None
+
+
+class TokenVerifier:
+    """Verifies Cognito tokens for one user pool and app client; build it once per process."""
+
+    def __init__(self, issuer: str, client_id: str, jwks_url: str, user_claim: str = "sub") -> None:
+        if not issuer or not client_id or not jwks_url:
+            raise AuthUnavailableError(
+                "The API is not configured: set FINANCE_JWT_ISSUER and FINANCE_JWT_CLIENT_ID (and FINANCE_JWKS_URL "
+                "when the keys are not at the issuer's /.well-known/jwks.json)."
+            )
+        self.issuer = issuer
+        self.client_id = client_id
+        self.user_claim = user_claim
+        self.jwks = jwt.PyJWKClient(
+            jwks_url, cache_keys=True, lifespan=JWKS_CACHE_SECONDS, timeout=JWKS_TIMEOUT_SECONDS
+        )
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> TokenVerifier:
+        """The verifier the settings describe (FINANCE_JWT_ISSUER, _CLIENT_ID, FINANCE_JWKS_URL, _USER_CLAIM)."""
+        return cls(settings.jwt_issuer, settings.jwt_client_id, settings.jwks_url, settings.user_claim)
+
+    def verify_header(self, authorization: str | None) -> Caller:
+        """The caller of an `Authorization: Bearer <jwt>` header, or AuthError."""
+        scheme, _, token = (authorization or "").strip().partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise AuthError("Sign in first: send the token as 'Authorization: Bearer <token>'.")
+        return self.verify(token.strip())
+
+    def verify(self, token: str) -> Caller:
+        """The caller a token names, after every check; AuthError when any check fails."""
+        try:
+            key = self.jwks.get_signing_key_from_jwt(token)
+        except jwt.PyJWKClientConnectionError as exc:
+            log.warning("jwks unreachable", extra={"error": str(exc)})
+            raise AuthUnavailableError("Cannot check sign-ins right now (the key set is unreachable): try again.") \
+                from exc
+        except (jwt.PyJWKClientError, jwt.InvalidTokenError) as exc:
+            raise _refused("no known signing key", exc) from exc
+        try:
+            claims: dict[str, Any] = jwt.decode(
+                token,
+                key.key,
+                algorithms=ALGORITHMS,
+                issuer=self.issuer,
+                # The audience rule depends on token_use (checked below), so PyJWT's own aud check is off.
+                options={"require": ["exp", "iss", "token_use"], "verify_aud": False},
+            )
+        except jwt.ExpiredSignatureError as exc:
+            raise AuthError("Your sign-in has expired: sign in again.") from exc
+        except jwt.InvalidTokenError as exc:
+            raise _refused("invalid", exc) from exc
+        use = claims.get("token_use")
+        if use == "id":
+            aud = claims.get("aud")
+            if not (aud == self.client_id or (isinstance(aud, list) and self.client_id in aud)):
+                raise _refused("wrong audience")
+        elif use == "access":
+            if claims.get("client_id") != self.client_id:
+                raise _refused("wrong client_id")
+        else:
+            raise _refused("token_use is neither id nor access")
+        user_id = claims.get(self.user_claim)
+        if not isinstance(user_id, str) or not user_id.strip():
+            raise _refused(f"no '{self.user_claim}' claim")
+        return Caller(user_id.strip(), claims)
+
+
+def _refused(reason: str, exc: Exception | None = None) -> AuthError:
+    # The reason goes to the log only: telling a caller which check failed helps forgers, not users.
+    log.info("token refused", extra={"reason": reason, "error": type(exc).__name__ if exc else None})
+    return AuthError("The sign-in token was refused: sign in again.")
