@@ -79,7 +79,7 @@ def create_app(
     )
 
     def caller() -> Caller:
-        return verifier.verify_header(app.current_event.get_header_value("authorization", case_sensitive=False))
+        return verifier.verify_header(app.current_event.headers.get("authorization"))
 
     def body() -> Any:
         if not app.current_event.body:
