@@ -18,8 +18,9 @@ from lib.api.app import create_app
 from lib.api.auth import TokenVerifier
 from lib.config import Settings, load_settings
 from lib.errors import FinanceError
+from lib.store import Store
 
-__all__ = ["create_app", "default_app", "handler"]
+__all__ = ["build_default_app", "create_app", "default_app", "handler"]
 
 SERVICE = "tough-love-api"
 # Powertools' Logger writes one JSON object per line (CloudWatch Logs Insights can query the
@@ -31,11 +32,11 @@ _lock = threading.Lock()
 _app: LambdaFunctionUrlResolver | None = None
 
 
-def build_default_app(settings: Settings) -> LambdaFunctionUrlResolver:
+def build_default_app(settings: Settings, store: Store | None = None) -> LambdaFunctionUrlResolver:
     """The API as configured by the environment (what Lambda and `python -m lib api` run)."""
     from lib.store import open_store
 
-    store = open_store(settings)
+    store = store or open_store(settings)
     if settings.store_kind == "sqlite":
         store.init()  # a local file; a DynamoDB table is the template's job, not a request's
     bedrock = None

@@ -31,7 +31,8 @@ from lib.api.auth import TokenVerifier
 from lib.config import Settings
 
 HERE = Path(__file__).resolve().parent
-SPEC_PATH = HERE.parent.parent / "lib" / "api" / "openapi.yaml"
+REPO_ROOT_PATH = HERE.parent.parent
+SPEC_PATH = REPO_ROOT_PATH / "lib" / "api" / "openapi.yaml"
 EVENT = json.loads((HERE / "function_url_event.json").read_text())
 CLIENT_ID = "3n4pp0c1i3nt1d0000000000ab"
 TODAY = dt.date(2026, 12, 10)
