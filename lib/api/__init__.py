@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import threading
 from typing import Any
 
@@ -53,7 +54,9 @@ def default_app() -> LambdaFunctionUrlResolver:
     global _app
     with _lock:
         if _app is None:
-            copy_config_to_registered_loggers(source_logger=logger, include={"lib"})
+            if os.environ.get("AWS_LAMBDA_FUNCTION_NAME"):
+                # In Lambda only: it takes lib's loggers off the root logger (the CLI and tests keep theirs).
+                copy_config_to_registered_loggers(source_logger=logger, include={"lib"})
             _app = build_default_app(load_settings())
         return _app
 
