@@ -32,9 +32,6 @@ class Settings:
     # "always": whenever any number changes (costs about 4x more for a user who logs 3 purchases a day).
     bedrock_refresh: str = "headline"
     cache_ttl_seconds: int = 300
-    # Which token claim is the user id (the table's partition key): the OIDC login and the API share it.
-    # "sub" by default; "email" or "cognito:username" for tables whose items were written under those.
-    user_claim: str = "sub"
     # The REST API's token check: the Cognito user pool's issuer URL and app client id; the JWKS URL
     # defaults to the issuer + /.well-known/jwks.json (Cognito's layout).
     jwt_issuer: str = ""
@@ -98,8 +95,6 @@ def load_settings(secrets: Mapping[str, Any] | None = None, environ: Mapping[str
         if str(pick("FINANCE_BEDROCK_REFRESH", bedrock.get("refresh"), "headline")).lower() == "always"
         else "headline",
         cache_ttl_seconds=int(pick("FINANCE_CACHE_TTL", sec.get("cache_ttl_seconds"), 300)),
-        user_claim=str(pick("FINANCE_USER_CLAIM", sec.get("FINANCE_USER_CLAIM", sec.get("user_claim")), "sub")).strip()
-        or "sub",
         # The same names as the environment variables in secrets.toml (these have no older spelling).
         jwt_issuer=str(pick("FINANCE_JWT_ISSUER", sec.get("FINANCE_JWT_ISSUER"), "")).strip(),
         jwt_client_id=str(pick("FINANCE_JWT_CLIENT_ID", sec.get("FINANCE_JWT_CLIENT_ID"), "")).strip(),

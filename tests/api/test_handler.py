@@ -57,9 +57,9 @@ def test_an_event_that_is_not_a_function_url_event_is_a_json_500(
     assert body["message"] and "Traceback" not in reply["body"]
 
 
-def test_jwt_settings_come_from_the_environment_or_secrets_under_the_same_names() -> None:
+def test_jwt_settings_come_from_the_environment_or_secrets() -> None:
     secrets = {"FINANCE_JWT_ISSUER": "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Pool",
-               "FINANCE_JWT_CLIENT_ID": "from-secrets", "FINANCE_USER_CLAIM": "email"}
+               "FINANCE_JWT_CLIENT_ID": "from-secrets", "user_claim": "email"}
     s = load_settings(secrets, environ={})
     assert (s.jwt_issuer, s.jwt_client_id, s.user_claim) == (secrets["FINANCE_JWT_ISSUER"], "from-secrets", "email")
     assert s.jwks_url == "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Pool/.well-known/jwks.json"
