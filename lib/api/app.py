@@ -25,6 +25,7 @@ from lib import schema
 from lib.api import dashboard
 from lib.api.auth import AuthError, AuthUnavailableError, Caller, TokenVerifier
 from lib.api.payloads import date_range, profile_from_body, profile_json, transaction_from_body, transaction_json
+from lib.clock import today as clock_today
 from lib.config import Settings
 from lib.errors import ConflictError, FinanceError, StoreUnavailableError, ValidationError
 from lib.models import Profile, Transaction
@@ -52,18 +53,13 @@ def _error(status: int, message: str, **extra: Any) -> Response:
     return _json(status, {"message": message, **extra})
 
 
-def _system_today() -> dt.date:
-    """Today where the server runs; the one clock of lib (lib.clock) replaces this once it exists."""
-    return dt.date.today()
-
-
 def create_app(
     settings: Settings,
     store: Store,
     verifier: TokenVerifier,
     *,
     bedrock: Any = None,
-    clock: Clock = _system_today,
+    clock: Clock = clock_today,
 ) -> LambdaFunctionUrlResolver:
     """The API's resolver bound to one store, verifier, coach and clock (built once per process)."""
     cors = CORSConfig(

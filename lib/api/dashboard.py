@@ -1,73 +1,78 @@
-"""GET /dashboard: where the user stands today and what the coach says, from ONE store read.
+"""GET /dashboard: where the user stands today and what the coach says about it, from ONE store read.
 
-The numbers are the coach's own facts (lib.coach.build_facts over the coach's window) and
-the month-end projection is the forecast model's median with its p10-p90 band, so the API,
-the sidebar and the Forecast page speak from the same figures.
+Every number is the one standing (lib.standing.load_standing, the dashboard's own loader and
+read), and the coach speaks from facts built from that same standing, so the API, the pages
+and the CLI tell the same month end, streak and day.
 """
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
-from lib import analytics, forecast, views
-from lib.api.payloads import money, profile_json
-from lib.coach import CoachResult, build_facts, get_commentary
-from lib.coach.facts import Facts
-from lib.models import currency_symbol
+from lib.analytics import money_str
+from lib.api.payloads import profile_json
+from lib.coach import CoachResult, get_commentary
+from lib.coach.facts import Facts, facts_from_standing
 from lib.schema import Window
+from lib.standing import Standing, load_standing
 from lib.store import Store
 
 
-def load(store: Store, user_id: str, today: dt.date, default_name: str | None) -> tuple[Facts, Any, Window]:
-    """The user's facts and month forecast from one window read (the coach's window)."""
-    window = store.load_window(user_id, *views.coach_range(today), default_name)
-    frame = analytics.transactions_frame(window.transactions)
-    facts = build_facts(window.profile, frame, today, currency_symbol(window.transactions))
-    first = analytics.first_day(frame) or today
-    daily = analytics.daily_totals(frame, min(first, today), today)
-    profile = window.profile
-    outlook = forecast.forecast(
-        daily, today, analytics.decimal_to_cents(profile.daily_budget),
-        analytics.decimal_to_cents(profile.monthly_salary) if profile.monthly_salary else None,
-        frame=frame, horizon_months=1,
-    )
-    return facts, outlook.month, window
+def _money(cents: int | None) -> str | None:
+    return None if cents is None else money_str(cents)
 
 
-def _cents(value: int | None) -> str | None:
-    return None if value is None else money(analytics.cents_to_decimal(int(value)))
+def _iso(day: dt.date | None) -> str | None:
+    return None if day is None else day.isoformat()
 
 
-def dashboard_json(facts: Facts, month: Any, window: Window, coach: CoachResult) -> dict[str, Any]:
+def dashboard_json(s: Standing, facts: Facts, window: Window, coach: CoachResult) -> dict[str, Any]:
     """The GET /dashboard body (see openapi.yaml, Dashboard)."""
     return {
-        "today": facts.today,
+        "today": s.today.isoformat(),
         "profile": profile_json(window.profile),
+        "budget_style": s.budget_style,
+        "tracked_through": _iso(s.tracked_through),
+        "unlogged_days": s.unlogged_days,
         "day": {
-            "spent": money(facts.today_spent),
-            "budget": money(facts.daily_budget),
-            "left": money(facts.today_left),
-            "over": money(facts.today_over),
-            "status": facts.today_status,
+            "spent": _money(s.today_spent_cents),
+            "everyday": _money(s.today_everyday_cents),
+            "fixed": _money(s.today_fixed_cents),
+            "allowance": _money(s.allowance_today_cents),
+            "left": _money(s.today_left_cents),
+            "over": _money(s.today_over_cents),
+            "status": s.today_status,
         },
         "streak": {
-            "current": facts.current_streak,
-            "longest": facts.longest_streak,
+            "current": s.current_streak,
+            "current_start": _iso(s.current_streak_start),
+            "longest": s.longest_streak,
+            "longest_start": _iso(s.longest_streak_start),
+            "longest_end": _iso(s.longest_streak_end),
+            "paused": s.streak_paused,
             "milestone": facts.streak_milestone,
         },
         "month": {
-            "spent": money(facts.month_spent),
-            "allowed_so_far": money(facts.month_allowed),
-            "budget": money(facts.month_budget),
-            "days_left": facts.days_left_in_month,
-            "left_per_day": money(facts.month_left_per_day),
+            "month": s.month,
+            "spent": _money(s.month_spent_cents),
+            "everyday": _money(s.month_everyday_cents),
+            "fixed": _money(s.month_fixed_cents),
+            "allowed_so_far": _money(s.month_allowed_cents),
+            "budget": _money(s.month_budget_cents),
+            "fixed_expected": _money(s.month_fixed_expected_cents),
+            "days_elapsed": s.days_elapsed,
+            "days_left": s.days_left,
+            "ended": s.month_ended,
+            "left_per_day": _money(s.month_left_per_day_cents),
+            "salary_share_pct": s.salary_share_pct,
             "projection": {
-                "p10": _cents(month.p10),
-                "p50": _cents(month.p50),
-                "p90": _cents(month.p90),
-                "within_budget_chance": round(float(month.under_budget_probability), 3),
-                "method": month.method,
-                "note": month.note,
+                "p10": _money(s.month_end_p10_cents),
+                "p50": _money(s.month_end_p50_cents),
+                "p90": _money(s.month_end_p90_cents),
+                "within_budget_pct": s.month_within_budget_pct,
+                "straight_line": _money(s.month_straight_line_cents),
+                "rough": s.forecast_rough,
+                "note": s.forecast_note,
             },
         },
         "coach": {
@@ -84,10 +89,11 @@ def dashboard_json(facts: Facts, month: Any, window: Window, coach: CoachResult)
 def build(
     store: Store, user_id: str, today: dt.date, default_name: str | None, bedrock: Any, refresh: str
 ) -> dict[str, Any]:
-    """The dashboard of one user: one window read, the facts, and the day's commentary (saved take reused)."""
-    facts, month, window = load(store, user_id, today, default_name)
+    """The dashboard of one user: one window read, the standing, and the day's commentary (saved take reused)."""
+    standing, window = load_standing(store, user_id, today, default_name)
+    facts = facts_from_standing(standing)
     coach = get_commentary(
         facts, day=today, bedrock=bedrock, cached=window.commentary, save=store.put_commentary,
         user_id=user_id, refresh=refresh,
     )
-    return dashboard_json(facts, month, window, coach)
+    return dashboard_json(standing, facts, window, coach)

@@ -7,9 +7,10 @@ from typing import Any
 
 import pytest
 
-from lib import analytics, views
-from lib.coach import build_facts
+from lib.analytics import money_str
+from lib.coach.facts import facts_from_standing
 from lib.models import Transaction
+from lib.standing import load_standing
 from tests.api.conftest import TODAY, Api, txn_path
 
 
@@ -143,23 +144,25 @@ def test_the_profile_and_commentary_items_cannot_be_edited_or_deleted_as_transac
 
 
 # -- dashboard -------------------------------------------------------------------------------------
-def test_the_dashboard_tells_the_same_numbers_as_the_coachs_facts(api: Api) -> None:
+def test_the_dashboard_tells_the_one_standing_the_pages_and_the_coach_use(api: Api) -> None:
     api.call("POST", "/profile", body={"display_name": "Ada", "daily_budget": "10", "ai_tone": "sarcastic",
                                         "version": 0})
     seed_days(api, "user-a", ["4", "5", "30", "6", "7", "8", "9"])
-    window = api.store.load_window("user-a", *views.coach_range(TODAY))
-    facts = build_facts(window.profile, analytics.transactions_frame(window.transactions), TODAY, "")
+    standing, _ = load_standing(api.store, "user-a", TODAY)
+    facts = facts_from_standing(standing)
 
     body = api.call("GET", "/dashboard").body
-    assert body["today"] == "2026-12-10"
-    assert body["streak"] == {"current": 3, "longest": 3, "milestone": 3} == {
-        "current": facts.current_streak, "longest": facts.longest_streak, "milestone": facts.streak_milestone}
+    assert body["today"] == "2026-12-10" and body["tracked_through"] == "2026-12-10"
     # Today (9.00, under) joins the streak at midnight: the three days after the 30.00 count.
+    assert (body["streak"]["current"], body["streak"]["longest"]) == (3, 3) == (
+        standing.current_streak, standing.longest_streak)
+    assert body["streak"]["current_start"] == "2026-12-07" and body["streak"]["paused"] is False
     assert body["day"]["spent"] == "9.00" and body["day"]["status"] == "under"
-    assert body["month"]["spent"] == f"{facts.month_spent:.2f}" == "69.00"
+    assert body["month"]["spent"] == "69.00" == money_str(standing.month_spent_cents)
     band = body["month"]["projection"]
-    assert Decimal(band["p10"]) <= Decimal(band["p50"]) <= Decimal(band["p90"])
-    assert Decimal(band["p10"]) >= Decimal("69.00")  # the month end cannot be below what is already spent
+    # THE month end: the forecast median, the same number the coach is given.
+    assert band["p50"] == money_str(standing.month_end_p50_cents) == f"{facts.month_projection:.2f}"
+    assert Decimal("69.00") <= Decimal(band["p10"]) <= Decimal(band["p50"]) <= Decimal(band["p90"])
     assert body["coach"]["tone"] == "sarcastic" and body["coach"]["source"] == "offline"
     assert "Ada" in body["coach"]["text"]
 
