@@ -24,7 +24,14 @@ from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from lib import schema
 from lib.api import dashboard
 from lib.api.auth import AuthError, AuthUnavailableError, Caller, TokenVerifier
-from lib.api.payloads import date_range, profile_from_body, profile_json, transaction_from_body, transaction_json
+from lib.api.payloads import (
+    date_range,
+    profile_from_body,
+    profile_json,
+    transaction_from_body,
+    transaction_json,
+    version_param,
+)
 from lib.clock import today as clock_today
 from lib.config import Settings
 from lib.errors import ConflictError, FinanceError, StoreUnavailableError, ValidationError
@@ -88,15 +95,12 @@ def create_app(
     def query() -> dict[str, str]:
         return dict(app.current_event.query_string_parameters or {})
 
-    def stored_transaction(user_id: str, txn_id: str) -> Transaction:
-        """The caller's transaction under this key (one Query of its day), or 404."""
-        day = schema.date_of_key(txn_id)
-        if day is None:
+    def transaction_key(txn_id: str) -> str:
+        """The table key a path names; only transaction keys (never the profile or other items)."""
+        key = unquote(txn_id)
+        if schema.date_of_key(key) is None:
             raise _Gone(NOT_FOUND)
-        found = next((t for t in store.list_transactions(user_id, day, day) if t.sort_key == txn_id), None)
-        if found is None:
-            raise _Gone(NOT_FOUND)
-        return found
+        return key
 
     # -- routes ------------------------------------------------------------------------
     @app.get("/dashboard")
@@ -125,28 +129,29 @@ def create_app(
     @app.post("/transactions")
     def post_transaction() -> Response:
         who = caller()
+        # Idempotent: with a client id, a retry after a lost answer returns the stored transaction.
         txn = store.add_transaction(transaction_from_body(who.user_id, body()))
         return _json(HTTPStatus.CREATED, {"transaction": transaction_json(txn)})
 
     @app.put("/transactions/<txn_id>")
     def put_transaction(txn_id: str) -> dict[str, Any]:
         who = caller()
-        key = unquote(txn_id)
-        data = body()
-        current = stored_transaction(who.user_id, key)
-        changed = transaction_from_body(who.user_id, data, sort_key=key)
-        # Keep what the form cannot change (where it came from); a new date is a new key.
+        key = transaction_key(txn_id)
+        changed = transaction_from_body(who.user_id, body(), edit=True)
+        current = store.get_transaction(who.user_id, key)
+        if current is None:
+            raise _Gone(NOT_FOUND)
+        # Keep what the client cannot change (where it came from); the store checks the version.
         changed = replace(changed, source=current.source, fingerprint=current.fingerprint,
-                          sort_key=key if changed.date == current.date else "")
-        saved = store.update_transaction(key, changed)
-        return {"transaction": transaction_json(saved)}
+                          currency=changed.currency or current.currency, sort_key=key)
+        return {"transaction": transaction_json(store.update_transaction(key, changed))}
 
     @app.delete("/transactions/<txn_id>")
     def delete_transaction(txn_id: str) -> Response:
         who = caller()
-        key = unquote(txn_id)
-        stored_transaction(who.user_id, key)
-        store.delete_transaction(who.user_id, key)
+        key = transaction_key(txn_id)
+        # Idempotent: deleting what is already gone is a success; a changed one is a 409.
+        store.delete_transaction(who.user_id, key, version_param(query()))
         return Response(status_code=HTTPStatus.NO_CONTENT, content_type=None, body="")
 
     # -- errors: each a JSON body with a message --------------------------------------------
@@ -171,7 +176,7 @@ def create_app(
             return _error(HTTPStatus.CONFLICT, str(exc), current=profile_json(current))
         if isinstance(current, Transaction):
             return _error(HTTPStatus.CONFLICT, str(exc), current=transaction_json(current))
-        return _error(HTTPStatus.CONFLICT, str(exc))
+        return _error(HTTPStatus.NOT_FOUND, str(exc))  # deleted elsewhere: nothing to show
 
     @app.exception_handler(_Gone)
     def on_gone(exc: _Gone) -> Response:

@@ -6,6 +6,8 @@ responses carry amounts as strings with two decimals.
 from __future__ import annotations
 
 import datetime as dt
+import re
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -13,7 +15,9 @@ from lib.errors import ValidationError
 from lib.models import Profile, Transaction, validate_profile, validate_transaction
 
 PROFILE_FIELDS = frozenset({"display_name", "daily_budget", "monthly_salary", "ai_tone", "version"})
-TRANSACTION_FIELDS = frozenset({"date", "amount", "category", "description", "currency", "version"})
+TRANSACTION_FIELDS = frozenset({"date", "amount", "category", "description", "currency"})
+# A client-chosen id makes a retried add safe: the same id and content again is the same transaction.
+CLIENT_ID_RE = re.compile(r"[A-Za-z0-9_-]{8,64}")
 MAX_RANGE_DAYS = 3660  # ten years: one request must stay one bounded Query
 
 
@@ -88,19 +92,45 @@ def profile_from_body(user_id: str, body: Any) -> Profile:
     return profile
 
 
-def transaction_from_body(user_id: str, body: Any, sort_key: str = "") -> Transaction:
-    """The transaction a POST or PUT body describes, validated like the Add form (ValidationError)."""
+def transaction_from_body(user_id: str, body: Any, *, edit: bool = False) -> Transaction:
+    """The transaction a POST (optional client `id`) or PUT (`version` required) body describes.
+
+    Validated like the Add form; ValidationError with a reason per field. A PUT's key comes
+    from the path, so its body names no id; a POST's `id` is the part after `DATE#`.
+    """
     data = _body(body)
-    unknown = sorted(set(data) - TRANSACTION_FIELDS)
-    if unknown:
-        raise ValidationError({k: "Unknown field." for k in unknown})
-    missing = {k: "Required." for k in ("date", "amount") if data.get(k) in (None, "")}
-    if missing:
-        raise ValidationError(missing)
-    return validate_transaction(
-        user_id, data["date"], data["amount"], data.get("category") or "Other", data.get("description") or "",
-        data.get("currency"), sort_key=sort_key,
-    )
+    allowed = TRANSACTION_FIELDS | ({"version"} if edit else {"id"})
+    errors: dict[str, str] = {k: "Unknown field." for k in sorted(set(data) - allowed)}
+    errors.update({k: "Required." for k in ("date", "amount") if data.get(k) in (None, "")})
+    version = 0
+    if edit:
+        try:
+            version = _version(data, required=True)
+        except ValidationError as exc:
+            errors.update(exc.errors)
+    client_id = data.get("id")
+    if client_id is not None and not (isinstance(client_id, str) and CLIENT_ID_RE.fullmatch(client_id)):
+        errors["id"] = "An id is 8 to 64 letters, digits, '-' or '_' (leave it out to get one)."
+    try:
+        txn = validate_transaction(
+            user_id, data.get("date"), data.get("amount"), data.get("category") or "Other",
+            data.get("description") or "", data.get("currency"),
+        )
+    except ValidationError as exc:
+        errors = {**exc.errors, **errors}
+    if errors:
+        raise ValidationError(errors)
+    if client_id is not None:
+        txn = replace(txn, sort_key=f"{txn.date.isoformat()}#{client_id}")
+    return replace(txn, version=version)
+
+
+def version_param(query: dict[str, str]) -> int:
+    """The ?version= of a DELETE: the version the client last read."""
+    text = (query.get("version") or "").strip()
+    if not text.isdigit() or len(text) > 12:
+        raise ValidationError({"version": "Send ?version= with the version you last read (a whole number)."})
+    return int(text)
 
 
 def date_range(query: dict[str, str], today: dt.date, default_days: int = 90) -> tuple[dt.date, dt.date]:

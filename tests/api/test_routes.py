@@ -83,27 +83,66 @@ def test_a_body_that_is_not_json_is_400_and_a_missing_version_is_422(api: Api) -
 def test_add_list_edit_and_delete_a_transaction(api: Api) -> None:
     txn = add(api)
     assert (txn["amount"], txn["category"], txn["date"], txn["source"]) == ("12.50", "Food", "2026-12-10", "manual")
+    assert txn["version"] == 1
 
     listed = api.call("GET", "/transactions", query={"from": "2026-12-01", "to": "2026-12-10"})
-    assert [t["id"] for t in listed.body["transactions"]] == [txn["id"]]
+    assert [(t["id"], t["version"]) for t in listed.body["transactions"]] == [(txn["id"], 1)]
 
     changed = api.call("PUT", txn_path(txn["id"]), body={"date": "2026-12-10", "amount": "9.99", "category": "Food",
-                                                         "description": "Smaller lunch"})
+                                                         "description": "Smaller lunch", "version": 1})
     assert changed.status == 200
-    assert changed.body["transaction"]["id"] == txn["id"]
+    assert (changed.body["transaction"]["id"], changed.body["transaction"]["version"]) == (txn["id"], 2)
     assert api.store.list_transactions("user-a", TODAY, TODAY)[0].amount == Decimal("9.99")
 
-    assert api.call("DELETE", txn_path(txn["id"])).status == 204
+    assert api.call("DELETE", txn_path(txn["id"]), query={"version": "2"}).status == 204
     assert api.call("GET", "/transactions").body["transactions"] == []
-    assert api.call("DELETE", txn_path(txn["id"])).status == 404
+    # A retried delete (its answer lost) is still a success.
+    assert api.call("DELETE", txn_path(txn["id"]), query={"version": "2"}).status == 204
 
 
-def test_a_new_date_moves_the_transaction_under_a_new_id(api: Api) -> None:
+def test_a_stale_edit_or_delete_gets_409_with_the_current_transaction(api: Api) -> None:
     txn = add(api)
-    moved = api.call("PUT", txn_path(txn["id"]), body={"date": "2026-12-03", "amount": "12.50"})
+    first = api.call("PUT", txn_path(txn["id"]), body={"date": "2026-12-10", "amount": "20", "version": 1})
+    assert first.status == 200
+    # Another tab still holds version 1.
+    stale = api.call("PUT", txn_path(txn["id"]), body={"date": "2026-12-10", "amount": "5", "version": 1})
+    assert stale.status == 409
+    assert (stale.body["current"]["amount"], stale.body["current"]["version"]) == ("20.00", 2)
+    gone = api.call("DELETE", txn_path(txn["id"]), query={"version": "1"})
+    assert gone.status == 409 and gone.body["current"]["version"] == 2
+    assert api.store.list_transactions("user-a", TODAY, TODAY)[0].amount == Decimal("20.00")  # nothing lost
+    assert "version" in api.call("DELETE", txn_path(txn["id"])).body["errors"]
+    assert "version" in api.call("PUT", txn_path(txn["id"]), body={"date": "2026-12-10", "amount": "5"}).body[
+        "errors"]
+
+
+def test_an_edit_of_a_transaction_deleted_meanwhile_is_404(api: Api) -> None:
+    txn = add(api)
+    api.call("DELETE", txn_path(txn["id"]), query={"version": "1"})
+    reply = api.call("PUT", txn_path(txn["id"]), body={"date": "2026-12-10", "amount": "5", "version": 1})
+    assert reply.status == 404
+    assert api.call("GET", "/transactions").body["transactions"] == []
+
+
+def test_a_retried_add_with_a_client_id_is_stored_once(api: Api) -> None:
+    body = {"id": "0a1b2c3d4e5f", "date": "2026-12-10", "amount": "3.20", "category": "Coffee"}
+    first = api.call("POST", "/transactions", body=body)
+    again = api.call("POST", "/transactions", body=body)  # the first answer was lost; the client retries
+    assert first.status == again.status == 201
+    assert first.body["transaction"]["id"] == again.body["transaction"]["id"] == "2026-12-10#0a1b2c3d4e5f"
+    assert len(api.store.list_transactions("user-a", TODAY, TODAY)) == 1
+    other = api.call("POST", "/transactions", body={**body, "amount": "99"})
+    assert other.status == 409 and other.body["current"]["amount"] == "3.20"
+    bad = api.call("POST", "/transactions", body={**body, "id": "x/../PROFILE#user-a"})
+    assert bad.status == 422 and "id" in bad.body["errors"]
+
+
+def test_a_new_date_moves_the_transaction_under_its_id(api: Api) -> None:
+    txn = add(api)
+    moved = api.call("PUT", txn_path(txn["id"]), body={"date": "2026-12-03", "amount": "12.50", "version": 1})
     assert moved.status == 200
     new_id = moved.body["transaction"]["id"]
-    assert new_id != txn["id"] and new_id.startswith("2026-12-03")
+    assert new_id == "2026-12-03#" + txn["id"].split("#", 1)[1]
     ids = [t["id"] for t in api.call("GET", "/transactions", query={"from": "2026-12-01"}).body["transactions"]]
     assert ids == [new_id]
 
@@ -111,7 +150,8 @@ def test_a_new_date_moves_the_transaction_under_a_new_id(api: Api) -> None:
 def test_an_edit_keeps_where_the_transaction_came_from(api: Api) -> None:
     api.store.add_transaction(Transaction("user-a", TODAY, Decimal("40"), "Bills", "Power", source="import",
                                           fingerprint="abc123", sort_key="2026-12-10#imported01"))
-    reply = api.call("PUT", txn_path("2026-12-10#imported01"), body={"date": "2026-12-10", "amount": "41"})
+    reply = api.call("PUT", txn_path("2026-12-10#imported01"), body={"date": "2026-12-10", "amount": "41",
+                                                                    "version": 1})
     assert reply.body["transaction"]["source"] == "import"
     assert api.store.list_transactions("user-a", TODAY, TODAY)[0].fingerprint == "abc123"
 
@@ -137,9 +177,9 @@ def test_the_default_range_is_the_last_90_days(api: Api) -> None:
 
 def test_the_profile_and_commentary_items_cannot_be_edited_or_deleted_as_transactions(api: Api) -> None:
     api.call("POST", "/profile", body={"display_name": "Ada", "daily_budget": "20", "ai_tone": "brutal", "version": 0})
-    for key in ("PROFILE#user-a", "COMMENTARY#user-a", "nonsense"):
-        assert api.call("DELETE", txn_path(key)).status == 404
-        assert api.call("PUT", txn_path(key), body={"date": "2026-12-10", "amount": "1"}).status == 404
+    for key in ("PROFILE#user-a", "COMMENTARY#user-a", "SESSIONS#user-a", "nonsense"):
+        assert api.call("DELETE", txn_path(key), query={"version": "1"}).status == 404
+        assert api.call("PUT", txn_path(key), body={"date": "2026-12-10", "amount": "1", "version": 1}).status == 404
     assert api.call("GET", "/profile").body["profile"]["display_name"] == "Ada"
 
 
