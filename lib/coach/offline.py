@@ -53,7 +53,7 @@ BRUTAL: Templates = {
     ),
     "broken": (
         "Your streak is dead; your best was {longest}, and you threw the current one away.",
-        "No streak right now: you had {longest} once, so you know you can do better than this.",
+        "No streak right now; you had {longest} once, so you know you can do better than this.",
     ),
     "none": (
         "You haven't had a single finished day at or under budget yet; start with tomorrow.",

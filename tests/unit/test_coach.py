@@ -226,7 +226,7 @@ def test_grounded_texts_pass(known: Facts, text: str) -> None:
     ],
 )
 def test_invented_numbers_are_caught(known: Facts, text: str, offender: str) -> None:
-    assert offender in ungrounded(text, known)
+    assert any(offender in o for o in ungrounded(text, known))
 
 
 def test_a_percentage_must_match_a_percentage(known: Facts) -> None:
@@ -469,7 +469,7 @@ def test_a_hallucinated_number_is_replaced_by_the_offline_text_and_logged(
     assert result.text == offline_commentary(f, f.tone, TODAY)
     assert result.notice == UNGROUNDED_NOTICE
     assert (result.input_tokens, result.output_tokens) == (380, 55)  # the call still cost tokens
-    assert any(getattr(r, "ungrounded", None) == ["987.65"] for r in caplog.records)
+    assert any(getattr(r, "ungrounded", None) == ["$987.65"] for r in caplog.records)
     again = ask(f, client, store)
     assert len(client.calls) == 1  # the rejection is remembered: no second paid call
     assert (again.source, again.text, again.notice) == ("cache", result.text, UNGROUNDED_NOTICE)
