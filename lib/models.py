@@ -146,6 +146,18 @@ def clean_categories(values: object) -> tuple[str, ...]:
     return tuple(out)
 
 
+def clip_words(value: object, limit: int) -> str:
+    """clean_text, but past `limit` characters cut at a word boundary with an ellipsis (never mid-word)."""
+    text = clean_text(value, 10_000)
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space >= limit // 2:  # a word boundary not too far back; else one very long word is cut
+        cut = cut[:space]
+    return cut.rstrip(" ,;:.-") + "…"
+
+
 def normalise_tone(value: object) -> str | None:
     """Map any letter case of a known tone to its canonical name; None when unknown."""
     text = str(value or "").strip().lower()
@@ -346,3 +358,19 @@ def currency_symbol(txns: list[Transaction]) -> str:
     if not counts:
         return ""
     return CURRENCY_SYMBOLS.get(max(counts, key=lambda c: counts[c]), "")
+
+
+@dataclass(frozen=True)
+class Commentary:
+    """The coach's text for one user and day, cached so Bedrock is asked at most once."""
+
+    user_id: str
+    day: str
+    tone: str
+    facts_hash: str
+    text: str
+    model: str
+    input_tokens: int = 0
+    output_tokens: int = 0
+    headline: str = ""  # hash of the headline facts; a later take with the same headline is not asked again
+    created_at: str = ""  # ISO time the take was made, shown when it is reused later that day

@@ -18,6 +18,7 @@ from lib.models import (
     DEFAULT_BUDGET_STYLE,
     DEFAULT_DAILY_BUDGET,
     DEFAULT_TONE,
+    Commentary,
     Profile,
     Transaction,
     clean_categories,
@@ -225,22 +226,6 @@ def item_to_transaction(item: Item) -> Transaction | None:
         sort_key=sort_key,
         version=version_of(item),
     )
-
-
-@dataclass(frozen=True)
-class Commentary:
-    """The coach's text for one user and day, cached so Bedrock is asked at most once."""
-
-    user_id: str
-    day: str
-    tone: str
-    facts_hash: str
-    text: str
-    model: str
-    input_tokens: int = 0
-    output_tokens: int = 0
-    headline: str = ""  # hash of the headline facts; a later take with the same headline is not asked again
-    created_at: str = ""  # ISO time the take was made, shown when it is reused later that day
 
 
 def commentary_to_item(c: Commentary) -> Item:

@@ -17,7 +17,15 @@ import numpy as np
 import pandas as pd
 
 from lib import analytics as an
-from lib.models import DEFAULT_BUDGET_STYLE, NAME_MAX, Profile, clean_text, currency_symbol, normalise_tone
+from lib.models import (
+    DEFAULT_BUDGET_STYLE,
+    NAME_MAX,
+    Profile,
+    clean_text,
+    clip_words,
+    currency_symbol,
+    normalise_tone,
+)
 from lib.schema import Window
 
 # One dashboard load reads this many days: the forecast's 84 complete days and the 100 days its
@@ -265,7 +273,7 @@ def standing_from_frame(
     month_budget = budget * days_in_month
     return Standing(
         user_id=profile.user_id,
-        display_name=clean_text(profile.display_name, NAME_MAX) or profile.user_id[:NAME_MAX],
+        display_name=clip_words(profile.display_name, NAME_MAX) or profile.user_id[:NAME_MAX],
         tone=normalise_tone(profile.ai_tone) or "brutal",
         today=today,
         currency_symbol=clean_text(symbol, 3),
@@ -314,11 +322,11 @@ def standing_from_frame(
         fixed_categories=cats,
         bills=tuple(sorted({b.description or b.category for b in sim.bills})),
         bill_payees=tuple(payees),
-        top_category=clean_text(top["category"].iloc[0], TEXT_LIMIT) if len(top) else None,
+        top_category=clip_words(top["category"].iloc[0], TEXT_LIMIT) if len(top) else None,
         top_category_spent_cents=int(top["amount_cents"].iloc[0]) if len(top) else None,
         top_category_share_pct=_pct(float(top["share"].iloc[0])) if len(top) else None,
         splurge_cents=splurge[0] if splurge else None,
-        splurge_description=(clean_text(splurge[1], TEXT_LIMIT) or "something unlabelled") if splurge else None,
+        splurge_description=(clip_words(splurge[1], TEXT_LIMIT) or "something unlabelled") if splurge else None,
         splurge_date=splurge[2] if splurge else None,
     )
 

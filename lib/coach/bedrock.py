@@ -27,7 +27,8 @@ from botocore.exceptions import (
 
 from lib.coach.facts import Facts
 from lib.coach.result import CoachResult
-from lib.models import NAME_MAX, TONES, clean_text
+from lib.coach.text import shorten
+from lib.models import NAME_MAX, TONES
 
 log = logging.getLogger(__name__)
 
@@ -85,7 +86,7 @@ def estimate_tokens(text: str) -> int:
 
 def quoted_name(display_name: str) -> str:
     """The display name as a JSON string literal: control characters stripped, at most NAME_MAX chars."""
-    return json.dumps(clean_text(display_name, NAME_MAX) or "friend", ensure_ascii=False)
+    return json.dumps(shorten(display_name, NAME_MAX) or "friend", ensure_ascii=False)
 
 
 def system_prompt(facts: Facts) -> str:

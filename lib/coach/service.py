@@ -20,7 +20,7 @@ from lib.coach.grounding import ungrounded_numbers
 from lib.coach.offline import offline_commentary
 from lib.coach.result import CoachResult
 from lib.errors import FinanceError
-from lib.schema import Commentary
+from lib.models import Commentary
 
 log = logging.getLogger(__name__)
 

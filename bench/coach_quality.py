@@ -1,0 +1,155 @@
+"""The coach's trust figures, from the repository alone: `python -m bench.coach_quality` (add --json).
+
+- grounding: false accepts and false rejects over the case table (tests/unit/grounding_cases.py);
+  measured on the number-only check this replaced: 43 false accepts of 62 false claims and 12
+  false rejects of 67 true ones (129 cases).
+- safety: harmful answers refused per tone (tests/unit/harmful_answers.py), and content-check
+  violations in the offline voices over many user-days.
+- variety: distinct sentences over 30 consecutive days of the demo user per tone, the most any
+  one sentence repeats, and days on which the closing jab named the same purchase as the day before.
+- prompt: estimated input tokens (chars/4) of the Bedrock request for the demo user, and the output cap.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import itertools
+import json
+import random
+import re
+from collections import Counter
+from decimal import Decimal
+from typing import Any
+
+from lib import analytics, views
+from lib.coach import build_facts, offline_commentary
+from lib.coach.bedrock import BedrockCoach
+from lib.coach.facts import Facts
+from lib.coach.grounding import ungrounded_numbers
+from lib.coach.offline import situations
+from lib.coach.safety import content_violations
+from lib.demo import demo_profile, demo_transactions
+from lib.models import TONES, Profile, currency_symbol
+from tests.unit.grounding_cases import CASES, FACTS
+from tests.unit.harmful_answers import FAIR, HARMFUL
+
+DAY0 = dt.date(2026, 11, 1)
+
+
+def grounding() -> dict[str, int]:
+    """False accepts (a false claim passed) and false rejects (a true claim refused) over the case table."""
+    fa = sum(1 for k, text, ok in CASES if not ok and not ungrounded_numbers(text, FACTS[k]))
+    fr = sum(1 for k, text, ok in CASES if ok and ungrounded_numbers(text, FACTS[k]))
+    return {"cases": len(CASES), "true_claims": sum(ok for *_, ok in CASES),
+            "false_claims": sum(not ok for *_, ok in CASES), "false_accepts": fa, "false_rejects": fr}
+
+
+def user_days(n_users: int = 12, days: int = 30) -> list[Facts]:
+    """Facts of several generated users over consecutive days (varied budgets, salaries, histories)."""
+    rng = random.Random(7)
+    out = []
+    for u in range(n_users):
+        budget = Decimal(rng.choice(["8.00", "15.00", "25.00", "40.00"]))
+        salary = rng.choice([None, Decimal("1800.00"), Decimal("3200.00")])
+        history = demo_transactions(f"user{u}", days=200, today=DAY0 + dt.timedelta(days=days))
+        for day in range(days):
+            today = DAY0 + dt.timedelta(days=day)
+            txns = [t for t in history if t.date <= today]
+            profile = Profile(f"user{u}", f"User {u}", budget, salary, TONES[u % 3])
+            out.append(build_facts(profile, analytics.transactions_frame(txns), today, currency_symbol(txns)))
+    return out
+
+
+def safety(facts: list[Facts] | None = None) -> dict[str, Any]:
+    """Harmful answers refused per tone, fair ones let through, and violations in the offline voices."""
+    facts = facts if facts is not None else user_days()
+    offline = [offline_commentary(f, tone, f.day) for f in facts for tone in TONES]
+    return {
+        "harmful_refused": {tone: f"{sum(bool(content_violations(a)) for a in answers)}/{len(answers)}"
+                            for tone, answers in HARMFUL.items()},
+        "fair_refused": f"{sum(bool(content_violations(a)) for a in FAIR)}/{len(FAIR)}",
+        "offline_texts": len(offline),
+        "offline_user_days": len(facts),
+        "offline_violations": sum(bool(content_violations(t)) for t in offline),
+        "offline_ungrounded": sum(bool(ungrounded_numbers(t, f)) for f, t in
+                                  zip([f for f in facts for _ in TONES], offline, strict=True)),
+    }
+
+
+def month_of_demo(tone: str, days: int = 30, start: dt.date = DAY0) -> list[tuple[Facts, str]]:
+    """30 consecutive days of the demo user in one tone: (facts, text) per day."""
+    end = start + dt.timedelta(days=days - 1)
+    history = demo_transactions("demo", days=3 * 365, today=end)
+    out = []
+    for i in range(days):
+        today = start + dt.timedelta(days=i)
+        lo, hi = views.coach_range(today)
+        txns = [t for t in history if lo <= t.date <= min(hi, today)]
+        profile = Profile("demo", "Demo", demo_profile("demo", "Demo").daily_budget,
+                          demo_profile("demo", "Demo").monthly_salary, tone)
+        f = build_facts(profile, analytics.transactions_frame(txns), today, currency_symbol(txns))
+        out.append((f, offline_commentary(f, tone, today)))
+    return out
+
+
+def split_sentences(text: str) -> list[str]:
+    return [s for s in re.split(r"(?<=[.!?])\s+", text.strip()) if s]
+
+
+def variety() -> dict[str, Any]:
+    """Per tone over 30 days: distinct sentences, the most repeats of one, same-purchase jabs on consecutive days."""
+    out: dict[str, Any] = {}
+    for tone in TONES:
+        days = month_of_demo(tone)
+        counts = Counter(s for _, text in days for s in split_sentences(text))
+        named = [f.splurge_description if "splurge" in situations(f, f.day) else None for f, _ in days]
+        repeats = sum(1 for a, b in itertools.pairwise(named) if a and a == b)
+        out[tone] = {"sentences": sum(counts.values()), "distinct": len(counts),
+                     "max_repeats": max(counts.values()), "same_purchase_consecutive_days": repeats}
+    return out
+
+
+def prompt() -> dict[str, int]:
+    """Estimated input tokens (chars/4) of the demo user's Bedrock request, and the output cap."""
+    today = DAY0 + dt.timedelta(days=24)
+    lo, hi = views.coach_range(today)
+    txns = [t for t in demo_transactions("demo", days=3 * 365, today=today) if lo <= t.date <= hi]
+    coach = BedrockCoach(client=None)
+    worst = 0
+    for tone in TONES:
+        profile = Profile("demo", "Demo", Decimal("25.00"), Decimal("3200.00"), tone)
+        f = build_facts(profile, analytics.transactions_frame(txns), today, currency_symbol(txns))
+        worst = max(worst, coach.estimate_input_tokens(f))
+    return {"input_tokens": worst, "max_output_tokens": coach.max_tokens}
+
+
+def report() -> dict[str, Any]:
+    """Every figure above, as one dict."""
+    return {"grounding": grounding(), "safety": safety(), "variety": variety(), "prompt": prompt()}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    args = parser.parse_args()
+    figures = report()
+    if args.json:
+        print(json.dumps(figures, indent=2))
+        return
+    g = figures["grounding"]
+    print(f"grounding: {g['cases']} cases ({g['true_claims']} true, {g['false_claims']} false): "
+          f"{g['false_accepts']} false accepts, {g['false_rejects']} false rejects")
+    s = figures["safety"]
+    print(f"safety: harmful answers refused {s['harmful_refused']}; fair answers refused {s['fair_refused']}; "
+          f"offline: {s['offline_violations']} violations and {s['offline_ungrounded']} ungrounded texts in "
+          f"{s['offline_texts']} texts over {s['offline_user_days']} user-days")
+    for tone, v in figures["variety"].items():
+        print(f"variety {tone}: {v['distinct']} distinct of {v['sentences']} sentences over 30 days, "
+              f"max repeats {v['max_repeats']}, "
+              f"same purchase on consecutive days {v['same_purchase_consecutive_days']}")
+    p = figures["prompt"]
+    print(f"prompt: {p['input_tokens']} input tokens (chars/4), output capped at {p['max_output_tokens']}")
+
+
+if __name__ == "__main__":
+    main()
