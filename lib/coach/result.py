@@ -17,3 +17,5 @@ class CoachResult:
     output_tokens: int = 0
     model: str = "offline"
     as_of: str | None = None  # set when an earlier take of today is reused: the time its numbers are from
+    stop_reason: str | None = None  # the model's, e.g. "guardrail_intervened"
+    outage: bool = False  # the offline coach spoke because Bedrock failed or is paused: ask again after the pause

@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import re
 
+from lib.coach.facts import Facts
+from lib.coach.grounding import mask_user_strings
+
 _RULES: dict[str, str] = {
     "insult (body or looks)": r"\b(?:fat|fatty|obese|ugly|hideous|disgusting body|lard|pig|whale|chubby|skinny|"
     r"gross|lose (?:some )?weight|your (?:body|weight|face|looks))\b",
@@ -48,6 +51,12 @@ _RULES: dict[str, str] = {
 _COMPILED = {reason: re.compile(pattern, re.IGNORECASE) for reason, pattern in _RULES.items()}
 
 
-def content_violations(text: str) -> list[str]:
-    """Why `text` must not reach the user (empty when it may): one reason per rule it breaks."""
-    return [reason for reason, pattern in _COMPILED.items() if pattern.search(text)]
+def content_violations(text: str, facts: Facts | None = None) -> list[str]:
+    """Why `text` must not reach the user (empty when it may): one reason per rule it breaks.
+
+    With facts, the user's own strings (a merchant "Casino Bar", a category "Investments") are
+    masked first: quoting the user's data back is no advice. Markup is checked on the raw text.
+    """
+    words = mask_user_strings(text, facts) if facts is not None else text
+    return [reason for reason, pattern in _COMPILED.items()
+            if pattern.search(text if reason == "markup" else words)]

@@ -1,4 +1,8 @@
-"""The one entry point the sidebar and the CLI call: cache, then Bedrock (grounded), else offline.
+"""The one entry point the sidebar, the CLI and the API call: cache, then Bedrock (checked), else offline.
+
+Every Bedrock answer passes two checks before anyone reads it: the grounding check (each figure
+is the fact it is said to be) and the content check (lib.coach.safety); an answer that fails
+either is logged with the reason and the offline coach speaks instead.
 
 Cost rule: at most one Bedrock call per user per (headline facts, tone, day). Every Bedrock
 answer, and the offline text that replaced a rejected one, is saved through `save` (a store's
@@ -14,11 +18,12 @@ import logging
 import re
 from collections.abc import Callable, Iterator
 
-from lib.coach.bedrock import BEDROCK_ERRORS, BedrockCoach, fallback_notice
+from lib.coach.bedrock import BEDROCK_ERRORS, GUARDRAIL_STOP, MAX_ANSWER_CHARS, BedrockCoach, fallback_notice
 from lib.coach.facts import Facts, facts_hash, headline_hash
 from lib.coach.grounding import ungrounded_numbers
 from lib.coach.offline import offline_commentary
 from lib.coach.result import CoachResult
+from lib.coach.safety import content_violations
 from lib.errors import FinanceError
 from lib.models import Commentary
 
@@ -26,9 +31,22 @@ log = logging.getLogger(__name__)
 
 SaveFn = Callable[[Commentary], None]
 UNGROUNDED_NOTICE = "The AI coach quoted a number that isn't in your data, so the offline coach is speaking instead."
+UNSAFE_NOTICE = "The AI coach's answer broke the coach's rules, so the offline coach is speaking instead."
 EMPTY_NOTICE = fallback_notice("it returned an empty answer")
 # Saved as the model of an offline text that replaced a rejected Bedrock answer (so it is not asked again).
 REJECTED_PREFIX = "offline (rejected answer of "
+UNSAFE_PREFIX = "offline (unsafe answer of "
+NOTICES = {"ungrounded": UNGROUNDED_NOTICE, "unsafe": UNSAFE_NOTICE}
+PREFIXES = {"ungrounded": REJECTED_PREFIX, "unsafe": UNSAFE_PREFIX}
+
+
+def verdict(text: str, facts: Facts) -> tuple[str, list[str]] | None:
+    """Why a model's text may not be shown: ("ungrounded", figures) or ("unsafe", reasons); None when it may."""
+    reasons = content_violations(text, facts)
+    if reasons:
+        return "unsafe", reasons
+    offenders = ungrounded_numbers(text, facts)
+    return ("ungrounded", offenders) if offenders else None
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+")
 
@@ -72,13 +90,13 @@ def reuse_of(cached: Commentary | None, facts: Facts, *, day: dt.date, user_id: 
 
 
 def _from_cache(cached: Commentary, facts: Facts, day: dt.date, how: str) -> CoachResult:
-    rejected = cached.model.startswith(REJECTED_PREFIX)
+    notice = next((NOTICES[k] for k, prefix in PREFIXES.items() if cached.model.startswith(prefix)), None)
     if how == "headline":
-        if rejected:  # an offline stand-in: speak with today's latest numbers instead
-            return _offline(facts, day, UNGROUNDED_NOTICE)
+        if notice:  # an offline stand-in: speak with today's latest numbers instead
+            return _offline(facts, day, notice)
         as_of = cached.created_at[11:16] or None
         return CoachResult(cached.text, "cache", None, 0, 0, cached.model, as_of=as_of)
-    return CoachResult(cached.text, "cache", UNGROUNDED_NOTICE if rejected else None, 0, 0, cached.model)
+    return CoachResult(cached.text, "cache", notice, 0, 0, cached.model)
 
 
 def _commentary(user_id: str, day: dt.date, facts: Facts, key: str, text: str, model: str,
@@ -99,20 +117,26 @@ def _save(save: SaveFn | None, commentary: Commentary) -> None:
 
 
 def _rejected(
-    facts: Facts, day: dt.date, user_id: str, key: str, answer: str, offenders: list[str], tokens: tuple[int, int],
-    model: str, save: SaveFn | None,
+    facts: Facts, day: dt.date, user_id: str, key: str, answer: str, why: tuple[str, list[str]],
+    tokens: tuple[int, int], model: str, save: SaveFn | None,
 ) -> CoachResult:
+    kind, reasons = why
     log.warning(
-        "bedrock answer rejected by the grounding check",
-        extra={"user_id": user_id, "model": model, "ungrounded": offenders, "answer": answer[:500]},
+        f"bedrock answer rejected by the {'content' if kind == 'unsafe' else 'grounding'} check",
+        extra={"user_id": user_id, "model": model, "check": kind, kind: reasons, "answer": answer[:500]},
     )
     text = offline_commentary(facts, facts.tone, day)
-    _save(save, _commentary(user_id, day, facts, key, text, f"{REJECTED_PREFIX}{model})", tokens))
-    return CoachResult(text, "offline", UNGROUNDED_NOTICE, tokens[0], tokens[1], model)
+    _save(save, _commentary(user_id, day, facts, key, text, f"{PREFIXES[kind]}{model})", tokens))
+    return CoachResult(text, "offline", NOTICES[kind], tokens[0], tokens[1], model)
 
 
-def _offline(facts: Facts, day: dt.date, notice: str | None = None) -> CoachResult:
-    return CoachResult(offline_commentary(facts, facts.tone, day), "offline", notice)
+def _offline(facts: Facts, day: dt.date, notice: str | None = None, *, outage: bool = False) -> CoachResult:
+    return CoachResult(offline_commentary(facts, facts.tone, day), "offline", notice, outage=outage)
+
+
+def _outage(facts: Facts, day: dt.date, reason: str) -> CoachResult:
+    """The offline coach while Bedrock is failing; the sidebar asks again once the pause is over."""
+    return _offline(facts, day, fallback_notice(reason), outage=True)
 
 
 def _without_bedrock(
@@ -126,7 +150,7 @@ def _without_bedrock(
     if bedrock is None:
         return _offline(facts, day)
     paused = bedrock.paused_reason()
-    return _offline(facts, day, fallback_notice(paused)) if paused else None
+    return _outage(facts, day, paused) if paused else None
 
 
 def get_commentary(
@@ -148,19 +172,19 @@ def get_commentary(
     try:
         answer = bedrock.converse(facts)
     except BEDROCK_ERRORS as exc:
-        return _offline(facts, day, fallback_notice(bedrock.record_failure(exc, user_id)))
+        return _outage(facts, day, bedrock.record_failure(exc, user_id))
     tokens = (answer.input_tokens, answer.output_tokens)
+    why = ("unsafe", ["guardrail intervened"]) if answer.stop_reason == GUARDRAIL_STOP else verdict(answer.text, facts)
+    if why:
+        return _rejected(facts, day, user_id, key, answer.text, why, tokens, answer.model, save)
     if not answer.text:
         return CoachResult(offline_commentary(facts, facts.tone, day), "offline", EMPTY_NOTICE, *tokens, answer.model)
-    offenders = ungrounded_numbers(answer.text, facts)
-    if offenders:
-        return _rejected(facts, day, user_id, key, answer.text, offenders, tokens, answer.model, save)
     _save(save, _commentary(user_id, day, facts, key, answer.text, answer.model, tokens))
     return answer
 
 
 class CommentaryStream:
-    """Sentences for st.write_stream, each released only after it passes the grounding check.
+    """Sentences for the sidebar, each released only after it passes the content and grounding checks.
 
     Iterate it once; afterwards (or by reading `.result`, which finishes the work) `.result` is
     the final CoachResult. When `result.source != "bedrock"` or `result.notice` is set, the UI
@@ -225,32 +249,40 @@ class CommentaryStream:
                 buffer += delta
                 sentences, buffer = split_sentences(buffer)
                 for sentence in sentences:
-                    offenders = ungrounded_numbers(sentence, facts)
-                    if offenders:
+                    if len(" ".join([*released, sentence])) > MAX_ANSWER_CHARS:
+                        self._drain(stream)  # over the length limit: the answer ends at its last whole sentence
+                        buffer = ""
+                        break
+                    why = verdict(sentence, facts)
+                    if why:
                         self._drain(stream)
                         tokens = (stream.input_tokens, stream.output_tokens)
                         answer = " ".join([*released, sentence, buffer.strip()])
-                        self._result = _rejected(
-                            facts, day, user_id, key, answer, offenders, tokens, stream.model_id, self._save
-                        )
+                        self._result = _rejected(facts, day, user_id, key, answer, why, tokens, stream.model_id,
+                                                 self._save)
                         return
                     yield sentence if not released else " " + sentence
                     released.append(sentence)
+                else:
+                    continue
+                break
         except BEDROCK_ERRORS as exc:
-            self._result = _offline(facts, day, fallback_notice(bedrock.record_failure(exc, user_id)))
+            self._result = _outage(facts, day, bedrock.record_failure(exc, user_id))
             return
         tail = buffer.strip()
         tokens = (stream.input_tokens, stream.output_tokens)
-        if getattr(stream, "stop_reason", None) == "max_tokens":
-            tail = ""  # cut off by the token cap mid-sentence: show only the finished sentences
+        stop = getattr(stream, "stop_reason", None)
+        if stop == "max_tokens" or len(" ".join([*released, tail])) > MAX_ANSWER_CHARS:
+            tail = ""  # cut off mid-sentence (token cap or length limit): show only the finished sentences
+        if stop == GUARDRAIL_STOP:
+            final: tuple[str, list[str]] | None = ("unsafe", ["guardrail intervened"])
+        else:
+            final = verdict(tail, facts) if tail else None
+        if final:
+            answer = " ".join([*released, tail])
+            self._result = _rejected(facts, day, user_id, key, answer, final, tokens, stream.model_id, self._save)
+            return
         if tail:
-            offenders = ungrounded_numbers(tail, facts)
-            if offenders:
-                answer = " ".join([*released, tail])
-                self._result = _rejected(
-                    facts, day, user_id, key, answer, offenders, tokens, stream.model_id, self._save
-                )
-                return
             yield tail if not released else " " + tail
             released.append(tail)
         if not released:
