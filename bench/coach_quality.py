@@ -12,7 +12,9 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
+import functools
 import itertools
 import json
 import random
@@ -44,7 +46,8 @@ def grounding() -> dict[str, int]:
             "false_claims": sum(not ok for *_, ok in CASES), "false_accepts": fa, "false_rejects": fr}
 
 
-def user_days(n_users: int = 12, days: int = 30) -> list[Facts]:
+@functools.cache
+def user_days(n_users: int = 12, days: int = 30) -> tuple[Facts, ...]:
     """Facts of several generated users over consecutive days (varied budgets, salaries, histories)."""
     rng = random.Random(7)
     out = []
@@ -57,10 +60,10 @@ def user_days(n_users: int = 12, days: int = 30) -> list[Facts]:
             txns = [t for t in history if t.date <= today]
             profile = Profile(f"user{u}", f"User {u}", budget, salary, TONES[u % 3])
             out.append(build_facts(profile, analytics.transactions_frame(txns), today, currency_symbol(txns)))
-    return out
+    return tuple(out)
 
 
-def safety(facts: list[Facts] | None = None) -> dict[str, Any]:
+def safety(facts: tuple[Facts, ...] | None = None) -> dict[str, Any]:
     """Harmful answers refused per tone, fair ones let through, and violations in the offline voices."""
     facts = facts if facts is not None else user_days()
     offline = [offline_commentary(f, tone, f.day) for f in facts for tone in TONES]
@@ -76,20 +79,24 @@ def safety(facts: list[Facts] | None = None) -> dict[str, Any]:
     }
 
 
-def month_of_demo(tone: str, days: int = 30, start: dt.date = DAY0) -> list[tuple[Facts, str]]:
-    """30 consecutive days of the demo user in one tone: (facts, text) per day."""
+@functools.cache
+def _demo_month(days: int, start: dt.date) -> tuple[Facts, ...]:
     end = start + dt.timedelta(days=days - 1)
     history = demo_transactions("demo", days=3 * 365, today=end)
+    base = demo_profile("demo", "Demo")
     out = []
     for i in range(days):
         today = start + dt.timedelta(days=i)
         lo, hi = views.coach_range(today)
         txns = [t for t in history if lo <= t.date <= min(hi, today)]
-        profile = Profile("demo", "Demo", demo_profile("demo", "Demo").daily_budget,
-                          demo_profile("demo", "Demo").monthly_salary, tone)
-        f = build_facts(profile, analytics.transactions_frame(txns), today, currency_symbol(txns))
-        out.append((f, offline_commentary(f, tone, today)))
-    return out
+        out.append(build_facts(base, analytics.transactions_frame(txns), today, currency_symbol(txns)))
+    return tuple(out)
+
+
+def month_of_demo(tone: str, days: int = 30, start: dt.date = DAY0) -> list[tuple[Facts, str]]:
+    """30 consecutive days of the demo user in one tone: (facts, text) per day."""
+    month = [dataclasses.replace(f, tone=tone) for f in _demo_month(days, start)]
+    return [(f, offline_commentary(f, tone, f.day)) for f in month]
 
 
 def split_sentences(text: str) -> list[str]:

@@ -27,7 +27,14 @@ class Settings:
     bedrock_enabled: bool = False
     bedrock_model_id: str = DEFAULT_MODEL_ID
     bedrock_region: str | None = None
-    bedrock_max_tokens: int = 200
+    bedrock_max_tokens: int = 160  # the coach caps it at 190 (3-4 sentences)
+    # An optional Bedrock guardrail, sent with every request when set (version "DRAFT" when left out).
+    bedrock_guardrail_id: str | None = None
+    bedrock_guardrail_version: str | None = None
+    # Bounded waits: the coach clamps these so (connect + read) x attempts + backoff stays under 10 s.
+    bedrock_connect_timeout: float = 1.5
+    bedrock_read_timeout: float = 3.0
+    bedrock_max_attempts: int = 2
     # "headline": ask Bedrock again only when the day's story changes (status, streak, ...);
     # "always": whenever any number changes (costs about 4x more for a user who logs 3 purchases a day).
     bedrock_refresh: str = "headline"
@@ -66,6 +73,15 @@ def _origins(value: Any) -> tuple[str, ...]:
     return tuple(o.strip() for o in str(value).split(",") if o.strip()) or ("*",)
 
 
+def _number(value: Any, default: float) -> float:
+    """A positive number from a setting; anything else (text, nan, 1e999, <= 0) is the default."""
+    try:
+        number = float(str(value).strip())
+    except ValueError:
+        return default
+    return number if 0 < number < 1e6 else default
+
+
 def load_settings(secrets: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None) -> Settings:
     """Settings from environment variables, falling back to secrets.toml keys of the same meaning.
 
@@ -90,7 +106,15 @@ def load_settings(secrets: Mapping[str, Any] | None = None, environ: Mapping[str
         bedrock_region=pick("FINANCE_BEDROCK_REGION", bedrock.get("region"), None)
         or env.get("AWS_REGION")
         or env.get("AWS_DEFAULT_REGION"),
-        bedrock_max_tokens=int(pick("FINANCE_BEDROCK_MAX_TOKENS", bedrock.get("max_tokens"), 200)),
+        bedrock_max_tokens=int(_number(pick("FINANCE_BEDROCK_MAX_TOKENS", bedrock.get("max_tokens"), 160), 160)),
+        bedrock_guardrail_id=str(pick("FINANCE_BEDROCK_GUARDRAIL_ID", bedrock.get("guardrail_id"), "")).strip()
+        or None,
+        bedrock_guardrail_version=str(pick("FINANCE_BEDROCK_GUARDRAIL_VERSION", bedrock.get("guardrail_version"),
+                                           "")).strip() or None,
+        bedrock_connect_timeout=_number(pick("FINANCE_BEDROCK_CONNECT_TIMEOUT", bedrock.get("connect_timeout"), 1.5),
+                                        1.5),
+        bedrock_read_timeout=_number(pick("FINANCE_BEDROCK_READ_TIMEOUT", bedrock.get("read_timeout"), 3.0), 3.0),
+        bedrock_max_attempts=int(_number(pick("FINANCE_BEDROCK_MAX_ATTEMPTS", bedrock.get("max_attempts"), 2), 2)),
         bedrock_refresh="always"
         if str(pick("FINANCE_BEDROCK_REFRESH", bedrock.get("refresh"), "headline")).lower() == "always"
         else "headline",

@@ -56,18 +56,18 @@ def _store(store_url: str) -> Store:
 
 
 @st.cache_resource(show_spinner=False)
-def _bedrock(model_id: str, region: str | None, max_tokens: int) -> Any:
-    """The Bedrock coach with its client, built once per process."""
-    from lib.coach.bedrock import BedrockCoach, make_bedrock_client
+def _bedrock(cfg: Settings) -> Any:
+    """The Bedrock coach with its client, built once per process and Bedrock settings (Settings is hashable)."""
+    from lib.coach.bedrock import coach_from_settings
 
-    return BedrockCoach(make_bedrock_client(region), model_id=model_id, max_tokens=max_tokens)
+    return coach_from_settings(cfg)
 
 
 def bedrock_coach(cfg: Settings) -> Any:
     """The Bedrock coach when enabled in settings, else None (the offline coach speaks)."""
     if not cfg.bedrock_enabled:
         return None
-    return _bedrock(cfg.bedrock_model_id, cfg.bedrock_region, cfg.bedrock_max_tokens)
+    return _bedrock(cfg)
 
 
 # -- per-user cache with invalidation on writes ----------------------------------------------

@@ -61,7 +61,7 @@ def cmd_stats(args: argparse.Namespace, store: Store) -> int:
 
 def cmd_coach(args: argparse.Namespace, store: Store) -> int:
     from lib.coach import get_commentary
-    from lib.coach.bedrock import BedrockCoach, make_bedrock_client
+    from lib.coach.bedrock import coach_from_settings
     from lib.coach.facts import facts_from_standing
     from lib.standing import load_standing
 
@@ -75,8 +75,7 @@ def cmd_coach(args: argparse.Namespace, store: Store) -> int:
     bedrock = None
     why = "--offline given" if args.offline else "Bedrock is not enabled; set FINANCE_BEDROCK=1 to use it"
     if settings.bedrock_enabled and not args.offline:
-        client = make_bedrock_client(settings.bedrock_region)
-        bedrock = BedrockCoach(client, model_id=settings.bedrock_model_id, max_tokens=settings.bedrock_max_tokens)
+        bedrock = coach_from_settings(settings)
     result = get_commentary(
         facts,
         day=today,

@@ -118,6 +118,8 @@ def prompt_data(facts: Facts) -> dict[str, Any]:
     for key, value in facts.to_dict().items():
         if value is None or key in _LEFT_OUT or value is False:
             continue
+        if key == "allowance_today" and facts.budget_style != "rolling":
+            continue  # with a daily budget it is the budget itself
         data[key] = data_text(value, TEXT_LIMIT) if key in ("top_category", "splurge_description") else value
     if not facts.has_data:
         data["no_data"] = True
@@ -346,3 +348,16 @@ class BedrockCoach:
             extra={"user_id": user_id, "model": self.model_id, "reason": reason, "error": type(exc).__name__},
         )
         return reason
+
+
+def coach_from_settings(settings: Any) -> BedrockCoach:
+    """The Bedrock coach and its client as lib.config.Settings describe them (UI and CLI build it once)."""
+    client = make_bedrock_client(
+        settings.bedrock_region,
+        connect_timeout=settings.bedrock_connect_timeout,
+        read_timeout=settings.bedrock_read_timeout,
+        max_attempts=settings.bedrock_max_attempts,
+    )
+    return BedrockCoach(client, model_id=settings.bedrock_model_id, max_tokens=settings.bedrock_max_tokens,
+                        guardrail_id=settings.bedrock_guardrail_id,
+                        guardrail_version=settings.bedrock_guardrail_version)

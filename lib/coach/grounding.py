@@ -103,11 +103,13 @@ _SPAN_FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
 
 # -- the facts, seen as sets of acceptable figures -------------------------------------------------------------------
 def _value(facts: Facts, name: str) -> object:
-    return getattr(facts, name, None)  # fields another issue adds count once they exist
+    if name == "allowance_today" and facts.budget_style != "rolling":
+        return None  # a daily budget's allowance is the budget itself, not money left
+    return getattr(facts, name, None)
 
 
 def money_fields(facts: Facts) -> list[str]:
-    return [f.name for f in fields(facts) if isinstance(getattr(facts, f.name), Decimal)]
+    return [f.name for f in fields(facts) if isinstance(_value(facts, f.name), Decimal)]
 
 
 def count_fields(facts: Facts) -> list[str]:

@@ -14,7 +14,7 @@ import hashlib
 from decimal import Decimal
 
 from lib.coach.facts import Facts
-from lib.coach.voices import TAILED, TAILS, VOICES
+from lib.coach.voices import TAILS, VOICES
 from lib.models import TONES
 
 MILESTONES = (7, 14, 30, 60, 100, 365)  # streak lengths worth a remark, in every tone
@@ -39,10 +39,17 @@ def _offset(*parts: str) -> int:
 
 
 def _band(f: Facts) -> str:
-    p10, p90 = getattr(f, "month_p10", None), getattr(f, "month_p90", None)
-    out = f"; likely {_money(f, p10)} to {_money(f, p90)}" if p10 is not None and p90 is not None else ""
-    within = getattr(f, "month_within_budget_pct", None)
+    """The one projection's band and its odds, when the forecast has them."""
+    out = f"; likely {_money(f, f.month_p10)} to {_money(f, f.month_p90)}" \
+        if f.month_p10 is not None and f.month_p90 is not None and f.month_p10 != f.month_p90 else ""
+    within = f.month_within_budget_pct
     return out + (f", a {within}% chance of staying within budget" if within is not None else "")
+
+
+def _limit(f: Facts) -> str:
+    """The month's budget as the projection is measured against it: daily budgets plus the fixed bills."""
+    bills = f" (plus {_money(f, f.fixed_month)} of fixed bills)" if f.fixed_month > 0 else ""
+    return _money(f, f.month_budget) + bills
 
 
 def _values(f: Facts) -> dict[str, str]:
@@ -53,15 +60,15 @@ def _values(f: Facts) -> dict[str, str]:
         "left": _money(f, f.today_left),
         "over": _money(f, f.today_over),
         "refund": _money(f, f.today_spent),
-        "fixed": _money(f, getattr(f, "fixed_today", None)),
-        "allowance": _money(f, getattr(f, "allowance_today", None)),
-        "unlogged": _days(int(getattr(f, "unlogged_days", 0) or 0)),
-        "since": _short_date(getattr(f, "tracked_through", None)),
+        "fixed": _money(f, f.fixed_today),
+        "allowance": _money(f, f.allowance_today),
+        "unlogged": _days(f.unlogged_days),
+        "since": _short_date(f.tracked_through),
         "streak": _days(f.current_streak),
         "streak_n": str(f.current_streak),
         "longest": _days(f.longest_streak),
         "month_spent": _money(f, f.month_spent),
-        "month_budget": _money(f, f.month_budget),
+        "month_budget": _limit(f),
         "projection": _money(f, f.month_projection),
         "gap": _money(f, f.month_projection_gap),
         "band": _band(f),
@@ -79,14 +86,15 @@ def _values(f: Facts) -> dict[str, str]:
 
 
 def _today(f: Facts) -> str:
-    unlogged = int(getattr(f, "unlogged_days", 0) or 0)
-    if unlogged >= UNLOGGED_MIN_DAYS and getattr(f, "tracked_through", None) and f.today_spent == 0:
+    if f.unlogged_days >= UNLOGGED_MIN_DAYS and f.tracked_through and f.today_spent == 0:
         return "unlogged"
     if f.today_status == "refund" or f.today_spent < 0:
         return "refund"
     if f.today_status == "over":
-        return "over_fixed" if (getattr(f, "fixed_today", None) or 0) > 0 else "over"
-    if getattr(f, "budget_style", "daily") == "rolling" and getattr(f, "allowance_today", None) is not None:
+        return "over_fixed" if f.fixed_today > 0 else "over"
+    if f.fixed_today > 0:
+        return "bills_day"  # fixed bills are no splurge: a day under budget apart from them says so
+    if f.budget_style == "rolling" and f.allowance_today is not None:
         return "allowance"
     return "under" if f.today_spent > 0 else "quiet"
 
@@ -102,7 +110,7 @@ def _streak(f: Facts) -> str:
 
 
 def _month(f: Facts) -> str:
-    if getattr(f, "month_ended", False):
+    if f.month_ended:
         return "ended_over" if f.projected_over else "ended_under"
     if f.salary_high and f.days_to_payday is not None:
         return "salary_high"
@@ -136,7 +144,7 @@ def _sentence(tone: str, situation: str, f: Facts, day: dt.date, values: dict[st
     options = VOICES[tone][situation]
     k = day.toordinal() + _offset(f.display_name, tone, situation)
     template = options[k % len(options)]
-    if situation in TAILED and template.endswith("."):
+    if template.endswith("."):
         tails = TAILS[tone]
         template = template[:-1] + tails[(k // len(options)) % len(tails)] + "."
     text = template.format(**values)

@@ -31,7 +31,7 @@ def _save(at) -> None:
 
 
 def _commentary(at) -> str:
-    [words] = [m.value for m in at.sidebar.markdown if m.value.startswith("> ")]
+    [words] = [t.value for t in at.sidebar.text]  # the coach speaks in plain text
     return words
 
 

@@ -9,8 +9,8 @@ NAV = ["Spending & streak", "Transactions", "Forecast", "Settings"]
 
 
 def _commentary(at) -> list[str]:
-    """The coach's words: the sidebar's quoted markdown."""
-    return [m.value for m in at.sidebar.markdown if m.value.startswith("> ")]
+    """The coach's words: the sidebar's plain text (never markdown)."""
+    return [t.value for t in at.sidebar.text]
 
 
 @pytest.mark.parametrize("page", ALL_PAGES)
@@ -67,15 +67,22 @@ ANSWER = "Stop buying things you do not need. Your budget is a limit, not a sugg
 class FakeBedrockRuntime:
     """Answers converse_stream like bedrock-runtime (text deltas, then usage); counts the calls."""
 
-    def __init__(self, error: Exception | None = None):
+    def __init__(self, error: Exception | None = None, answer: str = ANSWER, fail_times: int | None = None):
         self.calls: list[dict] = []
         self.error = error
+        self.answer = answer
+        self.fail_times = fail_times  # None: fail every time (when error is set)
+
+    def _fails(self) -> bool:
+        if self.error is None:
+            return False
+        return self.fail_times is None or len(self.calls) <= self.fail_times
 
     def converse_stream(self, **request):
         self.calls.append(request)
-        if self.error is not None:
+        if self._fails():
             raise self.error
-        words = ANSWER.split(" ")
+        words = self.answer.split(" ")
         events = [{"contentBlockDelta": {"delta": {"text": w + " "}}} for w in words]
         events += [{"messageStop": {"stopReason": "end_turn"}},
                    {"metadata": {"usage": {"inputTokens": 300, "outputTokens": 20}}}]
@@ -83,9 +90,9 @@ class FakeBedrockRuntime:
 
     def converse(self, **request):
         self.calls.append(request)
-        if self.error is not None:
+        if self._fails():
             raise self.error
-        return {"output": {"message": {"content": [{"text": ANSWER}]}},
+        return {"output": {"message": {"content": [{"text": self.answer}]}},
                 "usage": {"inputTokens": 300, "outputTokens": 20}}
 
 
@@ -96,10 +103,11 @@ def bedrock(monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest):
 
     from lib.coach import bedrock as bedrock_module
 
-    fake = FakeBedrockRuntime(getattr(request, "param", None))
+    param = getattr(request, "param", None)
+    fake = FakeBedrockRuntime(**param) if isinstance(param, dict) else FakeBedrockRuntime(param)
     monkeypatch.setenv("FINANCE_BEDROCK", "true")
     monkeypatch.setenv("FINANCE_BEDROCK_MODEL", f"fake.model-{uuid.uuid4().hex[:8]}")
-    monkeypatch.setattr(bedrock_module, "make_bedrock_client", lambda region=None, session=None: fake)
+    monkeypatch.setattr(bedrock_module, "make_bedrock_client", lambda region=None, session=None, **_: fake)
     return fake
 
 
@@ -124,7 +132,7 @@ def test_the_ai_coach_is_called_once_and_reruns_pages_and_tabs_reuse_it(make_app
 
     assert not at.exception
     assert len(bedrock.calls) == 1
-    assert _commentary(at) == [f"> {ANSWER}"]
+    assert _commentary(at) == [ANSWER]
     assert any(c.value.startswith("AI coach (fake.model-") for c in at.sidebar.caption)
     [panel] = at.sidebar.expander[0].markdown
     assert "- Bedrock: **1** calls, **300** input / **20** output tokens" in panel.value
@@ -136,7 +144,7 @@ def test_the_ai_coach_is_called_once_and_reruns_pages_and_tabs_reuse_it(make_app
     make_app("forecast", user=ai_user).run()  # another tab of the same user
     assert len(bedrock.calls) == 1, "no new call for a rerun, another page or another tab"
     assert app_requests(ai_user) - requests == 1, "only the forecast's longer history was read"
-    assert _commentary(at) == [f"> {ANSWER}"]
+    assert _commentary(at) == [ANSWER]
 
     # A new tone is new commentary: exactly one more call.
     at.radio(key="set_ai_tone").set_value("polite")
@@ -173,3 +181,61 @@ def test_the_usage_panel_includes_the_pages_own_reads(make_app, demo_store) -> N
     at = make_app("forecast").run()
     [panel] = at.sidebar.expander[0].markdown
     assert "- Store requests: **2** (2 reads, 0 writes)" in panel.value
+
+
+def _throttled() -> Exception:
+    from botocore.exceptions import ClientError
+
+    return ClientError({"Error": {"Code": "ThrottlingException", "Message": "slow down"}}, "ConverseStream")
+
+
+@pytest.mark.parametrize("bedrock", [{"error": _throttled(), "fail_times": 1}], indirect=True)
+def test_a_passing_bedrock_failure_is_remembered_briefly_then_asked_again(make_app, bedrock, ai_user,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    from lib.coach import bedrock as bedrock_module
+
+    start = bedrock_module.now()
+    at = make_app("dashboard", user=ai_user).run()
+    assert len(bedrock.calls) == 1
+    [notice] = at.sidebar.warning
+    assert "throttled" in notice.value
+    at.run()
+    make_app("forecast", user=ai_user).run()
+    assert len(bedrock.calls) == 1, "within the outage memory, page loads answer at once without a call"
+
+    monkeypatch.setattr(bedrock_module, "now", lambda: start + bedrock_module.SHORT_PAUSE_S + 1)
+    at.run()
+    assert not at.exception
+    assert len(bedrock.calls) == 2, "after the outage memory, with Bedrock healthy again, the next load asks"
+    assert _commentary(at) == [ANSWER]
+    assert not at.sidebar.warning
+    at.run()
+    assert len(bedrock.calls) == 2, "and the good answer is reused"
+
+
+IMAGE = "![p](http://host/x.png)"
+
+
+@pytest.mark.parametrize("bedrock", [{"answer": f"{IMAGE} Nice spending today. [Win](http://evil.example)."}],
+                         indirect=True)
+def test_markup_from_the_model_or_the_user_never_renders(make_app, bedrock, store) -> None:
+    import datetime as dt
+    import uuid
+
+    from lib.models import validate_transaction
+
+    user = f"md{uuid.uuid4().hex[:8]}"
+    today = dt.date.today()
+    for ago, amount in ((0, "7.00"), (1, "31.00"), (2, "4.00")):
+        store.add_transaction(validate_transaction(user, today - dt.timedelta(days=ago), amount, IMAGE, IMAGE))
+    at = make_app("dashboard", user=user).run()
+    assert not at.exception
+    assert len(bedrock.calls) == 1
+    [words] = _commentary(at)
+    assert "Nice spending" not in words, "an answer with markup is refused"
+    [notice] = at.sidebar.warning
+    assert "broke the coach's rules" in notice.value
+    sent = bedrock.calls[0]["messages"][0]["content"][0]["text"]
+    assert "http" not in sent and "![" not in sent, "the model never sees the link"
+    # What the sidebar shows is st.text (plain); no markdown element carries the user's or the model's markup.
+    assert not [m.value for m in at.sidebar.markdown if "](" in m.value or "http" in m.value]

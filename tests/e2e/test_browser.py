@@ -131,7 +131,7 @@ class Session:
         return self.page.get_by_test_id("stSidebar")
 
     def commentary(self) -> str:
-        quote = self.sidebar().locator("blockquote")
+        quote = self.sidebar().locator(".st-key-coach_words [data-testid='stText']")
         from playwright.sync_api import expect
 
         expect(quote).to_be_visible(timeout=TIMEOUT)
@@ -215,7 +215,7 @@ def test_login_dashboard_tone_reload_and_logout(session: Session) -> None:
     expect(page.get_by_role("textbox", name="Username")).to_be_visible(timeout=TIMEOUT)
     expect(page.get_by_role("button", name="Save settings")).to_have_count(0)
     expect(page.get_by_text("Signed in as")).to_have_count(0)
-    expect(page.locator("blockquote")).to_have_count(0)
+    expect(page.locator(".st-key-coach_words")).to_have_count(0)
     session.shot("07-reload-after-logout")
 
 

@@ -42,7 +42,9 @@ def known(name: str = "Demo", currency: str = "$", **overrides: object) -> Facts
         month_left_per_day=D("26.00"), top_category="Dining", top_category_spent=D("320.50"),
         top_category_share_pct=45, splurge_amount=D("89.99"), splurge_description="Chipotle",
         splurge_date="2026-11-17", monthly_salary=D("3200.00"), salary_share_pct=20, month_elapsed_pct=67,
-        days_to_payday=11,
+        days_to_payday=11, tracked_through=TODAY.isoformat(), unlogged_days=0, budget_style="daily",
+        allowance_today=D("30.00"), fixed_today=D("0.00"), fixed_month=D("0.00"), month_p10=None, month_p90=None,
+        month_within_budget_pct=None, month_ended=False,
     )
     values.update(overrides)
     present = {f.name for f in dataclasses.fields(Facts)}

@@ -88,7 +88,7 @@ def test_coach_uses_bedrock_once_then_the_saved_commentary(
         "metrics": {"latencyMs": 200},
     })
     stub.activate()
-    monkeypatch.setattr(bedrock, "make_bedrock_client", lambda region=None: client)
+    monkeypatch.setattr(bedrock, "make_bedrock_client", lambda region=None, **_: client)
     monkeypatch.setenv("FINANCE_BEDROCK", "1")
     assert main(["coach", "--user", USER, "--today", "2026-11-25"]) == 0
     first = capsys.readouterr()

@@ -1,7 +1,7 @@
 """Brutal: blunt, no cushioning; good news is admitted grudgingly, never celebrated."""
 from __future__ import annotations
 
-BRUTAL_TAILS = ("; no excuses", ", and you know it", "; that's the truth")
+BRUTAL_TAILS = ("", "; no excuses", ", and you know it", "; that's the truth")
 
 BRUTAL: dict[str, tuple[str, ...]] = {
     "no_data": (
@@ -27,6 +27,11 @@ BRUTAL: dict[str, tuple[str, ...]] = {
         "the rest is your doing.",
         "{spent} today, {name}, with {fixed} of fixed bills in it; the bills were due, everything else was a choice.",
         "Fixed bills took {fixed} of today's {spent}, {name}; fine, now account for the rest.",
+    ),
+    "bills_day": (
+        "{name}, {spent} today, {fixed} of it fixed bills; the bills were due, and the rest stayed under {budget}.",
+        "Fixed bills took {fixed} of today's {spent}, {name}; no splurge there, and the rest stayed within {budget}.",
+        "{spent} out today, {name}, mostly {fixed} of fixed bills; fine, bills aren't a choice, the rest is.",
     ),
     "under": (
         "{name}, {spent} spent today against {budget}; that's the job, so leave the other {left} alone.",

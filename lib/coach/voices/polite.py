@@ -1,7 +1,7 @@
 """Polite: impeccably courteous, and every line still lands the truth, with a jab at the user's fragility."""
 from __future__ import annotations
 
-POLITE_TAILS = (", if you'll forgive me", ", said as gently as I can", ", no offence intended")
+POLITE_TAILS = ("", ", if you'll forgive me", ", said as gently as I can", ", no offence intended")
 
 POLITE: dict[str, tuple[str, ...]] = {
     "no_data": (
@@ -38,6 +38,14 @@ POLITE: dict[str, tuple[str, ...]] = {
         "seem sensitive.",
         "Kindly note, {name}, that {fixed} of today's {spent} was fixed bills; I say it softly, in case the "
         "rest is a bit much for you.",
+    ),
+    "bills_day": (
+        "Dear {name}, {spent} today, though {fixed} of it is fixed bills; please don't be upset, bills are no "
+        "splurge and the rest stayed under {budget}.",
+        "If I may, {name}, fixed bills took {fixed} of today's {spent}; I mention it gently, as you seem "
+        "sensitive, and the rest stayed within {budget}.",
+        "Kindly note, {name}, that {fixed} of today's {spent} was fixed bills; no need to faint, the rest kept "
+        "to {budget}.",
     ),
     "under": (
         "Well done, {name}: {spent} today against {budget}, so please do keep the remaining {left} unspent; "

@@ -1,7 +1,7 @@
 """Sarcastic: dry irony about the habits, never about the person."""
 from __future__ import annotations
 
-SARCASTIC_TAILS = (", naturally", ", who could have guessed", ", bravo")
+SARCASTIC_TAILS = ("", ", naturally", ", who could have guessed", ", bravo")
 
 SARCASTIC: dict[str, tuple[str, ...]] = {
     "no_data": (
@@ -13,7 +13,7 @@ SARCASTIC: dict[str, tuple[str, ...]] = {
     "unlogged": (
         "Nothing logged since {since}, {name}; I'm sure the spending stopped too.",
         "{unlogged} of silence, {name}; the wallet has been very quiet, allegedly.",
-        "No entries since {since}, {name}, because what isn't written down isn't real, right?",
+        "No entries since {since}, {name}, because what isn't written down isn't real, obviously.",
         "You've been hiding for {unlogged}, {name}; hiding isn't saving, shockingly.",
     ),
     "over": (
@@ -27,6 +27,11 @@ SARCASTIC: dict[str, tuple[str, ...]] = {
         "Fixed bills took {fixed} of today's {spent}, {name}; the landlord thanks you, the rest was all you.",
         "{name}, {spent} against {budget} today, {fixed} of it fixed bills; bills aren't a splurge, the rest is "
         "another story.",
+    ),
+    "bills_day": (
+        "{spent} today, {name}, but {fixed} of it is fixed bills, so no, that's not a splurge, sadly.",
+        "Fixed bills took {fixed} of today's {spent}, {name}; the rest stayed under {budget}, astonishingly.",
+        "{name}, {spent} today with {fixed} of fixed bills in it; the landlord is thrilled, the budget survived.",
     ),
     "under": (
         "Look at you, {name}; {spent} today, under the {budget} budget, somebody alert the press.",
@@ -89,8 +94,8 @@ SARCASTIC: dict[str, tuple[str, ...]] = {
     "proj_under": (
         "You're pacing for {projection} against {month_budget}{band}, but relax, there's still time to ruin it.",
         "{month_spent} so far, heading for {projection} of {month_budget}{band}; suspiciously responsible.",
-        "{projection} projected against {month_budget}{band}; who are you and what have you done with the "
-        "spender?",
+        "{projection} projected against {month_budget}{band}; whoever you are, bring back the spender, "
+        "I had jokes ready.",
     ),
     "ended_over": (
         "The month ended at {projection} on a {month_budget} budget, {gap} over; a classic.",
