@@ -43,7 +43,7 @@ def test_even_a_month_of_identical_days_repeats_no_sentence_more_than_three_time
 
 
 def test_the_closing_jab_never_names_the_same_purchase_on_consecutive_days() -> None:
-    days = user_days(n_users=4, days=30)
+    days = user_days(n_users=3, days=30)
     named = 0
     for a, b in itertools.pairwise(days):
         if a.display_name != b.display_name:

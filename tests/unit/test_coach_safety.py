@@ -86,7 +86,7 @@ def test_the_users_own_strings_are_data_not_advice() -> None:
 
 
 def test_the_offline_voices_never_break_the_rules_over_many_user_days() -> None:
-    days = user_days(n_users=4, days=30)
+    days = user_days(n_users=3, days=30)
     extra = [dataclasses.replace(f, fixed_today=Decimal("950.00"), fixed_month=Decimal("1200.00"),
                                  unlogged_days=4, tracked_through=(f.day - dt.timedelta(days=4)).isoformat(),
                                  today_spent=Decimal(0), budget_style="rolling", allowance_today=Decimal("31.20"))
@@ -98,4 +98,4 @@ def test_the_offline_voices_never_break_the_rules_over_many_user_days() -> None:
                 text = offline_commentary(f, tone, f.day + dt.timedelta(days=offset))
                 assert content_violations(text, f) == [], text
                 checked += 1
-    assert checked >= 800
+    assert checked >= 600
