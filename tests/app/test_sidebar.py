@@ -194,7 +194,7 @@ def test_a_passing_bedrock_failure_is_remembered_briefly_then_asked_again(make_a
                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     from lib.coach import bedrock as bedrock_module
 
-    start = bedrock_module.now()
+    real_now = bedrock_module.now
     at = make_app("dashboard", user=ai_user).run()
     assert len(bedrock.calls) == 1
     [notice] = at.sidebar.warning
@@ -203,7 +203,7 @@ def test_a_passing_bedrock_failure_is_remembered_briefly_then_asked_again(make_a
     make_app("forecast", user=ai_user).run()
     assert len(bedrock.calls) == 1, "within the outage memory, page loads answer at once without a call"
 
-    monkeypatch.setattr(bedrock_module, "now", lambda: start + bedrock_module.SHORT_PAUSE_S + 1)
+    monkeypatch.setattr(bedrock_module, "now", lambda: real_now() + bedrock_module.SHORT_PAUSE_S + 1)
     at.run()
     assert not at.exception
     assert len(bedrock.calls) == 2, "after the outage memory, with Bedrock healthy again, the next load asks"
