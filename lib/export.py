@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -11,6 +12,21 @@ from lib import schema
 from lib.schema import Item
 
 CSV_COLUMNS = ["date", "amount", "category", "description", "currency", "source", "transaction_date"]
+
+# A spreadsheet evaluates a cell starting with one of these as a formula (=HYPERLINK(...), +cmd|...).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+
+
+def neutralise(cell: str) -> str:
+    """A cell a spreadsheet shows as text, never runs: OWASP's CSV-injection advice (a leading ').
+
+    Plain numbers such as a refund's -12.34 stay numbers: a spreadsheet reads them as a value,
+    not a formula, and the amount column must stay summable.
+    """
+    if cell.startswith(FORMULA_START) and not _PLAIN_NUMBER.fullmatch(cell):
+        return "'" + cell
+    return cell
 
 
 def _plain(value: Any) -> Any:
@@ -36,7 +52,7 @@ def export_json(user_id: str, items: list[Item]) -> str:
 
 
 def export_csv(items: list[Item]) -> str:
-    """Every transaction as one CSV row (spending positive, refunds negative)."""
+    """Every transaction as one CSV row (spending positive, refunds negative), safe to open in a spreadsheet."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
@@ -44,8 +60,7 @@ def export_csv(items: list[Item]) -> str:
         txn = schema.item_to_transaction(item)
         if txn is None:
             continue
-        writer.writerow(
-            [txn.date.isoformat(), str(txn.amount), txn.category, txn.description, txn.currency or "",
-             txn.source, txn.sort_key]
-        )
+        row = [txn.date.isoformat(), str(txn.amount), txn.category, txn.description, txn.currency or "",
+               txn.source, txn.sort_key]
+        writer.writerow([neutralise(cell) for cell in row])
     return out.getvalue()
