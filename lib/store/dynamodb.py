@@ -34,7 +34,7 @@ from lib.store.base import (
     chunks,
     partial_message,
 )
-from lib.store.resilience import OutageMemory, client_config, code_of, friendly, is_outage
+from lib.store.resilience import OutageMemory, client_config, code_of, friendly, is_outage, shared_memory
 
 log = logging.getLogger(__name__)
 
@@ -80,8 +80,6 @@ class DynamoDBStore:
         self.consistent_reads = consistent_reads
         self.max_batch_attempts = max_batch_attempts
         self._sleep = sleep
-        # One memory per store object; the app builds one store per process (st.cache_resource).
-        self.outages = outages or OutageMemory()
         self._ser = TypeSerializer()
         self._de = TypeDeserializer()
         if client is None:
@@ -90,6 +88,8 @@ class DynamoDBStore:
             except BotoCoreError as exc:  # e.g. NoRegionError
                 raise StoreUnavailableError(friendly(exc, table_name)) from exc
         self.client = client
+        endpoint = str(getattr(getattr(client, "meta", None), "endpoint_url", ""))
+        self.outages = outages or shared_memory(f"{endpoint}/{table_name}")
 
     # -- encoding -----------------------------------------------------------------
 
@@ -276,8 +276,10 @@ class DynamoDBStore:
     def init(self) -> None:
         """Create the table (on-demand billing) if it is missing, and wait until it is active.
 
-        Table management calls are not metered: the meter counts data requests.
+        Table management calls are not metered: the meter counts data requests. An outage
+        here is remembered like any other, so page loads meanwhile do not wait again.
         """
+        self.outages.check()
         try:
             try:
                 self.client.describe_table(TableName=self.table_name)
@@ -307,7 +309,7 @@ class DynamoDBStore:
             )
         except (ClientError, BotoCoreError) as exc:
             log.info("dynamodb init failed", extra={"table": self.table_name, "error": type(exc).__name__})
-            raise StoreUnavailableError(friendly(exc, self.table_name)) from exc
+            self._fail(exc)
 
     def get_profile(self, user_id: str, default_name: str | None = None) -> Profile:
         """The user's profile, or the default one when none is saved."""

@@ -146,3 +146,16 @@ class OutageMemory:
         with self._lock:
             return self._seen is not None and self._clock() < self._seen.until
 
+
+_SHARED: dict[str, OutageMemory] = {}
+_SHARED_LOCK = threading.Lock()
+
+
+def shared_memory(key: str) -> OutageMemory:
+    """The process-wide outage memory of one store (table and endpoint).
+
+    Shared, not per store object: a page load whose store could not even be opened builds a
+    new store object on the next load, and that one must remember the outage too.
+    """
+    with _SHARED_LOCK:
+        return _SHARED.setdefault(key, OutageMemory())
