@@ -4,7 +4,9 @@ Streamlit renders the body of st.success/st.warning/st.error as GitHub-flavoured
 merchant called `![p](http://host/x.png)` would become an image the browser fetches. CommonMark
 lets every ASCII punctuation character be escaped with a backslash and shows it literally; that
 also breaks bare-URL and e-mail autolinks (`www\\.`, `http\\:`). HTML is never rendered by these
-elements (no unsafe_allow_html), so escaping is the whole job.
+elements (no unsafe_allow_html). Escaping is not enough for bare URLs and e-mail addresses:
+the GFM autolink step finds them in the parsed text, after escapes are gone, so an invisible
+WORD JOINER (U+2060) goes after `http`, `www` and `@`; the text looks the same and links nothing.
 """
 from __future__ import annotations
 
@@ -12,6 +14,12 @@ import re
 import string
 
 _PUNCTUATION = re.compile("([" + re.escape(string.punctuation) + "])")
+_AUTOLINK_START = re.compile(r"(?i)(https?|ftp|www|mailto|xmpp)(?=[:.])|(@)")
+JOINER = "\u2060"
+
+
+def _unlinkable(line: str) -> str:
+    return _AUTOLINK_START.sub(lambda m: m.group(0) + JOINER, line)
 
 
 def md_escape(text: object) -> str:
@@ -19,4 +27,4 @@ def md_escape(text: object) -> str:
     # Each line is escaped alone and joined with a hard line break, so a line can never start
     # a block of its own (a heading, a list, a quote, a code fence).
     lines = (" ".join(line.split()) for line in str(text).splitlines())
-    return "  \n".join(_PUNCTUATION.sub(r"\\\1", line) for line in lines)
+    return "  \n".join(_PUNCTUATION.sub(r"\\\1", _unlinkable(line)) for line in lines)

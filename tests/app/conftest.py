@@ -144,4 +144,5 @@ def shown(markdown: str) -> str:
     import re
     import string
 
-    return re.sub(r"\\([" + re.escape(string.punctuation) + "])", r"\1", markdown).replace("  \n", "\n")
+    text = re.sub(r"\\([" + re.escape(string.punctuation) + "])", r"\1", markdown).replace("  \n", "\n")
+    return text.replace("\u2060", "")  # the invisible joiner that keeps URLs from becoming links

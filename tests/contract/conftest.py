@@ -26,6 +26,23 @@ def dynamodb_client(endpoint: str | None, **config: Any) -> Any:
     )
 
 
+def serialised(client: Any) -> Any:
+    """moto's DynamoDB checks a condition and writes without a lock, so two threads can both pass
+    one check; real DynamoDB (and dynalite) apply each request atomically. One request at a time
+    gives moto that atomicity, so the concurrency tests test the store, not moto's races."""
+    import threading
+
+    lock = threading.Lock()
+    make_call = client._make_api_call
+
+    def one_at_a_time(operation: str, params: Any) -> Any:
+        with lock:
+            return make_call(operation, params)
+
+    client._make_api_call = one_at_a_time
+    return client
+
+
 def guard_against_scan(client: Any) -> list[str]:
     """Make any Scan fail loudly; returns the list of attempts so teardown can check it too."""
     scans: list[str] = []
@@ -50,7 +67,7 @@ def _make_store(kind: str, request: pytest.FixtureRequest, tmp_path: Path) -> It
 
     if kind == "moto":
         request.getfixturevalue("moto")
-        client = dynamodb_client(None)
+        client = serialised(dynamodb_client(None))
     else:
         client = dynamodb_client(request.getfixturevalue("dynalite_endpoint"))
     scans = guard_against_scan(client)
