@@ -149,3 +149,32 @@ def test_a_wild_amount_is_refused_with_a_reason(make_app, store, store_path, amo
     assert not at.exception
     assert any(shown(e.value).startswith("Amount ") for e in at.error), [e.value for e in at.error]
     assert _stored(store_path) == []
+
+
+def test_a_settings_save_whose_answer_was_lost_says_saved_when_saved_again(
+    make_app, store, store_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_save = SQLiteStore.save_profile
+    calls: list[int] = []
+
+    def save_then_lose_the_answer(self: SQLiteStore, profile: Any) -> Any:
+        calls.append(profile.version)
+        saved = real_save(self, profile)
+        if len(calls) == 1:
+            raise StoreUnavailableError("Cannot reach DynamoDB (connection reset).")
+        return saved
+
+    monkeypatch.setattr(SQLiteStore, "save_profile", save_then_lose_the_answer)
+    at = make_app("settings").run()
+    at.text_input(key="set_daily_budget").set_value("21.00")
+    at.form_submit_button[0].click().run()
+    [error] = [shown(e.value) for e in at.error]
+    assert "Could not confirm that we could save your settings" in error and "Save again" in error
+
+    at.form_submit_button[0].click().run()  # Save again, from the same form (same base version)
+    assert not at.exception
+    assert not any("NOT saved" in shown(w.value) for w in at.warning), "no false 'changed in another tab'"
+    assert any(shown(s.value).startswith("Saved.") for s in at.success), [s.value for s in at.success]
+    assert calls == [0, 0]
+    stored = SQLiteStore(store_path).get_profile("demo")
+    assert (stored.version, stored.daily_budget) == (1, Decimal("21.00"))
