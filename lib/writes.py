@@ -36,23 +36,28 @@ def keep_id(txn: Transaction, pending: tuple[Signature, str] | None) -> Transact
     return txn
 
 
-def still_editing(editing: Transaction | None, selected: Transaction | None, table_rebuilt: bool) -> Transaction | None:
-    """The transaction the edit form shows: the selected row, or the one the user opened.
+def still_editing(
+    editing: Transaction | None, selected: Transaction | None, table_rebuilt: bool, was_selected: bool
+) -> Transaction | None:
+    """The transaction the edit form shows: the selected row, or the one held open.
 
-    A write elsewhere rebuilds the table (a new widget, no selection). The form then keeps
-    the transaction as the user opened it, so their save is checked against the version they
-    saw. With the same table and no selection the user closed it.
+    A write elsewhere rebuilds the table (a new widget, no selection): the form keeps the
+    transaction as the user opened it, so their save is checked against the version they saw.
+    After a refused save it is held open on the current value. Only a row the user unselects
+    in the same table closes it.
     """
     if selected is not None:
         return selected
-    return editing if table_rebuilt else None
+    if table_rebuilt or not was_selected:
+        return editing
+    return None
 
 
 def conflict_text(exc: ConflictError) -> str:
     """'Changed elsewhere, here is the current value': the refusal and what is stored now."""
     current = exc.current
     if isinstance(current, Transaction):
-        return f"{exc} It is now: {describe(current)}. Select it again to change it."
+        return f"{exc} It is now: {describe(current)}. The form shows it now: change it again if you still want to."
     return f"{exc}"
 
 

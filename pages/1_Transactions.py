@@ -89,9 +89,11 @@ with tab_edit:
     # meanwhile: their save then meets that version and is refused with the current value,
     # instead of vanishing with the old selection.
     current = writes.still_editing(
-        st.session_state.get("editing"), selected, st.session_state.get("edit_table_key") != table_key
+        st.session_state.get("editing"), selected, st.session_state.get("edit_table_key") != table_key,
+        st.session_state.get("edit_was_selected", False),
     )
     st.session_state["edit_table_key"], st.session_state["editing"] = table_key, current
+    st.session_state["edit_was_selected"] = selected is not None
     if current is not None:
         with st.form("edit_txn"):
             c1, c2 = st.columns(2)
@@ -117,7 +119,9 @@ with tab_edit:
                 err_edit.error(md_escape(" ".join(exc.errors.values())), icon="✋")
             except ConflictError as exc:
                 ui.mark_changed(ctx.user_id)  # the table reloads with what is stored now
-                st.session_state.pop("editing", None)
+                # The form reopens on the current value (gone if it was deleted), so a new save
+                # builds on what is stored now, not on the version that lost.
+                st.session_state["editing"] = exc.current
                 st.warning(md_escape(writes.conflict_text(exc)), icon="⚠️")
             except StoreUnavailableError as exc:
                 st.error(md_escape(writes.unconfirmed_text("save the change", exc, "Save again")), icon="🛑")

@@ -53,9 +53,15 @@ def test_the_second_of_two_tabs_editing_one_transaction_is_told_the_current_valu
     assert "changed in another tab or session; nothing was saved" in warning
     assert "It is now: 4.00 for Coffee on" in warning  # here is the current value
     assert [t.amount for t in _stored(store_path)] == [Decimal("4.00")]  # tab A's edit is not lost
-    # The table shows what is stored now, so the user can apply their edit on top of it.
+    # The table and the form show what is stored now, so the user can apply their edit on top of it.
+    tab_b.run()
     [table] = [d for d in tab_b.dataframe if (d.key or "").startswith("edit_table")]
     assert list(table.value["Amount"]) == ["4.00"]
+    assert _edit_amount(tab_b).value == "4.00"
+    _edit_amount(tab_b).input("9.00")
+    tab_b.button(key=SAVE).click().run()
+    assert any(shown(s.value) == "Saved the change." for s in tab_b.success)
+    assert [(t.amount, t.version) for t in _stored(store_path)] == [(Decimal("9.00"), 3)]
 
 
 def test_deleting_a_transaction_another_tab_changed_is_refused_with_the_current_value(
