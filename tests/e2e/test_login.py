@@ -19,6 +19,7 @@ from lib.store.sqlite import SQLiteStore
 from tests.e2e.conftest import REPO, TIMEOUT, run_cli, server_env, streamlit_server
 
 pytestmark = pytest.mark.e2e
+COACH = ".st-key-coach_words [data-testid='stText']"  # the sidebar coach's words (plain text)
 
 COOKIE = "finance_coach_auth"
 DEMO_HASH = "$2b$12$Te3rluKOIg9ANr.XusY/M.2QYC4LIvLYzrWSigarKZugEgRXrKq5e"  # "demo", as in the example
@@ -112,7 +113,7 @@ def test_a_cookie_forged_with_the_example_key_is_refused(browser: Any, app: dict
     page = context.new_page()
     page.goto(app["url"])
     _signed_in(page, None)
-    expect(page.locator("blockquote")).to_have_count(0)
+    expect(page.get_by_text("Your coach says")).to_have_count(0)
     context.close()
 
 
@@ -127,7 +128,7 @@ def test_a_genuine_cookie_signs_in_so_the_refusals_above_can_fail(browser: Any, 
     page.goto(app["url"])
     _signed_in(page, "Bob")
     # Bob's own data: his one purchase today (the demo user spends other amounts).
-    expect(page.get_by_test_id("stSidebar").locator("blockquote")).to_contain_text("7.77", timeout=TIMEOUT)
+    expect(page.get_by_test_id("stSidebar").locator(COACH)).to_contain_text("7.77", timeout=TIMEOUT)
     context.close()
 
 

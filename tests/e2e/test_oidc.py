@@ -17,6 +17,7 @@ from lib.store.sqlite import SQLiteStore
 from tests.e2e.conftest import REPO, free_port, node_server, server_env, streamlit_server
 
 pytestmark = pytest.mark.e2e
+COACH = ".st-key-coach_words [data-testid='stText']"  # the sidebar coach's words (plain text)
 TIMEOUT = 60_000  # ms: a login crosses two servers and three redirects on a busy 2-core box
 
 PROVIDER = REPO / "tests" / "e2e" / "oidc_provider.mjs"
@@ -65,7 +66,7 @@ def _signed_out(page: Any) -> None:
 
     expect(page.get_by_role("button", name="Sign in")).to_be_visible(timeout=TIMEOUT)
     expect(page.get_by_text("Signed in as")).to_have_count(0)
-    expect(page.locator("blockquote")).to_have_count(0)
+    expect(page.get_by_text("Your coach says")).to_have_count(0)
 
 
 def _sign_in_at_provider(page: Any, app: dict[str, Any], user: str) -> None:
@@ -91,7 +92,7 @@ def _log_out(page: Any) -> None:
 
 
 def _coach(page: Any) -> Any:
-    return page.get_by_test_id("stSidebar").locator("blockquote")
+    return page.get_by_test_id("stSidebar").locator(COACH)
 
 
 def test_sign_in_own_data_reload_log_out_stays_out(browser: Any, oidc_app: dict[str, Any]) -> None:
@@ -191,5 +192,5 @@ def test_an_identity_cookie_replayed_after_logout_is_refused(browser: Any, oidc_
     page.goto(oidc_app["url"])
     expect(page.get_by_text("This login ended when you logged out. Sign in again.")).to_be_visible(timeout=TIMEOUT)
     expect(page.get_by_text("Signed in as")).to_have_count(0)
-    expect(page.locator("blockquote")).to_have_count(0)
+    expect(page.get_by_text("Your coach says")).to_have_count(0)
     replay.close()
