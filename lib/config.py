@@ -44,6 +44,9 @@ class Settings:
     jwt_issuer: str = ""
     jwt_client_id: str = ""
     jwks_url_setting: str = ""
+    # "cognito": every token must say its token_use (Cognito always does). "oidc": a token without
+    # one is taken as an ID token (its aud must be the client), for other OpenID providers.
+    jwt_provider: str = "cognito"
     # Origins allowed to call the API from a browser; tokens travel in a header, not a cookie,
     # so "*" lets no site act with a user's credentials. Set the dashboard's origin when hosting.
     api_cors_origins: tuple[str, ...] = ("*",)
@@ -123,5 +126,7 @@ def load_settings(secrets: Mapping[str, Any] | None = None, environ: Mapping[str
         jwt_issuer=str(pick("FINANCE_JWT_ISSUER", sec.get("FINANCE_JWT_ISSUER"), "")).strip(),
         jwt_client_id=str(pick("FINANCE_JWT_CLIENT_ID", sec.get("FINANCE_JWT_CLIENT_ID"), "")).strip(),
         jwks_url_setting=str(pick("FINANCE_JWKS_URL", sec.get("FINANCE_JWKS_URL"), "")).strip(),
+        jwt_provider="oidc" if str(pick("FINANCE_JWT_PROVIDER", sec.get("FINANCE_JWT_PROVIDER"), "cognito")).strip()
+        .lower() == "oidc" else "cognito",
         api_cors_origins=_origins(pick("FINANCE_API_CORS_ORIGINS", sec.get("FINANCE_API_CORS_ORIGINS"), "*")),
     )

@@ -55,7 +55,9 @@ class Caller:
 class TokenVerifier:
     """Verifies Cognito tokens for one user pool and app client; build it once per process."""
 
-    def __init__(self, issuer: str, client_id: str, jwks_url: str, user_claim: str = "sub") -> None:
+    def __init__(
+        self, issuer: str, client_id: str, jwks_url: str, user_claim: str = "sub", provider: str = "cognito"
+    ) -> None:
         if not issuer or not client_id or not jwks_url:
             raise AuthUnavailableError(
                 "The API is not configured: set FINANCE_JWT_ISSUER and FINANCE_JWT_CLIENT_ID (and FINANCE_JWKS_URL "
@@ -64,14 +66,20 @@ class TokenVerifier:
         self.issuer = issuer
         self.client_id = client_id
         self.user_claim = user_claim
+        self.provider = provider
         self.jwks = jwt.PyJWKClient(
             jwks_url, cache_keys=True, lifespan=JWKS_CACHE_SECONDS, timeout=JWKS_TIMEOUT_SECONDS
         )
 
+    @property
+    def _required(self) -> list[str]:
+        return ["exp", "iss"] if self.provider == "oidc" else ["exp", "iss", "token_use"]
+
     @classmethod
     def from_settings(cls, settings: Settings) -> TokenVerifier:
         """The verifier the settings describe (FINANCE_JWT_ISSUER, _CLIENT_ID, FINANCE_JWKS_URL, _USER_CLAIM)."""
-        return cls(settings.jwt_issuer, settings.jwt_client_id, settings.jwks_url, settings.user_claim)
+        return cls(settings.jwt_issuer, settings.jwt_client_id, settings.jwks_url, settings.user_claim,
+                   settings.jwt_provider)
 
     def verify_header(self, authorization: str | None) -> Caller:
         """The caller of an `Authorization: Bearer <jwt>` header, or AuthError."""
@@ -97,13 +105,15 @@ class TokenVerifier:
                 algorithms=ALGORITHMS,
                 issuer=self.issuer,
                 # The audience rule depends on token_use (checked below), so PyJWT's own aud check is off.
-                options={"require": ["exp", "iss", "token_use"], "verify_aud": False},
+                options={"require": self._required, "verify_aud": False},
             )
         except jwt.ExpiredSignatureError as exc:
             raise AuthError("Your sign-in has expired: sign in again.") from exc
         except jwt.InvalidTokenError as exc:
             raise _refused("invalid", exc) from exc
         use = claims.get("token_use")
+        if use is None and self.provider == "oidc":
+            use = "id"  # a plain OpenID provider's ID token: its aud names the client
         if use == "id":
             aud = claims.get("aud")
             if not (aud == self.client_id or (isinstance(aud, list) and self.client_id in aud)):

@@ -132,3 +132,17 @@ def test_the_jwks_url_defaults_to_cognitos_place_under_the_issuer(keyset: KeySet
     settings = settings_for(keyset)
     assert settings.jwks_url == keyset.issuer + "/.well-known/jwks.json"
     assert TokenVerifier.from_settings(settings).verify(keyset.token("user-a")).user_id == "user-a"
+
+
+def test_with_a_plain_openid_provider_an_id_token_without_token_use_is_checked_by_its_audience(
+    store: Any, keyset: KeySet, spec: Any
+) -> None:
+    settings = settings_for(keyset, jwt_provider="oidc")
+    api = Api(create_app(settings, store, TokenVerifier.from_settings(settings), clock=lambda: TODAY), store, keyset,
+              spec)
+    assert api.call("GET", "/profile", token=keyset.token("user-a", token_use=None)).status == 200
+    assert api.call("GET", "/profile", token=keyset.token("user-a", token_use=None, aud="other")).status == 401
+    expired = keyset.token("user-a", token_use=None, exp=int(time.time()) - 60)
+    assert api.call("GET", "/profile", token=expired).status == 401
+    # Cognito's tokens keep their rules there too.
+    assert api.call("GET", "/profile", token=keyset.token("user-a", use="access", client_id="other")).status == 401
