@@ -42,10 +42,9 @@ def build_default_app(settings: Settings, store: Store | None = None) -> LambdaF
         store.init()  # a local file; a DynamoDB table is the template's job, not a request's
     bedrock = None
     if settings.bedrock_enabled:
-        from lib.coach.bedrock import BedrockCoach, make_bedrock_client
+        from lib.coach.bedrock import coach_from_settings
 
-        bedrock = BedrockCoach(make_bedrock_client(settings.bedrock_region), model_id=settings.bedrock_model_id,
-                               max_tokens=settings.bedrock_max_tokens)
+        bedrock = coach_from_settings(settings)  # the sidebar's own builder: same timeouts and guardrail
     return create_app(settings, store, TokenVerifier.from_settings(settings), bedrock=bedrock)
 
 
@@ -79,7 +78,12 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         log.exception("api could not start", extra={"error": type(exc).__name__})
         return _plain_error(500, "The API could not start: see its logs.")
     try:
-        return app.resolve(event, context)
+        response = app.resolve(event, context)
+        http = ((event.get("requestContext") or {}).get("http") or {})
+        # One structured line per request (no token, no body): what CloudWatch queries are written against.
+        logger.info("api request", extra={"method": http.get("method"), "path": event.get("rawPath"),
+                                          "status": response.get("statusCode")})
+        return response
     except Exception as exc:
         log.exception("api could not read the event", extra={"error": type(exc).__name__})
         return _plain_error(500, "Something went wrong on our side: try again later.")

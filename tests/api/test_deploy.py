@@ -27,9 +27,10 @@ def _pascal(snake: str) -> str:
 
 
 def called_actions() -> set[str]:
-    """The IAM actions of every AWS request the store and the coach make (read from their source)."""
-    store = (ROOT / "lib" / "store" / "dynamodb.py").read_text()
-    ops = set(re.findall(r'_call\(\s*"(\w+)"', store)) | set(re.findall(r"self\.client\.(\w+)\(", store))
+    """The IAM actions of every AWS request the store and the coach make (read from lib/store/dynamo*.py
+    and lib/coach/bedrock.py)."""
+    store = "\n".join(p.read_text() for p in sorted((ROOT / "lib" / "store").glob("dynamo*.py")))
+    ops = set(re.findall(r'_call\(\s*"(\w+)"', store)) | set(re.findall(r"client\.(\w+)\(", store))
     ops.discard("get_waiter")  # not a request: the waiter polls describe_table
     actions = {f"dynamodb:{_pascal(op)}" for op in ops}
     coach = (ROOT / "lib" / "coach" / "bedrock.py").read_text()

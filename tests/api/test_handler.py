@@ -35,6 +35,27 @@ def test_the_handler_serves_a_function_url_event_from_environment_settings(
     assert again["statusCode"] == 401 and json.loads(again["body"])["message"]
 
 
+def test_each_request_logs_one_json_line_without_the_token(
+    fresh_handler: None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, keyset: KeySet,
+    capsys: pytest.CaptureFixture[str]
+) -> None:
+    import sys
+
+    monkeypatch.setenv("FINANCE_STORE", f"sqlite:///{tmp_path / 'lambda.db'}")
+    monkeypatch.setenv("FINANCE_JWT_ISSUER", keyset.issuer)
+    monkeypatch.setenv("FINANCE_JWT_CLIENT_ID", CLIENT_ID)
+    for handler in lib.api.logger.handlers:  # Powertools bound its stream at import: point it at capsys
+        monkeypatch.setattr(handler, "stream", sys.stdout)
+    token = keyset.token("user-a")
+    lib.api.handler(function_url_event("GET", "/profile", token=token), None)
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line.startswith("{")]
+    request = [line for line in lines if line.get("message") == "api request"]
+    assert len(request) == 1
+    assert (request[0]["method"], request[0]["path"], request[0]["status"]) == ("GET", "/profile", 200)
+    assert request[0]["correlation_id"]
+    assert token not in json.dumps(lines)
+
+
 def test_an_unconfigured_api_answers_503_in_json(fresh_handler: None, monkeypatch: pytest.MonkeyPatch,
                                                  tmp_path: Path) -> None:
     monkeypatch.setenv("FINANCE_STORE", f"sqlite:///{tmp_path / 'lambda.db'}")
