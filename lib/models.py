@@ -273,6 +273,7 @@ class Transaction:
     sort_key: str = field(default="")
     # 0: never stored (or stored by the original backend, which kept no version); each save adds 1.
     version: int = 0
+    import_batch: str | None = None  # the import that wrote it, so that import can be undone or re-mapped
 
     def __post_init__(self) -> None:
         if not self.sort_key:

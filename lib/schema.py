@@ -1,6 +1,7 @@
 """The single-table layout: key builders and item <-> model mapping.
 
-The only module that knows `PROFILE#`, `COMMENTARY#`, `SESSIONS#` or how a sort key is built.
+The only module that knows `PROFILE#`, `COMMENTARY#`, `SESSIONS#`, `IMPORT#`, `MAPPING#`, `RULE#`
+or how a sort key is built.
 Items here are plain dicts of Python values (str, Decimal, int); each store backend
 encodes them its own way (boto3's resource layer, or DynamoDB-JSON in SQLite).
 """
@@ -41,6 +42,9 @@ SESSIONS_PREFIX = "SESSIONS#"
 MOVED_TO = "moved_to"
 # Attributes a retried write may find changed without the write being someone else's.
 _VOLATILE = {MOVED_TO, "updated_at"}
+IMPORT_PREFIX = "IMPORT#"
+MAPPING_PREFIX = "MAPPING#"
+RULE_PREFIX = "RULE#"
 # Sorts after "#" and "T", so "DATE~" is above every key of that day (bare, DATE#id, DATE T time).
 _DAY_END = "~"
 
@@ -203,6 +207,8 @@ def transaction_to_item(txn: Transaction) -> Item:
         item["currency"] = txn.currency
     if txn.fingerprint:
         item["import_fingerprint"] = txn.fingerprint
+    if txn.import_batch:
+        item["import_batch"] = txn.import_batch
     return item
 
 
@@ -225,6 +231,7 @@ def item_to_transaction(item: Item) -> Transaction | None:
         fingerprint=item.get("import_fingerprint") or None,
         sort_key=sort_key,
         version=version_of(item),
+        import_batch=item.get("import_batch") or None,
     )
 
 
@@ -275,3 +282,152 @@ def split_window(items: list[Item], user_id: str, start: dt.date, end: dt.date, 
     commentary_item = next((i for i in items if is_commentary(i)), None)
     txns = [t for t in map(item_to_transaction, items) if t is not None and start <= t.date <= end]
     return Window(item_to_profile(profile_item, user_id, default_name), txns, item_to_commentary(commentary_item))
+
+
+# ---------------------------------------------------------------------------------------------
+# Import batches, remembered mappings, category rules: items beside the transactions
+# ---------------------------------------------------------------------------------------------
+def prefix_range(prefix: str) -> tuple[str, str]:
+    """Inclusive sort-key bounds of every item whose key starts with prefix (ids are printable ASCII)."""
+    return prefix, prefix + _DAY_END
+
+
+def import_batch_key(user_id: str, batch_id: str) -> dict[str, str]:
+    """Primary key of the record of one import (batch_id: a digest of the file)."""
+    return {PK: user_id, SK: f"{IMPORT_PREFIX}{batch_id}"}
+
+
+def mapping_key(user_id: str, signature: str) -> dict[str, str]:
+    """Primary key of the mapping a user confirmed for files of one shape (signature: a digest)."""
+    return {PK: user_id, SK: f"{MAPPING_PREFIX}{signature}"}
+
+
+def category_rule_key(user_id: str, merchant: str) -> dict[str, str]:
+    """Primary key of the user's "always this category" rule for one merchant (a normalised name)."""
+    return {PK: user_id, SK: f"{RULE_PREFIX}{merchant}"}
+
+
+@dataclass(frozen=True)
+class ImportBatch:
+    """One import of one file: what was detected, what it added, and the days it covers."""
+
+    user_id: str
+    batch_id: str
+    file_name: str
+    imported_at: str
+    file_format: str
+    settings: dict[str, str]
+    mapping_hash: str
+    rows_in_file: int = 0
+    rows_added: int = 0
+    duplicates: int = 0
+    rejected: int = 0
+    covered_from: dt.date | None = None
+    covered_through: dt.date | None = None  # the last day the file has rows for ("tracked through")
+    status: str = "complete"  # or "partial": a write failed; importing the file again resumes it
+
+
+@dataclass(frozen=True)
+class SavedMapping:
+    """The column roles and settings a user confirmed for one bank's export layout."""
+
+    user_id: str
+    signature: str
+    columns: dict[str, str]
+    settings: dict[str, str]
+    saved_at: str = ""
+
+
+@dataclass(frozen=True)
+class CategoryRule:
+    """Always file this merchant under this category (future imports and matching existing rows)."""
+
+    user_id: str
+    merchant: str
+    category: str
+    example: str = ""
+    created_at: str = ""
+
+
+def _iso(day: dt.date | None) -> str:
+    return day.isoformat() if day else ""
+
+
+def _day(text: Any) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(text)) if text else None
+    except ValueError:
+        return None
+
+
+def _strings(value: Any) -> dict[str, str]:
+    return {str(k): str(v) for k, v in (value or {}).items()}
+
+
+def _no_empty(item: Item) -> Item:
+    """Empty strings are left out: not every DynamoDB implementation accepts them."""
+    return {k: v for k, v in item.items() if v != ""}
+
+
+def import_batch_to_item(b: ImportBatch) -> Item:
+    return _no_empty({
+        **import_batch_key(b.user_id, b.batch_id),
+        "file_name": b.file_name,
+        "imported_at": b.imported_at,
+        "file_format": b.file_format,
+        "settings": {k: v for k, v in b.settings.items() if v},
+        "mapping_hash": b.mapping_hash,
+        "rows_in_file": b.rows_in_file,
+        "rows_added": b.rows_added,
+        "duplicates": b.duplicates,
+        "rejected": b.rejected,
+        "covered_from": _iso(b.covered_from),
+        "covered_through": _iso(b.covered_through),
+        "status": b.status,
+    })
+
+
+def item_to_import_batch(item: Item | None) -> ImportBatch | None:
+    if not item or not str(item.get(SK, "")).startswith(IMPORT_PREFIX):
+        return None
+    return ImportBatch(
+        user_id=str(item[PK]),
+        batch_id=str(item[SK])[len(IMPORT_PREFIX):],
+        file_name=clean_text(item.get("file_name"), 120),
+        imported_at=str(item.get("imported_at", "")),
+        file_format=str(item.get("file_format", "")),
+        settings=_strings(item.get("settings")),
+        mapping_hash=str(item.get("mapping_hash", "")),
+        rows_in_file=int(item.get("rows_in_file") or 0),
+        rows_added=int(item.get("rows_added") or 0),
+        duplicates=int(item.get("duplicates") or 0),
+        rejected=int(item.get("rejected") or 0),
+        covered_from=_day(item.get("covered_from")),
+        covered_through=_day(item.get("covered_through")),
+        status=str(item.get("status") or "complete"),
+    )
+
+
+def mapping_to_item(m: SavedMapping) -> Item:
+    return _no_empty({**mapping_key(m.user_id, m.signature), "columns": {k: v for k, v in m.columns.items() if v},
+                      "settings": {k: v for k, v in m.settings.items() if v}, "saved_at": m.saved_at})
+
+
+def item_to_mapping(item: Item | None) -> SavedMapping | None:
+    if not item or not str(item.get(SK, "")).startswith(MAPPING_PREFIX):
+        return None
+    return SavedMapping(str(item[PK]), str(item[SK])[len(MAPPING_PREFIX):], _strings(item.get("columns")),
+                        _strings(item.get("settings")), str(item.get("saved_at", "")))
+
+
+def category_rule_to_item(r: CategoryRule) -> Item:
+    return _no_empty({**category_rule_key(r.user_id, r.merchant), "category": r.category, "example": r.example,
+                      "created_at": r.created_at})
+
+
+def item_to_category_rule(item: Item | None) -> CategoryRule | None:
+    if not item or not str(item.get(SK, "")).startswith(RULE_PREFIX):
+        return None
+    return CategoryRule(str(item[PK]), str(item[SK])[len(RULE_PREFIX):],
+                        clean_text(item.get("category"), 40) or "Other", clean_text(item.get("example")),
+                        str(item.get("created_at", "")))

@@ -224,19 +224,6 @@ def transactions_table(txns: list[Transaction], limit: int | None = None, amount
     )
 
 
-def preview_table(rows: list, limit: int = 10) -> pd.DataFrame:
-    """The first parsed CSV rows as they will be imported (line number, date, amount, text)."""
-    return pd.DataFrame(
-        {
-            "Line": [r.line_number for r in rows[:limit]],
-            "Date": [r.date.isoformat() for r in rows[:limit]],
-            "Amount": [f"{r.amount:.2f}" for r in rows[:limit]],
-            "Description": [r.description for r in rows[:limit]],
-            "Category": [r.category for r in rows[:limit]],
-        }
-    )
-
-
 @dataclass(frozen=True)
 class ForecastView:
     outlook: Any
@@ -307,38 +294,3 @@ def forecast_view(fc: Any, budget: float, cut_category: str | None, cut_pct: flo
         cov = forecast.coverage(bt)
         coverage_text = f"{cov:.0%} of {len(bt)}" if cov is not None else "—"
     return ForecastView(out, metrics, savings_table, table, coverage_text)
-
-
-_DELIMITER_NAMES = {",": "comma (,)", ";": "semicolon (;)", "\t": "tab", "|": "pipe (|)"}
-_SIGN_NAMES = {
-    "bank": "bank style: negative amounts are spending",
-    "spending": "positive amounts are spending",
-}
-
-
-def detected_table(detected: dict[str, Any]) -> pd.DataFrame:
-    """What the importer detected in a file, in words a user can check before importing."""
-    columns = detected.get("columns") or {}
-    rows = [
-        ("Columns", ", ".join(f"{role} ← “{name}”" for role, name in columns.items()) or "—"),
-        ("Header on line", str(detected.get("header_line") or "none (read by content)")),
-        ("Delimiter", _DELIMITER_NAMES.get(str(detected.get("delimiter")), repr(detected.get("delimiter")))),
-        ("Decimal mark", "comma (1.234,56)" if detected.get("decimal") == "," else "point (1,234.56)"),
-        ("Date format", str(detected.get("date_format") or "—")
-         + ("  ⚠ day/month order guessed: check the dates, or give the date format"
-            if detected.get("date_order_guessed") else "")),
-        ("Amounts", "separate debit and credit columns" if detected.get("amount_mode") == "debit/credit"
-         else _SIGN_NAMES.get(str(detected.get("sign")), str(detected.get("sign")))),
-        ("Encoding", str(detected.get("encoding") or "—")),
-    ]
-    return pd.DataFrame(rows, columns=["Detected", "Value"])
-
-
-def row_errors_text(errors: list[Any], limit: int = 50) -> str | None:
-    """Bad CSV rows as a markdown list, one line each ("line 6: reason"); None when there are none."""
-    if not errors:
-        return None
-    lines = [f"- line {e.line_number}: {e.reason}" for e in errors[:limit]]
-    if len(errors) > limit:
-        lines.append(f"- … and {len(errors) - limit} more")
-    return "\n".join(lines)

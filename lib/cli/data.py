@@ -1,4 +1,4 @@
-"""`python -m lib init|demo|import-csv|export|delete-user`: the data commands."""
+"""`python -m lib init|demo|import|imports|undo-import|export|delete-user`: the data commands."""
 from __future__ import annotations
 
 import argparse
@@ -35,9 +35,10 @@ def cmd_demo(args: argparse.Namespace, store: Store) -> int:
     return 0
 
 
-def cmd_import_csv(args: argparse.Namespace, store: Store) -> int:
-    from lib.importer import ImportOptions, import_rows, parse_columns_flag, parse_csv
-    from lib.views import detected_table
+def cmd_import(args: argparse.Namespace, store: Store) -> int:
+    from lib.errors import ValidationError
+    from lib.ingest import ImportOptions, import_rows, parse_columns_flag, prepare
+    from lib.ingest.preview import detected_table
 
     data = Path(args.file).read_bytes()
     options = ImportOptions(
@@ -49,13 +50,43 @@ def cmd_import_csv(args: argparse.Namespace, store: Store) -> int:
         encoding=args.encoding,
     )
     store.init()
-    parsed = parse_csv(data, options)
+    parsed, used = prepare(store, args.user, data, Path(args.file).name, options)
     for setting, value in zip(*detected_table(parsed.detected).to_dict("list").values(), strict=True):
         print(f"detected {setting.lower()}: {value}", file=sys.stderr)
-    report = import_rows(store, args.user, parsed, progress=_progress)
+    if parsed.sign_question is not None:
+        # Never a guessed sign: the user says which way, once; the answer is remembered for this layout.
+        raise ValidationError({"sign": f"the file does not tell which amounts are spending "
+                                       f"({parsed.sign_question.reason}): run again with --sign bank "
+                                       "(negative amounts are spending) or --sign spending "
+                                       "(positive amounts are spending)"})
+    report = import_rows(store, args.user, parsed, progress=_progress, file_name=Path(args.file).name, options=used)
     for err in report.errors:
         print(f"line {err.line_number}: {err.reason}", file=sys.stderr)
-    print(f"imported {report.imported}, duplicates skipped {report.duplicates}, rejected {report.rejected}")
+    replaced = f", replaced {report.replaced} rows of the earlier import of this file" if report.replaced else ""
+    print(f"imported {report.imported}, duplicates skipped {report.duplicates}, rejected {report.rejected}"
+          f"{replaced}")
+    print(f"import id: {report.batch_id} (undo with: python -m lib undo-import {report.batch_id} --user "
+          f"{args.user})", file=sys.stderr)
+    return 0
+
+
+def cmd_imports(args: argparse.Namespace, store: Store) -> int:
+    batches = store.list_import_batches(args.user)
+    if not batches:
+        print(f"user '{args.user}' has no imports")
+        return 0
+    for b in batches:
+        covers = f"{b.covered_from}..{b.covered_through}" if b.covered_from else "-"
+        print(f"{b.batch_id}  {b.imported_at[:16]}  {b.file_format:<4}  {b.rows_added:>6} rows  {covers}  "
+              f"{b.status}  {b.file_name}")
+    return 0
+
+
+def cmd_undo_import(args: argparse.Namespace, store: Store) -> int:
+    from lib.ingest import undo_import
+
+    count = undo_import(store, args.user, args.batch)
+    print(f"undid import {args.batch}: deleted {count} transactions")
     return 0
 
 
@@ -91,17 +122,39 @@ def register(sub: Any) -> None:
     p.add_argument("--if-empty", action="store_true", help="do nothing when the user already has data")
     p.set_defaults(handler=cmd_demo)
 
-    p = sub.add_parser("import-csv", help="import a bank's CSV export (re-importing adds nothing)")
+    from lib.ingest.types import ROLE_HELP
+
+    roles = "\n".join(f"  {role:<12} {text}" for role, text in ROLE_HELP.items())
+    p = sub.add_parser(
+        "import", aliases=["import-csv"],
+        help="import a bank export: CSV, OFX/QFX, QIF or CAMT.053 (re-importing adds nothing)",
+        description="Import a bank export. The format is told by the content: CSV (any delimiter, decimal "
+                    "comma, debit/credit columns), OFX/QFX 1.x and 2.x, QIF, CAMT.053 XML. Importing the "
+                    "same file again adds nothing; with corrected flags it replaces that import's rows.",
+        epilog=f"column roles for --columns:\n{roles}",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("file")
     p.add_argument("--user", required=True)
     p.add_argument("--delimiter", default=None)
     p.add_argument("--decimal", choices=[".", ","], default=None)
     p.add_argument("--date-format", default=None, help="strptime format, e.g. %%d.%%m.%%Y")
-    p.add_argument("--columns", default=None, help="e.g. date=Booking date,amount=Value,description=Payee")
+    p.add_argument("--columns", default=None,
+                   help="role=Column name pairs, e.g. date=Booking date,amount=Value,description=Payee "
+                        f"(roles: {', '.join(ROLE_HELP)})")
     p.add_argument("--sign", choices=["bank", "spending"], default=None,
                    help="bank: negative amounts are spending; spending: positive amounts are spending")
     p.add_argument("--encoding", default=None)
-    p.set_defaults(handler=cmd_import_csv)
+    p.set_defaults(handler=cmd_import)
+
+    p = sub.add_parser("imports", help="list a user's imports (id, when, rows added, days covered)")
+    p.add_argument("--user", required=True)
+    p.set_defaults(handler=cmd_imports)
+
+    p = sub.add_parser("undo-import", help="delete every row one import added")
+    p.add_argument("batch", help="the import id (see `imports`)")
+    p.add_argument("--user", required=True)
+    p.set_defaults(handler=cmd_undo_import)
 
     p = sub.add_parser("export", help="print or write all of a user's data")
     p.add_argument("--user", required=True)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from lib.models import Profile, Transaction
-from lib.schema import Commentary, Item, Window
+from lib.schema import CategoryRule, Commentary, ImportBatch, Item, SavedMapping, Window
 
 BATCH_SIZE = 25  # DynamoDB's BatchWriteItem limit; the SQLite backend keeps the same shape
 
@@ -175,6 +175,37 @@ class Store(Protocol):
 
     def end_sessions(self, user_id: str, at: dt.datetime) -> None:
         """Revoke every login of the user issued up to `at` (their logout), on every server."""
+
+    # -- imports: batches, remembered mappings, category rules (lib/ingest) -------------------
+    def delete_transactions(self, user_id: str, sort_keys: Iterable[str]) -> int:
+        """Delete many of the user's transactions in batches of 25; returns how many keys were deleted."""
+
+    def put_import_batch(self, batch: ImportBatch) -> None:
+        """Record (or overwrite) one import's batch record."""
+
+    def get_import_batch(self, user_id: str, batch_id: str) -> ImportBatch | None:
+        """One import's record, if the user has it."""
+
+    def list_import_batches(self, user_id: str) -> list[ImportBatch]:
+        """Every import of the user, newest first."""
+
+    def delete_import_batch(self, user_id: str, batch_id: str) -> None:
+        """Forget an import's record (its rows are deleted separately)."""
+
+    def put_mapping(self, mapping: SavedMapping) -> None:
+        """Remember the mapping the user confirmed for one export layout."""
+
+    def get_mapping(self, user_id: str, signature: str) -> SavedMapping | None:
+        """The remembered mapping for one export layout, if any."""
+
+    def put_category_rule(self, rule: CategoryRule) -> None:
+        """Save (or replace) the user's rule for one merchant."""
+
+    def list_category_rules(self, user_id: str) -> list[CategoryRule]:
+        """Every category rule of the user."""
+
+    def delete_category_rule(self, user_id: str, merchant: str) -> None:
+        """Drop the user's rule for one merchant."""
 
 
 def chunks(items: Iterable[Item], size: int = BATCH_SIZE) -> Iterator[list[Item]]:

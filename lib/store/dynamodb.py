@@ -17,7 +17,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from lib import clock, schema
 from lib.errors import ConflictError
 from lib.models import Profile, Transaction
-from lib.schema import Commentary, Item, Window
+from lib.schema import CategoryRule, Commentary, ImportBatch, Item, SavedMapping, Window
 from lib.store.base import (
     PROFILE_CONFLICT,
     TRANSACTION_CHANGED,
@@ -250,6 +250,58 @@ class DynamoDBStore(DynamoRequests):
     def put_raw_item(self, item: Item) -> None:
         """Write an item exactly as given, unconditionally: for tests and migrations (e.g. legacy items)."""
         self._put(item)
+
+    # -- imports: batches, remembered mappings, category rules ---------------------------------
+
+    def delete_transactions(self, user_id: str, sort_keys: Iterable[str]) -> int:
+        """Delete many transactions with BatchWriteItem (25 per request); returns how many keys."""
+        keys = [k for k in dict.fromkeys(sort_keys) if schema.date_of_key(k) is not None]
+        done = 0
+        for batch in chunks({schema.PK: user_id, schema.SK: k} for k in keys):
+            self._batch_write(user_id, [{"DeleteRequest": {"Key": self._encode(k)}} for k in batch])
+            done += len(batch)
+        return done
+
+    def _prefixed(self, user_id: str, prefix: str) -> list[Item]:
+        return list(self._between(user_id, *schema.prefix_range(prefix)))
+
+    def put_import_batch(self, batch: ImportBatch) -> None:
+        """Record (or overwrite) one import's batch record."""
+        self._put(schema.import_batch_to_item(batch))
+
+    def get_import_batch(self, user_id: str, batch_id: str) -> ImportBatch | None:
+        """One import's record, strongly consistent (a re-import right after must see it)."""
+        return schema.item_to_import_batch(self._get(schema.import_batch_key(user_id, batch_id), consistent=True))
+
+    def list_import_batches(self, user_id: str) -> list[ImportBatch]:
+        """Every import of the user, newest first (one Query on the IMPORT# keys)."""
+        batches = [schema.item_to_import_batch(i) for i in self._prefixed(user_id, schema.IMPORT_PREFIX)]
+        return sorted((b for b in batches if b), key=lambda b: b.imported_at, reverse=True)
+
+    def delete_import_batch(self, user_id: str, batch_id: str) -> None:
+        """Forget an import's record."""
+        self._delete(schema.import_batch_key(user_id, batch_id))
+
+    def put_mapping(self, mapping: SavedMapping) -> None:
+        """Remember the mapping the user confirmed for one export layout."""
+        self._put(schema.mapping_to_item(mapping))
+
+    def get_mapping(self, user_id: str, signature: str) -> SavedMapping | None:
+        """The remembered mapping for one export layout, if any."""
+        return schema.item_to_mapping(self._get(schema.mapping_key(user_id, signature)))
+
+    def put_category_rule(self, rule: CategoryRule) -> None:
+        """Save (or replace) the user's rule for one merchant."""
+        self._put(schema.category_rule_to_item(rule))
+
+    def list_category_rules(self, user_id: str) -> list[CategoryRule]:
+        """Every category rule of the user (one Query on the RULE# keys)."""
+        rules = [schema.item_to_category_rule(i) for i in self._prefixed(user_id, schema.RULE_PREFIX)]
+        return [r for r in rules if r]
+
+    def delete_category_rule(self, user_id: str, merchant: str) -> None:
+        """Drop the user's rule for one merchant."""
+        self._delete(schema.category_rule_key(user_id, merchant))
 
 
 def _txn(item: Item | None) -> Transaction | None:

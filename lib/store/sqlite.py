@@ -22,7 +22,7 @@ from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from lib import clock, schema
 from lib.errors import ConflictError, PartialWriteError, StoreUnavailableError
 from lib.models import Profile, Transaction
-from lib.schema import Commentary, Item, Window
+from lib.schema import CategoryRule, Commentary, ImportBatch, Item, SavedMapping, Window
 from lib.store.base import (
     PROFILE_CONFLICT,
     TRANSACTION_CHANGED,
@@ -273,6 +273,62 @@ class SQLiteStore:
         with self._tx(user_id, read=False) as conn:
             self._put(conn, schema.sessions_to_item(user_id, at))
 
+    # -- imports: batches, remembered mappings, category rules ---------------------------------
+    def delete_transactions(self, user_id: str, sort_keys: Iterable[str]) -> int:
+        keys = [k for k in dict.fromkeys(sort_keys) if schema.date_of_key(k) is not None]
+        done = 0
+        for batch in chunks({schema.PK: user_id, schema.SK: k} for k in keys):
+            with self._tx(user_id, read=False) as conn:
+                conn.executemany(
+                    "DELETE FROM items WHERE user_id=? AND transaction_date=?",
+                    [(user_id, k[schema.SK]) for k in batch],
+                )
+            done += len(batch)
+        return done
+
+    def _prefixed(self, user_id: str, prefix: str) -> list[Item]:
+        return self._query(user_id, *schema.prefix_range(prefix))
+
+    def _put_item(self, item: Item) -> None:
+        with self._tx(str(item[schema.PK]), read=False) as conn:
+            self._put(conn, item)
+
+    def _get_item(self, key: dict[str, str]) -> Item | None:
+        with self._tx(key[schema.PK], read=True) as conn:
+            return self._get(conn, key)
+
+    def _delete_item(self, key: dict[str, str]) -> None:
+        with self._tx(key[schema.PK], read=False) as conn:
+            conn.execute("DELETE FROM items WHERE user_id=? AND transaction_date=?", (key[schema.PK], key[schema.SK]))
+
+    def put_import_batch(self, batch: ImportBatch) -> None:
+        self._put_item(schema.import_batch_to_item(batch))
+
+    def get_import_batch(self, user_id: str, batch_id: str) -> ImportBatch | None:
+        return schema.item_to_import_batch(self._get_item(schema.import_batch_key(user_id, batch_id)))
+
+    def list_import_batches(self, user_id: str) -> list[ImportBatch]:
+        batches = [schema.item_to_import_batch(i) for i in self._prefixed(user_id, schema.IMPORT_PREFIX)]
+        return sorted((b for b in batches if b), key=lambda b: b.imported_at, reverse=True)
+
+    def delete_import_batch(self, user_id: str, batch_id: str) -> None:
+        self._delete_item(schema.import_batch_key(user_id, batch_id))
+
+    def put_mapping(self, mapping: SavedMapping) -> None:
+        self._put_item(schema.mapping_to_item(mapping))
+
+    def get_mapping(self, user_id: str, signature: str) -> SavedMapping | None:
+        return schema.item_to_mapping(self._get_item(schema.mapping_key(user_id, signature)))
+
+    def put_category_rule(self, rule: CategoryRule) -> None:
+        self._put_item(schema.category_rule_to_item(rule))
+
+    def list_category_rules(self, user_id: str) -> list[CategoryRule]:
+        rules = [schema.item_to_category_rule(i) for i in self._prefixed(user_id, schema.RULE_PREFIX)]
+        return [r for r in rules if r]
+
+    def delete_category_rule(self, user_id: str, merchant: str) -> None:
+        self._delete_item(schema.category_rule_key(user_id, merchant))
 
 def _stale(stored: Item | None) -> ConflictError:
     """The conflict of an edit or delete based on an old version: the current value rides along."""

@@ -1,0 +1,148 @@
+"""Dates as banks write them: one day/month order decided from the whole file, and plausible bounds."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from lib.ingest.text import norm
+
+EARLIEST = dt.date(1970, 1, 1)
+FUTURE_DAYS = 7  # a booking dated a few days ahead (pending card payments) is real; further is a typo
+
+
+def implausible(day: dt.date, today: dt.date) -> str | None:
+    """Why a date cannot be a real booking (before 1970, or more than a few days after today)."""
+    if day < EARLIEST:
+        return f"date {day.isoformat()} is before 1970"
+    if day > today + dt.timedelta(days=FUTURE_DAYS):
+        return f"date {day.isoformat()} is more than {FUTURE_DAYS} days in the future"
+    return None
+
+
+_MONTHS: dict[str, int] = {}
+for _number, _names in enumerate(
+    (
+        "jan january januar janv janvier januari ene enero jän jänner",
+        "feb february februar fev fevr fevrier februari febrero",
+        "mar march marz maerz mrz mars mrt maart marzo",
+        "apr april avr avril abr abril",
+        "may mai mei mayo",
+        "jun june juni juin junio",
+        "jul july juli juil juillet julio",
+        "aug august aout augustus ago agosto",
+        "sep sept september septembre septiembre set",
+        "oct october okt oktober octobre octubre",
+        "nov november novembre noviembre",
+        "dec december dez dezember decembre dic diciembre",
+    ),
+    start=1,
+):
+    for _name in _names.split():
+        _MONTHS[norm(_name)] = _number
+
+_TIME = r"(?:[T ,]+.*)?"
+_ISO_RE = re.compile(r"(\d{4})([-/.])(\d{1,2})\2(\d{1,2})" + _TIME)
+_COMPACT_RE = re.compile(r"(\d{4})(\d{2})(\d{2})")
+_NUM_RE = re.compile(r"(\d{1,2})([-/.])(\d{1,2})\2(\d{4}|\d{2})" + _TIME)
+_DMY_WORD_RE = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?\.?[\s-]+([^\W\d_]{3,})\.?,?[\s-]+(\d{4}|\d{2})" + _TIME)
+_MDY_WORD_RE = re.compile(r"([^\W\d_]{3,})\.?[\s-]+(\d{1,2})(?:st|nd|rd|th)?,?[\s-]+(\d{4}|\d{2})" + _TIME)
+_WEEKDAY_RE = re.compile(
+    r"(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|nesday|rsday|urday)?\.?,?\s+", re.IGNORECASE
+)
+
+
+@dataclass(frozen=True)
+class _DateParts:
+    kind: str  # "ymd" (a=month, b=day) or "num" (a, b in an order the whole file decides)
+    a: int
+    b: int
+    year: int
+    fmt: str
+
+
+def _year(text: str) -> int:
+    y = int(text)
+    if len(text) == 2:
+        return 2000 + y if y < 70 else 1900 + y
+    return y
+
+
+def date_parts(text: str) -> _DateParts | None:
+    """Recognise the shape of one date cell without deciding day/month order yet."""
+    text = _WEEKDAY_RE.sub("", text, count=1) if text[:1].isalpha() else text
+    if m := _ISO_RE.fullmatch(text):
+        sep = m[2]
+        return _DateParts("ymd", int(m[3]), int(m[4]), int(m[1]), f"%Y{sep}%m{sep}%d")
+    if m := _NUM_RE.fullmatch(text):
+        y = "%Y" if len(m[4]) == 4 else "%y"
+        return _DateParts("num", int(m[1]), int(m[3]), _year(m[4]), m[2] + y)
+    if m := _COMPACT_RE.fullmatch(text):
+        return _DateParts("ymd", int(m[2]), int(m[3]), int(m[1]), "%Y%m%d")
+    if (m := _DMY_WORD_RE.fullmatch(text)) and (month := _MONTHS.get(norm(m[2]))):
+        return _DateParts("ymd", month, int(m[1]), _year(m[3]), "%d %b %Y")
+    if (m := _MDY_WORD_RE.fullmatch(text)) and (month := _MONTHS.get(norm(m[1]))):
+        return _DateParts("ymd", month, int(m[2]), _year(m[3]), "%b %d, %Y")
+    return None
+
+
+class DateReader:
+    """Parses a file's date cells with one day/month order decided from all of them."""
+
+    def __init__(self, cells: list[str], date_format: str | None, us_hint: bool):
+        self.date_format = date_format
+        self.day_first = True
+        self.guessed = False
+        self._cache: dict[str, _DateParts | None] = {}
+        if date_format:
+            self.fmt = date_format
+            return
+        parts = [p for p in map(self._parts, cells) if p is not None]
+        nums = [p for p in parts if p.kind == "num"]
+        day_votes = sum(1 for p in nums if p.a > 12 >= p.b)
+        month_votes = sum(1 for p in nums if p.b > 12 >= p.a)
+        if day_votes or month_votes:
+            self.day_first = day_votes >= month_votes
+        elif nums:
+            # Nothing decides (every day <= 12): dots are always day-first; '$' amounts suggest a US bank.
+            self.day_first = nums[0].fmt[0] == "." or not us_hint
+            self.guessed = True
+        shapes = Counter(p.fmt for p in parts)
+        shape = shapes.most_common(1)[0][0] if shapes else "%Y-%m-%d"
+        if shape[0] in "-/.":
+            sep, year = shape[0], shape[1:]
+            self.fmt = f"%d{sep}%m{sep}{year}" if self.day_first else f"%m{sep}%d{sep}{year}"
+        else:
+            self.fmt = shape
+
+    def _parts(self, text: str) -> _DateParts | None:
+        text = text.strip()
+        if text not in self._cache:
+            self._cache[text] = date_parts(text) if text else None
+        return self._cache[text]
+
+    def read(self, text: str) -> dt.date | str:
+        """The date, or the reason it is not one."""
+        text = text.strip()
+        if not text:
+            return "missing date"
+        if self.date_format:
+            try:
+                return dt.datetime.strptime(text, self.date_format).date()
+            except ValueError:
+                return f"date '{text}' does not match the date format {self.date_format}"
+        parts = self._parts(text)
+        if parts is None:
+            return f"'{text}' is not a date"
+        if parts.kind == "num":
+            day, month = (parts.a, parts.b) if self.day_first else (parts.b, parts.a)
+            if month > 12:
+                order = "day/month" if self.day_first else "month/day"
+                return f"date '{text}' does not fit the file's {order} order ({self.fmt})"
+        else:
+            day, month = parts.b, parts.a
+        try:
+            return dt.date(parts.year, month, day)
+        except ValueError:
+            return f"'{text}' is not a valid date"

@@ -1,0 +1,101 @@
+"""What the importer found, as tables a user can check before importing (page and CLI alike)."""
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from lib.ingest.types import ParsedRow, RowError, SignQuestion
+from lib.schema import ImportBatch
+
+_DELIMITER_NAMES = {",": "comma (,)", ";": "semicolon (;)", "\t": "tab", "|": "pipe (|)"}
+_SIGN_NAMES = {
+    "bank": "bank style: negative amounts are spending",
+    "spending": "positive amounts are spending",
+    "unknown": "⚠ the file does not tell which amounts are spending",
+    "direction": "a debit/credit marker on every row",
+}
+_FORMAT_NAMES = {"csv": "CSV (delimited text)", "ofx": "OFX / QFX", "qif": "QIF", "camt": "CAMT.053 (ISO 20022 XML)"}
+
+
+def detected_table(detected: dict[str, Any]) -> pd.DataFrame:
+    """What the importer detected in a file, in words a user can check before importing."""
+    columns = detected.get("columns") or {}
+    kind = str(detected.get("format") or "csv")
+    sign = str(detected.get("sign"))
+    amounts = "separate debit and credit columns" if detected.get("amount_mode") == "debit/credit" \
+        else _SIGN_NAMES.get(sign, sign)
+    if detected.get("sign_reason") and sign in ("bank", "spending"):
+        amounts += f" ({detected['sign_reason']})"
+    rows = [
+        ("Format", _FORMAT_NAMES.get(kind, kind) + (f" {detected['version']}" if detected.get("version") else "")),
+        ("Columns", ", ".join(f"{role} ← “{name}”" for role, name in columns.items()) or "—"),
+    ]
+    if kind == "csv":
+        rows += [
+            ("Header on line", str(detected.get("header_line") or "none (read by content)")),
+            ("Delimiter", _DELIMITER_NAMES.get(str(detected.get("delimiter")), repr(detected.get("delimiter")))),
+            ("Decimal mark", "comma (1.234,56)" if detected.get("decimal") == "," else "point (1,234.56)"),
+            ("Date format", str(detected.get("date_format") or "—")
+             + ("  ⚠ day/month order guessed: check the dates, or give the date format"
+                if detected.get("date_order_guessed") else "")),
+        ]
+    rows.append(("Amounts", amounts))
+    if detected.get("remembered"):
+        rows.append(("Mapping", "remembered from your last import of this layout"))
+    for note in detected.get("notes") or []:
+        rows.append(("Note", str(note)))
+    rows.append(("Encoding", str(detected.get("encoding") or "—")))
+    return pd.DataFrame(rows, columns=["Detected", "Value"])
+
+
+def preview_table(rows: list[ParsedRow], limit: int = 10) -> pd.DataFrame:
+    """The first parsed rows as they will be imported (line number, date, amount, text)."""
+    return pd.DataFrame(
+        {
+            "Line": [r.line_number for r in rows[:limit]],
+            "Date": [r.date.isoformat() for r in rows[:limit]],
+            "Amount": [f"{r.amount:.2f}" for r in rows[:limit]],
+            "Description": [r.description for r in rows[:limit]],
+            "Category": [r.category for r in rows[:limit]],
+        }
+    )
+
+
+def sign_question_table(question: SignQuestion) -> pd.DataFrame:
+    """The rows that decide the direction, with what each choice would make of them."""
+    return pd.DataFrame(
+        {
+            "Line": [r.line_number for r in question.evidence],
+            "Date": [r.date.isoformat() for r in question.evidence],
+            "As written": [f"{r.amount:.2f}" for r in question.evidence],
+            "Description": [r.description for r in question.evidence],
+            "If positive is spending": ["spending" if r.amount > 0 else "money in" for r in question.evidence],
+            "If positive is income": ["money in" if r.amount > 0 else "spending" for r in question.evidence],
+        }
+    )
+
+
+def row_errors_text(errors: list[RowError], limit: int = 50) -> str | None:
+    """Bad rows as a list, one line each ("line 6: reason"); None when there are none."""
+    if not errors:
+        return None
+    lines = [f"- line {e.line_number}: {e.reason}" for e in errors[:limit]]
+    if len(errors) > limit:
+        lines.append(f"- … and {len(errors) - limit} more")
+    return "\n".join(lines)
+
+
+def batches_table(batches: list[ImportBatch]) -> pd.DataFrame:
+    """The user's imports, newest first: file, when, rows added, the days covered."""
+    return pd.DataFrame(
+        {
+            "File": [b.file_name or "—" for b in batches],
+            "Imported": [b.imported_at.replace("T", " ")[:16] for b in batches],
+            "Format": [b.file_format for b in batches],
+            "Rows added": [b.rows_added for b in batches],
+            "Covers": [f"{b.covered_from} – {b.covered_through}" if b.covered_from else "—" for b in batches],
+            "Status": [b.status for b in batches],
+            "id": [b.batch_id for b in batches],
+        }
+    )
