@@ -43,7 +43,7 @@ for _number, _names in enumerate(
         _MONTHS[norm(_name)] = _number
 
 _TIME = r"(?:[T ,]+.*)?"
-_ISO_RE = re.compile(r"(\d{4})([-/.])(\d{1,2})\2(\d{1,2})" + _TIME)
+_ISO_RE = re.compile(r"(\d{4})([-/.])(\d{1,2})\2(\d{1,2})\.?" + _TIME)  # "2026.11.03." in Hungary
 _COMPACT_RE = re.compile(r"(\d{4})(\d{2})(\d{2})")
 _NUM_RE = re.compile(r"(\d{1,2})([-/.])(\d{1,2})\2(\d{4}|\d{2})" + _TIME)
 _DMY_WORD_RE = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?\.?[\s-]+([^\W\d_]{3,})\.?,?[\s-]+(\d{4}|\d{2})" + _TIME)

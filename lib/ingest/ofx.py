@@ -10,6 +10,8 @@ import datetime as dt
 import io
 import logging
 import re
+import warnings
+from collections import Counter
 from decimal import Decimal
 from typing import Any
 
@@ -57,8 +59,10 @@ def parse_ofx(data: bytes, today: dt.date | None = None) -> ParseResult:
     text, encoding = decode(data, None)
     tree = OFXTree()
     try:
-        tree.parse(io.BytesIO(data))
-        ofx = tree.convert()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # private tags (<INTU.BID>) are skipped, as they should be
+            tree.parse(io.BytesIO(data))
+            ofx = tree.convert()
     except Exception as exc:  # noqa: BLE001 - ofxtools raises many kinds; all mean "not a readable OFX file"
         log.info("ofx refused", extra={"error": type(exc).__name__})
         raise ValidationError({"file": f"This OFX file could not be read ({type(exc).__name__}: {exc})."[:300]}) \
@@ -72,13 +76,16 @@ def parse_ofx(data: bytes, today: dt.date | None = None) -> ParseResult:
         acct = str(getattr(account, "acctid", "") or "")
         txns = list(getattr(stmt, "transactions", []) or [])
         memos = [_text(getattr(t, "memo", None)) for t in txns]
-        combine = informative(memos) > 0.3
+        combine = informative(memos, sparse=True) > 0.3
+        counts = Counter(memos)
         for t, memo in zip(txns, memos, strict=True):
             fitid = str(getattr(t, "fitid", "") or "")
             line, posted = raw.get(fitid, (0, None))
             day = dt.date(int(posted[:4]), int(posted[4:6]), int(posted[6:8])) if posted else t.dtposted.date()
             name = _text(getattr(t, "name", None)) or _text(getattr(getattr(t, "payee", None), "name", None))
-            description = f"{name} · {memo}" if combine and name and memo and memo not in name else (name or memo)
+            # A memo the bank writes on many rows ("POS PURCHASE") tells nothing about this one.
+            telling = combine and memo and counts[memo] <= max(1, len(txns) // 10) and memo not in name
+            description = f"{name} · {memo}" if telling and name else (name or memo)
             amount = -Decimal(t.trnamt)  # OFX: negative is money out; the product: spending positive
             if reason := implausible(day, today) or amount_problem(amount):
                 errors.append(RowError(line, reason, f"{fitid} {description}"[:200]))

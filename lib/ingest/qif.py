@@ -93,7 +93,7 @@ def parse_qif(data: bytes, today: dt.date | None = None) -> ParseResult:
             continue
         parsed.append((line, txn, raw))
     memos = [one_line(str(t.memo or "")) for _, t, _ in parsed]
-    combine = informative(memos) > 0.3
+    combine = informative(memos, sparse=True) > 0.3
     rows: list[ParsedRow] = []
     for (line, t, raw), memo in zip(parsed, memos, strict=True):
         day = t.date.date() if isinstance(t.date, dt.datetime) else t.date

@@ -34,7 +34,7 @@ _KEYWORDS: dict[str, tuple[str, ...]] = {
         "date", "datum", "fecha", "data", "dato", "buchungstag", "buchungsdatum", "valutadatum",
         "wertstellung", "boekdatum", "transactiedatum", "=buchung", "=valuta", "datetime", "date time",
     ),
-    "amount": ("amount", "betrag", "montant", "bedrag", "importe", "monto", "umsatz", "value", "sum"),
+    "amount": ("amount", "betrag", "montant", "bedrag", "importe", "monto", "umsatz", "value", "sum", "osszeg"),
     "currency": (
         "currency", "wahrung", "waehrung", "devise", "moneda", "munt", "ccy", "monn", "monnaie", "devizanem",
         "deviza", "divisa", "valuta code",
@@ -42,12 +42,12 @@ _KEYWORDS: dict[str, tuple[str, ...]] = {
     "category": ("category", "kategorie", "categorie", "categoria", "rubrik", "rubrique"),
     "description": (
         # best first: who was paid beats what the bank wrote about it
-        "payee", "merchant", "tegenrekeninghouder", "naam tegenpartij", "counterparty name",
+        "payee", "merchant", "tegenrekeninghouder", "naam tegenpartij", "counterparty name", "partner elnevezese",
         "beguenstigter", "begunstigter", "empfanger", "empfaenger", "auftraggeber",
         "zahlungspflichtiger", "counterparty", "beneficiaire", "beneficiario", "naam", "name",
         "description", "verwendungszweck", "libelle", "omschrijving", "concepto", "descripcion",
         "details", "narrative", "particulars",
-        "memo", "buchungstext", "mededelingen", "reference", "referenz", "notes", "communication",
+        "memo", "kozlemeny", "buchungstext", "mededelingen", "reference", "referenz", "notes", "communication",
     ),
 }
 _BALANCE = ("balance", "saldo", "solde", "kontostand", "running")
@@ -195,11 +195,13 @@ def _codeish(value: str) -> bool:
     return bool(re.fullmatch(r"[A-Z]{2}\d{2}[A-Z0-9]{8,30}", compact))
 
 
-def informative(values: list[str]) -> float:
-    """How well a column tells purchases apart: 0 for constant, code-like or mostly empty columns."""
+def informative(values: list[str], sparse: bool = False) -> float:
+    """How well a column tells purchases apart: 0 for constant, code-like or (unless sparse) mostly empty."""
     filled = [v for v in values if v]
-    if not values or len(filled) < len(values) * 0.5:
+    if not values or not filled or (not sparse and len(filled) < len(values) * 0.5):
         return 0.0
+    if sparse:
+        values = filled  # a purpose written on some rows only still tells those rows apart
     distinct = len(set(filled))
     if distinct == 1 and len(filled) >= 3:
         return 0.0  # the account's name on every row
@@ -322,7 +324,8 @@ def _content_roles(
     if good and len(rows) >= 3:
         first = good[0]
         purpose = next(
-            (i for i in good[1:] if i in header_ok and ranks[i][1] >= _COUNTERPARTY_RANK), None
+            (i for i in header_ok if i != first and ranks[i][1] >= _COUNTERPARTY_RANK
+             and informative(_column(rows, i), sparse=True) > 0), None
         )
         if first in header_ok and ranks[first][1] < _COUNTERPARTY_RANK and purpose is not None:
             plan.combine = (first, purpose)
