@@ -22,9 +22,10 @@ from boto3.dynamodb.types import TypeSerializer
 
 from bench.app_pages import DASHBOARD, USER, AppHarness, Stopwatches, app_store, clear_caches, run
 from bench.harness import interleaved, median
-from lib import importer, schema
+from lib import schema
 from lib.demo import demo_profile, demo_transactions
-from lib.importer import import_csv
+from lib.ingest import detect as ingest_detect
+from lib.ingest import import_csv
 from lib.models import validate_transaction
 from lib.schema import Commentary
 from lib.store.dynamodb import DynamoDBStore, default_client
@@ -261,7 +262,7 @@ def import_comparison(store: DynamoDBStore, table: str, rows: int, reps: int, to
     ours_s, naive_s = median(times["store"]), median(times["put_item"])
     # One more, untimed import: where its time goes and how many requests it makes.
     user = f"import-anatomy-{uuid.uuid4().hex[:8]}"
-    with Stopwatches({"parse": (importer, "parse_csv"), "write": (store, "put_transactions")}) as watches:
+    with Stopwatches({"parse": (ingest_detect, "parse_csv"), "write": (store, "put_transactions")}) as watches:
         import_csv(store, user, data)
     requests = store.meter.for_user(user).requests
     projected = {

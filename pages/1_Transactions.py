@@ -1,12 +1,14 @@
-"""Transactions: add, edit, delete; import a bank CSV; export or delete all of my data."""
+"""Transactions: add, edit, delete; import a bank export (CSV, OFX, QIF, CAMT.053); export or delete my data."""
 from __future__ import annotations
+
+from dataclasses import replace
 
 import streamlit as st
 
-from lib import ui, views, writes
+from lib import ingest, ui, views, writes
 from lib.errors import ConflictError, FinanceError, PartialWriteError, StoreUnavailableError, ValidationError
 from lib.export import export_csv, export_json
-from lib.importer import ImportOptions, import_rows, parse_csv
+from lib.ingest import preview as import_view
 from lib.models import validate_transaction
 from lib.plain import md_escape
 
@@ -35,7 +37,7 @@ categories = views.category_options(window.transactions)
 
 # Keyed: a flash message above the tabs after a write must not send the user back to the first tab.
 tab_add, tab_edit, tab_import, tab_data = st.tabs(
-    ["➕ Add", "✏️ Edit or delete", "📥 Import CSV", "📦 My data"], key="txn_tabs"
+    ["➕ Add", "✏️ Edit or delete", "📥 Import", "📦 My data"], key="txn_tabs"
 )
 
 if st.session_state.pop("add_saved", False):
@@ -143,12 +145,33 @@ with tab_edit:
 
 with tab_import:
     st.caption(
-        "Any bank's CSV export: comma or semicolon, decimal comma, debit/credit columns, most date formats. "
-        "Importing the same file twice adds nothing."
+        "Any bank's export: CSV (comma or semicolon, decimal comma, debit/credit columns), OFX/QFX, QIF or "
+        "CAMT.053 XML. Importing the same file twice adds nothing; importing it with corrected settings "
+        "replaces what it added."
     )
+    imports_done = st.session_state.get("imports_done", 0)
+    try:
+        batches = ctx.store.list_import_batches(ctx.user_id)
+    except FinanceError as exc:
+        ui.friendly_error(exc, "list your imports")
+        batches = []
+    if batches:
+        with st.expander(f"Your imports ({len(batches)}): undo one"):
+            st.dataframe(import_view.batches_table(batches), hide_index=True, column_config={"id": None})
+            labels = {b.batch_id: f"{b.file_name or 'file'} ({b.imported_at[:10]}, {b.rows_added} rows)"
+                      for b in batches}
+            undo_id = st.selectbox("Import to undo", list(labels), format_func=labels.__getitem__, key="undo_pick")
+            if st.button("Undo this import", key="undo_import"):
+                try:
+                    removed = ingest.undo_import(ctx.store, ctx.user_id, undo_id)
+                except FinanceError as exc:
+                    ui.friendly_error(exc, "undo the import")
+                else:
+                    done(f"Undid the import of {labels[undo_id]}: removed {removed} transactions.")
+
     # A new key after each import empties the uploader, so the page shows the result, not the old preview.
-    upload = st.file_uploader("Bank export (CSV)", type=["csv", "txt"],
-                              key=f"import_file_{st.session_state.get('imports_done', 0)}")
+    upload = st.file_uploader("Bank export", type=["csv", "txt", "ofx", "qfx", "qif", "xml"],
+                              key=f"import_file_{imports_done}")
     with st.expander("Override what was detected"):
         o1, o2, o3 = st.columns(3)
         o_delim = o1.selectbox("Delimiter", ["auto", ",", ";", "tab"], key="imp_delim")
@@ -157,39 +180,94 @@ with tab_import:
                               help="bank: negative amounts are spending; spending: positive amounts are spending")
         o_fmt = st.text_input("Date format (strptime, e.g. %d.%m.%Y)", key="imp_fmt")
     if upload is not None:
-        options = ImportOptions(
+        data = upload.getvalue()
+        role_keys = f"imp_role_{imports_done}_{ingest.batches.file_id(data)}"
+        options = ingest.ImportOptions(
             delimiter=None if o_delim == "auto" else ("\t" if o_delim == "tab" else o_delim),
             decimal=None if o_dec == "auto" else o_dec,
             date_format=o_fmt or None,
             sign=None if o_sign == "auto" else o_sign,
+            columns=st.session_state.get(f"{role_keys}_mapping"),
         )
+        # Kept under a plain key: once answered, the question (and its widget) is gone from the page.
+        answer = st.session_state.get(f"{role_keys}_sign") or st.session_state.get(f"{role_keys}_answer")
+        st.session_state[f"{role_keys}_answer"] = answer
+        if answer and options.sign is None:
+            options = replace(options, sign="spending" if answer.startswith("spending") else "bank")
         try:
-            parsed = parse_csv(upload.getvalue(), options)
+            parsed, used = ingest.prepare(ctx.store, ctx.user_id, data, upload.name, options, ctx.today)
         except ValidationError as exc:
             st.error(md_escape(f"Could not read this file: {exc}"), icon="🛑")
             parsed = None
+        except FinanceError as exc:
+            ui.friendly_error(exc, "read the file")
+            parsed = None
         if parsed is not None:
-            st.dataframe(views.detected_table(parsed.detected), hide_index=True)
+            st.dataframe(import_view.detected_table(parsed.detected), hide_index=True)
+            header = list(parsed.detected.get("header") or [])
+            if header:
+                with st.expander("Change what each column is"):
+                    defaults = import_view.role_defaults(parsed.detected)
+                    pick = [import_view.NO_ROLE, *ingest.ROLES]
+                    cols = st.columns(min(4, len(header)))
+                    choices = [
+                        cols[i % len(cols)].selectbox(name or f"column {i + 1}", pick, index=pick.index(defaults[i]),
+                                                      key=f"{role_keys}_{i}")
+                        for i, name in enumerate(header)
+                    ]
+                    if st.button("Read the file with these roles", key=f"{role_keys}_apply"):
+                        st.session_state[f"{role_keys}_mapping"] = import_view.roles_from_choices(header, choices)
+                        st.rerun()
+            question = parsed.sign_question
+            if question is not None:
+                st.warning(f"This file does not tell which amounts are spending: {question.reason}. "
+                           "Look at these rows and say which way it goes.", icon="🧭")
+                st.dataframe(import_view.sign_question_table(question), hide_index=True)
+                st.radio("In this file, positive amounts are", ["spending (money out)", "income (money in)"],
+                         index=None, key=f"{role_keys}_sign")
             st.markdown(f"**Preview** — {len(parsed.rows)} good rows, {len(parsed.errors)} with problems")
-            st.dataframe(views.preview_table(parsed.rows), hide_index=True)
+            st.dataframe(import_view.preview_table(parsed.rows), hide_index=True)
             if parsed.errors:
-                st.warning(md_escape(views.row_errors_text(parsed.errors)))
-            if st.button(f"Import {len(parsed.rows)} rows", type="primary", disabled=not parsed.rows):
+                st.warning(md_escape(import_view.row_errors_text(parsed.errors)))
+            if st.button(f"Import {len(parsed.rows)} rows", type="primary",
+                         disabled=not parsed.rows or question is not None):
                 bar = st.progress(0.0, text="Importing…")
                 try:
-                    report = import_rows(
-                        ctx.store, ctx.user_id, parsed,
+                    report = ingest.import_rows(
+                        ctx.store, ctx.user_id, parsed, file_name=upload.name, options=used,
                         progress=lambda n, total: bar.progress(n / max(total, 1), text=f"{n}/{total} written"),
                     )
                 except PartialWriteError as exc:
                     ui.mark_changed(ctx.user_id)
                     st.error(md_escape(writes.partial_text(exc, "Import the same file again")), icon="🛑")
                 except FinanceError as exc:
+                    ui.mark_changed(ctx.user_id)
                     ui.friendly_error(exc, "import the file")
                 else:
-                    st.session_state["imports_done"] = st.session_state.get("imports_done", 0) + 1
+                    st.session_state["imports_done"] = imports_done + 1
+                    replaced = (f" Replaced {report.replaced} rows of the earlier import of this file."
+                                if report.replaced else "")
                     done(f"Imported {report.imported}, duplicates skipped {report.duplicates}, "
-                         f"rejected {report.rejected}.", views.row_errors_text(report.errors))
+                         f"rejected {report.rejected}.{replaced}", import_view.row_errors_text(report.errors))
+
+    imported = sorted({t.description for t in window.transactions if t.source == "import" and t.description})
+    if imported:
+        with st.expander("Always file a merchant under one category"):
+            st.caption("Future imports and your existing rows of that merchant get this category "
+                       "(a bank's own category still wins on import).")
+            r1, r2 = st.columns(2)
+            merchant = r1.selectbox("Merchant (from a description)", imported, key="rule_merchant")
+            rule_cat = r2.selectbox("Category", categories, key="rule_category", accept_new_options=True)
+            if st.button("Always for this merchant", key="rule_save"):
+                try:
+                    changed = ingest.always_for_merchant(ctx.store, ctx.user_id, merchant, rule_cat, ctx.today)
+                except ValidationError as exc:
+                    st.error(md_escape(" ".join(exc.errors.values())), icon="✋")
+                except FinanceError as exc:
+                    ui.friendly_error(exc, "save the rule")
+                else:
+                    done(f"“{ingest.merchant_key(merchant)}” is {rule_cat} from now on; {changed} existing rows "
+                         "re-filed.")
 
 with tab_data:
     st.subheader("Export")

@@ -51,14 +51,14 @@ def cmd_import(args: argparse.Namespace, store: Store) -> int:
     )
     store.init()
     parsed, used = prepare(store, args.user, data, Path(args.file).name, options)
-    for setting, value in zip(*detected_table(parsed.detected).to_dict("list").values(), strict=True):
-        print(f"detected {setting.lower()}: {value}", file=sys.stderr)
     if parsed.sign_question is not None:
         # Never a guessed sign: the user says which way, once; the answer is remembered for this layout.
         raise ValidationError({"sign": f"the file does not tell which amounts are spending "
                                        f"({parsed.sign_question.reason}): run again with --sign bank "
                                        "(negative amounts are spending) or --sign spending "
                                        "(positive amounts are spending)"})
+    for setting, value in zip(*detected_table(parsed.detected).to_dict("list").values(), strict=True):
+        print(f"detected {setting.lower()}: {value}", file=sys.stderr)
     report = import_rows(store, args.user, parsed, progress=_progress, file_name=Path(args.file).name, options=used)
     for err in report.errors:
         print(f"line {err.line_number}: {err.reason}", file=sys.stderr)

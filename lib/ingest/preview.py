@@ -99,3 +99,26 @@ def batches_table(batches: list[ImportBatch]) -> pd.DataFrame:
             "id": [b.batch_id for b in batches],
         }
     )
+
+
+NO_ROLE = "—"
+
+
+def role_defaults(detected: dict[str, Any]) -> list[str]:
+    """The role each header column plays now (NO_ROLE for none), for the page's role pickers."""
+    header = list(detected.get("header") or [])
+    chosen = ["" for _ in header]
+    for role, name in (detected.get("columns") or {}).items():
+        for part in str(name).split(" + "):
+            if part in header and not chosen[header.index(part)]:
+                chosen[header.index(part)] = role
+    return [c or NO_ROLE for c in chosen]
+
+
+def roles_from_choices(header: list[str], choices: list[str]) -> dict[str, str]:
+    """role -> column name from the page's pickers (the first column wins when a role is picked twice)."""
+    mapping: dict[str, str] = {}
+    for name, role in zip(header, choices, strict=False):
+        if role != NO_ROLE and role not in mapping:
+            mapping[role] = name
+    return mapping

@@ -100,3 +100,57 @@ def test_a_bad_store_url_is_refused_in_one_line(tmp_path: Path) -> None:
     proc = subprocess.run([sys.executable, "-m", "lib", "init"], cwd=REPO, env=env, capture_output=True, text=True)
     assert proc.returncode != 0
     assert proc.stderr.count("\n") == 1 and "sqlite:///" in proc.stderr
+
+
+def _recent(ago: int) -> str:
+    import datetime as dt
+
+    return (dt.date.today() - dt.timedelta(days=ago)).isoformat()
+
+
+def test_import_help_lists_the_column_roles(tmp_path: Path) -> None:
+    text = run(tmp_path, "import", "--help").stdout
+    for role in ("date", "amount", "debit", "credit", "direction", "description", "category", "currency"):
+        assert f"  {role} " in text, role
+    assert "OFX" in text and "QIF" in text and "CAMT" in text
+
+
+def test_a_file_whose_direction_is_unknown_is_refused_naming_sign_and_imported_once_told(tmp_path: Path) -> None:
+    path = tmp_path / "card.csv"
+    path.write_text(f"Date,Merchant,Amount\n{_recent(1)},Corner Shop,12.40\n{_recent(2)},Acme Payroll,3500.00\n")
+    refused = run(tmp_path, "import", str(path), "--user", "ann", ok=False)
+    assert refused.returncode == 2
+    lines = [line for line in refused.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and "--sign" in lines[0], refused.stderr
+    assert "user 'ann' has no imports" in run(tmp_path, "imports", "--user", "ann").stdout
+
+    told = run(tmp_path, "import", str(path), "--user", "ann", "--sign", "spending")
+    assert "imported 2, duplicates skipped 0, rejected 0" in told.stdout
+    fixed = run(tmp_path, "import", str(path), "--user", "ann", "--sign", "bank")
+    assert "imported 2, duplicates skipped 0, rejected 0, replaced 2 rows of the earlier import" in fixed.stdout
+    out = json.loads(run(tmp_path, "export", "--user", "ann").stdout)
+    assert sorted(t["amount"] for t in out["transactions"]) == ["-12.40", "-3500.00"]
+
+
+def test_an_ofx_file_imports_through_the_same_command_and_can_be_undone(tmp_path: Path) -> None:
+    day = _recent(1).replace("-", "")
+    ofx = ("OFXHEADER:100\nDATA:OFXSGML\nVERSION:102\nSECURITY:NONE\nENCODING:USASCII\nCHARSET:1252\n"
+           "COMPRESSION:NONE\nOLDFILEUID:NONE\nNEWFILEUID:NONE\n\n<OFX><SIGNONMSGSRSV1><SONRS><STATUS><CODE>0"
+           "<SEVERITY>INFO</STATUS><DTSERVER>20200101<LANGUAGE>ENG</SONRS></SIGNONMSGSRSV1><BANKMSGSRSV1>"
+           "<STMTTRNRS><TRNUID>1<STATUS><CODE>0<SEVERITY>INFO</STATUS><STMTRS><CURDEF>EUR<BANKACCTFROM><BANKID>1"
+           "<ACCTID>42<ACCTTYPE>CHECKING</BANKACCTFROM><BANKTRANLIST><DTSTART>20200101<DTEND>20991231\n"
+           f"<STMTTRN><TRNTYPE>DEBIT<DTPOSTED>{day}<TRNAMT>-4.50<FITID>A1<NAME>CAFE</STMTTRN>\n"
+           f"<STMTTRN><TRNTYPE>CREDIT<DTPOSTED>{day}<TRNAMT>900.00<FITID>A2<NAME>SALARY</STMTTRN>\n"
+           "</BANKTRANLIST><LEDGERBAL><BALAMT>0<DTASOF>20200101</LEDGERBAL></STMTRS></STMTTRNRS></BANKMSGSRSV1>"
+           "</OFX>\n")
+    path = tmp_path / "statement.qfx"
+    path.write_text(ofx)
+    first = run(tmp_path, "import", str(path), "--user", "ann")
+    assert "imported 2, duplicates skipped 0, rejected 0" in first.stdout
+    assert "detected format: OFX / QFX 1.x (SGML)" in first.stderr
+    assert "imported 0, duplicates skipped 2" in run(tmp_path, "import-csv", str(path), "--user", "ann").stdout
+    [line] = run(tmp_path, "imports", "--user", "ann").stdout.splitlines()
+    batch = line.split()[0]
+    assert "statement.qfx" in line and "2 rows" in line
+    assert "deleted 2 transactions" in run(tmp_path, "undo-import", batch, "--user", "ann").stdout
+    assert json.loads(run(tmp_path, "export", "--user", "ann").stdout)["transactions"] == []

@@ -247,7 +247,7 @@ def test_transactions_csv_upload_preview_and_import(session: Session, tmp_path: 
     expect(page.get_by_role("heading", name="Transactions")).to_be_visible(timeout=TIMEOUT)
     expect(page).to_have_url(f"{session.url}/Transactions")
 
-    page.get_by_role("tab", name="Import CSV").click()
+    page.get_by_role("tab", name="Import").click()
     csv = tmp_path / "konto.csv"
     csv.write_bytes(_messy_csv())
     page.get_by_test_id("stFileUploader").locator("input[type=file]").set_input_files(str(csv))

@@ -71,7 +71,7 @@ def test_a_file_that_cannot_tell_the_direction_asks_and_shows_the_rows_that_deci
     assert "Acme Payroll" in [r.description for r in result.sign_question.evidence], "the salary-like row decides"
     assert result.detected["sign"] == "unknown"
     answered = read("all_positive_no_direction.csv", sign="spending")
-    assert answered.sign_question is None and [r.amount for r in answered.rows][0] == D("12.40")
+    assert answered.sign_question is None and answered.rows[0].amount == D("12.40")
 
 
 def test_income_like_rows_decide_the_sign_of_a_mixed_file() -> None:
