@@ -198,3 +198,27 @@ def _forecast(store_url: str, user_id: str, today: dt.date, name: str, version: 
 def load_forecast(ctx: Context) -> ForecastData:
     """The user's simulation, computed once per data version and day; what-if changes read nothing."""
     return _forecast(ctx.settings.store_url, ctx.user_id, ctx.today, ctx.name, data_version(ctx.user_id))
+
+
+@st.cache_data(ttl=300, show_spinner=False, max_entries=2000)
+def _import_batches(store_url: str, user_id: str, version: int) -> list[Any]:
+    return _store(store_url).list_import_batches(user_id)
+
+
+def load_import_batches(ctx: Context) -> list[Any]:
+    """The user's imports (lib.schema.ImportBatch), from the per-user cache; read again after a write."""
+    return _import_batches(ctx.settings.store_url, ctx.user_id, data_version(ctx.user_id))
+
+
+@st.cache_data(ttl=600, show_spinner=False, max_entries=50)
+def _prepared(store_url: str, user_id: str, data: bytes, file_name: str, options: Any, today: dt.date,
+              version: int) -> tuple[Any, Any]:
+    from lib.ingest import prepare
+
+    return prepare(_store(store_url), user_id, data, file_name, options, today)
+
+
+def prepare_import(ctx: Context, data: bytes, file_name: str, options: Any) -> tuple[Any, Any]:
+    """An uploaded file parsed with the user's remembered mapping, once per file and options (not every rerun)."""
+    return _prepared(ctx.settings.store_url, ctx.user_id, data, file_name, options, ctx.today,
+                     data_version(ctx.user_id))

@@ -5,7 +5,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from lib import ingest, ui, views, writes
+from lib import ingest, state, ui, views, writes
 from lib.errors import ConflictError, FinanceError, PartialWriteError, StoreUnavailableError, ValidationError
 from lib.export import export_csv, export_json
 from lib.ingest import preview as import_view
@@ -151,7 +151,7 @@ with tab_import:
     )
     imports_done = st.session_state.get("imports_done", 0)
     try:
-        batches = ctx.store.list_import_batches(ctx.user_id)
+        batches = state.load_import_batches(ctx)
     except FinanceError as exc:
         ui.friendly_error(exc, "list your imports")
         batches = []
@@ -195,7 +195,7 @@ with tab_import:
         if answer and options.sign is None:
             options = replace(options, sign="spending" if answer.startswith("spending") else "bank")
         try:
-            parsed, used = ingest.prepare(ctx.store, ctx.user_id, data, upload.name, options, ctx.today)
+            parsed, used = state.prepare_import(ctx, data, upload.name, options)
         except ValidationError as exc:
             st.error(md_escape(f"Could not read this file: {exc}"), icon="🛑")
             parsed = None
