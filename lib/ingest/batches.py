@@ -8,6 +8,7 @@ in the file, so two identical coffees on one day stay two purchases.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import logging
@@ -18,6 +19,7 @@ from decimal import Decimal
 from typing import Any
 
 from lib.errors import FinanceError, ValidationError
+from lib.ingest.amounts import amount_problem
 from lib.ingest.categories import category_for, rule_lookup
 from lib.ingest.types import ImportOptions, ImportReport, ParseResult, RowError
 from lib.models import CENT, Transaction, clean_text, validate_transaction
@@ -46,6 +48,7 @@ def mapping_hash(detected: dict[str, Any]) -> str:
     return digest(json.dumps(picked, sort_keys=True, default=str), size=16)
 
 
+@functools.lru_cache(maxsize=16384)
 def _norm_description(description: str) -> str:
     return " ".join(clean_text(description).casefold().split())
 
@@ -75,6 +78,16 @@ def sign_refusal(result: ParseResult) -> ValidationError:
     return ValidationError({"sign": f"The file does not tell which amounts are spending ({reason})."})
 
 
+@functools.lru_cache(maxsize=16384)
+def _texts(category: str, description: str, currency: str | None) -> tuple[str, str, str | None] | str:
+    """validate_transaction's text rules, checked once per distinct text (an export repeats its merchants)."""
+    try:
+        txn = validate_transaction("-", dt.date(2000, 1, 1), "1", category, description, currency, source="import")
+    except ValidationError as exc:
+        return " ".join(exc.errors.values())
+    return txn.category, txn.description, txn.currency
+
+
 def _candidates(
     user_id: str, result: ParseResult, batch_id: str, rules: dict[str, str]
 ) -> tuple[list[Transaction], list[RowError]]:
@@ -88,18 +101,19 @@ def _candidates(
             key = (row.date, row.amount.quantize(CENT), _norm_description(row.description))
             fp = fingerprint(user_id, row.date, row.amount, row.description, occurrences[key])
             occurrences[key] += 1
-        try:
-            txn = validate_transaction(
-                user_id, row.date, row.amount, category_for(row.description, row.category, rules),
-                row.description, row.currency, source="import", fingerprint=fp,
-                # Derived from the fingerprint, so even two concurrent imports of one file overwrite
-                # each other instead of doubling it.
-                sort_key=f"{row.date.isoformat()}#{fp[:20]}",
-            )
-        except ValidationError as exc:
-            errors.append(RowError(row.line_number, " ".join(exc.errors.values()), row.raw))
+        texts = _texts(category_for(row.description, row.category, rules), row.description, row.currency)
+        problem = amount_problem(row.amount) or (texts if isinstance(texts, str) else None)
+        if problem or isinstance(texts, str):
+            errors.append(RowError(row.line_number, str(problem), row.raw))
             continue
-        out.append(replace(txn, import_batch=batch_id))
+        category, description, currency = texts
+        out.append(Transaction(
+            user_id=user_id, date=row.date, amount=row.amount.quantize(CENT), category=category,
+            description=description, currency=currency, source="import", fingerprint=fp,
+            # Derived from the fingerprint, so even two concurrent imports of one file overwrite
+            # each other instead of doubling it.
+            sort_key=f"{row.date.isoformat()}#{fp[:20]}", import_batch=batch_id,
+        ))
     return out, errors
 
 

@@ -35,8 +35,8 @@ def rule_lookup(rules: list[CategoryRule]) -> dict[str, str]:
 
 def category_for(description: str, bank_category: str, rules: dict[str, str]) -> str:
     """The bank's own category where there is one; otherwise the user's rule for the merchant."""
-    if bank_category and bank_category != "Other":
-        return bank_category
+    if (bank_category and bank_category != "Other") or not rules:
+        return bank_category or "Other"
     return rules.get(merchant_key(description), bank_category or "Other")
 
 

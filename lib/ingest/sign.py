@@ -7,6 +7,7 @@ majority of one sign is the spending side. Otherwise the file does not tell, and
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -32,6 +33,7 @@ class Staged:
     description: str
 
 
+@functools.lru_cache(maxsize=16384)
 def income_like(description: str) -> bool:
     """Whether a description reads like money coming in (salary, refund, interest)."""
     text = f" {norm(description)} "

@@ -269,3 +269,45 @@ def test_transactions_csv_upload_preview_and_import(session: Session, tmp_path: 
     expect(page.get_by_text("Month end (median)")).to_be_visible(timeout=TIMEOUT)
     expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=TIMEOUT)
     session.shot("11-forecast")
+
+
+def _ofx_statement() -> bytes:
+    """An OFX 1.x (SGML) checking statement of the last days: two identical coffees and a salary."""
+    today = dt.date.today()
+    rows = [(1, "-4.50", "E2E1", "E2E CORNER CAFE"), (1, "-4.50", "E2E2", "E2E CORNER CAFE"),
+            (2, "1800.00", "E2E3", "E2E ACME PAYROLL")]
+    body = "".join(f"<STMTTRN><TRNTYPE>OTHER<DTPOSTED>{today - dt.timedelta(days=ago):%Y%m%d}<TRNAMT>{amount}"
+                   f"<FITID>{fitid}<NAME>{name}</STMTTRN>\r\n" for ago, amount, fitid, name in rows)
+    return ("OFXHEADER:100\r\nDATA:OFXSGML\r\nVERSION:102\r\nSECURITY:NONE\r\nENCODING:USASCII\r\nCHARSET:1252\r\n"
+            "COMPRESSION:NONE\r\nOLDFILEUID:NONE\r\nNEWFILEUID:NONE\r\n\r\n<OFX><SIGNONMSGSRSV1><SONRS><STATUS>"
+            "<CODE>0<SEVERITY>INFO</STATUS><DTSERVER>20200101<LANGUAGE>ENG</SONRS></SIGNONMSGSRSV1><BANKMSGSRSV1>"
+            "<STMTTRNRS><TRNUID>1<STATUS><CODE>0<SEVERITY>INFO</STATUS><STMTRS><CURDEF>EUR<BANKACCTFROM>"
+            "<BANKID>1<ACCTID>77<ACCTTYPE>CHECKING</BANKACCTFROM><BANKTRANLIST><DTSTART>20200101<DTEND>20991231\r\n"
+            f"{body}</BANKTRANLIST><LEDGERBAL><BALAMT>0<DTASOF>20200101</LEDGERBAL></STMTRS></STMTTRNRS>"
+            "</BANKMSGSRSV1></OFX>\r\n").encode("ascii")
+
+
+def test_an_ofx_statement_imports_through_the_uploader_and_the_import_can_be_undone(
+    session: Session, tmp_path: Path
+) -> None:
+    from playwright.sync_api import expect
+
+    page = session.page
+    page.goto(f"{session.url}/Transactions")
+    session.login()
+    expect(page.get_by_role("heading", name="Transactions")).to_be_visible(timeout=TIMEOUT)
+    page.get_by_role("tab", name="Import").click()
+    ofx = tmp_path / "statement.ofx"
+    ofx.write_bytes(_ofx_statement())
+    page.get_by_test_id("stFileUploader").locator("input[type=file]").set_input_files(str(ofx))
+    expect(page.get_by_text("3 good rows, 0 with problems")).to_be_visible(timeout=TIMEOUT)
+    session.shot("12-ofx-preview")
+
+    page.get_by_role("button", name="Import 3 rows").click()
+    expect(page.get_by_text("Imported 3, duplicates skipped 0, rejected 0.")).to_be_visible(timeout=TIMEOUT)
+    session.shot("13-ofx-imported")
+
+    page.get_by_text("undo one").click()
+    page.get_by_role("button", name="Undo this import").click()
+    expect(page.get_by_text("removed 3 transactions")).to_be_visible(timeout=TIMEOUT)
+    session.shot("14-ofx-undone")
