@@ -256,11 +256,8 @@ class DynamoDBStore(DynamoRequests):
     def delete_transactions(self, user_id: str, sort_keys: Iterable[str]) -> int:
         """Delete many transactions with BatchWriteItem (25 per request); returns how many keys."""
         keys = [k for k in dict.fromkeys(sort_keys) if schema.date_of_key(k) is not None]
-        done = 0
-        for batch in chunks({schema.PK: user_id, schema.SK: k} for k in keys):
-            self._batch_write(user_id, [{"DeleteRequest": {"Key": self._encode(k)}} for k in batch])
-            done += len(batch)
-        return done
+        requests = [{"DeleteRequest": {"Key": self._encode({schema.PK: user_id, schema.SK: k})}} for k in keys]
+        return self._write_all(user_id, "delete", requests, None)
 
     def _prefixed(self, user_id: str, prefix: str) -> list[Item]:
         return list(self._between(user_id, *schema.prefix_range(prefix)))
