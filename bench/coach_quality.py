@@ -1,8 +1,8 @@
 """The coach's trust figures, from the repository alone: `python -m bench.coach_quality` (add --json).
 
 - grounding: false accepts and false rejects over the case table (tests/unit/grounding_cases.py);
-  measured on the number-only check this replaced: 43 false accepts of 62 false claims and 12
-  false rejects of 67 true ones (129 cases).
+  measured on the number-only check this replaced, over its first 129 cases: 43 false accepts of
+  62 false claims and 12 false rejects of 67 true ones.
 - safety: harmful answers refused per tone (tests/unit/harmful_answers.py), and content-check
   violations in the offline voices over many user-days.
 - variety: distinct sentences over 30 consecutive days of the demo user per tone, the most any

@@ -1,7 +1,7 @@
 """The facts every coach speaks from: a compact, typed summary of the user's numbers.
 
-Nothing else reaches a coach (offline or Bedrock), so every number a coach may state is here,
-and `Facts.numbers()` lists them with the rounding variants a reader would accept.
+Nothing else reaches a coach (offline or Bedrock), so every number a coach may state is here;
+lib.coach.grounding checks each stated figure against the field it is said to be.
 """
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import datetime as dt
 import hashlib
 import json
 from dataclasses import MISSING, dataclass, fields
-from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -116,63 +116,6 @@ class Facts:
             out[f.name] = f"{value:.2f}" if isinstance(value, Decimal) else value
         return out
 
-    def payload(self) -> dict[str, Any]:
-        """The data block a language model sees: no name or tone (those are in the system prompt), no nulls."""
-        return {k: v for k, v in self.to_dict().items() if v is not None and k not in ("display_name", "tone")}
-
-    def money_values(self) -> list[Decimal]:
-        return [getattr(self, f.name) for f in fields(self) if isinstance(getattr(self, f.name), Decimal)]
-
-    def count_values(self) -> list[int]:
-        return [
-            getattr(self, f.name)
-            for f in fields(self)
-            if isinstance(getattr(self, f.name), int)
-            and not isinstance(getattr(self, f.name), bool)
-            and not f.name.endswith("_pct")
-        ]
-
-    def pct_values(self) -> list[int]:
-        values = [getattr(self, f.name) for f in fields(self) if f.name.endswith("_pct")]
-        return [v for v in values if v is not None]
-
-    def dates(self) -> set[dt.date]:
-        """Dates a text may name: today, the splurge's day and (with a salary) payday."""
-        out = {self.day}
-        if self.splurge_date:
-            out.add(dt.date.fromisoformat(self.splurge_date))
-        if self.tracked_through:
-            out.add(dt.date.fromisoformat(self.tracked_through))
-        if self.days_to_payday is not None:
-            out.add(self.day + dt.timedelta(days=self.days_to_payday))
-        return out
-
-    def text_values(self) -> list[str]:
-        """User-provided strings a text may quote verbatim (digits inside them are not figures)."""
-        return [v for v in (self.display_name, self.top_category, self.splurge_description) if v]
-
-    def numbers(self) -> frozenset[str]:
-        """Every number a text may state, canonical ("12.5", "13", "45%"), with rounding variants.
-
-        Money: exact, to 1 decimal, to a whole unit (half-up and half-even), and in thousands
-        ("1.2k" is 1200) for large sums. Counts as integers. Percentages with a % sign, whole
-        and exact. Signs are ignored: "-4.50" and "4.50 over" state the same figure.
-        """
-        out: set[str] = set()
-        for money in self.money_values():
-            m = abs(money)
-            out.add(canonical_number(m))
-            out.add(canonical_number(m.quantize(Decimal("0.1"), ROUND_HALF_UP)))
-            for mode in (ROUND_HALF_UP, ROUND_HALF_EVEN):
-                out.add(canonical_number(m.quantize(Decimal(1), mode)))
-            if m >= 1000:
-                for step in (Decimal(100), Decimal(1000)):
-                    out.add(canonical_number((m / step).quantize(Decimal(1), ROUND_HALF_UP) * step))
-        for count in self.count_values():
-            out.add(str(abs(count)))
-        for pct in self.pct_values():
-            out.add(f"{abs(pct)}%")
-        return frozenset(out)
 
 
 def facts_hash(facts: Facts) -> str:

@@ -18,8 +18,9 @@ from botocore.exceptions import ClientError
 from lib.analytics import transactions_frame
 from lib.coach import CoachResult, Facts, build_facts, facts_hash, get_commentary, offline_commentary
 from lib.coach import ungrounded_numbers as ungrounded
-from lib.coach.bedrock import BedrockCoach
+from lib.coach.bedrock import BedrockCoach, prompt_data
 from lib.coach.facts import facts_from_dict, headline_hash
+from lib.coach.grounding import money_variants
 from lib.coach.offline import VOICES, situations
 from lib.coach.service import UNGROUNDED_NOTICE, stream_commentary
 from lib.models import TONES, Commentary, Profile, Transaction
@@ -149,7 +150,7 @@ def test_facts_without_salary_have_no_salary_fields() -> None:
     f = facts_for(demo_like_history(), salary=None)
     assert f.salary_share_pct is None
     assert f.days_to_payday is None
-    assert "days_to_payday" not in f.payload()
+    assert "days_to_payday" not in prompt_data(f)
 
 
 def test_hostile_user_strings_are_cleaned_and_shortened() -> None:
@@ -171,13 +172,9 @@ def test_facts_hash_is_stable_and_covers_tone_and_numbers() -> None:
     assert facts_hash(f) != facts_hash(dataclasses.replace(f, today_spent=f.today_spent + Decimal("0.01")))
 
 
-def test_numbers_include_rounding_variants() -> None:
-    base = facts_for(demo_like_history())
-    f = dataclasses.replace(base, today_spent=Decimal("12.50"), month_spent=Decimal("1234.56"))
-    numbers = f.numbers()
-    assert {"12.5", "13", "12"} <= numbers  # 12.50 rounds half-up to 13 and half-even to 12
-    assert {"1234.56", "1234.6", "1235", "1200", "1000"} <= numbers
-    assert f"{f.salary_share_pct}%" in numbers
+def test_amounts_may_be_written_rounded() -> None:
+    assert {"12.5", "13", "12"} <= money_variants(Decimal("12.50"))  # half-up to 13 and half-even to 12
+    assert {"1234.56", "1234.6", "1235", "1200", "1000"} <= money_variants(Decimal("1234.56"))
 
 
 # -- grounding ------------------------------------------------------------------------------------------------------
