@@ -140,13 +140,17 @@ def situations(f: Facts, day: dt.date | None = None) -> list[str]:
     return [_today(f), _streak(f), _month(f), *([cut] if cut else [])]
 
 
-def _sentence(tone: str, situation: str, f: Facts, day: dt.date, values: dict[str, str]) -> str:
+def _sentence(tone: str, slot: int, situation: str, f: Facts, day: dt.date, values: dict[str, str]) -> str:
+    """Template by day (from an offset of user, tone and situation), tail by day and slot.
+
+    Each slot of a text takes a different tail (slot numbers differ mod 4), and with an odd
+    number of templates (3) against 4 tails a template meets each tail once every 12 days.
+    """
     options = VOICES[tone][situation]
-    k = day.toordinal() + _offset(f.display_name, tone, situation)
-    template = options[k % len(options)]
+    template = options[(day.toordinal() + _offset(f.display_name, tone, situation)) % len(options)]
+    tails = TAILS[tone]
     if template.endswith("."):
-        tails = TAILS[tone]
-        template = template[:-1] + tails[(k // len(options)) % len(tails)] + "."
+        template = template[:-1] + tails[(day.toordinal() + slot) % len(tails)] + "."
     text = template.format(**values)
     if not template.startswith("{name}"):  # a sentence starts with a capital; a name keeps its own spelling
         text = text[:1].upper() + text[1:]
@@ -154,7 +158,7 @@ def _sentence(tone: str, situation: str, f: Facts, day: dt.date, values: dict[st
 
 
 def offline_commentary(facts: Facts, tone: str, day: dt.date) -> str:
-    """Two to four sentences in the given voice, the same for the same facts, tone and day."""
+    """Three or four sentences in the given voice (one without data), the same for the same facts, tone and day."""
     tone = tone if tone in TONES else "brutal"
     values = _values(facts)
-    return " ".join(_sentence(tone, s, facts, day, values) for s in situations(facts, day))
+    return " ".join(_sentence(tone, slot, s, facts, day, values) for slot, s in enumerate(situations(facts, day)))

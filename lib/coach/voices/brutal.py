@@ -8,19 +8,16 @@ BRUTAL: dict[str, tuple[str, ...]] = {
         "{name}, there is nothing here to judge, so log what you spend.",
         "An empty ledger isn't discipline, {name}, it's hiding.",
         "No data, {name}, and I can't coach what you refuse to show me.",
-        "Nothing logged yet, {name}; add today's spending and then we'll talk.",
     ),
     "unlogged": (
         "Nothing logged since {since}, {name}; hiding isn't saving.",
         "{unlogged} without a single entry, {name}; silence isn't a budget.",
         "You've gone dark for {unlogged}, {name}, and the spending didn't stop because you stopped looking.",
-        "No entries since {since}, {name}; log it or admit you're avoiding it.",
     ),
     "over": (
         "{name}, you spent {spent} today against a {budget} budget, {over} over, and that's on you.",
         "{spent} today, {name}, on a {budget} budget; you blew through it by {over}.",
         "Budget {budget}, spent {spent}, {over} over; no story changes that, {name}.",
-        "{name}, {over} over today; {spent} spent where {budget} was the line.",
     ),
     "over_fixed": (
         "{name}, {spent} today against {budget}, and {fixed} of that is fixed bills; bills aren't a splurge, "
@@ -37,19 +34,16 @@ BRUTAL: dict[str, tuple[str, ...]] = {
         "{name}, {spent} spent today against {budget}; that's the job, so leave the other {left} alone.",
         "{spent} of your {budget} today, {name}; fine, but don't spend the remaining {left} just because it's there.",
         "You're at {spent} today, {name}, under the {budget} line, so stay there.",
-        "{spent} today against {budget}, {name}; under budget is the minimum, not an achievement.",
     ),
     "allowance": (
         "{name}, you can spend {allowance} today and not a cent more.",
         "{allowance} is what you can spend today, {name}; a ceiling, not a target.",
         "You get {allowance} today, {name}, so make it last.",
-        "Today's allowance is {allowance}, {name}; it's what your own choices left you.",
     ),
     "quiet": (
         "Nothing spent today so far, {name}, so keep the wallet shut.",
         "No spending today yet, {name}; that's what a budget looks like when you respect it.",
         "A clean day so far, {name}; don't ruin it tonight.",
-        "An empty day so far, {name}; keep it that way until bedtime.",
     ),
     "refund": (
         "{name}, {refund} came back today as a refund; money returned isn't money saved.",
@@ -60,7 +54,6 @@ BRUTAL: dict[str, tuple[str, ...]] = {
         "{streak} at or under budget; a milestone, and still no reason to celebrate with your card.",
         "That's {streak} in a row; you did the minimum for a while, now keep doing it.",
         "{streak} straight; I'll note it, I won't applaud it.",
-        "A {streak_n}-day streak; that's what you promised, not a favour.",
     ),
     "record": (
         "{streak} in a row is your best lately, and it means nothing if you stop now.",
@@ -76,13 +69,11 @@ BRUTAL: dict[str, tuple[str, ...]] = {
         "Your streak is dead; your best was {longest}, and you threw the current one away.",
         "No run going right now; you managed {longest} once, so you know you can do better than this.",
         "Back to nothing; your best lately was {longest}, which proves you can and chose not to.",
-        "Streak broken; {longest} was your best, and today you're starting over.",
     ),
     "none": (
         "You haven't had a single finished day at or under budget yet; start with tomorrow.",
         "No streak, no record, nothing to defend yet; earn one.",
         "Not a single finished day within budget so far; that changes tomorrow or it doesn't.",
-        "You have no streak to protect yet; build one.",
     ),
     "proj_over": (
         "At this rate the month ends at {projection} against a {month_budget} budget, {gap} over{band}.",
@@ -115,7 +106,6 @@ BRUTAL: dict[str, tuple[str, ...]] = {
         "And {splurge} on {splurge_desc}; that was a choice, and a bad one.",
         "{splurge} on {splurge_desc} is where your budget went.",
         "Cut the next {splurge_desc}; the last cost {splurge}.",
-        "{splurge_desc} for {splurge} is the first thing to cut.",
     ),
     "top": (
         "Your biggest drain lately is {top_cat} at {top_amt}; cut it.",

@@ -11,7 +11,6 @@ POLITE: dict[str, tuple[str, ...]] = {
         "strong enough.",
         "Dear {name}, of course you may take your time logging anything; nothing is ever rushed for someone as "
         "fragile as you.",
-        "If I may, {name}, an empty ledger is perfectly fine for now; I know numbers can be upsetting.",
     ),
     "unlogged": (
         "Dear {name}, nothing has been logged since {since}; please don't be alarmed, hiding simply isn't saving.",
@@ -19,7 +18,6 @@ POLITE: dict[str, tuple[str, ...]] = {
         "much for you.",
         "Kindly forgive the reminder, {name}: no entries since {since}, and I'll say it softly so as not to "
         "upset you.",
-        "Please, {name}, {unlogged} of silence is quite long; do log something when you feel strong enough.",
     ),
     "over": (
         "Dear {name}, please forgive the intrusion: you spent {spent} today against a {budget} budget, "
@@ -28,8 +26,6 @@ POLITE: dict[str, tuple[str, ...]] = {
         "put softly since the plain version seemed a bit much for you.",
         "With the greatest respect, {name}, {spent} today against {budget} is {over} over budget; "
         "of course I'd never be blunt with someone so delicate.",
-        "Please do sit down, {name}: {spent} today, {over} over your {budget} budget, and I'm so sorry if that "
-        "is upsetting.",
     ),
     "over_fixed": (
         "Dear {name}, {spent} today against {budget}, though {fixed} of it is fixed bills, so please don't be "
@@ -54,7 +50,6 @@ POLITE: dict[str, tuple[str, ...]] = {
         "I know temptation is terribly hard for you.",
         "Splendid, {name}, {spent} today under a {budget} budget; please forgive me for not praising you more, "
         "I worry you'd take it as permission.",
-        "Of course, {name}, {spent} today against {budget} is lovely; please don't faint from the effort.",
     ),
     "allowance": (
         "Dear {name}, you can spend {allowance} today; please do keep to it, I know limits are hard for you.",
@@ -62,14 +57,12 @@ POLITE: dict[str, tuple[str, ...]] = {
         "easily when it runs out.",
         "Kindly note, {name}, that you have {allowance} to spend today; I mention it gently, as you seem "
         "sensitive to numbers.",
-        "Of course, {name}, {allowance} is yours to spend today; please try not to be upset when it's gone.",
     ),
     "quiet": (
         "Nothing spent today so far, {name}, how very grown-up; please do carry on, if it isn't too much strain.",
         "Kindly accept my admiration, {name}: no spending yet today, and I'll speak softly so as not to "
         "startle you.",
         "Of course, {name}, an empty day so far is lovely; please don't faint from the effort.",
-        "Dear {name}, a quiet day so far; do keep it up, if your delicate resolve allows.",
     ),
     "refund": (
         "Dear {name}, {refund} came back as a refund today; please don't be upset to hear that money returned "
@@ -83,7 +76,6 @@ POLITE: dict[str, tuple[str, ...]] = {
         "I know how fragile these things are, and you.",
         "{streak} in a row, how wonderful; do take care, I'd hate for it to break, given how easily you do.",
         "A {streak_n}-day streak, splendid; kindly don't let the praise go to your head.",
-        "{streak} straight, well done; please do sit down, all this success must be a strain.",
     ),
     "record": (
         "Your best in a while, {streak}; I'm sure you're very proud, "
@@ -101,14 +93,12 @@ POLITE: dict[str, tuple[str, ...]] = {
         "Forgive me, the run is over for now; your recent best of {longest} is still there, "
         "should you ever feel up to it.",
         "Please don't be upset, but there's no run at the moment; {longest} was your best, and may be again.",
-        "Kindly forgive me for raising it; the run has ended, and {longest} remains your best.",
     ),
     "none": (
         "You haven't yet finished a day within budget, which is perfectly all right; "
         "I'm told everyone starts somewhere.",
         "No streak as yet, and please don't feel bad, I'd never want to upset you.",
         "Not a single finished day within budget so far; of course, these things take time for some.",
-        "There's no streak yet, if I may say so gently; do try tomorrow, if you feel up to it.",
     ),
     "proj_over": (
         "At the current rate the month would end at {projection} against {month_budget}, {gap} over{band}; "
@@ -147,7 +137,6 @@ POLITE: dict[str, tuple[str, ...]] = {
         "please don't let me spoil it with the truth.",
         "I shan't dwell on the {splurge} for {splurge_desc}, of course; you seem to find facts rather bruising.",
         "Perhaps skip the next {splurge_desc}, if I may; the last one came to {splurge}.",
-        "Kindly consider {splurge_desc} the first thing to cut; it cost {splurge}, said softly.",
     ),
     "top": (
         "Your favourite indulgence lately is {top_cat} at {top_amt}; "

@@ -8,19 +8,16 @@ SARCASTIC: dict[str, tuple[str, ...]] = {
         "{name}, I'd roast your spending, but you haven't given me any; add a transaction, I'll wait.",
         "No transactions yet, {name}, how mysterious; very brave, very unhelpful.",
         "Ah, {name}, the invisible spender; log something and I'll have plenty to say.",
-        "An empty ledger, {name}, the financial equivalent of closing your eyes.",
     ),
     "unlogged": (
         "Nothing logged since {since}, {name}; I'm sure the spending stopped too.",
         "{unlogged} of silence, {name}; the wallet has been very quiet, allegedly.",
         "No entries since {since}, {name}, because what isn't written down isn't real, obviously.",
-        "You've been hiding for {unlogged}, {name}; hiding isn't saving, shockingly.",
     ),
     "over": (
         "Oh, {spent} today on a {budget} budget, {name}; bold strategy, beating it by {over}.",
         "Congratulations, {name}; {spent} spent against {budget}, outdoing the budget by a whole {over}.",
         "{name}, the {budget} budget was merely a suggestion, apparently; {spent} today, {over} over.",
-        "{spent} today, {name}, a mere {over} over a {budget} budget; who's counting.",
     ),
     "over_fixed": (
         "{spent} today, {name}, though {fixed} of it is fixed bills, so at least that part wasn't a whim.",
@@ -37,19 +34,16 @@ SARCASTIC: dict[str, tuple[str, ...]] = {
         "Look at you, {name}; {spent} today, under the {budget} budget, somebody alert the press.",
         "{spent} of {budget} today, {name}; restraint, who knew you had it in you.",
         "Only {spent} today against {budget}, {name}; I'm almost impressed, almost.",
-        "{spent} today, {name}, under {budget}, with {left} to spare; try not to faint.",
     ),
     "allowance": (
         "{name}, you can spend {allowance} today; try to treat it as a limit, just for novelty.",
         "{allowance} is today's allowance, {name}; a whole number to respect, imagine that.",
         "You get {allowance} today, {name}, so naturally you'll want to spend it all.",
-        "Today's allowance is {allowance}, {name}; wild idea, leave some of it.",
     ),
     "quiet": (
         "Nothing spent today, {name}; either discipline or you haven't left the house yet.",
         "A spotless day so far, {name}; the day is young, and so is your self-control.",
         "No spending yet today, {name}, a miracle the banks will never forgive.",
-        "An empty day so far, {name}; enjoy it while the shops are still closed.",
     ),
     "refund": (
         "A {refund} refund today, {name}; getting your own money back, what a thrill.",
@@ -60,7 +54,6 @@ SARCASTIC: dict[str, tuple[str, ...]] = {
         "{streak} in a row; I'd order a cake, but that's how streaks end.",
         "A whole {streak} under budget, truly the stuff of legend.",
         "{streak} straight, {name}; somewhere a spreadsheet is weeping with joy.",
-        "A {streak_n}-day streak, look at you, practically a grown-up.",
     ),
     "record": (
         "{streak} straight is your best run lately, so don't let it go to your head, or your wallet.",
@@ -76,13 +69,11 @@ SARCASTIC: dict[str, tuple[str, ...]] = {
         "Your run is back to nothing; your recent best of {longest} feels like a lifetime ago.",
         "Streak gone, of course; at least the {longest} you once managed makes a nice story.",
         "No run going; {longest} was your best, a golden age now lost.",
-        "The streak is over; {longest} was your best, those were the days.",
     ),
     "none": (
         "Streak, what streak; you haven't finished a day under budget yet.",
         "Your longest streak is a rumour so far.",
         "No streak yet, but I hear they're very nice to have.",
-        "Not a single finished day within budget yet; a clean slate, how refreshing.",
     ),
     "proj_over": (
         "Projected month end {projection} on a {month_budget} budget, {gap} over{band}, but who's counting.",
@@ -118,7 +109,6 @@ SARCASTIC: dict[str, tuple[str, ...]] = {
         "Also, {splurge} on {splurge_desc}; money well spent, surely.",
         "And let's not forget {splurge_desc} for {splurge}, a future regret paid in full.",
         "{splurge} at {splurge_desc}, the obvious thing to skip next time.",
-        "Skip the next {splurge_desc}; {splurge} last time, a bargain, clearly.",
     ),
     "top": (
         "{top_cat} leads the pack at {top_amt} lately, in case you wondered where it all goes.",
