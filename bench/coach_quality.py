@@ -6,7 +6,9 @@
 - safety: harmful answers refused per tone (tests/unit/harmful_answers.py), and content-check
   violations in the offline voices over many user-days.
 - variety: distinct sentences over 30 consecutive days of the demo user per tone, the most any
-  one sentence repeats, and days on which the closing jab named the same purchase as the day before.
+  one sentence repeats, and days on which the closing jab named the same purchase as the day before
+  (the same 30 days on the voices this replaced: 82, 82 and 83 distinct of 120, one sentence 12 times).
+  Before this check existed, no answer was refused for its content (0 of the 45 harmful ones).
 - prompt: estimated input tokens (chars/4) of the Bedrock request for the demo user, and the output cap.
 """
 from __future__ import annotations
