@@ -128,7 +128,8 @@ def markdown(metrics: dict[str, Any], d: dict[str, Any], machine: dict[str, Any]
         "visible chart drawn, two animation frames, and no further script run within 600 ms (so a second "
         "run caused by a component is counted). Script runs and the split are read from the websocket: "
         "*wait* = until the server's first message, *server* = until the last script run finished, "
-        "*draw* = the browser after that.",
+        "*draw* = the browser after that. *before* (when shown) is another checkout of the app given with "
+        "`--before`, served and measured in the same rounds.",
         "",
         interactions_table(d),
         "",
@@ -136,7 +137,8 @@ def markdown(metrics: dict[str, Any], d: dict[str, Any], machine: dict[str, Any]
          f"Memory and load: a fresh server, one signed-in session {d['rss_1_session_mb']:.0f} MB RSS, ten "
         f"{d['rss_10_sessions_mb']:.0f} MB, so **{m['memory_per_session_mb']:.1f} MB per extra session**. "
         f"All ten rerunning at once: median {d['median_rerun_10_sessions_ms']:.0f} ms, "
-        f"**p95 {m['p95_rerun_10_sessions_ms']:.0f} ms** ({d['concurrent_samples']} reruns)."),
+        f"**p95 {m['p95_rerun_10_sessions_ms']:.0f} ms** ({d['concurrent_samples']} reruns; ten reruns queue "
+        "for two cores shared with everything else the load average shows)."),
         "",
         "Chart library, measured before choosing (bench/chart_libs.py: the dashboard's four chart kinds on "
         "one page, same data, fresh browser profile per visit): first paint Plotly "
@@ -212,6 +214,18 @@ def _interaction_note(name: str) -> Callable[[dict[str, Any], dict[str, Any]], s
 
 NOTES: dict[str, Callable[[dict[str, Any], dict[str, Any]], str]] = {
     **{f"browser_{n}_ratio": _interaction_note(n) for n in INTERACTION_LABELS},
+    "browser_returning_ratio": lambda m, d: _interaction_note("returning")(m, d) + (
+        " The drawing is the dashboard's four Plotly charts; the same chart kinds in Vega-Lite were no faster "
+        f"on a first paint ({d['charts_vega_first_ms']:,.0f} against {d['charts_plotly_first_ms']:,.0f} ms), "
+        "so the charts stay Plotly."),
+    "browser_whatif_ratio": lambda m, d: _interaction_note("whatif")(m, d) + (
+        " The step reruns only the what-if fragment; its script time is re-pricing the simulation "
+        "(views.forecast_view) and redrawing the fan chart."),
+    "import_speedup_vs_put_item": lambda m, d: (
+        f"{d.get('import_store_s', float('nan')):.1f} s through the store against "
+        f"{d.get('import_put_item_s', float('nan')):.1f} s with one PutItem per row on dynalite (no network: "
+        "batching saves round trips, not per-item work); projected with a real round trip: "
+        + ", ".join(f"{rtt} {x:.1f}x" for rtt, x in d.get("import_projected_speedup", {}).items()) + "."),
     "dashboard_overread_ratio": lambda m, d: (
         f"the dashboard's one Query returns {d['store_dashboard']['bytes_read']:,} item bytes for "
         f"{d['store_dashboard']['bytes_needed']:,} it uses."),
