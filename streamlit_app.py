@@ -28,6 +28,19 @@ if not view.has_data:
     st.page_link("pages/1_Transactions.py", label="Go to Transactions", icon="🧾")
 
 ui.metrics(view.metrics, per_row=4)
+if view.unlogged_note:
+    st.warning(view.unlogged_note, icon="🕳️")
+checkin = view.checkin_offer and st.button(
+    "Nothing spent today", key="checkin", icon="✅",
+    help="Check in: today is a known day with nothing spent, so it can keep your streak.")
+if checkin:
+    try:
+        ctx.store.mark_known(ctx.user_id, ctx.today)
+    except FinanceError as exc:
+        ui.friendly_error(exc, "save your check-in")
+    else:
+        ui.mark_changed(ctx.user_id)
+        st.rerun()
 
 left, right = st.columns([3, 2])
 with left:

@@ -162,7 +162,9 @@ def day_excess(daily: pd.Series, budget_cents: int, style: str = "daily") -> np.
     return cum - budget_cents * days
 
 
-def streaks(daily: pd.Series, budget_cents: int, today: dt.date, style: str = "daily") -> StreakStats:
+def streaks(
+    daily: pd.Series, budget_cents: int, today: dt.date, style: str = "daily", excess: np.ndarray | None = None
+) -> StreakStats:
     """Streaks of days whose net spending is at or under the budget (exactly on budget counts).
 
     Today's rule: days before today are finished and counted; today is still in progress, so it
@@ -179,7 +181,8 @@ def streaks(daily: pd.Series, budget_cents: int, today: dt.date, style: str = "d
     done = values[done_mask]
     today_pos = np.flatnonzero(index == today_ts)
     today_cents = int(values[today_pos[0]]) if today_pos.size else 0
-    excess_all = day_excess(daily, budget_cents, style)
+    # `excess` (aligned with daily) lets a caller join days it summarised elsewhere (lib.standing).
+    excess_all = day_excess(daily, budget_cents, style) if excess is None else np.asarray(excess, dtype=np.int64)
     excess = excess_all[done_mask]
     today_excess = int(excess_all[today_pos[0]]) if today_pos.size else -budget_cents
 

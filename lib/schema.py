@@ -37,6 +37,9 @@ PK = "user_id"
 SK = "transaction_date"
 PROFILE_PREFIX = "PROFILE#"
 COMMENTARY_PREFIX = "COMMENTARY#"
+# Both sort after every date (digits), so the window query `sort key >= start` returns them.
+CHECKIN_PREFIX = "CHECKIN#"  # the latest day the user said "nothing (more) spent": a known day
+STREAK_PREFIX = "STREAK#"  # the streak summary of every day before the window (see lib.streak_state)
 SESSIONS_PREFIX = "SESSIONS#"
 # Internal mark on a transaction being moved to a new date (its new key): see DynamoDBStore.update_transaction.
 MOVED_TO = "moved_to"
@@ -82,6 +85,24 @@ def item_to_sessions_valid_after(item: Item | None) -> dt.datetime | None:
         # Fail closed: an item we cannot read revokes everything issued until now.
         return dt.datetime.now(dt.UTC)
     return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
+
+
+def checkin_key(user_id: str) -> dict[str, str]:
+    """Primary key of the user's check-in item (the latest known day without a transaction)."""
+    return {PK: user_id, SK: f"{CHECKIN_PREFIX}{user_id}"}
+
+
+def streak_key(user_id: str) -> dict[str, str]:
+    """Primary key of the user's streak-state item (one small item, rebuilt from history when stale)."""
+    return {PK: user_id, SK: f"{STREAK_PREFIX}{user_id}"}
+
+
+def is_checkin(item: Item) -> bool:
+    return str(item.get(SK, "")).startswith(CHECKIN_PREFIX)
+
+
+def is_streak_state(item: Item) -> bool:
+    return str(item.get(SK, "")).startswith(STREAK_PREFIX)
 
 
 def day_range(start: dt.date, end: dt.date) -> tuple[str, str]:
@@ -268,20 +289,93 @@ def item_to_commentary(item: Item | None) -> Commentary | None:
 
 
 @dataclass(frozen=True)
+class StreakState:
+    """The streaks of every known day before `upto`, so a load reads only the window after it.
+
+    `last_day` is the last known day before `upto`; `tail` the run of kept days ending on it
+    (0 when it broke the streak); `last_excess` the cents over the allowance on it (rolling).
+    `signature` names the rule it was built under (budget, style, fixed categories).
+    """
+
+    upto: dt.date
+    signature: str
+    first_day: dt.date | None = None
+    last_day: dt.date | None = None
+    tail: int = 0
+    tail_start: dt.date | None = None
+    longest: int = 0
+    longest_start: dt.date | None = None
+    longest_end: dt.date | None = None
+    last_excess: int = 0
+    built_at: str = ""
+
+
+def _iso_or_none(value: Any) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
+
+
+def streak_state_to_item(user_id: str, state: StreakState) -> Item:
+    item: Item = {**streak_key(user_id), "upto": state.upto.isoformat(), "signature": state.signature,
+                  "tail": state.tail, "longest": state.longest, "last_excess": state.last_excess,
+                  "built_at": state.built_at or dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
+    for name in ("first_day", "last_day", "tail_start", "longest_start", "longest_end"):
+        value = getattr(state, name)
+        if value is not None:
+            item[name] = value.isoformat()
+    return item
+
+
+def item_to_streak_state(item: Item | None) -> StreakState | None:
+    """The streak state, or None when absent or unreadable (it is rebuilt from the history then)."""
+    upto = _iso_or_none(item.get("upto")) if item else None
+    if not item or upto is None:
+        return None
+    try:
+        return StreakState(
+            upto=upto, signature=str(item.get("signature", "")), first_day=_iso_or_none(item.get("first_day")),
+            last_day=_iso_or_none(item.get("last_day")), tail=int(item.get("tail") or 0),
+            tail_start=_iso_or_none(item.get("tail_start")), longest=int(item.get("longest") or 0),
+            longest_start=_iso_or_none(item.get("longest_start")), longest_end=_iso_or_none(item.get("longest_end")),
+            last_excess=int(item.get("last_excess") or 0), built_at=str(item.get("built_at", "")),
+        )
+    except (TypeError, ValueError):
+        log.warning("unreadable streak state; it will be rebuilt", extra={"user_id": str(item.get(PK))})
+        return None
+
+
+def checkin_to_item(user_id: str, day: dt.date) -> Item:
+    return {**checkin_key(user_id), "day": day.isoformat(),
+            "updated_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
+
+
+def item_to_checkin(item: Item | None) -> dt.date | None:
+    return _iso_or_none(item.get("day")) if item else None
+
+
+@dataclass(frozen=True)
 class Window:
-    """What one dashboard load needs: the profile, the window's transactions, cached commentary."""
+    """What one dashboard load needs: the profile, the window's transactions, cached commentary,
+    the latest check-in and the streak state (the last two: items after the dates, same Query)."""
 
     profile: Profile
     transactions: list[Transaction]
     commentary: Commentary | None = None
+    checkin: dt.date | None = None
+    streak_state: StreakState | None = None
 
 
 def split_window(items: list[Item], user_id: str, start: dt.date, end: dt.date, default_name: str | None) -> Window:
-    """Sort the items of one window query into profile, transactions (start..end) and commentary."""
+    """Sort the items of one window query into profile, transactions (start..end) and the partition's own items."""
     profile_item = next((i for i in items if is_profile(i)), None)
     commentary_item = next((i for i in items if is_commentary(i)), None)
+    checkin_item = next((i for i in items if is_checkin(i)), None)
+    state_item = next((i for i in items if is_streak_state(i)), None)
     txns = [t for t in map(item_to_transaction, items) if t is not None and start <= t.date <= end]
-    return Window(item_to_profile(profile_item, user_id, default_name), txns, item_to_commentary(commentary_item))
+    return Window(item_to_profile(profile_item, user_id, default_name), txns, item_to_commentary(commentary_item),
+                  item_to_checkin(checkin_item), item_to_streak_state(state_item))
 
 
 # ---------------------------------------------------------------------------------------------

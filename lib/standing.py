@@ -26,7 +26,7 @@ from lib.models import (
     currency_symbol,
     normalise_tone,
 )
-from lib.schema import Window
+from lib.schema import StreakState, Window
 
 # One dashboard load reads this many days: the forecast's 84 complete days and the 100 days its
 # monthly-bill detection looks back, so every page and command projects from the same data.
@@ -160,8 +160,8 @@ def month_simulation(
 
 
 def fixed_mask(frame: pd.DataFrame, categories: tuple[str, ...], payees: list[tuple[str, str]]) -> np.ndarray:
-    """Which rows are fixed costs: a fixed category, or a monthly bill's payee (description, category)."""
-    mask = frame["category"].isin(list(categories)).to_numpy()
+    """Which rows are fixed costs: a fixed category (any letter case), or a monthly bill's payee."""
+    mask = frame["category"].astype(str).str.lower().isin([c.lower() for c in categories]).to_numpy()
     if payees and len(frame):
         index = pd.MultiIndex.from_tuples(payees)
         rows = pd.MultiIndex.from_arrays([frame["description"].astype(str), frame["category"].astype(str)])
@@ -187,9 +187,14 @@ def standing_from_window(
     frame: pd.DataFrame | None = None,
 ) -> Standing:
     """Every fact about where the user stands, from one loaded window (and the month's simulation)."""
+    from lib import streak_state
+
     df = an.transactions_frame(window.transactions) if frame is None else frame
+    sig = streak_state.signature(window.profile, DEFAULT_FIXED_CATEGORIES)
+    state = window.streak_state if streak_state.usable(window.streak_state, sig, window_range(today)[0], today) \
+        else None
     return standing_from_frame(window.profile, df, today, currency_symbol(window.transactions), sim=sim,
-                               checkin=checkin)
+                               checkin=window.checkin if checkin is None else checkin, state=state)
 
 
 def standing_from_frame(
@@ -200,9 +205,14 @@ def standing_from_frame(
     *,
     sim: Any = None,
     checkin: dt.date | None = None,
+    state: StreakState | None = None,
 ) -> Standing:
-    """The standing from a transactions frame (what `standing_from_window` does once it has the frame)."""
-    from lib import forecast
+    """The standing from a transactions frame (what `standing_from_window` does once it has the frame).
+
+    With a usable streak `state` (lib.streak_state) the streaks join its summary of the days before
+    `state.upto` to the frame's days from then on; without one they run over the whole frame.
+    """
+    from lib import forecast, streak_state
 
     df = df[df["date"] <= pd.Timestamp(today)]
     budget = an.decimal_to_cents(profile.daily_budget)
@@ -211,8 +221,10 @@ def standing_from_frame(
     tracking = an.first_day(df)
     last_txn = pd.Timestamp(df["date"].max()).date() if not df.empty else None
     checkin = checkin if checkin is not None and checkin <= today else None
-    known = [d for d in (last_txn, checkin) if d is not None]
+    known = [d for d in (last_txn, checkin, state.last_day if state else None) if d is not None]
     tracked_through = max(known) if known else None
+    if state is not None and state.first_day is not None:
+        tracking = state.first_day
     if tracking is None and checkin is not None:
         tracking = checkin
     if sim is None:
@@ -233,12 +245,9 @@ def standing_from_frame(
 
     # Streaks run over known days only: from the first transaction to tracked_through (and today).
     known_end = min(tracked_through, today) if tracked_through else None
-    if tracking and known_end:
-        series = daily_everyday[(daily_everyday.index >= pd.Timestamp(tracking))
-                                & (daily_everyday.index <= pd.Timestamp(known_end))]
-    else:
-        series = daily_everyday.iloc[:0]
-    streak = an.streaks(series, budget, today, style)
+    cents, excess = streak_state.excess_series(state, daily_everyday, budget, style, tracking, known_end)
+    streak = an.streaks(cents, budget, today, style, excess=excess.to_numpy())
+    longest, longest_start, longest_end = streak_state.merge_longest(state, streak)
     today_all = int(daily_all.iloc[-1])
     today_fixed = int(daily_fixed.iloc[-1])
     today_everyday = int(daily_everyday.iloc[-1])
@@ -294,9 +303,9 @@ def standing_from_frame(
         today_over_cents=max(0, today_everyday - allowance),
         current_streak=streak.current,
         current_streak_start=streak.current_start,
-        longest_streak=streak.longest,
-        longest_streak_start=streak.longest_start,
-        longest_streak_end=streak.longest_end,
+        longest_streak=longest,
+        longest_streak_start=longest_start,
+        longest_streak_end=longest_end,
         streak_paused=bool(tracked_through and tracked_through < today - dt.timedelta(days=1)),
         month=today.strftime("%Y-%m"),
         days_in_month=days_in_month,
@@ -354,6 +363,13 @@ def day_states(daily_everyday: pd.Series, standing: Standing) -> pd.Series:
 def load_standing(
     store: Any, user_id: str, today: dt.date, default_name: str | None = None
 ) -> tuple[Standing, Window]:
-    """Load the standing window (ONE Query: profile, days, the partition's own items) and decide the standing."""
+    """Load the standing window (ONE Query: profile, days, check-in, streak state) and decide the standing.
+
+    The streak state is built on first need (one more Query of the older days, one write) and moved
+    forward once a month (one write); see lib.streak_state.
+    """
+    from lib import streak_state
+
     window = store.load_window(user_id, *window_range(today), default_name)
+    window, _ = streak_state.ensure(store, window, today)
     return standing_from_window(window, today), window

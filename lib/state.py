@@ -131,9 +131,10 @@ def _dashboard(
 def _standing(store_url: str, user_id: str, today: dt.date, name: str, version: int) -> Any:
     """Where the user stands (lib.standing), decided once per user, day and data version: the month's
     simulation is not repeated on a rerun, and the dashboard and the coach share it."""
-    from lib import standing
+    from lib import standing, streak_state
 
     window = _window(store_url, user_id, *standing.window_range(today), name, version)
+    window, _ = streak_state.ensure(_store(store_url), window, today)  # first need / once a month: a write
     return standing.standing_from_window(window, today)
 
 

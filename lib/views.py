@@ -191,7 +191,27 @@ def settings_form_defaults(profile: Profile) -> dict[str, str]:
         "daily_budget": f"{profile.daily_budget:.2f}",
         "monthly_salary": "" if profile.monthly_salary is None else f"{profile.monthly_salary:.2f}",
         "ai_tone": profile.ai_tone,
+        "budget_style": profile.budget_style,
     }
+
+
+BUDGET_STYLE_HELP = {
+    "daily": "Each day on its own: a day at or under the budget keeps the streak.",
+    "rolling": "Unspent budget carries forward within the month: “you can spend X today”.",
+}
+
+
+def fixed_options(txns: list[Transaction]) -> list[str]:
+    """Categories the fixed-costs picker offers: the user's own, the defaults and the usual fixed ones."""
+    options = category_options(txns)
+    return options + [c for c in standing.DEFAULT_FIXED_CATEGORIES if c not in options]
+
+
+def fixed_defaults(profile: Profile, txns: list[Transaction]) -> tuple[str, ...]:
+    """What the picker starts with: the saved choice, else the default fixed categories the user has."""
+    if profile.fixed_categories is not None:
+        return profile.fixed_categories
+    return standing.fixed_categories(profile, sorted({t.category for t in txns}))
 
 
 DEFAULT_CATEGORIES = (

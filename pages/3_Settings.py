@@ -5,14 +5,15 @@ import streamlit as st
 
 from lib import ui, views, writes
 from lib.errors import ConflictError, FinanceError, StoreUnavailableError, ValidationError
-from lib.models import TONES, validate_profile
+from lib.models import BUDGET_STYLES, TONES, validate_profile
 from lib.plain import md_escape
 
 ctx = ui.page("Settings", "⚙️")
 st.title("⚙️ Settings")
 
 try:
-    profile = ui.load_window(ctx, *views.coach_range(ctx.today)).profile
+    window = ui.load_window(ctx, *views.coach_range(ctx.today))
+    profile = window.profile
 except FinanceError as exc:
     ui.friendly_error(exc, "load your settings")
     st.stop()
@@ -23,6 +24,7 @@ pending = st.session_state.pop("settings_reset", None)
 if pending is not None or "set_display_name" not in st.session_state:
     for name, value in views.settings_form_defaults(pending or profile).items():
         st.session_state[f"set_{name}"] = value
+    st.session_state["set_fixed_categories"] = list(views.fixed_defaults(pending or profile, window.transactions))
     st.session_state["settings_base"] = pending or profile
 base = st.session_state.get("settings_base", profile)
 
@@ -44,13 +46,21 @@ with st.form("settings"):
         format_func=str.capitalize, captions=[views.TONE_TASTES[t] for t in TONES],
     )
     err_tone = st.empty()
+    st.radio("Budget style", BUDGET_STYLES, key="set_budget_style", horizontal=True, format_func=str.capitalize,
+             captions=[views.BUDGET_STYLE_HELP[s] for s in BUDGET_STYLES])
+    err_style = st.empty()
+    st.multiselect("Fixed costs", views.fixed_options(window.transactions), key="set_fixed_categories",
+                   help="Bills in these categories count in the month, never against the daily budget or the streak. "
+                        "Monthly payees the forecast finds are fixed too.")
     submitted = st.form_submit_button("Save settings", type="primary")
 
 if submitted:
     errors_at = {"display_name": err_name, "daily_budget": err_budget, "monthly_salary": err_salary,
-                 "ai_tone": err_tone}
+                 "ai_tone": err_tone, "budget_style": err_style}
     try:
-        wanted = validate_profile(ctx.user_id, *(st.session_state[f"set_{f}"] for f in FIELDS), version=base.version)
+        wanted = validate_profile(ctx.user_id, *(st.session_state[f"set_{f}"] for f in FIELDS), version=base.version,
+                                  fixed_categories=st.session_state["set_fixed_categories"],
+                                  budget_style=st.session_state["set_budget_style"])
         saved = ctx.store.save_profile(wanted)
     except ValidationError as exc:
         for field, reason in exc.errors.items():

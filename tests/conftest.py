@@ -1,6 +1,7 @@
 """Shared fixtures: fake AWS credentials for every test, a dynalite server, a moto mock."""
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import socket
 import subprocess
@@ -82,3 +83,41 @@ def moto() -> Iterator[None]:
 
     with mock_aws():
         yield
+
+
+# Date-sensitive tests run on each of these days (and the real one), in the same `make test`.
+# The clock (lib.clock.today) wraps date.today, so time-machine moves every caller at once.
+FIXED_DAYS = {
+    "first-of-month": "2026-03-01 09:00",
+    "last-of-month": "2026-04-30 21:00",
+    "leap-day": "2028-02-29 12:00",
+    "new-years-eve": "2026-12-31 23:30",
+    "dst-change": "2026-03-29 12:00 Europe/London",  # clocks go forward at 01:00 that night
+    "real-today": "",
+}
+
+
+def _travel_target(text: str) -> dt.datetime:
+    from zoneinfo import ZoneInfo
+
+    day, clock_time, *zone = text.split(" ")
+    when = dt.datetime.fromisoformat(f"{day}T{clock_time}")
+    return when.replace(tzinfo=ZoneInfo(zone[0])) if zone else when
+
+
+@pytest.fixture(params=list(FIXED_DAYS), ids=list(FIXED_DAYS))
+def clock_day(request: pytest.FixtureRequest) -> Iterator[dt.date]:
+    """Run the test as if it were each fixed day (time keeps ticking); yields that day's date.
+
+    Request it FIRST in a test's arguments, so fixtures that write a history see the moved clock.
+    """
+    from lib import clock
+
+    text = FIXED_DAYS[request.param]
+    if not text:
+        yield clock.today()
+        return
+    import time_machine
+
+    with time_machine.travel(_travel_target(text), tick=True):
+        yield clock.today()

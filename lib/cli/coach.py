@@ -97,6 +97,29 @@ def cmd_coach(args: argparse.Namespace, store: Store) -> int:
     return 0
 
 
+def cmd_checkin(args: argparse.Namespace, store: Store) -> int:
+    day = args.day or clock.today()
+    store.mark_known(args.user, day)
+    print(f"{args.user}: spending through {day.isoformat()} is known (nothing more spent)")
+    return 0
+
+
+def cmd_rebuild_streaks(args: argparse.Namespace, store: Store) -> int:
+    from dataclasses import replace
+
+    from lib.standing import window_range
+    from lib.streak_state import ensure
+
+    today = args.today or clock.today()
+    window = store.load_window(args.user, *window_range(today))
+    window, _ = ensure(store, replace(window, streak_state=None), today)  # from the whole history
+    state = window.streak_state
+    assert state is not None
+    print(f"{args.user}: streak state rebuilt through {state.upto.isoformat()} (longest {state.longest}, "
+          f"run at the end {state.tail})")
+    return 0
+
+
 def register(sub: Any) -> None:
     """Add the stats and coach subcommands to the CLI's subparsers."""
     p = sub.add_parser("stats", help="streaks, month pace and spending breakdowns for a user")
@@ -113,3 +136,13 @@ def register(sub: Any) -> None:
     p.add_argument("--offline", action="store_true", help="use the offline coach even when Bedrock is enabled")
     p.add_argument("--today", type=_date, default=None, help="the day to comment on (default: today)")
     p.set_defaults(handler=cmd_coach)
+
+    p = sub.add_parser("checkin", help='"nothing spent today": make a day without transactions a known day')
+    p.add_argument("--user", required=True)
+    p.add_argument("--day", type=_date, default=None, help="the day checked in (default: today)")
+    p.set_defaults(handler=cmd_checkin)
+
+    p = sub.add_parser("rebuild-streaks", help="rebuild a user's streak state from the whole history")
+    p.add_argument("--user", required=True)
+    p.add_argument("--today", type=_date, default=None)
+    p.set_defaults(handler=cmd_rebuild_streaks)

@@ -31,6 +31,9 @@ def cmd_demo(args: argparse.Namespace, store: Store) -> int:
     store.save_profile(type(wanted)(**{**wanted.__dict__, "version": current.version}))
     txns = demo_transactions(args.user, days=args.days, today=args.today or clock.today())
     count = store.put_transactions(txns, _progress)
+    from lib.standing import load_standing
+
+    load_standing(store, args.user, args.today or clock.today())  # builds the streak state now, not on first view
     print(f"demo user '{args.user}': profile saved, {count} transactions over {args.days} days")
     return 0
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from lib.models import Profile, Transaction
-from lib.schema import CategoryRule, Commentary, ImportBatch, Item, SavedMapping, Window
+from lib.schema import CategoryRule, Commentary, ImportBatch, Item, SavedMapping, StreakState, Window
 
 BATCH_SIZE = 25  # DynamoDB's BatchWriteItem limit; the SQLite backend keeps the same shape
 
@@ -163,6 +163,12 @@ class Store(Protocol):
 
         A failure midway is a PartialWriteError with exactly how many were deleted.
         """
+
+    def put_streak_state(self, user_id: str, state: StreakState) -> None:
+        """Save the streak summary of the days before the window (derived data; see lib.streak_state)."""
+
+    def mark_known(self, user_id: str, day: dt.date) -> None:
+        """Spending up to `day` is complete: a "nothing spent" check-in or an import's last day (never moves back)."""
 
     def get_commentary(self, user_id: str) -> Commentary | None:
         """The cached coach commentary, if any."""

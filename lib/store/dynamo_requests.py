@@ -24,7 +24,7 @@ from lib.store.resilience import OutageMemory, client_config, code_of, friendly,
 
 log = logging.getLogger("lib.store.dynamodb")
 
-_NAMES = {"#pk": schema.PK, "#sk": schema.SK, "#v": "version", "#m": schema.MOVED_TO}
+_NAMES = {"#pk": schema.PK, "#sk": schema.SK, "#v": "version", "#m": schema.MOVED_TO, "#upto": "upto", "#day": "day"}
 _CONDITION_FAILED = "ConditionalCheckFailedException"
 
 

@@ -114,6 +114,7 @@ class DynamoDBStore(DynamoRequests):
             if schema.same_write(stored, item):
                 return added  # our own earlier attempt: stored once, reported as saved
             raise ConflictError(TRANSACTION_EXISTS, current=_txn(stored)) from exc
+        self._streaks_touched(txn.user_id, txn.date)
         return added
 
     def get_transaction(self, user_id: str, sort_key: str) -> Transaction | None:
@@ -131,6 +132,8 @@ class DynamoDBStore(DynamoRequests):
         after (2) a visible duplicate the user can delete; never a lost or hidden item. Running
         the same edit again completes it.
         """
+        old_day = schema.date_of_key(old_sort_key)
+        self._streaks_touched(txn.user_id, min(txn.date, old_day) if old_day else txn.date)
         key = schema.key_for_date(old_sort_key, txn.date)
         stored_txn = replace(txn, sort_key=key, version=txn.version + 1)
         item = schema.transaction_to_item(stored_txn)
@@ -172,6 +175,9 @@ class DynamoDBStore(DynamoRequests):
     def delete_transaction(self, user_id: str, sort_key: str, version: int | None = None) -> None:
         """Delete one transaction (only at `version` when given); deleting a missing one is not an error."""
         key = {schema.PK: user_id, schema.SK: sort_key}
+        day = schema.date_of_key(sort_key)
+        if day:
+            self._streaks_touched(user_id, day)
         if version is None:
             self._delete(key)
             return
@@ -220,7 +226,10 @@ class DynamoDBStore(DynamoRequests):
             return 0
         user_id = next(iter(by_key))[0]
         requests = [{"PutRequest": {"Item": self._encode(i)}} for i in by_key.values()]
-        return self._write_all(user_id, "write", requests, progress)
+        written = self._write_all(user_id, "write", requests, progress)
+        # Days before this month may change the user's streak state (one conditional delete).
+        self._streaks_touched(user_id, min(dt.date.fromisoformat(str(sk)[:10]) for _, sk in by_key))
+        return written
 
     def export_items(self, user_id: str) -> list[Item]:
         """Every item of the user's partition as plain dicts (numbers as Decimal)."""
@@ -229,7 +238,8 @@ class DynamoDBStore(DynamoRequests):
     def delete_user(self, user_id: str) -> int:
         """Delete every item of the user's partition (keys-only query, then batched deletes)."""
         keys = list(self._query(user_id, "#pk = :u", {":u": user_id}, ProjectionExpression="#pk, #sk"))
-        return self._write_all(user_id, "delete", [{"DeleteRequest": {"Key": self._encode(k)}} for k in keys], None)
+        done = self._write_all(user_id, "delete", [{"DeleteRequest": {"Key": self._encode(k)}} for k in keys], None)
+        return done - sum(1 for k in keys if schema.is_streak_state(k))  # derived data is not "your items"
 
     def get_commentary(self, user_id: str) -> Commentary | None:
         """The cached coach commentary, if any."""
@@ -246,6 +256,29 @@ class DynamoDBStore(DynamoRequests):
     def end_sessions(self, user_id: str, at: dt.datetime) -> None:
         """Revoke the user's logins issued up to `at` (one PutItem; a later logout overwrites it)."""
         self._put(schema.sessions_to_item(user_id, at))
+
+    # -- streak state and check-ins (lib.streak_state) -----------------------------------
+
+    def _streaks_touched(self, user_id: str, day: dt.date) -> None:
+        """A write on `day`: drop the streak state if it summarises that day (this month's days never are)."""
+        if day >= clock.today().replace(day=1):
+            return
+        # A failed condition means no state, or one that ends before that day: nothing it says changed.
+        with contextlib.suppress(ConditionFailed):
+            self._delete(schema.streak_key(user_id), "#upto > :day", {":day": day.isoformat()})
+
+    def put_streak_state(self, user_id: str, state: schema.StreakState) -> None:
+        """Save the user's streak state (one PutItem; it is derived data, so the last writer wins)."""
+        self._put(schema.streak_state_to_item(user_id, state))
+
+    def mark_known(self, user_id: str, day: dt.date) -> None:
+        """Record that the user's spending up to `day` is complete ("nothing spent" check-in, import coverage)."""
+        item = schema.checkin_to_item(user_id, day)
+        try:
+            self._put(item, "attribute_not_exists(#day) OR #day < :day", {":day": day.isoformat()})
+        except ConditionFailed:
+            return  # a later day is already known
+        self._streaks_touched(user_id, day)
 
     def put_raw_item(self, item: Item) -> None:
         """Write an item exactly as given, unconditionally: for tests and migrations (e.g. legacy items)."""

@@ -24,6 +24,7 @@ from lib.errors import ConflictError, PartialWriteError, StoreUnavailableError
 from lib.models import Profile, Transaction
 from lib.schema import CategoryRule, Commentary, ImportBatch, Item, SavedMapping, Window
 from lib.store.base import (
+    BATCH_SIZE,
     PROFILE_CONFLICT,
     TRANSACTION_CHANGED,
     TRANSACTION_EXISTS,
@@ -165,6 +166,7 @@ class SQLiteStore:
                     return added
                 raise ConflictError(TRANSACTION_EXISTS, current=schema.item_to_transaction(stored))
             self._put(conn, item)
+        self._streaks_touched(txn.user_id, txn.date)
         return added
 
     def get_transaction(self, user_id: str, sort_key: str) -> Transaction | None:
@@ -188,6 +190,8 @@ class SQLiteStore:
                     raise ConflictError(TRANSACTION_EXISTS, current=schema.item_to_transaction(taken))
                 self._delete(conn, txn.user_id, old_sort_key)
             self._put(conn, item)
+        old_day = schema.date_of_key(old_sort_key)
+        self._streaks_touched(txn.user_id, min(txn.date, old_day) if old_day else txn.date)
         return stored_txn
 
     def delete_transaction(self, user_id: str, sort_key: str, version: int | None = None) -> None:
@@ -197,6 +201,9 @@ class SQLiteStore:
                 if stored is not None and schema.version_of(stored) != version:
                     raise _stale(stored)
             self._delete(conn, user_id, sort_key)
+        day = schema.date_of_key(sort_key)
+        if day:
+            self._streaks_touched(user_id, day)
 
     @staticmethod
     def _delete(conn: sqlite3.Connection, user_id: str, sort_key: str) -> None:
@@ -236,11 +243,20 @@ class SQLiteStore:
             {t.sort_key: schema.transaction_to_item(replace(t, version=t.version or 1)) for t in txns}.values()
         )
         done = 0
-        for batch in chunks(items):
+        month_start = clock.today().replace(day=1).isoformat()
+        first_day: dict[str, str] = {}
+        for i in items:
+            user, day = str(i[schema.PK]), str(i[schema.SK])[:10]
+            first_day[user] = min(first_day.get(user, day), day)
+        for n, batch in enumerate(chunks(items)):
             try:
                 with self._tx(str(batch[0][schema.PK]), read=False) as conn:
                     for item in batch:
                         self._put(conn, item)
+                    if (n + 1) * BATCH_SIZE >= len(items):  # with the last batch, as DynamoDB does
+                        for user, first in first_day.items():
+                            if first < month_start:
+                                self._drop_streaks(conn, user, first)
             except StoreUnavailableError as exc:
                 message = partial_message("write", done, len(items), 0, str(exc))
                 raise PartialWriteError(message, written=done, total=len(items)) from exc
@@ -249,11 +265,41 @@ class SQLiteStore:
                 progress(done, len(items))
         return done
 
+    # -- streak state and check-ins (lib.streak_state) -----------------------------------
+
+    def _drop_streaks(self, conn: sqlite3.Connection, user_id: str, day_iso: str) -> None:
+        state = schema.item_to_streak_state(self._get(conn, schema.streak_key(user_id)))
+        if state is not None and state.upto.isoformat() > day_iso:
+            key = schema.streak_key(user_id)
+            conn.execute("DELETE FROM items WHERE user_id=? AND transaction_date=?", (key[schema.PK], key[schema.SK]))
+
+    def _streaks_touched(self, user_id: str, day: dt.date) -> None:
+        """A write on `day`: drop the streak state if it summarises that day (this month's days never are)."""
+        if day >= clock.today().replace(day=1):
+            return
+        with self._tx(user_id, read=False) as conn:
+            self._drop_streaks(conn, user_id, day.isoformat())
+
+    def put_streak_state(self, user_id: str, state: schema.StreakState) -> None:
+        with self._tx(user_id, read=False) as conn:
+            self._put(conn, schema.streak_state_to_item(user_id, state))
+
+    def mark_known(self, user_id: str, day: dt.date) -> None:
+        with self._tx(user_id, read=False) as conn:
+            current = schema.item_to_checkin(self._get(conn, schema.checkin_key(user_id)))
+            if current is not None and current >= day:
+                return
+            self._put(conn, schema.checkin_to_item(user_id, day))
+            if day < clock.today().replace(day=1):
+                self._drop_streaks(conn, user_id, day.isoformat())
+
     def export_items(self, user_id: str) -> list[Item]:
         return self._query(user_id, "", None)
 
     def delete_user(self, user_id: str) -> int:
         with self._tx(user_id, read=False) as conn:
+            derived = schema.streak_key(user_id)  # derived data is not counted as "your items"
+            conn.execute("DELETE FROM items WHERE user_id=? AND transaction_date=?", (user_id, derived[schema.SK]))
             cur = conn.execute("DELETE FROM items WHERE user_id=?", (user_id,))
             return int(cur.rowcount)
 

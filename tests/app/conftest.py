@@ -57,9 +57,11 @@ def store(store_path: Path) -> SQLiteStore:
 def demo_store(store: SQLiteStore) -> SQLiteStore:
     """The demo user with 120 days of generated history ending today."""
     from lib.demo import demo_profile, demo_transactions
+    from lib.standing import load_standing
 
     store.save_profile(demo_profile("demo", "Demo"))
     store.put_transactions(demo_transactions("demo", days=120, today=dt.date.today()))
+    load_standing(store, "demo", dt.date.today())  # builds the streak state, as `python -m lib demo` does
     return store
 
 

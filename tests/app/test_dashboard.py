@@ -34,8 +34,8 @@ def test_metrics_and_charts_are_shown(make_app, demo_store) -> None:
     assert len(recent.value) > 0
 
 
-def test_hand_worked_history_gives_the_streaks_and_today(make_app, store) -> None:
-    today = dt.date.today()
+def test_hand_worked_history_gives_the_streaks_and_today(clock_day, make_app, store) -> None:
+    today = clock_day
     store.save_profile(Profile("hand", "Hand", daily_budget=Decimal("10.00")))
     # day -10 over; -9..-5 under (5 days); -4 over; -3..-1 under (3 days); today 4.50 (in progress)
     spend = {10: "30.00", 9: "5.00", 8: "5.00", 7: "5.00", 6: "5.00", 5: "5.00", 4: "12.00",
@@ -77,17 +77,60 @@ def test_over_budget_today_breaks_the_streak_at_once(make_app, store) -> None:
 
 
 def test_first_load_is_one_store_request_and_a_rerun_makes_none(make_app, demo_store, app_requests) -> None:
+    from lib import ui
+
     at = make_app("dashboard")
     before = app_requests("demo")
     at.run()
     assert not at.exception and len(at.metric) == N_METRICS
     first = app_requests("demo") - before
-    assert first == 1, "profile + window transactions + cached commentary in one query (offline coach)"
+    assert first == 1, "profile + window + check-in + streak state (+ cached commentary) in one query"
 
     at.run()
     at.run()
     assert app_requests("demo") - before == first, "reruns that change no data read nothing"
     assert len(at.metric) == N_METRICS
+
+    ui.mark_changed("demo")  # as after a write: the next load reads again, and only the window
+    at.run()
+    assert app_requests("demo") - before == first + 1, "profile + window + check-in + streak state: one query"
+
+
+def test_a_199_day_streak_shows_as_199_days_on_the_dashboard_and_from_the_coach(clock_day, make_app,
+                                                                               store) -> None:
+    today = clock_day
+    store.save_profile(Profile("long", "Long", daily_budget=Decimal("10.00")))
+    store.put_transactions([validate_transaction("long", today - dt.timedelta(days=k), "5.00", "Food")
+                            for k in range(1, 200)]
+                           + [validate_transaction("long", today - dt.timedelta(days=200), "50.00", "Food")])
+    at = make_app("dashboard", user="long").run()
+
+    assert not at.exception
+    metrics = _metrics(at)
+    assert metrics["Current streak"][0] == "199 days"
+    assert metrics["Longest streak"][0] == "199 days"
+    coach = " ".join(m.value for m in at.sidebar.markdown if m.value.startswith(">"))
+    assert "199 days" in coach, coach
+
+
+def test_unlogged_days_are_called_out_and_a_check_in_makes_today_known(clock_day, make_app, store) -> None:
+    today = clock_day
+    store.save_profile(Profile("quiet", "Quiet", daily_budget=Decimal("10.00")))
+    for ago in (4, 3):
+        store.add_transaction(validate_transaction("quiet", today - dt.timedelta(days=ago), "2.00"))
+    at = make_app("dashboard", user="quiet").run()
+
+    assert not at.exception
+    since = (today - dt.timedelta(days=3)).strftime("%d %b %Y")
+    assert any(w.value.startswith(f"Nothing logged since {since}") for w in at.warning)
+    assert _metrics(at)["Current streak"][1].startswith("paused")
+
+    at.button(key="checkin").click().run()
+
+    assert not at.exception
+    assert not any(w.value.startswith("Nothing logged since") for w in at.warning)
+    assert _metrics(at)["Current streak"][0] == "4 days"  # -4, -3 and the quiet -2, -1 are known now
+    assert not [b for b in at.button if b.key == "checkin"], "today is known: no check-in offered"
 
 
 def test_a_new_session_of_the_same_user_reuses_the_cached_window(make_app, demo_store, app_requests) -> None:

@@ -338,3 +338,55 @@ def test_sessions_adding_at_once_lose_nothing(store: Any) -> None:
     stored = store.list_transactions("alice", day, day)
     assert len(stored) == 40
     assert {t.description for t in stored} == {f"tab {n} #{i}" for n in range(1, 5) for i in range(10)}
+
+
+# -- streak state and check-ins (lib.streak_state) -----------------------------------------------
+def test_a_table_without_streak_state_builds_it_on_first_need_then_loads_in_one_query(store: Any) -> None:
+    from lib.standing import load_standing
+
+    today = TODAY()
+    day = dt.timedelta(days=1)
+    store.save_profile(Profile("alice", "Alice", daily_budget=Decimal("10.00")))
+    store.put_transactions([validate_transaction("alice", today - k * day, "5.00") for k in range(1, 200)]
+                           + [validate_transaction("alice", today - 200 * day, "50.00")])
+    before = store.meter.for_user("alice")
+    first, window = load_standing(store, "alice", today)
+    built = store.meter.for_user("alice").minus(before)
+    assert (built.reads, built.writes) == (2, 1), "the window, the days before it, one state write"
+    assert first.current_streak == 199 and window.streak_state is not None
+
+    before = store.meter.for_user("alice")
+    again, window = load_standing(store, "alice", today)
+    assert store.meter.for_user("alice").minus(before).requests == 1
+    assert (again.current_streak, again.longest_streak) == (199, 199)
+    assert window.streak_state is not None and window.streak_state.upto == today.replace(day=1)
+
+
+def test_a_write_before_the_state_drops_it_and_this_months_writes_do_not(store: Any) -> None:
+    from lib.standing import load_standing
+
+    today = TODAY()
+    day = dt.timedelta(days=1)
+    store.put_transactions([validate_transaction("bob", today - k * day, "5.00") for k in range(1, 120)])
+    load_standing(store, "bob", today)
+    store.add_transaction(validate_transaction("bob", today, "1.00"))
+    assert load_standing(store, "bob", today)[1].streak_state is not None
+    old = validate_transaction("bob", today - 100 * day, "99.00")
+    store.add_transaction(old)
+    window = store.load_window("bob", today - 99 * day, today)
+    assert window.streak_state is None, "an edit of a summarised day makes the state stale"
+    s, window = load_standing(store, "bob", today)
+    assert s.current_streak == 99 and window.streak_state is not None
+    store.delete_transaction("bob", old.sort_key)
+    assert store.load_window("bob", today - 99 * day, today).streak_state is None
+    assert load_standing(store, "bob", today)[0].current_streak == 119
+
+
+def test_a_check_in_is_stored_and_never_moves_back(store: Any) -> None:
+    today = TODAY()
+    store.mark_known("carol", today - dt.timedelta(days=2))
+    store.mark_known("carol", today)
+    store.mark_known("carol", today - dt.timedelta(days=5))
+    window = store.load_window("carol", today - dt.timedelta(days=10), today)
+    assert window.checkin == today and window.transactions == []
+    assert store.delete_user("carol") == 1

@@ -1,0 +1,164 @@
+"""Full-history streaks at the cost of the window: one small item summarises every day before it.
+
+The item (`STREAK#<user>`, lib.schema.StreakState) holds what the window cannot tell: the first
+day, the last known day before `upto`, the run of kept days ending there and the longest run.
+`upto` is the first day of a month inside the standing's window, so a load joins the summary
+to the window's days (lib.standing) and never reads further back. It is derived data:
+
+- built on first need (a table of the original backend has none): one Query for the days
+  before the window, then one PutItem;
+- moved forward once a month (one PutItem on the first load of a month), from days in the window;
+- dropped by any write dated before `upto` (the stores do it; this month's days never are), and
+  ignored when the rule changed (budget, budget style, fixed categories): rebuilt on the next load;
+- rebuilt on demand with `python -m lib rebuild-streaks --user U`.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from lib import analytics as an
+from lib.models import DEFAULT_BUDGET_STYLE, Profile
+from lib.schema import StreakState, Window
+
+log = logging.getLogger(__name__)
+
+HISTORY_START = dt.date(1900, 1, 1)
+
+
+def signature(profile: Profile, default_fixed: tuple[str, ...]) -> str:
+    """The rule a state was built under; a different budget, style or fixed set makes it stale."""
+    fixed = profile.fixed_categories if profile.fixed_categories is not None else default_fixed
+    budget = an.decimal_to_cents(profile.daily_budget)
+    return f"{budget}|{profile.budget_style or DEFAULT_BUDGET_STYLE}|{'|'.join(sorted(fixed))}"
+
+
+def usable(state: StreakState | None, sig: str, window_start: dt.date, today: dt.date) -> bool:
+    """A state can be joined to this window: same rule, and its `upto` inside the window."""
+    return state is not None and state.signature == sig and window_start <= state.upto <= today
+
+
+def _days(start: dt.date, end: dt.date) -> pd.DatetimeIndex:
+    return pd.date_range(start, end, freq="D", unit="s", name="date")
+
+
+def excess_series(
+    state: StreakState | None,
+    everyday: pd.Series,
+    budget_cents: int,
+    style: str,
+    tracking: dt.date | None,
+    known_end: dt.date | None,
+) -> tuple[pd.Series, pd.Series]:
+    """Daily (everyday) cents and cents over the allowance for every known day the streak looks at.
+
+    Without a state: the days of `everyday` from `tracking` to `known_end`. With one: its tail of
+    kept days, the days between its last known day and `upto` (known now, nothing spent, if
+    `known_end` passed `upto`), then `everyday` from `upto` on. `everyday` must cover those days.
+    """
+    empty = pd.Series([], index=_days(dt.date(2000, 1, 2), dt.date(2000, 1, 1)), dtype="int64")
+    if known_end is None or tracking is None:
+        return empty, empty
+    if state is None or state.last_day is None:
+        start = max(tracking, state.upto) if state is not None and state.first_day is None else tracking
+        part = everyday[(everyday.index >= pd.Timestamp(start)) & (everyday.index <= pd.Timestamp(known_end))]
+        return part, pd.Series(an.day_excess(part, budget_cents, style), index=part.index)
+    pieces_cents: list[pd.Series] = []
+    pieces_excess: list[pd.Series] = []
+    if state.tail and state.tail_start:
+        idx = _days(state.tail_start, state.last_day)
+        pieces_cents.append(pd.Series(0, index=idx, dtype="int64"))
+        pieces_excess.append(pd.Series(-1, index=idx, dtype="int64"))  # kept days, as summarised
+    if known_end >= state.upto:
+        gap = _days(state.last_day + dt.timedelta(days=1), state.upto - dt.timedelta(days=1))
+        if len(gap):
+            # Nothing was recorded on them, and a later known day makes them known: kept, unless the
+            # rolling month was already so far over that a quiet day does not bring it back.
+            same = (gap.year == state.last_day.year) & (gap.month == state.last_day.month)
+            after = (gap - pd.Timestamp(state.last_day)).days.to_numpy()
+            rolling = np.where(same, state.last_excess - budget_cents * after, -budget_cents * gap.day.to_numpy())
+            excess = rolling if style == "rolling" else np.full(len(gap), -budget_cents)
+            pieces_cents.append(pd.Series(0, index=gap, dtype="int64"))
+            pieces_excess.append(pd.Series(np.asarray(excess, dtype=np.int64), index=gap))
+        part = everyday[(everyday.index >= pd.Timestamp(state.upto)) & (everyday.index <= pd.Timestamp(known_end))]
+        pieces_cents.append(part.astype("int64"))
+        pieces_excess.append(pd.Series(an.day_excess(part, budget_cents, style), index=part.index))
+    if not pieces_cents:
+        # The last known day broke the streak and nothing is known after it.
+        idx = _days(state.last_day, state.last_day)
+        return pd.Series(0, index=idx, dtype="int64"), pd.Series(max(state.last_excess, 1), index=idx, dtype="int64")
+    return pd.concat(pieces_cents), pd.concat(pieces_excess)
+
+
+def merge_longest(state: StreakState | None, st: an.StreakStats) -> tuple[int, dt.date | None, dt.date | None]:
+    """The longest run: the summarised one if it is longer (or as long and earlier), else the joined one."""
+    if state is not None and state.longest and (
+        state.longest > st.longest
+        or (state.longest == st.longest and state.longest_start and st.longest_start
+            and state.longest_start < st.longest_start)
+    ):
+        return state.longest, state.longest_start, state.longest_end
+    return st.longest, st.longest_start, st.longest_end
+
+
+def summarise(
+    cents: pd.Series, excess: pd.Series, upto: dt.date, sig: str, first_day: dt.date | None,
+    previous: StreakState | None = None,
+) -> StreakState:
+    """The state for days before `upto`, from the known days' excess series (and an earlier summary)."""
+    before = excess[excess.index < pd.Timestamp(upto)]
+    built = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    if before.empty:
+        return StreakState(upto=upto, signature=sig, first_day=first_day, built_at=built,
+                           longest=previous.longest if previous else 0,
+                           longest_start=previous.longest_start if previous else None,
+                           longest_end=previous.longest_end if previous else None)
+    day_after = pd.Timestamp(before.index[-1]) + pd.Timedelta(days=1)
+    st = an.streaks(cents[cents.index < pd.Timestamp(upto)], 0, day_after.date(), excess=before.to_numpy())
+    longest, l_start, l_end = merge_longest(previous, st)
+    return StreakState(
+        upto=upto, signature=sig, first_day=first_day, last_day=pd.Timestamp(before.index[-1]).date(),
+        tail=st.current, tail_start=st.current_start, longest=longest, longest_start=l_start, longest_end=l_end,
+        last_excess=int(before.iloc[-1]), built_at=built,
+    )
+
+
+def ensure(store: Any, window: Window, today: dt.date) -> tuple[Window, bool]:
+    """The window with a usable streak state, building or moving it forward when needed (True: written).
+
+    Reads the days before the window only when the state is missing or stale (first need).
+    """
+    from lib import standing
+
+    start, _ = standing.window_range(today)
+    upto = today.replace(day=1)
+    profile = window.profile
+    sig = signature(profile, standing.DEFAULT_FIXED_CATEGORIES)
+    state = window.streak_state
+    if usable(state, sig, start, today):
+        assert state is not None
+        if state.upto == upto:
+            return window, False
+        base_txns, previous = window.transactions, state
+    else:
+        older = store.list_transactions(profile.user_id, HISTORY_START, start - dt.timedelta(days=1))
+        base_txns, previous = older + list(window.transactions), None
+        log.info("streak state built from history", extra={"user_id": profile.user_id, "days_before": len(older)})
+    frame = an.transactions_frame(base_txns)
+    frame = frame[frame["date"] <= pd.Timestamp(today)]
+    first = previous.first_day if previous is not None and previous.first_day else an.first_day(frame)
+    probe = replace(window, transactions=base_txns, streak_state=previous)
+    where = standing.standing_from_window(probe, today)  # classifies fixed rows as the standing does
+    everyday_frame, _ = standing.split_fixed(frame, where)
+    tracked = where.tracked_through
+    cents, excess = excess_series(previous, an.daily_totals(everyday_frame, min(first or today, upto), today),
+                                  where.daily_budget_cents, where.budget_style, first,
+                                  min(tracked, upto - dt.timedelta(days=1)) if tracked else None)
+    new = summarise(cents, excess, upto, sig, first, previous)
+    store.put_streak_state(profile.user_id, new)
+    return replace(window, streak_state=new), True
