@@ -77,7 +77,7 @@ def test_an_old_edit_drops_the_state_and_the_next_load_rebuilds_it(clock_day: dt
     store.put_transactions([validate_transaction("edit", today - k * DAY, "3.00") for k in range(1, 150)])
     assert standing.load_standing(store, "edit", today)[0].current_streak == 149
     _spend(store, "edit", today - 120 * DAY, "40.00")  # over budget, long before this month
-    s, window = standing.load_standing(store, "edit", today)
+    s, _ = standing.load_standing(store, "edit", today)
     assert s.current_streak == 119 and s.longest_streak == 119
     # Writes dated this month never touch the state, and cost no extra request.
     before = store.meter.for_user("edit")
