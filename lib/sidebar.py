@@ -20,12 +20,13 @@ def _coach_memo() -> tuple[dict[tuple[str, str, str, str], Any], threading.Lock]
 
 
 @st.cache_resource(ttl=300, show_spinner=False, max_entries=2000)
-def _facts(store_url: str, user_id: str, name: str, today: dt.date, version: int) -> tuple[Any, str]:
+def _facts(store_url: str, user_id: str, name: str, today: dt.date, version: int,
+           load_start: dt.date | None) -> tuple[Any, str]:
     """The coach's facts (from the one standing) and their hash per user, day and data version."""
     from lib.coach import facts_hash
     from lib.coach.facts import facts_from_standing
 
-    facts = facts_from_standing(state._standing(store_url, user_id, today, name, version))
+    facts = facts_from_standing(state._standing(store_url, user_id, today, name, version, load_start))
     return facts, facts_hash(facts)
 
 
@@ -36,7 +37,7 @@ def _tokens() -> dict[str, int]:
 def _commentary(ctx: state.Context, window: Window, version: int) -> None:
     from lib.coach import get_commentary, stream_commentary
 
-    facts, digest = _facts(ctx.settings.store_url, ctx.user_id, ctx.name, ctx.today, version)
+    facts, digest = _facts(ctx.settings.store_url, ctx.user_id, ctx.name, ctx.today, version, ctx.history_start)
     key = (ctx.user_id, ctx.today.isoformat(), window.profile.ai_tone, digest)
     memo, lock = _coach_memo()
     bedrock = state.bedrock_coach(ctx.settings)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import streamlit as st
@@ -29,6 +29,7 @@ class Context:
     settings: Settings
     store: Store
     today: dt.date
+    history_start: dt.date | None = None  # the page reads from here; smaller windows are cut from that read
 
 
 # -- settings and clients (built once per process) ------------------------------------------
@@ -95,9 +96,21 @@ def _window(store_url: str, user_id: str, start: dt.date, end: dt.date, default_
     return _store(store_url).load_window(user_id, start, end, default_name)
 
 
+def _cut(window: Window, start: dt.date, end: dt.date) -> Window:
+    return replace(window, transactions=[t for t in window.transactions if start <= t.date <= end])
+
+
 def load_window(ctx: Context, start: dt.date, end: dt.date) -> Window:
-    """The user's window from the per-user cache; a read happens only on a miss or after a write."""
-    return _window(ctx.settings.store_url, ctx.user_id, start, end, ctx.name, data_version(ctx.user_id))
+    """The user's window from the per-user cache; a read happens only on a miss or after a write.
+
+    On a page that reads a longer history (ctx.history_start), a window inside it is cut from
+    that one read instead of being queried again.
+    """
+    version = data_version(ctx.user_id)
+    if ctx.history_start is not None and ctx.history_start <= start and end >= ctx.today:
+        wide = _window(ctx.settings.store_url, ctx.user_id, ctx.history_start, ctx.today, ctx.name, version)
+        return _cut(wide, start, end)
+    return _window(ctx.settings.store_url, ctx.user_id, start, end, ctx.name, version)
 
 
 @dataclass(frozen=True)
@@ -128,19 +141,26 @@ def _dashboard(
 
 
 @st.cache_resource(ttl=300, show_spinner=False, max_entries=2000)
-def _standing(store_url: str, user_id: str, today: dt.date, name: str, version: int) -> Any:
+def _standing(store_url: str, user_id: str, today: dt.date, name: str, version: int,
+              load_start: dt.date | None = None) -> Any:
     """Where the user stands (lib.standing), decided once per user, day and data version: the month's
-    simulation is not repeated on a rerun, and the dashboard and the coach share it."""
+    simulation is not repeated on a rerun, and the dashboard and the coach share it.
+
+    `load_start`: read from there (a page's longer history) and decide from the same days."""
     from lib import standing, streak_state
 
-    window = _window(store_url, user_id, *standing.window_range(today), name, version)
+    start = standing.window_range(today)[0]
+    window = _window(store_url, user_id, min(load_start or start, start), today, name, version)
+    if load_start is not None and load_start < start:
+        window = _cut(window, start, today)
     window, _ = streak_state.ensure(_store(store_url), window, today)  # first need / once a month: a write
     return standing.standing_from_window(window, today)
 
 
 def load_standing(ctx: Context) -> Any:
     """The signed-in user's standing (lib.standing.Standing) from the per-user cache."""
-    return _standing(ctx.settings.store_url, ctx.user_id, ctx.today, ctx.name, data_version(ctx.user_id))
+    return _standing(ctx.settings.store_url, ctx.user_id, ctx.today, ctx.name, data_version(ctx.user_id),
+                     ctx.history_start)
 
 
 def load_dashboard(ctx: Context, start: dt.date, end: dt.date) -> DashboardPage:
@@ -184,7 +204,7 @@ def _forecast(store_url: str, user_id: str, today: dt.date, name: str, version: 
     first = analytics.first_day(frame) or today
     daily = analytics.daily_totals(frame, first, today)
     profile = window.profile
-    where = _standing(store_url, user_id, today, name, version)
+    where = _standing(store_url, user_id, today, name, version, start)
     return ForecastData(
         # The standing's inputs (its window), so the month end is the dashboard's to the cent.
         sim=standing.month_simulation(frame, today, where.tracking_since, horizon_months=12),

@@ -30,6 +30,7 @@ from lib.sidebar import render_sidebar, render_usage
 
 # Pages read through these names (lib.ui is their one import); they live in lib.state.
 from lib.state import (  # noqa: F401
+    FORECAST_HISTORY_DAYS,
     Context,
     _secrets,
     _store,
@@ -213,8 +214,12 @@ def _oidc_gate(cfg: Any) -> tuple[str, str]:
     return user_id, oidc_display_name(claims, user_id)
 
 
-def page(title: str, icon: str) -> Context:
-    """Frame every page: config, login gate, sidebar. Stops the script when not signed in."""
+def page(title: str, icon: str, history_days: int | None = None) -> Context:
+    """Frame every page: config, login gate, sidebar. Stops the script when not signed in.
+
+    `history_days`: the page reads this much history; the sidebar's window is cut from that one
+    read, so the page costs one Query, not two.
+    """
     st.set_page_config(page_title=f"{title} · {APP_NAME}", page_icon=icon, layout="wide")
     cfg = settings()
     secrets = _secrets()
@@ -235,7 +240,9 @@ def page(title: str, icon: str) -> Context:
         friendly_error(exc, "open the data store")
         st.stop()
     freeze_imports()  # once per process, on its first signed-in run (the store's client exists by now)
-    ctx = Context(user_id=user_id, name=name, settings=cfg, store=store, today=clock.today())
+    today = clock.today()
+    ctx = Context(user_id=user_id, name=name, settings=cfg, store=store, today=today,
+                  history_start=today - dt.timedelta(days=history_days - 1) if history_days else None)
     usage_this_session(ctx)  # starts this session's usage count before its first read
     _sidebar(ctx, password_auth)
     return ctx

@@ -7,7 +7,7 @@ from lib import analytics, charts, forecast, ui, views
 from lib.errors import FinanceError
 from lib.state import ForecastData
 
-ctx = ui.page("Forecast", "🔮")
+ctx = ui.page("Forecast", "🔮", history_days=ui.FORECAST_HISTORY_DAYS)  # one read for the page and the coach
 st.title("🔮 Forecast")
 
 try:

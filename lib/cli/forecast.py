@@ -43,7 +43,7 @@ def cmd_forecast(args: argparse.Namespace, store: Store) -> int:
     budget = _budget_cents(args.budget) if args.budget else analytics.decimal_to_cents(profile.daily_budget)
     salary = analytics.decimal_to_cents(profile.monthly_salary) if profile.monthly_salary else None
     # The month end comes from the standing's simulation, so `stats`, the dashboard and this agree.
-    where = standing.standing_from_frame(profile, frame, today)
+    where, _ = standing.load_standing(store, args.user, today)  # the dashboard's facts: streaks, fixed bills
     sim = standing.month_simulation(frame, today, where.tracking_since, horizon_months=12)
     extra: dict[str, Any] = {"fixed_categories": frozenset(where.fixed_categories),
                              "fixed_allowance_cents": where.month_fixed_expected_cents,

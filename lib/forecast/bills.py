@@ -8,8 +8,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-# A monthly bill: 3+ payments to one payee in the last 100 days, 25-35 days apart, within 25% of their median.
-BILL_LOOKBACK_DAYS = 100
+# A monthly bill: 3+ payments to one payee in the last 95 days, 25-35 days apart, within 25% of their median.
+BILL_LOOKBACK_DAYS = 94  # with today: the standing's 95-day window (any 93 days hold 3 monthly payments)
 BILL_MIN_PAYMENTS = 3
 BILL_GAP_DAYS = (25, 35)
 BILL_AMOUNT_SPREAD = 0.25

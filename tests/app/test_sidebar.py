@@ -177,10 +177,13 @@ def test_when_bedrock_fails_the_offline_coach_speaks_with_a_notice(make_app, bed
 
 
 def test_the_usage_panel_includes_the_pages_own_reads(make_app, demo_store) -> None:
-    """Drawn after the page body: the Forecast page's own 400-day history read is in the count."""
+    """Drawn after the page body: the Forecast page's own 400-day history read is in the count.
+
+    It is the page's only read: the coach's window is cut from it (one Query, not two)."""
     at = make_app("forecast").run()
     [panel] = at.sidebar.expander[0].markdown
-    assert "- Store requests: **2** (2 reads, 0 writes)" in panel.value
+    # The page's only read: the coach's window is cut from it (one Query, not two).
+    assert "- Store requests: **1** (1 reads, 0 writes)" in panel.value
 
 
 def _throttled() -> Exception:

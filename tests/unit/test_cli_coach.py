@@ -109,3 +109,28 @@ def test_stats_and_forecast_report_the_same_month_end(store: Any, capsys: pytest
     assert [stats[k] for k in ("month_end_p10", "month_end_p50", "month_end_p90")] == [
         report[k] for k in ("month_end_p10", "month_end_p50", "month_end_p90")]
     assert stats["current_streak"] == report["current_streak"]
+
+
+def test_a_199_day_streak_is_199_in_stats_and_in_the_offline_coach(clock_day: dt.date, tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    url = f"sqlite:///{tmp_path / 'long.db'}"
+    monkeypatch.setenv("FINANCE_STORE", url)
+    monkeypatch.delenv("FINANCE_BEDROCK", raising=False)
+    s = open_store(url)
+    s.init()
+    s.save_profile(Profile("long", "Lee", Decimal("10.00")))
+    today = clock_day
+    s.put_transactions([Transaction("long", today - dt.timedelta(days=k), Decimal("5.00"), "Food")
+                        for k in range(1, 200)]
+                       + [Transaction("long", today - dt.timedelta(days=200), Decimal("50.00"), "Food")])
+
+    assert main(["stats", "--user", "long", "--json"]) == 0
+    stats = json.loads(capsys.readouterr().out)
+    assert (stats["current_streak"], stats["longest_streak"]) == (199, 199)
+    assert stats["tracked_through"] == (today - dt.timedelta(days=1)).isoformat()
+    assert main(["stats", "--user", "long", "--json"]) == 0
+    again = json.loads(capsys.readouterr().out)
+    assert again["store_requests"] == 1, "the dashboard's one query, once the streak state exists"
+    assert main(["coach", "--user", "long", "--offline"]) == 0
+    assert "199 days" in capsys.readouterr().out
