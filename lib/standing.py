@@ -323,7 +323,8 @@ def standing_from_frame(
         month_end_p10_cents=m.p10,
         month_end_p50_cents=m.p50,
         month_end_p90_cents=m.p90,
-        month_within_budget_pct=_pct(m.under_budget_probability),
+        # Rounded as the Forecast page prints it (":.0%"), so both show the same whole percent.
+        month_within_budget_pct=int(f"{m.under_budget_probability:.0%}".rstrip("%")),
         month_straight_line_cents=an.month_pace(daily_all, budget, salary, today).projection_cents,
         forecast_rough=m.rough,
         forecast_note=m.note,

@@ -107,8 +107,7 @@ def dashboard_metrics(s: standing.Standing) -> list[Metric]:
                     if s.longest_streak_start and s.longest_streak_end and s.longest_streak > 1
                     else "Over your whole history.")
     over_pace = s.month_everyday_cents - s.month_allowed_cents
-    band = (f"likely {fmt(s.month_end_p10_cents)} – {fmt(s.month_end_p90_cents)} · "
-            f"{s.month_within_budget_pct}% within budget")
+    band = f"likely {fmt(s.month_end_p10_cents)} – {fmt(s.month_end_p90_cents)}"
     return [
         first,
         Metric("Current streak", _days(s.current_streak), status, "inverse" if s.today_status == "over" else "normal",
@@ -134,6 +133,10 @@ def dashboard_metrics(s: standing.Standing) -> list[Metric]:
                   f"{fmt(s.month_budget_cents)} plus {fmt(s.month_fixed_expected_cents)} of fixed bills. "
                   f"At a straight line from today's rate it would be {fmt(s.month_straight_line_cents)}."),
         ),
+        Metric("Chance within budget", f"{s.month_within_budget_pct}%",
+               f"budget {fmt(s.month_budget_cents)} + fixed {fmt(s.month_fixed_expected_cents)}", "off",
+               help="Share of the forecast's simulated months that end within the daily budget times the month's "
+                    "days plus the month's fixed bills (the Forecast page shows the same)."),
         Metric(
             "Salary spent",
             f"{s.salary_share_pct}%" if s.salary_share_pct is not None else "no salary set",

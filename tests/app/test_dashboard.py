@@ -8,8 +8,8 @@ from streamlit.proto.Metric_pb2 import Metric
 
 from lib.models import Profile, validate_transaction
 
-METRICS = ["Today", "Current streak", "Longest streak", "Fixed bills", "Salary spent"]
-N_METRICS = 7
+METRICS = ["Today", "Current streak", "Longest streak", "Fixed bills", "Chance within budget", "Salary spent"]
+N_METRICS = 8
 
 
 def _metrics(at) -> dict[str, tuple[str, str | None]]:
