@@ -53,6 +53,11 @@ def fixed_categories(profile: Profile, known: list[str] | None = None) -> tuple[
     return tuple(lowered[c.lower()] for c in DEFAULT_FIXED_CATEGORIES if c.lower() in lowered)
 
 
+def fixed_rule(profile: Profile) -> tuple[str, ...]:
+    """The fixed categories as a rule (the profile's, else all defaults; absent ones match nothing)."""
+    return profile.fixed_categories if profile.fixed_categories is not None else DEFAULT_FIXED_CATEGORIES
+
+
 @dataclass(frozen=True)
 class Standing:
     """Where one user stands on one day. Money fields end in `_cents`; `to_dict()` drops the suffix."""
@@ -144,7 +149,8 @@ def _pct(ratio: float) -> int:
 
 
 def month_simulation(
-    frame: pd.DataFrame, today: dt.date, tracking_since: dt.date | None, horizon_months: int = 1
+    frame: pd.DataFrame, today: dt.date, tracking_since: dt.date | None, horizon_months: int = 1,
+    fixed: tuple[str, ...] = DEFAULT_FIXED_CATEGORIES,
 ) -> Any:
     """The forecast simulation every page and command uses: the same days in, the same month end out.
 
@@ -157,7 +163,8 @@ def month_simulation(
     part = frame[(frame["date"] >= pd.Timestamp(start)) & (frame["date"] <= pd.Timestamp(today))]
     history_start = max(tracking_since, start) if tracking_since else None
     daily = an.daily_totals(part, history_start or today, today)
-    return forecast.simulate(daily, today, frame=part, horizon_months=horizon_months, history_start=history_start)
+    return forecast.simulate(daily, today, frame=part, horizon_months=horizon_months, history_start=history_start,
+                             fixed_categories=frozenset(fixed))
 
 
 def fixed_mask(frame: pd.DataFrame, categories: tuple[str, ...], payees: list[tuple[str, str]]) -> np.ndarray:
@@ -229,7 +236,7 @@ def standing_from_frame(
     if tracking is None and checkin is not None:
         tracking = checkin
     if sim is None:
-        sim = month_simulation(df, today, tracking)
+        sim = month_simulation(df, today, tracking, fixed=fixed_rule(profile))
 
     cats = fixed_categories(profile, sorted(set(df["category"].astype(str))))
     payees = sorted({(b.description, b.category) for b in sim.bills})

@@ -207,7 +207,8 @@ def _forecast(store_url: str, user_id: str, today: dt.date, name: str, version: 
     where = _standing(store_url, user_id, today, name, version, start)
     return ForecastData(
         # The standing's inputs (its window), so the month end is the dashboard's to the cent.
-        sim=standing.month_simulation(frame, today, where.tracking_since, horizon_months=12),
+        sim=standing.month_simulation(frame, today, where.tracking_since, horizon_months=12,
+                                      fixed=standing.fixed_rule(profile)),
         standing=where,
         backtest=forecast.backtest(daily, frame=frame, today=today),
         daily=daily,

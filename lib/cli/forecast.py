@@ -44,7 +44,8 @@ def cmd_forecast(args: argparse.Namespace, store: Store) -> int:
     salary = analytics.decimal_to_cents(profile.monthly_salary) if profile.monthly_salary else None
     # The month end comes from the standing's simulation, so `stats`, the dashboard and this agree.
     where, _ = standing.load_standing(store, args.user, today)  # the dashboard's facts: streaks, fixed bills
-    sim = standing.month_simulation(frame, today, where.tracking_since, horizon_months=12)
+    sim = standing.month_simulation(frame, today, where.tracking_since, horizon_months=12,
+                                    fixed=standing.fixed_rule(profile))
     extra: dict[str, Any] = {"fixed_categories": frozenset(where.fixed_categories),
                              "fixed_allowance_cents": where.month_fixed_expected_cents,
                              "today_everyday_cents": where.today_everyday_cents}

@@ -137,16 +137,40 @@ class _Inputs:
     bills_by_category: dict[str, np.ndarray]
 
 
+def _fixed_bills(rows: _Rows, part: slice, fixed: frozenset[str], known: list[Bill]) -> list[Bill]:
+    """Payments in the user's fixed categories, each payee's latest one, as monthly bills (unless found already)."""
+    wanted = {c.lower() for c in fixed}
+    codes = [i for i, c in enumerate(rows.categories) if c.lower() in wanted]
+    if not codes:
+        return []
+    idx = np.flatnonzero(np.isin(rows.category[part], codes) & (rows.cents[part] > 0)) + part.start
+    seen = {(b.description, b.category) for b in known}
+    latest: dict[int, int] = {}
+    for i in idx:  # day order: the last one per payee wins
+        latest[int(rows.payee[i])] = int(i)
+    out = []
+    for code, i in latest.items():
+        description, category = rows.payees[code]
+        if (description, category) not in seen:
+            out.append(Bill(description, category, int(rows.cents[i]), dt.date.fromordinal(int(rows.day[i]) + _EPOCH)))
+    return out
+
+
 def _prepare(
     window: np.ndarray, window_start: dt.date | None, rows: _Rows | None, as_of: dt.date,
-    future_start: dt.date, n_future: int,
+    future_start: dt.date, n_future: int, fixed_categories: frozenset[str] = frozenset(),
 ) -> _Inputs:
-    """Split recent spending into bills (scheduled ahead) and everyday days (bootstrapped), per category."""
+    """Split recent spending into bills (scheduled ahead) and everyday days (bootstrapped), per category.
+
+    Payments in `fixed_categories` are bills too (monthly, on the day of the last one): rent drawn
+    at random into everyday days would make every simulated day a rent day.
+    """
     hist = window.astype("float64")
     if rows is None or window_start is None or not len(window):
         return _Inputs(hist, {}, {}, [], np.zeros(n_future), {})
     lookback = rows.between(min(window_start, as_of - dt.timedelta(days=BILL_LOOKBACK_DAYS)), as_of)
     bills = _find_bills(rows, lookback, as_of)
+    bills = bills + _fixed_bills(rows, lookback, fixed_categories, bills)
     bill_payees = np.isin(np.arange(len(rows.payees)), [rows.payees.index((b.description, b.category)) for b in bills])
 
     part = rows.between(window_start, window_start + dt.timedelta(days=len(window) - 1))

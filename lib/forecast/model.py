@@ -259,6 +259,7 @@ def simulate(
     window_days: int = WINDOW_DAYS,
     seed: int | None = None,
     history_start: dt.date | None = None,
+    fixed_categories: frozenset[str] | tuple[str, ...] = frozenset(),
 ) -> Simulation:
     """Simulate the rest of this month and `horizon_months - 1` more months from the user's own recent days.
 
@@ -288,7 +289,7 @@ def simulate(
     month_bounds = np.array([max((d - future_start).days, 0) for d in month_firsts], dtype=np.int64)
 
     window_start = window_dates[0].date() if len(window_dates) else None
-    inputs = _prepare(window, window_start, _rows(frame), today, future_start, n_future)
+    inputs = _prepare(window, window_start, _rows(frame), today, future_start, n_future, frozenset(fixed_categories))
     base_seed = _derive_seed(values, today) if seed is None else int(seed)
     rng = np.random.default_rng(base_seed)
     n_month = (month_end - future_start).days + 1
