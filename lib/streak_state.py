@@ -160,5 +160,8 @@ def ensure(store: Any, window: Window, today: dt.date) -> tuple[Window, bool]:
                                   where.daily_budget_cents, where.budget_style, first,
                                   min(tracked, upto - dt.timedelta(days=1)) if tracked else None)
     new = summarise(cents, excess, upto, sig, first, previous)
+    if new.first_day is None:
+        # Nothing to summarise (a new user, or one who just deleted everything): write no item.
+        return replace(window, streak_state=new), False
     store.put_streak_state(profile.user_id, new)
     return replace(window, streak_state=new), True
