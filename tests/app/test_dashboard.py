@@ -109,7 +109,7 @@ def test_a_199_day_streak_shows_as_199_days_on_the_dashboard_and_from_the_coach(
     metrics = _metrics(at)
     assert metrics["Current streak"][0] == "199 days"
     assert metrics["Longest streak"][0] == "199 days"
-    coach = " ".join(m.value for m in at.sidebar.markdown if m.value.startswith(">"))
+    coach = " ".join(t.value for t in at.sidebar.text)  # the coach is shown as plain text
     assert "199 days" in coach, coach
 
 
