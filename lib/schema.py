@@ -1,6 +1,6 @@
 """The single-table layout: key builders and item <-> model mapping.
 
-The only module that knows `PROFILE#`, `COMMENTARY#`, `SESSIONS#`, `IMPORT#`, `MAPPING#`, `RULE#`
+The only module that knows `PROFILE#`, `COMMENTARY#`, `SESSIONS#`, `~IMPORT#`, `~MAPPING#`, `~RULE#`
 or how a sort key is built.
 Items here are plain dicts of Python values (str, Decimal, int); each store backend
 encodes them its own way (boto3's resource layer, or DynamoDB-JSON in SQLite).
@@ -45,9 +45,13 @@ SESSIONS_PREFIX = "SESSIONS#"
 MOVED_TO = "moved_to"
 # Attributes a retried write may find changed without the write being someone else's.
 _VOLATILE = {MOVED_TO, "updated_at"}
-IMPORT_PREFIX = "IMPORT#"
-MAPPING_PREFIX = "MAPPING#"
-RULE_PREFIX = "RULE#"
+# Collections that grow with use (a record per import, a mapping per bank, a rule per merchant)
+# sort after WINDOW_END, above every date and every per-user item, so the dashboard's window
+# query never reads them however many there are.
+WINDOW_END = "~"
+IMPORT_PREFIX = "~IMPORT#"
+MAPPING_PREFIX = "~MAPPING#"
+RULE_PREFIX = "~RULE#"
 # Sorts after "#" and "T", so "DATE~" is above every key of that day (bare, DATE#id, DATE T time).
 _DAY_END = "~"
 
@@ -110,9 +114,9 @@ def day_range(start: dt.date, end: dt.date) -> tuple[str, str]:
     return start.isoformat(), end.isoformat() + _DAY_END
 
 
-def window_start(start: dt.date) -> str:
-    """Lower sort-key bound of a window that runs to the partition's end (profile included)."""
-    return start.isoformat()
+def window_bounds(start: dt.date) -> tuple[str, str]:
+    """Inclusive sort-key bounds of a window from start: its dates and the per-user items, no side collections."""
+    return start.isoformat(), WINDOW_END
 
 
 def is_profile(item: Item) -> bool:

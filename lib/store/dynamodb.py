@@ -197,13 +197,13 @@ class DynamoDBStore(DynamoRequests):
     def load_window(self, user_id: str, start: dt.date, end: dt.date, default_name: str | None = None) -> Window:
         """Profile + transactions start..end + commentary; ONE query when end is today or later.
 
-        The profile and commentary keys sort after every date, so `sort key >= start` returns
-        them with the window. For a window in the past that would read the whole later
+        The per-user items (profile, commentary, check-in, streak state) sort after every date and
+        below the growing side collections, so `sort key BETWEEN start AND WINDOW_END` returns them
+        with the window and never an import record or a rule. For a window in the past that would read the whole later
         history, so a BETWEEN query is paired with a second query for just those two items.
         """
         if end >= clock.today():
-            low = schema.window_start(start)
-            items = list(self._query(user_id, "#pk = :u AND #sk >= :low", {":u": user_id, ":low": low}))
+            items = list(self._between(user_id, *schema.window_bounds(start)))
         else:
             items = list(self._between(user_id, *schema.day_range(start, end))) if start <= end else []
             first, last = sorted((schema.commentary_key(user_id)[schema.SK], schema.profile_key(user_id)[schema.SK]))
@@ -304,7 +304,7 @@ class DynamoDBStore(DynamoRequests):
         return schema.item_to_import_batch(self._get(schema.import_batch_key(user_id, batch_id), consistent=True))
 
     def list_import_batches(self, user_id: str) -> list[ImportBatch]:
-        """Every import of the user, newest first (one Query on the IMPORT# keys)."""
+        """Every import of the user, newest first (one Query on the import keys)."""
         batches = [schema.item_to_import_batch(i) for i in self._prefixed(user_id, schema.IMPORT_PREFIX)]
         return sorted((b for b in batches if b), key=lambda b: b.imported_at, reverse=True)
 
@@ -325,7 +325,7 @@ class DynamoDBStore(DynamoRequests):
         self._put(schema.category_rule_to_item(rule))
 
     def list_category_rules(self, user_id: str) -> list[CategoryRule]:
-        """Every category rule of the user (one Query on the RULE# keys)."""
+        """Every category rule of the user (one Query on the rule keys)."""
         rules = [schema.item_to_category_rule(i) for i in self._prefixed(user_id, schema.RULE_PREFIX)]
         return [r for r in rules if r]
 

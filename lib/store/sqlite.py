@@ -226,7 +226,7 @@ class SQLiteStore:
 
     def load_window(self, user_id: str, start: dt.date, end: dt.date, default_name: str | None = None) -> Window:
         if end >= clock.today():
-            items = self._query(user_id, schema.window_start(start), None)
+            items = self._query(user_id, *schema.window_bounds(start))
         else:
             low, high = schema.day_range(start, end)
             items = self._query(user_id, low, high)

@@ -5,6 +5,7 @@ import datetime as dt
 from dataclasses import replace
 from typing import Any
 
+from lib import clock
 from lib.models import validate_transaction
 from lib.schema import CategoryRule, ImportBatch, SavedMapping
 
@@ -34,9 +35,29 @@ def test_batch_records_are_not_transactions_and_do_not_enter_the_window(store: A
     store.put_import_batch(_batch("aaa", "2026-12-01T10:00:00"))
     store.put_mapping(SavedMapping("ann", "sig", {"date": "Datum"}, {"sign": "bank"}, "2026-12-01"))
     store.put_category_rule(CategoryRule("ann", "cb carrefour", "Groceries", "CB CARREFOUR", "2026-12-01"))
-    window = store.load_window("ann", dt.date(2026, 11, 1), dt.date.today())
+    window = store.load_window("ann", dt.date(2026, 11, 1), clock.today())
     assert [t.description for t in window.transactions] == ["c"]
     assert window.profile.user_id == "ann"
+
+
+def test_the_window_read_does_not_grow_with_imports_mappings_and_rules(store: Any) -> None:
+    """A year of monthly imports and a rule per merchant must not make every dashboard load dearer."""
+    store.add_transaction(validate_transaction("ann", dt.date(2026, 11, 5), "3.00", "Coffee", "c"))
+    start = dt.date(2026, 11, 1)
+
+    def read_units() -> tuple[int, float]:
+        before = store.meter.for_user("ann")
+        store.load_window("ann", start, clock.today())
+        after = store.meter.for_user("ann")
+        return after.requests - before.requests, after.read_units - before.read_units
+
+    bare = read_units()
+    for month in range(1, 13):
+        store.put_import_batch(_batch(f"batch{month:02d}", f"2026-{month:02d}-01T10:00:00", file_name="x" * 100))
+        store.put_mapping(SavedMapping("ann", f"sig{month}", {"date": "Datum" * 20}, {"sign": "bank"}, "2026-12-01"))
+    for i in range(120):
+        store.put_category_rule(CategoryRule("ann", f"merchant {i} " + "m" * 60, "Groceries", "M" * 60, "2026-12-01"))
+    assert read_units() == bare
 
 
 def test_mappings_and_rules_round_trip(store: Any) -> None:
