@@ -295,8 +295,11 @@ def _content_roles(
     balance = {i for i, c in enumerate(plan.header) if any(_has(norm(c), k) for k in _BALANCE)}
     free = [i for i in range(plan.width) if i not in taken and i not in balance]
     if "amount" in cols and "direction" not in cols and rows:
+        # A column headed as a description stays one, even when its texts happen to be "c" or "d".
+        described = {i for _, i in found.get("description", [])
+                     if not any(_has(norm(plan.header[i]), k) for k in _NOT_DESCRIPTION)}
         for index in free:
-            if is_direction(_column(rows, index)):
+            if index not in described and is_direction(_column(rows, index)):
                 cols["direction"] = index
                 taken.add(index)
                 plan.notes.append(f"direction from the markers in “{_name(plan, index)}”")

@@ -59,7 +59,7 @@ def test_an_imported_markdown_image_and_link_are_shown_as_text_and_never_fetched
     session.sidebar().get_by_role("link", name="Transactions").click()
     expect(page).to_have_url(f"{session.url}/Transactions", timeout=TIMEOUT)
     session.shot("plain-text-transactions")
-    page.get_by_role("tab", name="Import CSV").click()
+    page.get_by_role("tab", name="Import").click()
     page.locator("input[type=file]").set_input_files(str(csv))
     warning = page.get_by_test_id("stAlertContentWarning")
     expect(warning).to_contain_text("![p](", timeout=TIMEOUT)  # the user sees what the file says, as text
