@@ -1,7 +1,6 @@
 """AppTest fixtures: a real SQLite store in a temp dir, two accounts, and a logged-in session."""
 from __future__ import annotations
 
-import datetime as dt
 import secrets as secrets_module
 import tomllib
 from collections.abc import Callable
@@ -10,6 +9,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from lib import clock
 from lib.store.sqlite import SQLiteStore
 
 REPO = Path(__file__).resolve().parents[2]
@@ -60,8 +60,8 @@ def demo_store(store: SQLiteStore) -> SQLiteStore:
     from lib.standing import load_standing
 
     store.save_profile(demo_profile("demo", "Demo"))
-    store.put_transactions(demo_transactions("demo", days=120, today=dt.date.today()))
-    load_standing(store, "demo", dt.date.today())  # builds the streak state, as `python -m lib demo` does
+    store.put_transactions(demo_transactions("demo", days=120, today=clock.today()))
+    load_standing(store, "demo", clock.today())  # builds the streak state, as `python -m lib demo` does
     return store
 
 

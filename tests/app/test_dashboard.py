@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from streamlit.proto.Metric_pb2 import Metric
 
+from lib import clock
 from lib.models import Profile, validate_transaction
 
 METRICS = ["Today", "Current streak", "Longest streak", "Fixed bills", "Chance within budget", "Salary spent"]
@@ -21,8 +22,8 @@ def test_metrics_and_charts_are_shown(make_app, demo_store) -> None:
 
     assert not at.exception
     metrics = _metrics(at)
-    month = f"{dt.date.today():%B} spent"
-    projection = "Month ends at" if (dt.date.today() + dt.timedelta(days=1)).day == 1 else "Projected month end"
+    month = f"{clock.today():%B} spent"
+    projection = "Month ends at" if (clock.today() + dt.timedelta(days=1)).day == 1 else "Projected month end"
     assert set(metrics) == {*METRICS, month, projection}
     assert metrics["Current streak"][0].endswith(("day", "days"))
     assert len(at.get("plotly_chart")) >= 4  # daily bars, month pace, streak calendar, categories
@@ -64,7 +65,7 @@ def test_hand_worked_history_gives_the_streaks_and_today(clock_day, make_app, st
 
 
 def test_over_budget_today_breaks_the_streak_at_once(make_app, store) -> None:
-    today = dt.date.today()
+    today = clock.today()
     store.save_profile(Profile("hand", "Hand", daily_budget=Decimal("10.00")))
     for ago in (3, 2, 1):
         store.add_transaction(validate_transaction("hand", today - dt.timedelta(days=ago), "2.00"))
@@ -155,7 +156,7 @@ def test_an_empty_user_sees_the_hint_and_no_error(make_app, store) -> None:
 
 
 def test_picking_a_past_range_shows_only_that_range(make_app, store) -> None:
-    today = dt.date.today()
+    today = clock.today()
     old = today - dt.timedelta(days=40)
     store.add_transaction(validate_transaction("hand", old, "3.00", "Coffee", "OLD-ONE"))
     store.add_transaction(validate_transaction("hand", today, "4.00", "Coffee", "NEW-ONE"))

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from streamlit.proto.Metric_pb2 import Metric
 
+from lib import clock
 from lib.models import validate_transaction
 
 
@@ -46,11 +47,11 @@ def test_the_forecast_shows_its_chart_metrics_and_backtest(make_app, demo_store)
 
 def _median() -> str:
     """The month-end card's label: on the month's last day it "ends at"."""
-    return "Month ends at" if (dt.date.today() + dt.timedelta(days=1)).day == 1 else "Month end (median)"
+    return "Month ends at" if (clock.today() + dt.timedelta(days=1)).day == 1 else "Month end (median)"
 
 
 def _days_in_month() -> int:
-    today = dt.date.today()
+    today = clock.today()
     nxt = (today.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
     return (nxt - dt.timedelta(days=1)).day
 
@@ -76,7 +77,7 @@ def test_what_if_changes_the_numbers_without_reading_the_store(clock_day, make_a
     at.selectbox(key="wi_cat").set_value(_raw(biggest)).run()
     at.slider(key="wi_pct").set_value(50).run()
     cut = _metrics(at)
-    if (dt.date.today() + dt.timedelta(days=1)).day != 1:
+    if (clock.today() + dt.timedelta(days=1)).day != 1:
         assert _money(cut[_median()][0]) < _money(base[_median()][0])
         assert _money(cut["Saved this month (median)"][0]) > _money(base["Saved this month (median)"][0])
     else:  # the month's last day: only today's rest is still open to a cut
@@ -89,7 +90,7 @@ def test_what_if_changes_the_numbers_without_reading_the_store(clock_day, make_a
 def test_the_dashboard_and_the_forecast_report_the_same_month_end(clock_day, make_app, demo_store) -> None:
     forecast_page = _metrics(make_app("forecast").run())
     dashboard = _metrics(make_app("dashboard").run())
-    label = "Month ends at" if (dt.date.today() + dt.timedelta(days=1)).day == 1 else "Projected month end"
+    label = "Month ends at" if (clock.today() + dt.timedelta(days=1)).day == 1 else "Projected month end"
     median = forecast_page.get("Month end (median)") or forecast_page["Month ends at"]
     assert dashboard[label][0] == median[0], "one projection: the forecast's median"
     assert dashboard[label][1] == median[1], "the same p10-p90 band"
@@ -102,7 +103,7 @@ def _raw(option: str) -> str:
 
 
 def test_five_days_of_history_is_a_rough_estimate(make_app, store) -> None:
-    today = dt.date.today()
+    today = clock.today()
     for ago in range(5):
         store.add_transaction(validate_transaction("newbie", today - dt.timedelta(days=ago), "9.99", "Coffee"))
     at = make_app("forecast", user="newbie").run()

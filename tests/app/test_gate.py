@@ -8,6 +8,7 @@ import time
 
 import pytest
 
+from lib import clock
 from lib.models import validate_transaction
 from tests.app.conftest import app_secrets, example_secrets
 
@@ -21,7 +22,7 @@ def _login_form_shown(at) -> None:
 
 @pytest.mark.parametrize("page", ALL_PAGES)
 def test_logged_out_every_page_shows_only_the_login_form(make_app, demo_store, seen, page: str) -> None:
-    demo_store.add_transaction(validate_transaction("demo", dt.date.today(), "4.20", "Coffee", "GATE-CANARY"))
+    demo_store.add_transaction(validate_transaction("demo", clock.today(), "4.20", "Coffee", "GATE-CANARY"))
     at = make_app(page, user=None).run()
 
     assert not at.exception
@@ -196,8 +197,8 @@ def test_oidc_logged_out_shows_only_a_sign_in_button(make_app, demo_store, seen)
     ],
 )
 def test_oidc_user_id_is_the_claim_and_the_name_falls_back(make_app, store, seen, claims, shown) -> None:
-    store.add_transaction(validate_transaction("oidc-sub-1", dt.date.today(), "4.20", "Coffee", "OIDC-MINE"))
-    store.add_transaction(validate_transaction("demo", dt.date.today(), "9.99", "Coffee", "DEMO-NOT-MINE"))
+    store.add_transaction(validate_transaction("oidc-sub-1", clock.today(), "4.20", "Coffee", "OIDC-MINE"))
+    store.add_transaction(validate_transaction("demo", clock.today(), "9.99", "Coffee", "DEMO-NOT-MINE"))
     at = make_app("dashboard", user=None, secrets=oidc_secrets())
     at.user = {"is_logged_in": True, "sub": "oidc-sub-1", "iat": time.time(), **claims}
     at.run()

@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from lib import clock
 from lib.store.sqlite import SQLiteStore
 from tests.app.conftest import shown
 
-TODAY = dt.date.today()
+TODAY = clock.today()
 
 
 def _day(ago: int) -> dt.date:

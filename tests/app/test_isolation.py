@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 
+from lib import clock
 from lib.models import validate_transaction
 
 ALL_PAGES = ["dashboard", "transactions", "forecast", "settings"]
@@ -20,7 +21,7 @@ SHOWN_ON = {"dashboard": (0, 1), "transactions": (0, 1), "forecast": (1,), "sett
 
 @pytest.fixture
 def two_users(demo_store):
-    today = dt.date.today()
+    today = clock.today()
     for user, (description, category, amount) in SECRETS.items():
         for ago in (0, 3, 8):  # a few days, so the category also reaches the forecast's shares
             demo_store.add_transaction(validate_transaction(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from lib import clock
+
 ALL_PAGES = ["dashboard", "transactions", "forecast", "settings"]
 NAV = ["Spending & streak", "Transactions", "Forecast", "Settings"]
 
@@ -120,7 +122,7 @@ def ai_user(store):
     from lib.models import validate_transaction
 
     user = f"ai{uuid.uuid4().hex[:8]}"
-    today = dt.date.today()
+    today = clock.today()
     for ago, amount in ((0, "7.00"), (1, "31.00"), (2, "4.00")):
         store.add_transaction(validate_transaction(user, today - dt.timedelta(days=ago), amount, "Shopping"))
     return user
@@ -228,7 +230,7 @@ def test_markup_from_the_model_or_the_user_never_renders(make_app, bedrock, stor
     from lib.models import validate_transaction
 
     user = f"md{uuid.uuid4().hex[:8]}"
-    today = dt.date.today()
+    today = clock.today()
     for ago, amount in ((0, "7.00"), (1, "31.00"), (2, "4.00")):
         store.add_transaction(validate_transaction(user, today - dt.timedelta(days=ago), amount, IMAGE, IMAGE))
     at = make_app("dashboard", user=user).run()

@@ -6,11 +6,12 @@ from decimal import Decimal
 
 import pytest
 
+from lib import clock
 from lib.models import validate_transaction
 from lib.store.sqlite import SQLiteStore
 from tests.app.conftest import shown
 
-TODAY = dt.date.today()
+TODAY = clock.today()
 
 
 def _day(ago: int) -> dt.date:

@@ -7,12 +7,13 @@ from typing import Any
 
 import pytest
 
+from lib import clock
 from lib.errors import PartialWriteError, StoreUnavailableError
 from lib.models import validate_transaction
 from lib.store.sqlite import SQLiteStore
 from tests.app.conftest import shown
 
-TODAY = dt.date.today()
+TODAY = clock.today()
 ADD = "FormSubmitter:add_txn-Add transaction"
 SAVE = "FormSubmitter:edit_txn-Save changes"
 DELETE = "FormSubmitter:edit_txn-Delete this transaction"

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from lib import clock
+
 REPO = Path(__file__).resolve().parents[2]
 
 # A German bank's export: junk lines, semicolons, decimal comma, day-first dates, Latin-1, one bad row.
@@ -105,7 +107,7 @@ def test_a_bad_store_url_is_refused_in_one_line(tmp_path: Path) -> None:
 def _recent(ago: int) -> str:
     import datetime as dt
 
-    return (dt.date.today() - dt.timedelta(days=ago)).isoformat()
+    return (clock.today() - dt.timedelta(days=ago)).isoformat()
 
 
 def test_import_help_lists_the_column_roles(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ from typing import Any
 import boto3
 import pytest
 
+from lib import clock
 from lib.errors import PartialWriteError, StoreUnavailableError
 from lib.models import Profile, Transaction, validate_transaction
 from lib.store.dynamodb import DynamoDBStore
@@ -105,7 +106,7 @@ def test_queries_follow_pages_past_one_megabyte(dynamo_store: Any) -> None:
     listed = _all(dynamo_store, "alice")
     assert dynamo_store.meter.for_user("alice").minus(before).requests > 1
     assert len(listed) == 3000 and sum(t.amount for t in listed) == sum(t.amount for t in items)
-    window = dynamo_store.load_window("alice", dt.date(2024, 1, 1), dt.date.today())
+    window = dynamo_store.load_window("alice", dt.date(2024, 1, 1), clock.today())
     assert len(window.transactions) == 3000
     assert len(dynamo_store.export_items("alice")) == 3000
     assert dynamo_store.delete_user("alice") == 3000
@@ -131,7 +132,7 @@ def test_a_past_window_costs_two_queries(dynamo_store: Any) -> None:
 
 def test_consumed_capacity_is_recorded(dynamo_store: Any) -> None:
     dynamo_store.put_transactions(_txns("alice", 30))
-    dynamo_store.load_window("alice", dt.date(2024, 1, 1), dt.date.today())
+    dynamo_store.load_window("alice", dt.date(2024, 1, 1), clock.today())
     usage = dynamo_store.meter.for_user("alice")
     # Two batches, and one conditional delete of the streak state (the days are before this month).
     assert usage.writes == 3 and usage.reads == 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from lib import clock
 from lib.models import validate_transaction
 
 
@@ -23,7 +24,7 @@ def test_logout_time_round_trips_to_the_microsecond_and_a_later_logout_wins(stor
 
 def test_the_revocation_item_is_not_data(store: Any) -> None:
     """It never shows up as a transaction, a profile or in a dashboard window."""
-    today = dt.date.today()
+    today = clock.today()
     store.add_transaction(validate_transaction("alice", today, "3.50", "Coffee", "Espresso"))
     store.end_sessions("alice", dt.datetime.now(dt.UTC))
     window = store.load_window("alice", today - dt.timedelta(days=30), today, "Alice")

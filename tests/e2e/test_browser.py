@@ -5,104 +5,31 @@ Screenshots of every step go to test-artifacts/screenshots/ (CI lists them after
 from __future__ import annotations
 
 import datetime as dt
-import os
 import shutil
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from lib import clock
+from tests.e2e.conftest import REPO, TIMEOUT, run_cli, server_env, streamlit_server
+
 pytestmark = pytest.mark.e2e
 
-REPO = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = REPO / "test-artifacts" / "screenshots"
 COOKIE = "finance_coach_auth"  # cookie_name in secrets.toml.example
-TIMEOUT = 30_000  # ms: Streamlit is slow on a 2-core box
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-quic"]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _env(db: Path) -> dict[str, str]:
-    """The server's environment: our database, no Bedrock, and no way to reach real AWS."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("FINANCE_", "AWS_"))}
-    env.update(
-        FINANCE_STORE=f"sqlite:///{db}",
-        AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing", AWS_DEFAULT_REGION="us-east-1",
-        AWS_EC2_METADATA_DISABLED="true", PYTHONUNBUFFERED="1",
-    )
-    return env
 
 
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The app served by `streamlit run` with a seeded demo user and the example secrets."""
     tmp = tmp_path_factory.mktemp("e2e")
-    db = tmp / "e2e.db"
-    env = _env(db)
+    env = server_env(tmp / "e2e.db")
     secrets = tmp / "secrets.toml"
     shutil.copy(REPO / ".streamlit" / "secrets.toml.example", secrets)  # never the developer's own secrets
-    seed = subprocess.run([sys.executable, "-m", "lib", "demo", "--user", "demo", "--name", "Demo", "--days", "200"],
-                          cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
-    assert seed.returncode == 0, seed.stderr
-
-    port = _free_port()
-    log = (tmp / "server.log").open("w")
-    proc = subprocess.Popen(
-        [str(REPO / ".venv" / "bin" / "streamlit"), "run", "streamlit_app.py", "--server.address", "127.0.0.1",
-         "--server.port", str(port), "--server.headless", "true", "--server.fileWatcherType", "none",
-         "--browser.gatherUsageStats", "false", "--secrets.files", str(secrets)],
-        cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"streamlit exited with {proc.returncode}:\n{(tmp / 'server.log').read_text()[-2000:]}")
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                log_text = (tmp / "server.log").read_text()
-                pytest.fail(f"streamlit did not answer /_stcore/health within 60 s:\n{log_text}")
-            time.sleep(0.25)
+    run_cli("demo", "--user", "demo", "--name", "Demo", "--days", "200", env=env)
+    with streamlit_server(tmp, secrets, env) as url:
         yield url
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-        log.close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium (apt-get install chromium).")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -222,7 +149,7 @@ def test_login_dashboard_tone_reload_and_logout(session: Session) -> None:
 def _messy_csv() -> bytes:
     """A German bank export: preamble, semicolons, decimal comma, a quoted delimiter, and an
     impossible date on line 6, in the bank's Windows encoding."""
-    today = dt.date.today()
+    today = clock.today()
 
     def d(ago: int) -> str:
         return (today - dt.timedelta(days=ago)).strftime("%d.%m.%Y")
@@ -273,7 +200,7 @@ def test_transactions_csv_upload_preview_and_import(session: Session, tmp_path: 
 
 def _ofx_statement() -> bytes:
     """An OFX 1.x (SGML) checking statement of the last days: two identical coffees and a salary."""
-    today = dt.date.today()
+    today = clock.today()
     rows = [(1, "-4.50", "E2E1", "E2E CORNER CAFE"), (1, "-4.50", "E2E2", "E2E CORNER CAFE"),
             (2, "1800.00", "E2E3", "E2E ACME PAYROLL")]
     body = "".join(f"<STMTTRN><TRNTYPE>OTHER<DTPOSTED>{today - dt.timedelta(days=ago):%Y%m%d}<TRNAMT>{amount}"

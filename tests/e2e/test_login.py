@@ -13,6 +13,7 @@ from typing import Any
 import jwt
 import pytest
 
+from lib import clock
 from lib.auth import EXAMPLE_COOKIE_KEY
 from lib.models import validate_transaction
 from lib.store.sqlite import SQLiteStore
@@ -47,7 +48,7 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     env = server_env(db)
     run_cli("demo", "--user", "demo", "--name", "Demo", "--days", "30", env=env)
     store = SQLiteStore(db)
-    store.add_transaction(validate_transaction("bob", dt.date.today(), "7.77", "Coffee", "BOB-CANARY"))
+    store.add_transaction(validate_transaction("bob", clock.today(), "7.77", "Coffee", "BOB-CANARY"))
     store.close()
     with streamlit_server(tmp, secrets, env) as url:
         yield {"url": url, "secrets": tomllib.loads(secrets.read_text()), "db": db}

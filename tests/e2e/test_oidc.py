@@ -2,7 +2,6 @@
 tests/e2e/oidc_provider.mjs) on 127.0.0.1 with two users, in headless Chromium. No mocks of the flow."""
 from __future__ import annotations
 
-import datetime as dt
 import json
 import secrets as secrets_module
 import shutil
@@ -12,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from lib import clock
 from lib.models import validate_transaction
 from lib.store.sqlite import SQLiteStore
 from tests.e2e.conftest import REPO, free_port, node_server, server_env, streamlit_server
@@ -52,7 +52,7 @@ server_metadata_url = "{issuer}/.well-known/openid-configuration"
     db = tmp / "oidc.db"
     store = SQLiteStore(db)
     store.init()
-    today = dt.date.today()
+    today = clock.today()
     store.add_transaction(validate_transaction(USERS["alice"]["sub"], today, "3.33", "Coffee", "ALICE-ONLY"))
     store.add_transaction(validate_transaction(USERS["bob"]["sub"], today, "8.88", "Coffee", "BOB-ONLY"))
     store.close()

@@ -8,7 +8,7 @@ from typing import ClassVar
 
 import pytest
 
-from tests.e2e.test_browser import TIMEOUT, Session, app_url, browser  # noqa: F401 - the shared server and browser
+from tests.e2e.test_browser import TIMEOUT, Session, app_url  # noqa: F401 - the shared server (the browser is conftest's)
 
 pytestmark = pytest.mark.e2e
 
