@@ -49,7 +49,10 @@ def _client(endpoint: str, config: Config) -> Any:
 
 
 @pytest.fixture
-def rig(dynalite_endpoint: str) -> Iterator[Rig]:
+def rig(dynalite_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Rig]:
+    # The tests' days (March 2026) are this month: a write to an earlier month also drops the streak
+    # state first (one more DeleteItem), which would take the fault meant for the step under test.
+    monkeypatch.setenv("FINANCE_TODAY", "2026-03-20")
     proxy = FaultProxy(dynalite_endpoint)
     table = f"faults-{uuid.uuid4().hex[:12]}"
     direct = DynamoDBStore(table, client=_client(dynalite_endpoint, Config(retries={"total_max_attempts": 1})))
