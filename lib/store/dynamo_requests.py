@@ -156,32 +156,24 @@ class DynamoRequests:
         return self._decode(raw) if raw else None
 
     def _put(self, item: Item, condition: str | None = None, values: dict[str, Any] | None = None) -> None:
-        kwargs: dict[str, Any] = {
-            "TableName": self.table_name,
-            "Item": self._encode(item),
-            "ReturnConsumedCapacity": "TOTAL",
-        }
-        if condition:
-            kwargs["ConditionExpression"] = condition
-            kwargs["ExpressionAttributeNames"] = _names(condition)
-        if values:
-            kwargs["ExpressionAttributeValues"] = {k: self._ser.serialize(v) for k, v in values.items()}
+        kwargs = self._conditioned(condition, values, Item=self._encode(item))
         self._call("put_item", str(item[schema.PK]), read=False, **kwargs)
 
     def _delete(
         self, key: dict[str, str], condition: str | None = None, values: dict[str, Any] | None = None
     ) -> None:
-        kwargs: dict[str, Any] = {
-            "TableName": self.table_name,
-            "Key": self._encode(key),
-            "ReturnConsumedCapacity": "TOTAL",
-        }
+        kwargs = self._conditioned(condition, values, Key=self._encode(key))
+        self._call("delete_item", key[schema.PK], read=False, **kwargs)
+
+    def _conditioned(self, condition: str | None, values: dict[str, Any] | None, **request: Any) -> dict[str, Any]:
+        """A single-item write request on this table, with its condition and values when given."""
+        kwargs: dict[str, Any] = {"TableName": self.table_name, "ReturnConsumedCapacity": "TOTAL", **request}
         if condition:
             kwargs["ConditionExpression"] = condition
             kwargs["ExpressionAttributeNames"] = _names(condition)
         if values:
             kwargs["ExpressionAttributeValues"] = {k: self._ser.serialize(v) for k, v in values.items()}
-        self._call("delete_item", key[schema.PK], read=False, **kwargs)
+        return kwargs
 
     def _mark_moving(self, key: dict[str, str], expected: int, new_key: str) -> None:
         """Claim the item for a move: version + 1 and the new key, only if the version is still `expected`."""
