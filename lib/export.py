@@ -4,7 +4,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 from decimal import Decimal
 from typing import Any
 
@@ -15,16 +14,15 @@ CSV_COLUMNS = ["date", "amount", "category", "description", "currency", "source"
 
 # A spreadsheet evaluates a cell starting with one of these as a formula (=HYPERLINK(...), +cmd|...).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_PLAIN_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 
 
 def neutralise(cell: str) -> str:
-    """A cell a spreadsheet shows as text, never runs: OWASP's CSV-injection advice (a leading ').
+    """A text cell a spreadsheet shows as text, never runs: OWASP's CSV-injection advice (a leading ').
 
-    Plain numbers such as a refund's -12.34 stay numbers: a spreadsheet reads them as a value,
-    not a formula, and the amount column must stay summable.
+    Every text cell is treated so, even one that looks like a number ("-0" as a description must
+    not turn into the value 0); only the amount column, our own Decimal, is written as a number.
     """
-    if cell.startswith(FORMULA_START) and not _PLAIN_NUMBER.fullmatch(cell):
+    if cell.startswith(FORMULA_START):
         return "'" + cell
     return cell
 
@@ -60,7 +58,7 @@ def export_csv(items: list[Item]) -> str:
         txn = schema.item_to_transaction(item)
         if txn is None:
             continue
-        row = [txn.date.isoformat(), str(txn.amount), txn.category, txn.description, txn.currency or "",
-               txn.source, txn.sort_key]
-        writer.writerow([neutralise(cell) for cell in row])
+        texts = [txn.category, txn.description, txn.currency or "", txn.source, txn.sort_key]
+        # The amount stays a number a spreadsheet can sum (a refund's -12.34 is a value, not a formula).
+        writer.writerow([txn.date.isoformat(), str(txn.amount), *(neutralise(cell) for cell in texts)])
     return out.getvalue()

@@ -6,7 +6,7 @@ import datetime as dt
 import io
 from decimal import Decimal
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from lib import schema
@@ -26,6 +26,8 @@ def _rows(text: str) -> list[list[str]]:
     return list(csv.reader(io.StringIO(text)))
 
 
+# Found by this test: a description "-0" was left bare (as a number) and opened as the value 0.
+@example(category="", description="-0", amount=Decimal("0.01"))
 @settings(max_examples=200, deadline=None)
 @given(category=texts, description=texts, amount=amounts)
 def test_no_exported_cell_starts_with_a_formula_character_unless_neutralised(
@@ -53,7 +55,7 @@ def test_no_exported_cell_starts_with_a_formula_character_unless_neutralised(
 def test_neutralise_leaves_safe_cells_alone_and_only_prefixes_a_quote(cell: str) -> None:
     out = neutralise(cell)
     assert out in (cell, "'" + cell)
-    assert not out.startswith(FORMULA_START) or out.lstrip("-").replace(".", "", 1).isdigit()
+    assert not out.startswith(FORMULA_START)
 
 
 def test_a_hyperlink_formula_from_an_import_is_exported_as_text() -> None:
