@@ -14,6 +14,7 @@ import xml.etree.ElementTree as ET
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from lib import clock
 from lib.errors import ValidationError
 from lib.ingest.amounts import amount_problem
 from lib.ingest.dates import implausible
@@ -84,7 +85,7 @@ def _description(tx: ET.Element, debit: bool, entry: ET.Element) -> str:
 
 def parse_camt(data: bytes, today: dt.date | None = None) -> ParseResult:
     """Every booked entry of a CAMT.053 statement, in the product's sign (DBIT is spending)."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     text, encoding = decode(data, None)
     if re.search(r"<!(DOCTYPE|ENTITY)", text[:4096], re.IGNORECASE):
         raise ValidationError({"file": "This XML file declares a DOCTYPE; bank statements do not, so it is refused."})

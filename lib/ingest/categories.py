@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
+from lib import clock
 from lib.errors import ValidationError
 from lib.ingest.dates import EARLIEST, FUTURE_DAYS
 from lib.ingest.text import norm
@@ -50,7 +51,7 @@ def always_for_merchant(
         raise ValidationError({"merchant": "This description has no merchant name to make a rule from."})
     if not category:
         raise ValidationError({"category": "Choose a category for the rule."})
-    today = today or dt.date.today()
+    today = today or clock.today()
     store.put_category_rule(CategoryRule(user_id, merchant, category, clean_text(description),
                                          dt.datetime.now(dt.UTC).isoformat(timespec="seconds")))
     existing = store.list_transactions(user_id, EARLIEST, today + dt.timedelta(days=FUTURE_DAYS))

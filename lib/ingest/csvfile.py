@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import Any
 
+from lib import clock
 from lib.errors import ValidationError
 from lib.ingest import sign as signs
 from lib.ingest.amounts import (
@@ -281,7 +282,7 @@ def _description(cells: list[str], plan: Plan) -> str:
 def parse_csv(data: bytes, options: ImportOptions | None = None, today: dt.date | None = None) -> ParseResult:
     """Read a bank export into rows in the product's sign, reporting each bad row by its line number."""
     options = checked(options or ImportOptions())
-    today = today or dt.date.today()
+    today = today or clock.today()
     text, encoding = decode(data, options.encoding)
     delimiter, plan = choose_layout(text, options)
     cols = plan.cols

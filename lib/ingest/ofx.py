@@ -15,6 +15,7 @@ from collections import Counter
 from decimal import Decimal
 from typing import Any
 
+from lib import clock
 from lib.errors import ValidationError
 from lib.ingest.amounts import amount_problem
 from lib.ingest.dates import implausible
@@ -55,7 +56,7 @@ def parse_ofx(data: bytes, today: dt.date | None = None) -> ParseResult:
     """Every transaction of every statement in an OFX/QFX file, in the product's sign."""
     from ofxtools.Parser import OFXTree
 
-    today = today or dt.date.today()
+    today = today or clock.today()
     text, encoding = decode(data, None)
     tree = OFXTree()
     try:

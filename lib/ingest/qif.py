@@ -12,6 +12,7 @@ import re
 from decimal import Decimal
 from typing import Any
 
+from lib import clock
 from lib.errors import ValidationError
 from lib.ingest.amounts import amount_problem
 from lib.ingest.dates import implausible
@@ -70,7 +71,7 @@ def parse_qif(data: bytes, today: dt.date | None = None) -> ParseResult:
     """Every transaction of a bank/cash/card QIF file, in the product's sign (QIF: negative is money out)."""
     from quiffen import Qif
 
-    today = today or dt.date.today()
+    today = today or clock.today()
     text, encoding = decode(data, None)
     header, records = _records(text)
     kind = header.split(":", 1)[1].strip().lower() if ":" in header else "bank"
