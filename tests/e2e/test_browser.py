@@ -171,7 +171,7 @@ def test_transactions_csv_upload_preview_and_import(session: Session, tmp_path: 
     page = session.page
     page.goto(f"{session.url}/Transactions")  # a page's URL opened directly: the gate, then that page
     session.login()
-    expect(page.get_by_role("heading", name="Transactions")).to_be_visible(timeout=TIMEOUT)
+    expect(page.get_by_role("heading", name="Transactions").first).to_be_visible(timeout=TIMEOUT)
     expect(page).to_have_url(f"{session.url}/Transactions")
 
     page.get_by_role("tab", name="Import").click()
@@ -192,7 +192,7 @@ def test_transactions_csv_upload_preview_and_import(session: Session, tmp_path: 
     session.shot("10-transactions-table")
 
     session.sidebar().get_by_role("link", name="Forecast").click()
-    expect(page.get_by_role("heading", name="Forecast")).to_be_visible(timeout=TIMEOUT)
+    expect(page.get_by_role("heading", name="Forecast").first).to_be_visible(timeout=TIMEOUT)
     expect(page.get_by_text("Month end (median)")).to_be_visible(timeout=TIMEOUT)
     expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=TIMEOUT)
     session.shot("11-forecast")
@@ -222,7 +222,7 @@ def test_an_ofx_statement_imports_through_the_uploader_and_the_import_can_be_und
     page = session.page
     page.goto(f"{session.url}/Transactions")
     session.login()
-    expect(page.get_by_role("heading", name="Transactions")).to_be_visible(timeout=TIMEOUT)
+    expect(page.get_by_role("heading", name="Transactions").first).to_be_visible(timeout=TIMEOUT)
     page.get_by_role("tab", name="Import").click()
     ofx = tmp_path / "statement.ofx"
     ofx.write_bytes(_ofx_statement())
