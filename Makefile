@@ -34,13 +34,15 @@ node_modules/.bin/dynalite: package.json package-lock.json
 # The example with a fresh random cookie key (never the published one), readable by this user only.
 # No prerequisite on the example: an updated example must never overwrite someone's secrets.
 .streamlit/secrets.toml:
-	$(PYTHON) -c 'import os, pathlib, secrets, sys; \
+	$(PYTHON) -c 'import base64, os, pathlib, secrets, sys; \
 	  example, key = pathlib.Path(sys.argv[1]).read_text(), "example-cookie-key-change-me-before-hosting"; \
 	  assert key in example, "the example cookie key is missing from " + sys.argv[1]; \
 	  fd = os.open(sys.argv[2], os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600); \
-	  os.write(fd, example.replace(key, secrets.token_urlsafe(32)).encode()); os.close(fd)' \
+	  text = example.replace(key, secrets.token_urlsafe(32)).replace("example-encryption-key-change-me", \
+	    base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()); \
+	  os.write(fd, text.encode()); os.close(fd)' \
 	  .streamlit/secrets.toml.example $@
-	@echo "wrote $@ with a new random cookie key"
+	@echo "wrote $@ with a new random cookie key and encryption key"
 
 demo: $(VENV)/.app-installed
 	$(PY) -m lib init

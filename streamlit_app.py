@@ -1,10 +1,10 @@
-"""Spending & streak: the first page. Every page starts with lib.ui.page (gate + sidebar)."""
+"""Spending & streak: the first page. Every page starts with lib.web.ui.page (gate + sidebar)."""
 from __future__ import annotations
 
 import streamlit as st
 
-from lib import ui, views
-from lib.errors import FinanceError
+from lib.core.errors import FinanceError
+from lib.web import ui, views
 
 ctx = ui.page("Spending & streak", "🔥")
 

@@ -123,7 +123,7 @@ def run_all(quick: bool, before: Path | None) -> dict[str, Any]:
 
 
 def _load_start(today: dt.date) -> dt.date:
-    from lib import views
+    from lib.web import views
 
     return views.coach_range(today)[0]
 

@@ -1,4 +1,4 @@
-"""Daily totals + streaks on 1,000,000 transactions: lib.analytics against a plain Python loop over lists.
+"""Daily totals + streaks on 1,000,000 transactions: lib.core.analytics against a plain Python loop over lists.
 
 The history is realistic in density: 3 to 10 transactions every day (about 150,000 days for a million
 rows). The baseline gets the data in its own natural form, Python lists of dates and integer cents
@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from bench.harness import interleaved, median
-from lib.analytics import DATE_DTYPE, daily_totals, streaks
+from lib.core.analytics import DATE_DTYPE, daily_totals, streaks
 
 TODAY = dt.date(2026, 11, 25)
 CATEGORIES = ["Groceries", "Dining", "Transport", "Coffee", "Shopping", "Bills", "Fun", "Health", "Other"]

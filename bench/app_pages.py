@@ -17,7 +17,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from bench.harness import ROOT, loglog_slope, median, timed
-from lib.demo import demo_profile, demo_transactions
+from lib.core.demo import demo_profile, demo_transactions
 from lib.store.sqlite import SQLiteStore
 
 DASHBOARD = ROOT / "streamlit_app.py"
@@ -89,7 +89,7 @@ def run(at: AppTest) -> AppTest:
 
 def app_store(url: str) -> Any:
     """The store object the running app uses (the same st.cache_resource entry the pages hit)."""
-    from lib import ui
+    from lib.web import ui
 
     return ui._store(url)
 

@@ -18,7 +18,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from lib.analytics import (
+from lib.core.analytics import (
     DATE_DTYPE,
     by_category,
     by_merchant,
@@ -28,7 +28,7 @@ from lib.analytics import (
     streaks,
     transactions_frame,
 )
-from lib.models import Profile, Transaction
+from lib.core.models import Profile, Transaction
 
 CATEGORIES = ["Groceries", "Dining", "Transport", "Coffee", "Shopping", "Bills", "Fun", "Health", "Other"]
 TODAY = dt.date(2026, 11, 25)

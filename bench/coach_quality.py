@@ -25,15 +25,16 @@ from collections import Counter
 from decimal import Decimal
 from typing import Any
 
-from lib import analytics, views
 from lib.coach import build_facts, offline_commentary
 from lib.coach.bedrock import BedrockCoach
 from lib.coach.facts import Facts
 from lib.coach.grounding import ungrounded_numbers
 from lib.coach.offline import situations
 from lib.coach.safety import content_violations
-from lib.demo import demo_profile, demo_transactions
-from lib.models import TONES, Profile, currency_symbol
+from lib.core import analytics
+from lib.core.demo import demo_profile, demo_transactions
+from lib.core.models import TONES, Profile, currency_symbol
+from lib.web import views
 from tests.unit.grounding_cases import CASES, FACTS
 from tests.unit.harmful_answers import FAIR, HARMFUL
 

@@ -22,12 +22,11 @@ from boto3.dynamodb.types import TypeSerializer
 
 from bench.app_pages import DASHBOARD, USER, AppHarness, Stopwatches, app_store, clear_caches, run
 from bench.harness import interleaved, median
-from lib import schema
-from lib.demo import demo_profile, demo_transactions
+from lib.core.demo import demo_profile, demo_transactions
+from lib.core.models import Commentary, validate_transaction
 from lib.ingest import detect as ingest_detect
 from lib.ingest import import_csv
-from lib.models import validate_transaction
-from lib.schema import Commentary
+from lib.store import schema
 from lib.store.dynamodb import DynamoDBStore, default_client
 
 OTHER_USERS = 99

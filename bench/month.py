@@ -4,7 +4,7 @@ A scripted user (fixed seed, a fixed month) opens the dashboard every day, the F
 Monday, adds a few card payments by hand on the Transactions page and imports one bank CSV. The
 AI coach is on, answered by a fake Bedrock client that counts calls and tokens (input tokens by the
 app's own estimate_tokens of the request texts; a scripted answer of typical length). The month's
-store requests and consumed units come from the store's meter; the prices from lib/cost.py.
+store requests and consumed units come from the store's meter; the prices from lib/core/cost.py.
 """
 from __future__ import annotations
 
@@ -19,9 +19,9 @@ import time_machine
 
 import lib.coach.bedrock as bedrock_module
 from bench.app_pages import DASHBOARD, AppHarness, app_store, clear_caches, run
-from lib import cost
 from lib.coach.bedrock import estimate_tokens
-from lib.demo import demo_profile, demo_transactions
+from lib.core import cost
+from lib.core.demo import demo_profile, demo_transactions
 
 USER = "month-user"
 SEED = 2026
@@ -105,7 +105,7 @@ def _session(h: AppHarness) -> Any:
 
 
 def simulate(h: AppHarness, table: str, days: int = DAYS) -> dict[str, Any]:
-    """`days` scripted days in the app (30 for the metric); counts, and the month priced by lib/cost.py."""
+    """`days` scripted days in the app (30 for the metric); counts, and the month priced by lib/core/cost.py."""
     rng = random.Random(SEED)
     url = f"dynamodb://{table}"
     fake = CountingBedrock()
@@ -143,7 +143,7 @@ def simulate(h: AppHarness, table: str, days: int = DAYS) -> dict[str, Any]:
                     counts["adds"] += 1
                 if n == IMPORT_DAY:
                     counts["imported"] += _import(store, _bank_csv(rng, MONTH_START, day))
-                    from lib import state
+                    from lib.web import state
 
                     state.mark_changed(USER)  # as the import page does after a write
         used = store.meter.for_user(USER).minus(before)

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from lib import cost
+from lib.core import cost
 
 INTERACTION_LABELS = {
     "rerun": "rerun that changes no data",
@@ -176,7 +176,7 @@ def markdown(metrics: dict[str, Any], d: dict[str, Any], machine: dict[str, Any]
         f"${month['dynamodb_usd']:.5f}, Bedrock ${month['bedrock_usd']:.5f}, total "
         f"**${m['cost_per_user_month_usd']:.5f} per user-month**.",
         "",
-        f"Prices (`lib/cost.py`, list prices US East, as of {cost.PRICES_AS_OF}): DynamoDB on-demand "
+        f"Prices (`lib/core/cost.py`, list prices US East, as of {cost.PRICES_AS_OF}): DynamoDB on-demand "
         f"${cost.DDB_READ_USD_PER_MILLION} per million read request units, ${cost.DDB_WRITE_USD_PER_MILLION} "
         f"per million write request units; Nova Micro ${cost.NOVA_MICRO_INPUT_USD_PER_1K} per 1,000 input "
         f"tokens, ${cost.NOVA_MICRO_OUTPUT_USD_PER_1K} per 1,000 output tokens.",

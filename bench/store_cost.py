@@ -15,13 +15,14 @@ import streamlit as st
 
 from bench.app_pages import DASHBOARD, USER, AppHarness, app_store, clear_caches, run
 from bench.dynamo import QueryCapture, item_size, read_floor
-from lib import schema, views
+from lib.store import schema
+from lib.web import views
 
 FORECAST = "pages/2_Forecast.py"
 
 
 def _forecast_days() -> int:
-    from lib import state
+    from lib.web import state
 
     return int(getattr(state, "FORECAST_HISTORY_DAYS", 400))
 
@@ -31,7 +32,7 @@ def needed_ranges(page: str, today: dt.date) -> list[tuple[dt.date, dt.date]]:
     and the standing's (the month's projection, shown on the dashboard and told by the coach)."""
     shared = [views.coach_range(today)]
     try:  # where the user stands (the month's projection), when the app computes it from its own window
-        from lib import standing
+        from lib.core import standing
 
         shared.append(standing.window_range(today))
     except (ImportError, AttributeError):

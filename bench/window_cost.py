@@ -26,8 +26,11 @@ import boto3
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from lib.models import Profile, Transaction  # noqa: E402
-from lib.schema import Commentary  # noqa: E402
+from lib.core.models import (  # noqa: E402
+    Commentary,
+    Profile,
+    Transaction,
+)
 from lib.store.dynamodb import DynamoDBStore  # noqa: E402
 
 CATEGORIES = ["Groceries", "Dining", "Transport", "Coffee", "Shopping", "Bills", "Fun", "Health"]
@@ -56,11 +59,11 @@ def dynalite() -> Iterator[str]:
 
 
 def history(user: str, days: int, per_day: float, today: dt.date) -> list[Transaction]:
-    """lib.demo's generator when it exists, else a seeded one with the same density."""
+    """lib.core.demo's generator when it exists, else a seeded one with the same density."""
     try:
-        from lib.demo import demo_transactions
+        from lib.core.demo import demo_transactions
     except ImportError:
-        print("(lib.demo not found: using this script's own seeded generator)")
+        print("(lib.core.demo not found: using this script's own seeded generator)")
         rng = random.Random(42)
         txns = []
         for back in range(days):

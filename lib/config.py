@@ -19,7 +19,7 @@ class Settings:
     """Where data lives, whether Bedrock is on, and how the app is deployed."""
 
     store_url: str = f"sqlite:///{DEFAULT_DB}"
-    # "local" or "hosted", exactly as written: anything else is refused at startup (lib.auth), and
+    # "local" or "hosted", exactly as written: anything else is refused at startup (lib.web.auth), and
     # until then counts as hosted, so a typo never switches the hosted checks off.
     env: str = "local"
     login: str = "password"  # "password" (streamlit-authenticator) or "oidc" (st.login); others refused
@@ -50,6 +50,8 @@ class Settings:
     # Origins allowed to call the API from a browser; tokens travel in a header, not a cookie,
     # so "*" lets no site act with a user's credentials. Set the dashboard's origin when hosting.
     api_cors_origins: tuple[str, ...] = ("*",)
+    # Fernet keys that seal secrets at rest (channel URLs, bank access URLs), newest first (lib.store.sealed).
+    encryption_keys: tuple[str, ...] = ()
 
     @property
     def store_kind(self) -> str:
@@ -129,4 +131,6 @@ def load_settings(secrets: Mapping[str, Any] | None = None, environ: Mapping[str
         jwt_provider="oidc" if str(pick("FINANCE_JWT_PROVIDER", sec.get("FINANCE_JWT_PROVIDER"), "cognito")).strip()
         .lower() == "oidc" else "cognito",
         api_cors_origins=_origins(pick("FINANCE_API_CORS_ORIGINS", sec.get("FINANCE_API_CORS_ORIGINS"), "*")),
+        encryption_keys=tuple(k.strip() for k in str(pick("FINANCE_ENCRYPTION_KEY", sec.get("encryption_key"), ""))
+                              .split(",") if k.strip()),
     )

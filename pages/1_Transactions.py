@@ -5,12 +5,14 @@ from dataclasses import replace
 
 import streamlit as st
 
-from lib import ingest, state, ui, views, writes
-from lib.errors import ConflictError, FinanceError, PartialWriteError, StoreUnavailableError, ValidationError
-from lib.export import export_csv, export_json
+from lib import ingest
+from lib.core import writes
+from lib.core.errors import ConflictError, FinanceError, PartialWriteError, StoreUnavailableError, ValidationError
+from lib.core.models import validate_transaction
+from lib.core.plain import md_escape
 from lib.ingest import preview as import_view
-from lib.models import validate_transaction
-from lib.plain import md_escape
+from lib.store.export import export_csv, export_json
+from lib.web import state, ui, views
 
 ctx = ui.page("Transactions", "🧾")
 st.title("🧾 Transactions")

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lib import analytics, charts, forecast, ui, views
-from lib.errors import FinanceError
-from lib.state import ForecastData
+from lib.core import analytics, forecast
+from lib.core.errors import FinanceError
+from lib.web import charts, ui, views
+from lib.web.state import ForecastData
 
 ctx = ui.page("Forecast", "🔮", history_days=ui.FORECAST_HISTORY_DAYS)  # one read for the page and the coach
 st.title("🔮 Forecast")

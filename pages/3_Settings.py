@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lib import ui, views, writes
-from lib.errors import ConflictError, FinanceError, StoreUnavailableError, ValidationError
-from lib.models import BUDGET_STYLES, TONES, validate_profile
-from lib.plain import md_escape
+from lib.core import writes
+from lib.core.errors import ConflictError, FinanceError, StoreUnavailableError, ValidationError
+from lib.core.models import BUDGET_STYLES, TONES, validate_profile
+from lib.core.plain import md_escape
+from lib.web import ui, views
 
 ctx = ui.page("Settings", "⚙️")
 st.title("⚙️ Settings")

@@ -95,7 +95,7 @@ def moto() -> Iterator[None]:
 
 
 # Date-sensitive tests run on each of these days (and the real one), in the same `make test`.
-# The clock (lib.clock.today) wraps date.today, so time-machine moves every caller at once.
+# The clock (lib.core.clock.today) wraps date.today, so time-machine moves every caller at once.
 FIXED_DAYS = {
     "first-of-month": "2026-03-01 09:00",
     "last-of-month": "2026-04-30 21:00",
@@ -120,7 +120,7 @@ def clock_day(request: pytest.FixtureRequest) -> Iterator[dt.date]:
 
     Request it FIRST in a test's arguments, so fixtures that write a history see the moved clock.
     """
-    from lib import clock
+    from lib.core import clock
 
     text = FIXED_DAYS[request.param]
     if not text:

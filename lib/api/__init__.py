@@ -18,7 +18,7 @@ from aws_lambda_powertools.logging.utils import copy_config_to_registered_logger
 from lib.api.app import create_app
 from lib.api.auth import TokenVerifier
 from lib.config import Settings, load_settings
-from lib.errors import FinanceError
+from lib.core.errors import FinanceError
 from lib.store import Store
 
 __all__ = ["build_default_app", "create_app", "default_app", "handler"]

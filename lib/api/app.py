@@ -21,7 +21,6 @@ from urllib.parse import unquote
 from aws_lambda_powertools.event_handler import CORSConfig, LambdaFunctionUrlResolver, Response, content_types
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 
-from lib import schema
 from lib.api import dashboard
 from lib.api.auth import AuthError, AuthUnavailableError, Caller, TokenVerifier
 from lib.api.payloads import (
@@ -32,11 +31,11 @@ from lib.api.payloads import (
     transaction_json,
     version_param,
 )
-from lib.clock import today as clock_today
 from lib.config import Settings
-from lib.errors import ConflictError, FinanceError, StoreUnavailableError, ValidationError
-from lib.models import Profile, Transaction
-from lib.store import Store
+from lib.core.clock import today as clock_today
+from lib.core.errors import ConflictError, FinanceError, StoreUnavailableError, ValidationError
+from lib.core.models import Profile, Transaction
+from lib.store import Store, schema
 
 log = logging.getLogger(__name__)
 

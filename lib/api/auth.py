@@ -14,7 +14,7 @@ from typing import Any
 import jwt
 
 from lib.config import Settings
-from lib.errors import FinanceError
+from lib.core.errors import FinanceError
 
 log = logging.getLogger(__name__)
 

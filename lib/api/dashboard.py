@@ -1,6 +1,6 @@
 """GET /dashboard: where the user stands today and what the coach says about it, from ONE store read.
 
-Every number is the one standing (lib.standing.load_standing, the dashboard's own loader and
+Every number is the one standing (lib.core.standing.load_standing, the dashboard's own loader and
 read), and the coach speaks from facts built from that same standing, so the API, the pages
 and the CLI tell the same month end, streak and day.
 """
@@ -9,12 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from lib.analytics import money_str
 from lib.api.payloads import profile_json
 from lib.coach import CoachResult, get_commentary
 from lib.coach.facts import Facts, facts_from_standing
-from lib.schema import Window
-from lib.standing import Standing, load_standing
+from lib.core.analytics import money_str
+from lib.core.standing import Standing, load_standing
+from lib.core.types import Window
 from lib.store import Store
 
 

@@ -11,8 +11,8 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
-from lib.errors import ValidationError
-from lib.models import Profile, Transaction, validate_profile, validate_transaction
+from lib.core.errors import ValidationError
+from lib.core.models import Profile, Transaction, validate_profile, validate_transaction
 
 PROFILE_FIELDS = frozenset({"display_name", "daily_budget", "monthly_salary", "ai_tone", "version"})
 TRANSACTION_FIELDS = frozenset({"date", "amount", "category", "description", "currency"})

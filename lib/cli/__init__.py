@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 
 from lib.cli import api, coach, data, forecast
 from lib.cli.common import open_configured_store
-from lib.errors import FinanceError, ValidationError
+from lib.core.errors import FinanceError, ValidationError
 from lib.store import Store
 
 Handler = Callable[[argparse.Namespace, Store], int]

@@ -11,17 +11,17 @@ import json
 import sys
 from typing import Any
 
-from lib import clock
 from lib.cli.common import iso_date as _date
 from lib.config import load_settings
-from lib.errors import ValidationError
-from lib.models import TONES
+from lib.core import clock
+from lib.core.errors import ValidationError
+from lib.core.models import TONES
 from lib.store import Store
 
 
 def cmd_stats(args: argparse.Namespace, store: Store) -> int:
-    from lib.analytics import compute_stats, transactions_frame
-    from lib.standing import load_standing, window_range
+    from lib.core.analytics import compute_stats, transactions_frame
+    from lib.core.standing import load_standing, window_range
 
     today = args.today or clock.today()
     if args.date_from and args.date_to and args.date_from > args.date_to:
@@ -63,7 +63,7 @@ def cmd_coach(args: argparse.Namespace, store: Store) -> int:
     from lib.coach import get_commentary
     from lib.coach.bedrock import coach_from_settings
     from lib.coach.facts import facts_from_standing
-    from lib.standing import load_standing
+    from lib.core.standing import load_standing
 
     settings = load_settings()
     today = args.today or clock.today()
@@ -107,12 +107,11 @@ def cmd_checkin(args: argparse.Namespace, store: Store) -> int:
 def cmd_rebuild_streaks(args: argparse.Namespace, store: Store) -> int:
     from dataclasses import replace
 
-    from lib.standing import window_range
-    from lib.streak_state import ensure
+    from lib.core.standing import ensure_streak_state, window_range
 
     today = args.today or clock.today()
     window = store.load_window(args.user, *window_range(today))
-    window, _ = ensure(store, replace(window, streak_state=None), today)  # from the whole history
+    window, _ = ensure_streak_state(store, replace(window, streak_state=None), today)  # from the whole history
     state = window.streak_state
     assert state is not None
     print(f"{args.user}: streak state rebuilt through {state.upto.isoformat()} (longest {state.longest}, "

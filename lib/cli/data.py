@@ -6,10 +6,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from lib import clock
 from lib.cli.common import iso_date as _date
 from lib.cli.common import progress as _progress
 from lib.config import load_settings
+from lib.core import clock
 from lib.store import Store
 
 
@@ -20,7 +20,7 @@ def cmd_init(args: argparse.Namespace, store: Store) -> int:
 
 
 def cmd_demo(args: argparse.Namespace, store: Store) -> int:
-    from lib.demo import demo_profile, demo_transactions
+    from lib.core.demo import demo_profile, demo_transactions
 
     store.init()
     if args.if_empty and store.export_items(args.user):
@@ -31,7 +31,7 @@ def cmd_demo(args: argparse.Namespace, store: Store) -> int:
     store.save_profile(type(wanted)(**{**wanted.__dict__, "version": current.version}))
     txns = demo_transactions(args.user, days=args.days, today=args.today or clock.today())
     count = store.put_transactions(txns, _progress)
-    from lib.standing import load_standing
+    from lib.core.standing import load_standing
 
     load_standing(store, args.user, args.today or clock.today())  # builds the streak state now, not on first view
     print(f"demo user '{args.user}': profile saved, {count} transactions over {args.days} days")
@@ -39,7 +39,7 @@ def cmd_demo(args: argparse.Namespace, store: Store) -> int:
 
 
 def cmd_import(args: argparse.Namespace, store: Store) -> int:
-    from lib.errors import ValidationError
+    from lib.core.errors import ValidationError
     from lib.ingest import ImportOptions, import_rows, parse_columns_flag, prepare
     from lib.ingest.preview import detected_table
 
@@ -94,7 +94,7 @@ def cmd_undo_import(args: argparse.Namespace, store: Store) -> int:
 
 
 def cmd_export(args: argparse.Namespace, store: Store) -> int:
-    from lib.export import export_csv, export_json
+    from lib.store.export import export_csv, export_json
 
     items = store.export_items(args.user)
     text = export_json(args.user, items) if args.format == "json" else export_csv(items)

@@ -11,10 +11,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from lib import clock
 from lib.cli.common import iso_date as _date
-from lib.errors import ValidationError
-from lib.models import decimal_places, parse_money
+from lib.core import clock
+from lib.core.errors import ValidationError
+from lib.core.models import decimal_places, parse_money
 from lib.store import Store
 
 HISTORY_DAYS = 1095  # three years: enough complete months for the backtest to mean something
@@ -29,7 +29,7 @@ def _budget_cents(text: str) -> int:
 
 
 def cmd_forecast(args: argparse.Namespace, store: Store) -> int:
-    from lib import analytics, forecast, standing
+    from lib.core import analytics, forecast, standing
 
     today = args.today or clock.today()
     if args.history_days < 1:

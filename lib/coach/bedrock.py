@@ -29,7 +29,7 @@ from lib.coach.facts import TEXT_LIMIT, Facts
 from lib.coach.offline import MILESTONES
 from lib.coach.result import CoachResult
 from lib.coach.text import data_text
-from lib.models import NAME_MAX, TONES
+from lib.core.models import NAME_MAX, TONES
 
 log = logging.getLogger(__name__)
 

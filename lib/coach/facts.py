@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from lib import analytics as an
-from lib.models import Profile
+from lib.core import analytics as an
+from lib.core.models import Profile
 
 if TYPE_CHECKING:
-    from lib.standing import Standing
+    from lib.core.standing import Standing
 
 TEXT_LIMIT = 40  # descriptions and categories shown to a coach: enough to recognise, too short to steer
 TOP_WINDOW_DAYS = 30
@@ -144,8 +144,8 @@ def headline_hash(facts: Facts) -> str:
 
 
 def build_facts(profile: Profile, df: pd.DataFrame, today: dt.date, currency_symbol: str = "$") -> Facts:
-    """Facts for a user's frame, through the one standing (lib.standing); the only coach input."""
-    from lib.standing import standing_from_frame
+    """Facts for a user's frame, through the one standing (lib.core.standing); the only coach input."""
+    from lib.core.standing import standing_from_frame
 
     return facts_from_standing(standing_from_frame(profile, df, today, currency_symbol))
 

@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from lib.coach.facts import Facts
 from lib.coach.voices import TAILS, VOICES
-from lib.models import TONES
+from lib.core.models import TONES
 
 MILESTONES = (7, 14, 30, 60, 100, 365)  # streak lengths worth a remark, in every tone
 UNLOGGED_MIN_DAYS = 2  # a day without a purchase is normal; two without any entry is hiding

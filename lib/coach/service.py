@@ -24,8 +24,8 @@ from lib.coach.grounding import ungrounded_numbers
 from lib.coach.offline import offline_commentary
 from lib.coach.result import CoachResult
 from lib.coach.safety import content_violations
-from lib.errors import FinanceError
-from lib.models import Commentary
+from lib.core.errors import FinanceError
+from lib.core.models import Commentary
 
 log = logging.getLogger(__name__)
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import re
 
-from lib.models import clean_text
-from lib.models import clip_words as shorten
+from lib.core.models import clean_text
+from lib.core.models import clip_words as shorten
 
 _URL = re.compile(r"(?:\b[a-z][a-z0-9+.-]*://|\bwww\.)\S*", re.IGNORECASE)
 # Characters that build markdown, HTML or a prompt's own delimiters; none is needed to recognise a merchant.

@@ -7,8 +7,8 @@ from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from lib.core.models import MAX_AMOUNT, decimal_places
 from lib.ingest.dates import date_parts
-from lib.models import MAX_AMOUNT, decimal_places
 
 SYMBOLS = {"€": "EUR", "£": "GBP", "$": "USD", "¥": "JPY", "₹": "INR", "₺": "TRY", "₽": "RUB", "₩": "KRW"}
 _CODES = (

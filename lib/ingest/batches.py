@@ -18,12 +18,12 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
-from lib.errors import FinanceError, ValidationError
+from lib.core.errors import FinanceError, ValidationError
+from lib.core.models import CENT, Transaction, clean_text, validate_transaction
+from lib.core.types import ImportBatch, SavedMapping
 from lib.ingest.amounts import amount_problem
 from lib.ingest.categories import category_for, rule_lookup
 from lib.ingest.types import ImportOptions, ImportReport, ParseResult, RowError
-from lib.models import CENT, Transaction, clean_text, validate_transaction
-from lib.schema import ImportBatch, SavedMapping
 from lib.store.base import Store
 
 log = logging.getLogger(__name__)

@@ -9,12 +9,12 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from lib import clock
-from lib.errors import ValidationError
+from lib.core import clock
+from lib.core.errors import ValidationError
+from lib.core.models import clean_text
+from lib.core.types import CategoryRule
 from lib.ingest.dates import EARLIEST, FUTURE_DAYS
 from lib.ingest.text import norm
-from lib.models import clean_text
-from lib.schema import CategoryRule
 from lib.store.base import Store
 
 log = logging.getLogger(__name__)

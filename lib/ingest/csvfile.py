@@ -17,8 +17,9 @@ from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import Any
 
-from lib import clock
-from lib.errors import ValidationError
+from lib.core import clock
+from lib.core.errors import ValidationError
+from lib.core.models import CENT, clean_text
 from lib.ingest import sign as signs
 from lib.ingest.amounts import (
     CODE_RE,
@@ -35,7 +36,6 @@ from lib.ingest.dates import DateReader, date_parts, implausible
 from lib.ingest.roles import Plan, column_names, plan_for
 from lib.ingest.text import DELIMITERS, checked, decode, norm, one_line
 from lib.ingest.types import ImportOptions, ParsedRow, ParseResult, RowError
-from lib.models import CENT, clean_text
 
 log = logging.getLogger(__name__)
 

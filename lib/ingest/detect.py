@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from lib.errors import ValidationError
+from lib.core.errors import ValidationError
 from lib.ingest.batches import digest, file_id, import_rows, remembered_options
 from lib.ingest.camt import looks_like_camt, parse_camt
 from lib.ingest.csvfile import parse_csv

@@ -15,14 +15,14 @@ from collections import Counter
 from decimal import Decimal
 from typing import Any
 
-from lib import clock
-from lib.errors import ValidationError
+from lib.core import clock
+from lib.core.errors import ValidationError
+from lib.core.models import CENT
 from lib.ingest.amounts import amount_problem
 from lib.ingest.dates import implausible
 from lib.ingest.roles import informative
 from lib.ingest.text import decode, one_line
 from lib.ingest.types import ParsedRow, ParseResult, RowError
-from lib.models import CENT
 
 log = logging.getLogger(__name__)
 

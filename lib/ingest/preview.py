@@ -5,8 +5,8 @@ from typing import Any
 
 import pandas as pd
 
+from lib.core.types import ImportBatch
 from lib.ingest.types import ParsedRow, RowError, SignQuestion
-from lib.schema import ImportBatch
 
 _DELIMITER_NAMES = {",": "comma (,)", ";": "semicolon (;)", "\t": "tab", "|": "pipe (|)"}
 _SIGN_NAMES = {

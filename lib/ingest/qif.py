@@ -12,14 +12,14 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from lib import clock
-from lib.errors import ValidationError
+from lib.core import clock
+from lib.core.errors import ValidationError
+from lib.core.models import CENT, clean_text
 from lib.ingest.amounts import amount_problem
 from lib.ingest.dates import implausible
 from lib.ingest.roles import informative
 from lib.ingest.text import decode, one_line
 from lib.ingest.types import ParsedRow, ParseResult, RowError
-from lib.models import CENT, clean_text
 
 log = logging.getLogger(__name__)
 

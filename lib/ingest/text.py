@@ -6,9 +6,9 @@ import functools
 import re
 import unicodedata
 
-from lib.errors import ValidationError
+from lib.core.errors import ValidationError
+from lib.core.models import clean_text
 from lib.ingest.types import ROLES, SIGNS, ImportOptions
-from lib.models import clean_text
 
 DELIMITERS: tuple[str, ...] = (",", ";", "\t", "|")
 _DELIMITER_WORDS = {"comma": ",", "semicolon": ";", "tab": "\t", "\\t": "\t", "pipe": "|"}

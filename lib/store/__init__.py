@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from lib.config import Settings
-from lib.errors import ValidationError
+from lib.core.errors import ValidationError
 from lib.store.base import Meter, Store, Usage
 
 __all__ = ["Meter", "Store", "Usage", "open_store"]

@@ -7,8 +7,9 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from lib.models import Profile, Transaction
-from lib.schema import CategoryRule, Commentary, ImportBatch, Item, SavedMapping, StreakState, Window
+from lib.core.models import Commentary, Profile, Transaction
+from lib.core.types import CategoryRule, ImportBatch, SavedMapping, StreakState, Window
+from lib.store.schema import Item
 
 BATCH_SIZE = 25  # DynamoDB's BatchWriteItem limit; the SQLite backend keeps the same shape
 
@@ -165,7 +166,7 @@ class Store(Protocol):
         """
 
     def put_streak_state(self, user_id: str, state: StreakState) -> None:
-        """Save the streak summary of the days before the window (derived data; see lib.streak_state)."""
+        """Save the streak summary of the days before the window (derived data; see lib.core.streaks)."""
 
     def mark_known(self, user_id: str, day: dt.date) -> None:
         """Spending up to `day` is complete: a "nothing spent" check-in or an import's last day (never moves back)."""
@@ -181,6 +182,19 @@ class Store(Protocol):
 
     def end_sessions(self, user_id: str, at: dt.datetime) -> None:
         """Revoke every login of the user issued up to `at` (their logout), on every server."""
+
+    # -- records: small items the other packages own (keys and items built in lib.store.schema) --------
+    def get_record(self, key: dict[str, str], *, consistent: bool = True) -> Item | None:
+        """One item by its key (strongly consistent unless asked otherwise), or None."""
+
+    def put_record(self, item: Item, *, if_absent: bool = False, expected_version: int | None = None) -> None:
+        """Write one item; `if_absent` or `expected_version` make it conditional (refused: ConflictError)."""
+
+    def delete_record(self, key: dict[str, str]) -> None:
+        """Delete one item by its key (nothing happens when it is not there)."""
+
+    def query_records(self, partition: str, prefix: str, limit: int | None = None) -> list[Item]:
+        """The items of one partition whose sort key starts with `prefix`, in key order (one Query, never a Scan)."""
 
     # -- imports: batches, remembered mappings, category rules (lib/ingest) -------------------
     def delete_transactions(self, user_id: str, sort_keys: Iterable[str]) -> int:

@@ -2,7 +2,7 @@
 
 `DynamoRequests` is the only place a request is made (get, put, delete, a claim for a move,
 paginated queries, batches of 25 with exact partial counts); `DynamoDBStore` builds the Store
-protocol on it. Keys and item shapes come from lib/schema.py.
+protocol on it. Keys and item shapes come from lib/store/schema.py.
 """
 from __future__ import annotations
 
@@ -16,11 +16,11 @@ from typing import Any, NoReturn
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import BotoCoreError, ClientError
 
-from lib import schema
-from lib.errors import PartialWriteError, StoreUnavailableError
-from lib.schema import Item
+from lib.core.errors import PartialWriteError, StoreUnavailableError
+from lib.store import schema
 from lib.store.base import Meter, ProgressCallback, chunks, partial_message
 from lib.store.resilience import OutageMemory, client_config, code_of, friendly, is_outage, shared_memory
+from lib.store.schema import Item
 
 log = logging.getLogger("lib.store.dynamodb")
 

@@ -1,6 +1,6 @@
 """The DynamoDB backend: one table, the low-level boto3 client, every request metered.
 
-Keys and item shapes come from lib/schema.py; this module only speaks the DynamoDB API.
+Keys and item shapes come from lib/store/schema.py; this module only speaks the DynamoDB API.
 Reads are eventually consistent (half the read units) unless `consistent_reads=True`;
 the re-read that fills a ConflictError is always strongly consistent, since it must show
 what actually won the race.
@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import itertools
 from collections.abc import Iterable
 from dataclasses import replace
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from lib import clock, schema
-from lib.errors import ConflictError
-from lib.models import Profile, Transaction
-from lib.schema import CategoryRule, Commentary, ImportBatch, Item, SavedMapping, Window
+from lib.core import clock, types
+from lib.core.errors import ConflictError
+from lib.core.models import Commentary, Profile, Transaction
+from lib.core.types import CategoryRule, ImportBatch, SavedMapping, Window
+from lib.store import schema, side_items
 from lib.store.base import (
     PROFILE_CONFLICT,
     TRANSACTION_CHANGED,
@@ -27,6 +29,7 @@ from lib.store.base import (
 )
 from lib.store.dynamo_requests import ConditionFailed, DynamoRequests, default_client, log, version_is
 from lib.store.resilience import code_of
+from lib.store.schema import Item
 
 __all__ = ["DynamoDBStore", "default_client"]
 
@@ -257,7 +260,7 @@ class DynamoDBStore(DynamoRequests):
         """Revoke the user's logins issued up to `at` (one PutItem; a later logout overwrites it)."""
         self._put(schema.sessions_to_item(user_id, at))
 
-    # -- streak state and check-ins (lib.streak_state) -----------------------------------
+    # -- streak state and check-ins (lib.core.streaks) -----------------------------------
 
     def _streaks_touched(self, user_id: str, day: dt.date) -> None:
         """A write on `day`: drop the streak state if it summarises that day (this month's days never are)."""
@@ -267,7 +270,7 @@ class DynamoDBStore(DynamoRequests):
         with contextlib.suppress(ConditionFailed):
             self._delete(schema.streak_key(user_id), "#upto > :day", {":day": day.isoformat()})
 
-    def put_streak_state(self, user_id: str, state: schema.StreakState) -> None:
+    def put_streak_state(self, user_id: str, state: types.StreakState) -> None:
         """Save the user's streak state (one PutItem; it is derived data, so the last writer wins)."""
         self._put(schema.streak_state_to_item(user_id, state))
 
@@ -284,6 +287,30 @@ class DynamoDBStore(DynamoRequests):
         """Write an item exactly as given, unconditionally: for tests and migrations (e.g. legacy items)."""
         self._put(item)
 
+    # -- records: small items the other packages own -------------------------------------------
+    def get_record(self, key: dict[str, str], *, consistent: bool = True) -> Item | None:
+        """One item by its key (strongly consistent unless asked otherwise), or None."""
+        return self._get(key, consistent=consistent)
+
+    def put_record(self, item: Item, *, if_absent: bool = False, expected_version: int | None = None) -> None:
+        """Write one item; `if_absent` or `expected_version` make it conditional (refused: ConflictError)."""
+        condition, values = (("attribute_not_exists(#pk)", None) if if_absent
+                             else version_is(expected_version) if expected_version is not None else (None, None))
+        try:
+            self._put(item, condition, values)
+        except ConditionFailed as exc:
+            raise ConflictError("Someone else wrote this first.", self._get(
+                {schema.PK: str(item[schema.PK]), schema.SK: str(item[schema.SK])}, consistent=True)) from exc
+
+    def delete_record(self, key: dict[str, str]) -> None:
+        """Delete one item by its key (nothing happens when it is not there)."""
+        self._delete(key)
+
+    def query_records(self, partition: str, prefix: str, limit: int | None = None) -> list[Item]:
+        """The items of one partition whose sort key starts with `prefix`, in key order (one Query, never a Scan)."""
+        items = self._between(partition, *schema.prefix_range(prefix))
+        return list(itertools.islice(items, limit)) if limit is not None else list(items)
+
     # -- imports: batches, remembered mappings, category rules ---------------------------------
 
     def delete_transactions(self, user_id: str, sort_keys: Iterable[str]) -> int:
@@ -297,15 +324,15 @@ class DynamoDBStore(DynamoRequests):
 
     def put_import_batch(self, batch: ImportBatch) -> None:
         """Record (or overwrite) one import's batch record."""
-        self._put(schema.import_batch_to_item(batch))
+        self._put(side_items.import_batch_to_item(batch))
 
     def get_import_batch(self, user_id: str, batch_id: str) -> ImportBatch | None:
         """One import's record, strongly consistent (a re-import right after must see it)."""
-        return schema.item_to_import_batch(self._get(schema.import_batch_key(user_id, batch_id), consistent=True))
+        return side_items.item_to_import_batch(self._get(schema.import_batch_key(user_id, batch_id), consistent=True))
 
     def list_import_batches(self, user_id: str) -> list[ImportBatch]:
         """Every import of the user, newest first (one Query on the import keys)."""
-        batches = [schema.item_to_import_batch(i) for i in self._prefixed(user_id, schema.IMPORT_PREFIX)]
+        batches = [side_items.item_to_import_batch(i) for i in self._prefixed(user_id, schema.IMPORT_PREFIX)]
         return sorted((b for b in batches if b), key=lambda b: b.imported_at, reverse=True)
 
     def delete_import_batch(self, user_id: str, batch_id: str) -> None:
@@ -314,19 +341,19 @@ class DynamoDBStore(DynamoRequests):
 
     def put_mapping(self, mapping: SavedMapping) -> None:
         """Remember the mapping the user confirmed for one export layout."""
-        self._put(schema.mapping_to_item(mapping))
+        self._put(side_items.mapping_to_item(mapping))
 
     def get_mapping(self, user_id: str, signature: str) -> SavedMapping | None:
         """The remembered mapping for one export layout, if any."""
-        return schema.item_to_mapping(self._get(schema.mapping_key(user_id, signature)))
+        return side_items.item_to_mapping(self._get(schema.mapping_key(user_id, signature)))
 
     def put_category_rule(self, rule: CategoryRule) -> None:
         """Save (or replace) the user's rule for one merchant."""
-        self._put(schema.category_rule_to_item(rule))
+        self._put(side_items.category_rule_to_item(rule))
 
     def list_category_rules(self, user_id: str) -> list[CategoryRule]:
         """Every category rule of the user (one Query on the rule keys)."""
-        rules = [schema.item_to_category_rule(i) for i in self._prefixed(user_id, schema.RULE_PREFIX)]
+        rules = [side_items.item_to_category_rule(i) for i in self._prefixed(user_id, schema.RULE_PREFIX)]
         return [r for r in rules if r]
 
     def delete_category_rule(self, user_id: str, merchant: str) -> None:

@@ -25,7 +25,7 @@ from botocore.exceptions import (
     ConnectionError as BotoConnectionError,
 )
 
-from lib.errors import StoreUnavailableError
+from lib.core.errors import StoreUnavailableError
 
 CONNECT_TIMEOUT = 1.0  # seconds to open a connection (same region: milliseconds when healthy)
 READ_TIMEOUT = 3.0  # seconds to wait for each read of an answer

@@ -19,10 +19,11 @@ from typing import Any
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 
-from lib import clock, schema
-from lib.errors import ConflictError, PartialWriteError, StoreUnavailableError
-from lib.models import Profile, Transaction
-from lib.schema import CategoryRule, Commentary, ImportBatch, Item, SavedMapping, Window
+from lib.core import clock, types
+from lib.core.errors import ConflictError, PartialWriteError, StoreUnavailableError
+from lib.core.models import Commentary, Profile, Transaction
+from lib.core.types import CategoryRule, ImportBatch, SavedMapping, Window
+from lib.store import schema, side_items
 from lib.store.base import (
     BATCH_SIZE,
     PROFILE_CONFLICT,
@@ -34,6 +35,7 @@ from lib.store.base import (
     chunks,
     partial_message,
 )
+from lib.store.schema import Item
 
 _SER = TypeSerializer()
 _DESER = TypeDeserializer()
@@ -265,7 +267,7 @@ class SQLiteStore:
                 progress(done, len(items))
         return done
 
-    # -- streak state and check-ins (lib.streak_state) -----------------------------------
+    # -- streak state and check-ins (lib.core.streaks) -----------------------------------
 
     def _drop_streaks(self, conn: sqlite3.Connection, user_id: str, day_iso: str) -> None:
         state = schema.item_to_streak_state(self._get(conn, schema.streak_key(user_id)))
@@ -280,7 +282,7 @@ class SQLiteStore:
         with self._tx(user_id, read=False) as conn:
             self._drop_streaks(conn, user_id, day.isoformat())
 
-    def put_streak_state(self, user_id: str, state: schema.StreakState) -> None:
+    def put_streak_state(self, user_id: str, state: types.StreakState) -> None:
         with self._tx(user_id, read=False) as conn:
             self._put(conn, schema.streak_state_to_item(user_id, state))
 
@@ -347,30 +349,53 @@ class SQLiteStore:
         with self._tx(key[schema.PK], read=False) as conn:
             conn.execute("DELETE FROM items WHERE user_id=? AND transaction_date=?", (key[schema.PK], key[schema.SK]))
 
+    # -- records: small items the other packages own -------------------------------------------
+    def get_record(self, key: dict[str, str], *, consistent: bool = True) -> Item | None:
+        """One item by its key, or None (SQLite is always consistent)."""
+        return self._get_item(key)
+
+    def put_record(self, item: Item, *, if_absent: bool = False, expected_version: int | None = None) -> None:
+        """Write one item; `if_absent` or `expected_version` make it conditional (refused: ConflictError)."""
+        with self._tx(str(item[schema.PK]), read=False) as conn:
+            stored = self._get(conn, {schema.PK: str(item[schema.PK]), schema.SK: str(item[schema.SK])})
+            if (if_absent and stored is not None) or (
+                    expected_version is not None and schema.version_of(stored) != expected_version):
+                raise ConflictError("Someone else wrote this first.", stored)
+            self._put(conn, item)
+
+    def delete_record(self, key: dict[str, str]) -> None:
+        """Delete one item by its key (nothing happens when it is not there)."""
+        self._delete_item(key)
+
+    def query_records(self, partition: str, prefix: str, limit: int | None = None) -> list[Item]:
+        """The items of one partition whose sort key starts with `prefix`, in key order (one Query, never a Scan)."""
+        items = self._query(partition, *schema.prefix_range(prefix))
+        return items[:limit] if limit is not None else items
+
     def put_import_batch(self, batch: ImportBatch) -> None:
-        self._put_item(schema.import_batch_to_item(batch))
+        self._put_item(side_items.import_batch_to_item(batch))
 
     def get_import_batch(self, user_id: str, batch_id: str) -> ImportBatch | None:
-        return schema.item_to_import_batch(self._get_item(schema.import_batch_key(user_id, batch_id)))
+        return side_items.item_to_import_batch(self._get_item(schema.import_batch_key(user_id, batch_id)))
 
     def list_import_batches(self, user_id: str) -> list[ImportBatch]:
-        batches = [schema.item_to_import_batch(i) for i in self._prefixed(user_id, schema.IMPORT_PREFIX)]
+        batches = [side_items.item_to_import_batch(i) for i in self._prefixed(user_id, schema.IMPORT_PREFIX)]
         return sorted((b for b in batches if b), key=lambda b: b.imported_at, reverse=True)
 
     def delete_import_batch(self, user_id: str, batch_id: str) -> None:
         self._delete_item(schema.import_batch_key(user_id, batch_id))
 
     def put_mapping(self, mapping: SavedMapping) -> None:
-        self._put_item(schema.mapping_to_item(mapping))
+        self._put_item(side_items.mapping_to_item(mapping))
 
     def get_mapping(self, user_id: str, signature: str) -> SavedMapping | None:
-        return schema.item_to_mapping(self._get_item(schema.mapping_key(user_id, signature)))
+        return side_items.item_to_mapping(self._get_item(schema.mapping_key(user_id, signature)))
 
     def put_category_rule(self, rule: CategoryRule) -> None:
-        self._put_item(schema.category_rule_to_item(rule))
+        self._put_item(side_items.category_rule_to_item(rule))
 
     def list_category_rules(self, user_id: str) -> list[CategoryRule]:
-        rules = [schema.item_to_category_rule(i) for i in self._prefixed(user_id, schema.RULE_PREFIX)]
+        rules = [side_items.item_to_category_rule(i) for i in self._prefixed(user_id, schema.RULE_PREFIX)]
         return [r for r in rules if r]
 
     def delete_category_rule(self, user_id: str, merchant: str) -> None:

@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from lib.analytics import money_str
 from lib.coach.facts import facts_from_standing
-from lib.models import Transaction
-from lib.standing import load_standing
+from lib.core.analytics import money_str
+from lib.core.models import Transaction
+from lib.core.standing import load_standing
 from tests.api.conftest import TODAY, Api, txn_path
 
 
@@ -212,7 +212,7 @@ def test_a_dashboard_load_is_one_store_request(api: Api) -> None:
     before = api.store.meter.for_user("user-a")
     assert api.call("GET", "/dashboard").status == 200
     first = api.store.meter.for_user("user-a").minus(before)
-    # The first load ever builds the streak state (lib.streak_state): the days before the window, one write.
+    # The first load ever builds the streak state (lib.core.streaks): the days before the window, one write.
     assert (first.requests, first.writes) == (3, 1)
     before = api.store.meter.for_user("user-a")
     assert api.call("GET", "/dashboard").status == 200

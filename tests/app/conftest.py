@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lib import clock
+from lib.core import clock
 from lib.store.sqlite import SQLiteStore
 
 REPO = Path(__file__).resolve().parents[2]
@@ -56,8 +56,8 @@ def store(store_path: Path) -> SQLiteStore:
 @pytest.fixture
 def demo_store(store: SQLiteStore) -> SQLiteStore:
     """The demo user with 120 days of generated history ending today."""
-    from lib.demo import demo_profile, demo_transactions
-    from lib.standing import load_standing
+    from lib.core.demo import demo_profile, demo_transactions
+    from lib.core.standing import load_standing
 
     store.save_profile(demo_profile("demo", "Demo"))
     store.put_transactions(demo_transactions("demo", days=120, today=clock.today()))
@@ -134,7 +134,7 @@ def app_requests(store_path: Path) -> Callable[[str], int]:
     """
 
     def count(user: str) -> int:
-        from lib import ui
+        from lib.web import ui
 
         return ui._store(f"sqlite:///{store_path}").meter.for_user(user).requests
 

@@ -6,8 +6,8 @@ from decimal import Decimal
 
 from streamlit.proto.Metric_pb2 import Metric
 
-from lib import clock
-from lib.models import Profile, validate_transaction
+from lib.core import clock
+from lib.core.models import Profile, validate_transaction
 
 METRICS = ["Today", "Current streak", "Longest streak", "Fixed bills", "Chance within budget", "Salary spent"]
 N_METRICS = 8
@@ -78,7 +78,7 @@ def test_over_budget_today_breaks_the_streak_at_once(make_app, store) -> None:
 
 
 def test_first_load_is_one_store_request_and_a_rerun_makes_none(make_app, demo_store, app_requests) -> None:
-    from lib import ui
+    from lib.web import ui
 
     at = make_app("dashboard")
     before = app_requests("demo")

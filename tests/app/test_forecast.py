@@ -6,8 +6,8 @@ from decimal import Decimal
 
 from streamlit.proto.Metric_pb2 import Metric
 
-from lib import clock
-from lib.models import validate_transaction
+from lib.core import clock
+from lib.core.models import validate_transaction
 
 
 def _metrics(at) -> dict[str, tuple[str, str]]:

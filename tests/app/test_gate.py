@@ -8,8 +8,8 @@ import time
 
 import pytest
 
-from lib import clock
-from lib.models import validate_transaction
+from lib.core import clock
+from lib.core.models import validate_transaction
 from tests.app.conftest import app_secrets, example_secrets
 
 ALL_PAGES = ["dashboard", "transactions", "forecast", "settings"]

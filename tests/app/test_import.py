@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from lib import clock
+from lib.core import clock
 from lib.store.sqlite import SQLiteStore
 from tests.app.conftest import shown
 

@@ -7,8 +7,8 @@ import datetime as dt
 
 import pytest
 
-from lib import clock
-from lib.models import validate_transaction
+from lib.core import clock
+from lib.core.models import validate_transaction
 
 ALL_PAGES = ["dashboard", "transactions", "forecast", "settings"]
 SECRETS = {

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from lib.models import Profile
+from lib.core.models import Profile
 from lib.store.sqlite import SQLiteStore
 from tests.app.conftest import shown
 

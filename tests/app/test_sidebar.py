@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from lib import clock
+from lib.core import clock
 
 ALL_PAGES = ["dashboard", "transactions", "forecast", "settings"]
 NAV = ["Spending & streak", "Transactions", "Forecast", "Settings"]
@@ -119,7 +119,7 @@ def ai_user(store):
     import datetime as dt
     import uuid
 
-    from lib.models import validate_transaction
+    from lib.core.models import validate_transaction
 
     user = f"ai{uuid.uuid4().hex[:8]}"
     today = clock.today()
@@ -227,7 +227,7 @@ def test_markup_from_the_model_or_the_user_never_renders(make_app, bedrock, stor
     import datetime as dt
     import uuid
 
-    from lib.models import validate_transaction
+    from lib.core.models import validate_transaction
 
     user = f"md{uuid.uuid4().hex[:8]}"
     today = clock.today()

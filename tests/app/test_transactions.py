@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from lib import clock
-from lib.models import validate_transaction
+from lib.core import clock
+from lib.core.models import validate_transaction
 from lib.store.sqlite import SQLiteStore
 from tests.app.conftest import shown
 

@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from lib import clock
-from lib.errors import PartialWriteError, StoreUnavailableError
-from lib.models import validate_transaction
+from lib.core import clock
+from lib.core.errors import PartialWriteError, StoreUnavailableError
+from lib.core.models import validate_transaction
 from lib.store.sqlite import SQLiteStore
 from tests.app.conftest import shown
 
@@ -112,7 +112,7 @@ def test_an_add_whose_answer_was_lost_is_saved_once_when_pressed_again(
 def test_delete_all_stopped_midway_says_exactly_how_many_and_pressing_again_finishes(
     make_app, demo_store, store_path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from lib.schema import is_streak_state
+    from lib.store.schema import is_streak_state
 
     def mine() -> int:  # the user's items; the derived streak state comes and goes with old-dated writes
         return sum(1 for i in demo_store.export_items("demo") if not is_streak_state(i))

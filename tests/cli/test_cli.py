@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from lib import clock
+from lib.core import clock
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -9,9 +9,9 @@ from typing import Any
 import boto3
 import pytest
 
-from lib import clock
-from lib.errors import PartialWriteError, StoreUnavailableError
-from lib.models import Profile, Transaction, validate_transaction
+from lib.core import clock
+from lib.core.errors import PartialWriteError, StoreUnavailableError
+from lib.core.models import Profile, Transaction, validate_transaction
 from lib.store.dynamodb import DynamoDBStore
 from tests.contract.conftest import dynamodb_client, guard_against_scan
 

@@ -5,9 +5,9 @@ import datetime as dt
 from dataclasses import replace
 from typing import Any
 
-from lib import clock
-from lib.models import validate_transaction
-from lib.schema import CategoryRule, ImportBatch, SavedMapping
+from lib.core import clock
+from lib.core.models import validate_transaction
+from lib.core.types import CategoryRule, ImportBatch, SavedMapping
 
 
 def _batch(batch_id: str, when: str, **changes: Any) -> ImportBatch:

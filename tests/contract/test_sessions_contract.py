@@ -4,8 +4,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from lib import clock
-from lib.models import validate_transaction
+from lib.core import clock
+from lib.core.models import validate_transaction
 
 
 def test_a_user_who_never_logged_out_has_no_revocation(store: Any) -> None:

@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from lib.errors import ConflictError
-from lib.models import Profile, Transaction, validate_transaction
-from lib.schema import Commentary, Item
+from lib.core.errors import ConflictError
+from lib.core.models import Commentary, Profile, Transaction, validate_transaction
+from lib.store.schema import Item
 
 TODAY = dt.date.today
 TXN_ATTRIBUTES = {"user_id", "transaction_date", "amount", "category", "description", "source", "version"}
@@ -340,9 +340,9 @@ def test_sessions_adding_at_once_lose_nothing(store: Any) -> None:
     assert {t.description for t in stored} == {f"tab {n} #{i}" for n in range(1, 5) for i in range(10)}
 
 
-# -- streak state and check-ins (lib.streak_state) -----------------------------------------------
+# -- streak state and check-ins (lib.core.streaks) -----------------------------------------------
 def test_a_table_without_streak_state_builds_it_on_first_need_then_loads_in_one_query(store: Any) -> None:
-    from lib.standing import load_standing
+    from lib.core.standing import load_standing
 
     today = TODAY()
     day = dt.timedelta(days=1)
@@ -363,7 +363,7 @@ def test_a_table_without_streak_state_builds_it_on_first_need_then_loads_in_one_
 
 
 def test_a_write_before_the_state_drops_it_and_this_months_writes_do_not(store: Any) -> None:
-    from lib.standing import load_standing
+    from lib.core.standing import load_standing
 
     today = TODAY()
     day = dt.timedelta(days=1)

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from lib import schema
-from lib.errors import ConflictError
-from lib.models import Profile, Transaction, validate_transaction
+from lib.core.errors import ConflictError
+from lib.core.models import Profile, Transaction, validate_transaction
+from lib.store import schema
 
 DAY = dt.date(2026, 1, 2)
 LATER = dt.date(2026, 1, 20)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from lib import clock
+from lib.core import clock
 from tests.e2e.conftest import REPO, TIMEOUT, run_cli, server_env, streamlit_server
 
 pytestmark = pytest.mark.e2e

@@ -13,10 +13,10 @@ from typing import Any
 import jwt
 import pytest
 
-from lib import clock
-from lib.auth import EXAMPLE_COOKIE_KEY
-from lib.models import validate_transaction
+from lib.core import clock
+from lib.core.models import validate_transaction
 from lib.store.sqlite import SQLiteStore
+from lib.web.auth import EXAMPLE_COOKIE_KEY
 from tests.e2e.conftest import REPO, TIMEOUT, run_cli, server_env, streamlit_server
 
 pytestmark = pytest.mark.e2e

@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from lib import clock
-from lib.models import validate_transaction
+from lib.core import clock
+from lib.core.models import validate_transaction
 from lib.store.sqlite import SQLiteStore
 from tests.e2e.conftest import REPO, free_port, node_server, server_env, streamlit_server
 

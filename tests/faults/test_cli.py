@@ -8,7 +8,7 @@ import boto3
 import pytest
 
 from lib.cli import main
-from lib.models import validate_transaction
+from lib.core.models import validate_transaction
 from lib.store.dynamodb import DynamoDBStore
 from lib.store.resilience import shared_memory
 from tests.faults.proxy import FaultProxy

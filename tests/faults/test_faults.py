@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 
-from lib import writes
-from lib.errors import PartialWriteError, StoreUnavailableError
-from lib.models import Profile, Transaction, validate_transaction
+from lib.core import writes
+from lib.core.errors import PartialWriteError, StoreUnavailableError
+from lib.core.models import Profile, Transaction, validate_transaction
 from lib.store.resilience import MAX_ATTEMPTS, OUTAGE_MEMORY_SECONDS, client_config, wait_bound
 from tests.faults.conftest import Rig
 

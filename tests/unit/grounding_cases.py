@@ -16,9 +16,9 @@ import dataclasses
 import datetime as dt
 from decimal import Decimal
 
-from lib.analytics import transactions_frame
 from lib.coach.facts import Facts, build_facts
-from lib.models import Profile, Transaction
+from lib.core.analytics import transactions_frame
+from lib.core.models import Profile, Transaction
 
 TODAY = dt.date(2026, 11, 20)
 D = Decimal

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lib import analytics as an
-from lib.models import Profile, Transaction
+from lib.core import analytics as an
+from lib.core.models import Profile, Transaction
 
 D = dt.date.fromisoformat
 

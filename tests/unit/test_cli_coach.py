@@ -11,7 +11,7 @@ import pytest
 from botocore.stub import Stubber
 
 from lib.cli import main
-from lib.models import Profile, Transaction
+from lib.core.models import Profile, Transaction
 from lib.store import open_store
 
 USER = "cli-ann"

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from lib.cli import main
-from lib.models import Profile, Transaction
+from lib.core.models import Profile, Transaction
 from lib.store import open_store
 
 TODAY = dt.date(2026, 11, 25)

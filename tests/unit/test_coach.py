@@ -15,7 +15,6 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from lib.analytics import transactions_frame
 from lib.coach import CoachResult, Facts, build_facts, facts_hash, get_commentary, offline_commentary
 from lib.coach import ungrounded_numbers as ungrounded
 from lib.coach.bedrock import BedrockCoach, prompt_data
@@ -23,7 +22,8 @@ from lib.coach.facts import facts_from_dict, headline_hash
 from lib.coach.grounding import money_variants
 from lib.coach.offline import VOICES, situations
 from lib.coach.service import UNGROUNDED_NOTICE, stream_commentary
-from lib.models import TONES, Commentary, Profile, Transaction
+from lib.core.analytics import transactions_frame
+from lib.core.models import TONES, Commentary, Profile, Transaction
 from lib.store import open_store
 
 REPO = Path(__file__).resolve().parents[2]

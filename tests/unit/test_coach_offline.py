@@ -17,7 +17,7 @@ from lib.coach.bedrock import system_prompt
 from lib.coach.facts import Facts
 from lib.coach.grounding import ungrounded_numbers
 from lib.coach.offline import MILESTONES, situations
-from lib.models import TONES
+from lib.core.models import TONES
 from tests.unit.grounding_cases import FACTS
 
 PRAISE = ("congratulat", "well done", "proud", "amazing", "great job", "wonderful", "splendid", "bravo", "lovely")

@@ -15,7 +15,7 @@ from lib.coach import get_commentary, offline_commentary, stream_commentary
 from lib.coach.bedrock import BedrockCoach
 from lib.coach.safety import content_violations
 from lib.coach.service import UNSAFE_NOTICE
-from lib.models import TONES
+from lib.core.models import TONES
 from tests.unit.grounding_cases import FACTS
 from tests.unit.harmful_answers import FAIR, HARMFUL
 

@@ -8,7 +8,8 @@ from pathlib import Path
 import jwt
 import pytest
 
-from lib.auth import (
+from lib.config import load_settings
+from lib.web.auth import (
     EXAMPLE_COOKIE_KEY,
     auth_config,
     is_loopback,
@@ -18,7 +19,6 @@ from lib.auth import (
     read_token,
     startup_problems,
 )
-from lib.config import load_settings
 
 EXAMPLE = Path(__file__).resolve().parents[2] / ".streamlit" / "secrets.toml.example"
 NOW = dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.UTC)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from lib.cost import monthly_cost_estimate
+from lib.core.cost import monthly_cost_estimate
 
 # 4 read units a load; 1 load + 2 writes a day, each write re-reads the window once;
 # coach calls default to one per load and per write (3 a day), each answer saved (1 write unit).

@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from lib.demo import demo_profile, demo_transactions
-from lib.models import Transaction
+from lib.core.demo import demo_profile, demo_transactions
+from lib.core.models import Transaction
 
 TODAY = dt.date(2026, 11, 25)
 BUDGET = Decimal("25.00")

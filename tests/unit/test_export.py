@@ -9,9 +9,9 @@ from decimal import Decimal
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from lib import schema
-from lib.export import FORMULA_START, export_csv, neutralise
-from lib.models import Transaction
+from lib.core.models import Transaction
+from lib.store import schema
+from lib.store.export import FORMULA_START, export_csv, neutralise
 
 # Text as an imported file could bring it: any printable characters, often a formula start.
 texts = st.one_of(

@@ -11,15 +11,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lib import forecast as fc
-from lib.errors import ValidationError
+from lib.core import forecast as fc
+from lib.core.errors import ValidationError
 
 TODAY = dt.date(2025, 3, 12)  # a Wednesday
 WEEKDAY_MEANS = np.array([1200, 1100, 1300, 1400, 2500, 3500, 3000])  # cents, Monday first
 
 
 def series(values: np.ndarray | list[int], end: dt.date = TODAY) -> pd.Series:
-    """A daily cents series ending on `end`, like lib.analytics.daily_totals gives."""
+    """A daily cents series ending on `end`, like lib.core.analytics.daily_totals gives."""
     values = np.asarray(values, dtype="int64")
     index = pd.date_range(end - dt.timedelta(days=len(values) - 1), end, freq="D")
     return pd.Series(values, index=index)
@@ -188,7 +188,7 @@ def test_partial_today_is_a_floor_not_the_whole_day() -> None:
 
 
 def frame_for(coffee: np.ndarray, dining: np.ndarray, end: dt.date = TODAY) -> tuple[pd.Series, pd.DataFrame]:
-    """A transactions frame (as lib.analytics.transactions_frame) and its daily series."""
+    """A transactions frame (as lib.core.analytics.transactions_frame) and its daily series."""
     days = len(coffee)
     dates = pd.date_range(end - dt.timedelta(days=days - 1), end, freq="D")
     rows = pd.DataFrame(

@@ -13,7 +13,7 @@ import time_machine
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from lib.errors import ValidationError
+from lib.core.errors import ValidationError
 from lib.ingest import ImportOptions, import_csv, import_rows, parse_columns_flag, parse_csv
 from lib.store.sqlite import SQLiteStore
 

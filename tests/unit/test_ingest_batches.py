@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 import time_machine
 
-from lib.errors import StoreUnavailableError, ValidationError
+from lib.core.errors import StoreUnavailableError, ValidationError
+from lib.core.models import validate_transaction
 from lib.ingest import (
     ImportOptions,
     always_for_merchant,
@@ -21,7 +22,6 @@ from lib.ingest import (
     prepare,
     undo_import,
 )
-from lib.models import validate_transaction
 from lib.store.sqlite import SQLiteStore
 
 D = Decimal

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import time_machine
 
-from lib.errors import ValidationError
+from lib.core.errors import ValidationError
 from lib.ingest import ImportOptions, detect_format, parse_csv, parse_file
 
 D = Decimal

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lib import schema
-from lib.errors import ValidationError
-from lib.models import Profile, Transaction, validate_profile, validate_transaction
+from lib.core.errors import ValidationError
+from lib.core.models import Profile, Transaction, validate_profile, validate_transaction
+from lib.store import schema
 
 
 def test_default_profile_has_the_documented_defaults() -> None:

@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lib.errors import ValidationError
-from lib.models import (
+from lib.core.errors import ValidationError
+from lib.core.models import (
     CENT,
     MONEY_LIMIT,
     NAME_MAX,

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from lib import analytics, standing, streak_state
 from lib.coach.facts import facts_from_standing
-from lib.models import Profile, validate_transaction
-from lib.schema import StreakState, Window
+from lib.core import analytics, standing, streaks
+from lib.core.models import Profile, validate_transaction
+from lib.core.types import StreakState, Window
 from lib.store.sqlite import SQLiteStore
 
 DAY = dt.timedelta(days=1)
@@ -182,10 +182,10 @@ def test_a_profile_rule_change_rebuilds_the_state(store: SQLiteStore) -> None:
     today = dt.date(2026, 6, 15)
     _budget(store, "rule")
     window = Window(store.get_profile("rule"), [])
-    sig = streak_state.signature(window.profile, standing.DEFAULT_FIXED_CATEGORIES)
-    other = streak_state.signature(dataclasses.replace(window.profile, daily_budget=Decimal("11.00")),
+    sig = streaks.signature(window.profile, standing.DEFAULT_FIXED_CATEGORIES)
+    other = streaks.signature(dataclasses.replace(window.profile, daily_budget=Decimal("11.00")),
                                    standing.DEFAULT_FIXED_CATEGORIES)
     assert sig != other
     state = StreakState(upto=today.replace(day=1), signature=sig)
-    assert streak_state.usable(state, sig, standing.window_range(today)[0], today)
-    assert not streak_state.usable(state, other, standing.window_range(today)[0], today)
+    assert streaks.usable(state, sig, standing.window_range(today)[0], today)
+    assert not streaks.usable(state, other, standing.window_range(today)[0], today)

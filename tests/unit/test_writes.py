@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from lib.errors import ConflictError, PartialWriteError
-from lib.models import validate_transaction
-from lib.writes import conflict_text, keep_id, partial_text, signature, still_editing
+from lib.core.errors import ConflictError, PartialWriteError
+from lib.core.models import validate_transaction
+from lib.core.writes import conflict_text, keep_id, partial_text, signature, still_editing
 
 A = validate_transaction("u", dt.date(2026, 1, 2), "3.50", "Coffee", "cafe")
 B = validate_transaction("u", dt.date(2026, 1, 3), "9.00", "Food", "")

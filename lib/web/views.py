@@ -8,9 +8,9 @@ from typing import Any
 
 import pandas as pd
 
-from lib import analytics, standing
-from lib.models import Profile, Transaction
-from lib.schema import Window
+from lib.core import analytics, standing
+from lib.core.models import Profile, Transaction
+from lib.core.types import Window
 
 
 def fmt(cents: int | None) -> str:
@@ -262,7 +262,7 @@ def _band(p: tuple[int, int, int]) -> str:
 
 def forecast_view(fc: Any, budget: float, cut_category: str | None, cut_pct: float) -> ForecastView:
     """Re-price the cached simulation for a what-if budget and category cut (no store reads)."""
-    from lib import forecast
+    from lib.core import forecast
 
     budget_cents = analytics.decimal_to_cents(Decimal(str(budget)))
     where = fc.standing

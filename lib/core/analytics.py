@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from lib.models import Profile, Transaction
+from lib.core.models import Profile, Transaction
 
 COLUMNS = ("date", "amount_cents", "category", "description")
 DATE_DTYPE = "datetime64[s]"  # what pandas 3 itself gives a date range; values are always midnights
@@ -181,7 +181,7 @@ def streaks(
     done = values[done_mask]
     today_pos = np.flatnonzero(index == today_ts)
     today_cents = int(values[today_pos[0]]) if today_pos.size else 0
-    # `excess` (aligned with daily) lets a caller join days it summarised elsewhere (lib.standing).
+    # `excess` (aligned with daily) lets a caller join days it summarised elsewhere (lib.core.standing).
     excess_all = day_excess(daily, budget_cents, style) if excess is None else np.asarray(excess, dtype=np.int64)
     excess = excess_all[done_mask]
     today_excess = int(excess_all[today_pos[0]]) if today_pos.size else -budget_cents

@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import numpy as np
 
-from lib import clock
-from lib.models import NAME_MAX, Profile, Transaction, clean_text
+from lib.core import clock
+from lib.core.models import NAME_MAX, Profile, Transaction, clean_text
 
 DEMO_BUDGET = Decimal("25.00")
 DEMO_SALARY = Decimal("3200.00")

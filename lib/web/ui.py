@@ -12,8 +12,10 @@ from typing import Any
 
 import streamlit as st
 
-from lib import clock
-from lib.auth import (
+from lib.core import clock
+from lib.core.errors import FinanceError, StoreUnavailableError
+from lib.core.plain import md_escape
+from lib.web.auth import (
     DEMO_USERNAME,
     AuthConfig,
     auth_config,
@@ -23,13 +25,11 @@ from lib.auth import (
     read_token,
     startup_problems,
 )
-from lib.errors import FinanceError, StoreUnavailableError
-from lib.perf import freeze_imports
-from lib.plain import md_escape
-from lib.sidebar import render_sidebar, render_usage
+from lib.web.perf import freeze_imports
+from lib.web.sidebar import render_sidebar, render_usage
 
-# Pages read through these names (lib.ui is their one import); they live in lib.state.
-from lib.state import (  # noqa: F401
+# Pages read through these names (lib.web.ui is their one import); they live in lib.web.state.
+from lib.web.state import (  # noqa: F401
     FORECAST_HISTORY_DAYS,
     Context,
     _secrets,

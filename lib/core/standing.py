@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from dataclasses import dataclass, fields
+import logging
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from lib import analytics as an
-from lib.models import (
+from lib.core import analytics as an
+from lib.core import streaks
+from lib.core.models import (
     DEFAULT_BUDGET_STYLE,
     NAME_MAX,
     Profile,
@@ -26,11 +28,13 @@ from lib.models import (
     currency_symbol,
     normalise_tone,
 )
-from lib.schema import StreakState, Window
+from lib.core.types import StreakState, Window
 
 # One dashboard load reads this many days: the forecast's 84 complete days and the 95 days its
-# monthly-bill detection looks at (lib.forecast.bills), so every page and command projects from
+# monthly-bill detection looks at (lib.core.forecast.bills), so every page and command projects from
 # the same data. 100 days would cost 4.5 read units on the 3-year demo; 95 stay at 4.0.
+log = logging.getLogger(__name__)
+
 WINDOW_DAYS = 95
 DEFAULT_FIXED_CATEGORIES = ("Bills", "Rent", "Utilities", "Insurance", "Subscriptions")
 TOP_WINDOW_DAYS = 30
@@ -157,7 +161,7 @@ def month_simulation(
     Only the standing window's days go in (more history would change the seed and the bills found),
     so the Forecast page, `forecast --json`, `stats --json` and the dashboard agree to the cent.
     """
-    from lib import forecast
+    from lib.core import forecast
 
     start = window_range(today)[0]
     part = frame[(frame["date"] >= pd.Timestamp(start)) & (frame["date"] <= pd.Timestamp(today))]
@@ -195,11 +199,9 @@ def standing_from_window(
     frame: pd.DataFrame | None = None,
 ) -> Standing:
     """Every fact about where the user stands, from one loaded window (and the month's simulation)."""
-    from lib import streak_state
-
     df = an.transactions_frame(window.transactions) if frame is None else frame
-    sig = streak_state.signature(window.profile, DEFAULT_FIXED_CATEGORIES)
-    state = window.streak_state if streak_state.usable(window.streak_state, sig, window_range(today)[0], today) \
+    sig = streaks.signature(window.profile, DEFAULT_FIXED_CATEGORIES)
+    state = window.streak_state if streaks.usable(window.streak_state, sig, window_range(today)[0], today) \
         else None
     return standing_from_frame(window.profile, df, today, currency_symbol(window.transactions), sim=sim,
                                checkin=window.checkin if checkin is None else checkin, state=state)
@@ -217,10 +219,10 @@ def standing_from_frame(
 ) -> Standing:
     """The standing from a transactions frame (what `standing_from_window` does once it has the frame).
 
-    With a usable streak `state` (lib.streak_state) the streaks join its summary of the days before
+    With a usable streak `state` (lib.core.streaks) the streaks join its summary of the days before
     `state.upto` to the frame's days from then on; without one they run over the whole frame.
     """
-    from lib import forecast, streak_state
+    from lib.core import forecast
 
     df = df[df["date"] <= pd.Timestamp(today)]
     budget = an.decimal_to_cents(profile.daily_budget)
@@ -253,9 +255,9 @@ def standing_from_frame(
 
     # Streaks run over known days only: from the first transaction to tracked_through (and today).
     known_end = min(tracked_through, today) if tracked_through else None
-    cents, excess = streak_state.excess_series(state, daily_everyday, budget, style, tracking, known_end)
+    cents, excess = streaks.excess_series(state, daily_everyday, budget, style, tracking, known_end)
     streak = an.streaks(cents, budget, today, style, excess=excess.to_numpy())
-    longest, longest_start, longest_end = streak_state.merge_longest(state, streak)
+    longest, longest_start, longest_end = streaks.merge_longest(state, streak)
     today_all = int(daily_all.iloc[-1])
     today_fixed = int(daily_fixed.iloc[-1])
     today_everyday = int(daily_everyday.iloc[-1])
@@ -375,10 +377,45 @@ def load_standing(
     """Load the standing window (ONE Query: profile, days, check-in, streak state) and decide the standing.
 
     The streak state is built on first need (one more Query of the older days, one write) and moved
-    forward once a month (one write); see lib.streak_state.
+    forward once a month (one write); see lib.core.streaks.
     """
-    from lib import streak_state
-
     window = store.load_window(user_id, *window_range(today), default_name)
-    window, _ = streak_state.ensure(store, window, today)
+    window, _ = ensure_streak_state(store, window, today)
     return standing_from_window(window, today), window
+
+
+def ensure_streak_state(store: Any, window: Window, today: dt.date) -> tuple[Window, bool]:
+    """The window with a usable streak state, building or moving it forward when needed (True: written).
+
+    Reads the days before the window only when the state is missing or stale (first need).
+    """
+    start, _ = window_range(today)
+    upto = today.replace(day=1)
+    profile = window.profile
+    sig = streaks.signature(profile, DEFAULT_FIXED_CATEGORIES)
+    state = window.streak_state
+    if streaks.usable(state, sig, start, today):
+        assert state is not None
+        if state.upto == upto:
+            return window, False
+        base_txns, previous = window.transactions, state
+    else:
+        older = store.list_transactions(profile.user_id, streaks.HISTORY_START, start - dt.timedelta(days=1))
+        base_txns, previous = older + list(window.transactions), None
+        log.info("streak state built from history", extra={"user_id": profile.user_id, "days_before": len(older)})
+    frame = an.transactions_frame(base_txns)
+    frame = frame[frame["date"] <= pd.Timestamp(today)]
+    first = previous.first_day if previous is not None and previous.first_day else an.first_day(frame)
+    probe = replace(window, transactions=base_txns, streak_state=previous)
+    where = standing_from_window(probe, today)  # classifies fixed rows as the standing does
+    everyday_frame, _ = split_fixed(frame, where)
+    tracked = where.tracked_through
+    cents, excess = streaks.excess_series(previous, an.daily_totals(everyday_frame, min(first or today, upto), today),
+                                  where.daily_budget_cents, where.budget_style, first,
+                                  min(tracked, upto - dt.timedelta(days=1)) if tracked else None)
+    new = streaks.summarise(cents, excess, upto, sig, first, previous)
+    if new.first_day is None:
+        # Nothing to summarise (a new user, or one who just deleted everything): write no item.
+        return replace(window, streak_state=new), False
+    store.put_streak_state(profile.user_id, new)
+    return replace(window, streak_state=new), True

@@ -1,9 +1,9 @@
 """Full-history streaks at the cost of the window: one small item summarises every day before it.
 
-The item (`STREAK#<user>`, lib.schema.StreakState) holds what the window cannot tell: the first
+The item (`STREAK#<user>`, lib.store.types.StreakState) holds what the window cannot tell: the first
 day, the last known day before `upto`, the run of kept days ending there and the longest run.
 `upto` is the first day of a month inside the standing's window, so a load joins the summary
-to the window's days (lib.standing) and never reads further back. It is derived data:
+to the window's days (lib.core.standing) and never reads further back. It is derived data:
 
 - built on first need (a table of the original backend has none): one Query for the days
   before the window, then one PutItem;
@@ -16,15 +16,13 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from dataclasses import replace
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from lib import analytics as an
-from lib.models import DEFAULT_BUDGET_STYLE, Profile
-from lib.schema import StreakState, Window
+from lib.core import analytics as an
+from lib.core.models import DEFAULT_BUDGET_STYLE, Profile
+from lib.core.types import StreakState
 
 log = logging.getLogger(__name__)
 
@@ -126,42 +124,3 @@ def summarise(
         tail=st.current, tail_start=st.current_start, longest=longest, longest_start=l_start, longest_end=l_end,
         last_excess=int(before.iloc[-1]), built_at=built,
     )
-
-
-def ensure(store: Any, window: Window, today: dt.date) -> tuple[Window, bool]:
-    """The window with a usable streak state, building or moving it forward when needed (True: written).
-
-    Reads the days before the window only when the state is missing or stale (first need).
-    """
-    from lib import standing
-
-    start, _ = standing.window_range(today)
-    upto = today.replace(day=1)
-    profile = window.profile
-    sig = signature(profile, standing.DEFAULT_FIXED_CATEGORIES)
-    state = window.streak_state
-    if usable(state, sig, start, today):
-        assert state is not None
-        if state.upto == upto:
-            return window, False
-        base_txns, previous = window.transactions, state
-    else:
-        older = store.list_transactions(profile.user_id, HISTORY_START, start - dt.timedelta(days=1))
-        base_txns, previous = older + list(window.transactions), None
-        log.info("streak state built from history", extra={"user_id": profile.user_id, "days_before": len(older)})
-    frame = an.transactions_frame(base_txns)
-    frame = frame[frame["date"] <= pd.Timestamp(today)]
-    first = previous.first_day if previous is not None and previous.first_day else an.first_day(frame)
-    probe = replace(window, transactions=base_txns, streak_state=previous)
-    where = standing.standing_from_window(probe, today)  # classifies fixed rows as the standing does
-    everyday_frame, _ = standing.split_fixed(frame, where)
-    tracked = where.tracked_through
-    cents, excess = excess_series(previous, an.daily_totals(everyday_frame, min(first or today, upto), today),
-                                  where.daily_budget_cents, where.budget_style, first,
-                                  min(tracked, upto - dt.timedelta(days=1)) if tracked else None)
-    new = summarise(cents, excess, upto, sig, first, previous)
-    if new.first_day is None:
-        # Nothing to summarise (a new user, or one who just deleted everything): write no item.
-        return replace(window, streak_state=new), False
-    store.put_streak_state(profile.user_id, new)
-    return replace(window, streak_state=new), True

@@ -12,7 +12,8 @@ from decimal import Decimal
 
 import regex
 
-from lib.errors import ValidationError
+from lib.core import clock
+from lib.core.errors import ValidationError
 
 TONES: tuple[str, ...] = ("brutal", "sarcastic", "polite")
 SOURCES: tuple[str, ...] = ("manual", "import", "demo")
@@ -180,9 +181,11 @@ class Profile:
     ai_tone: str = DEFAULT_TONE
     version: int = 0
     updated_at: str | None = None
-    # None: the defaults (lib.standing.DEFAULT_FIXED_CATEGORIES, where the user has them).
+    # None: the defaults (lib.core.standing.DEFAULT_FIXED_CATEGORIES, where the user has them).
     fixed_categories: tuple[str, ...] | None = None
     budget_style: str = DEFAULT_BUDGET_STYLE  # "daily" or "rolling" (unspent budget carries forward in the month)
+    # The user's own day: an IANA zone name ("Australia/Sydney"); empty until set (the server's zone).
+    timezone: str = ""
 
     @classmethod
     def default(cls, user_id: str, name: str | None = None) -> Profile:
@@ -200,6 +203,7 @@ def validate_profile(
     *,
     fixed_categories: object = None,
     budget_style: object = DEFAULT_BUDGET_STYLE,
+    timezone: object = "",
 ) -> Profile:
     """Build a Profile from form input, or raise ValidationError with a reason per field."""
     errors: dict[str, str] = {}
@@ -240,9 +244,14 @@ def validate_profile(
     if style is None:
         errors["budget_style"] = f"Budget style must be one of: {', '.join(BUDGET_STYLES)}."
 
+    zone_name = str(timezone or "").strip()
+    if zone_name and not clock.is_zone(zone_name):
+        errors["timezone"] = f"Time zone '{zone_name[:40]}' is not in the IANA database (for example Europe/Paris)."
+
     if errors:
         raise ValidationError(errors)
     return Profile(
+        timezone=zone_name,
         fixed_categories=None if fixed_categories is None else clean_categories(fixed_categories),
         budget_style=style or DEFAULT_BUDGET_STYLE,
         user_id=user_id,

@@ -14,7 +14,7 @@ from typing import Any
 import streamlit as st
 
 from lib.config import Settings, load_settings
-from lib.schema import Window
+from lib.core.types import Window
 from lib.store import Store, Usage, open_store
 
 log = logging.getLogger(__name__)
@@ -117,7 +117,7 @@ def load_window(ctx: Context, start: dt.date, end: dt.date) -> Window:
 class DashboardPage:
     """The dashboard's view model and its figures, built once per user, range, day and data version."""
 
-    view: Any  # lib.views.DashboardView
+    view: Any  # lib.web.views.DashboardView
     figures: dict[str, Any]  # chart name -> plotly Figure
 
 
@@ -126,7 +126,7 @@ def _dashboard(
     store_url: str, user_id: str, start: dt.date, end: dt.date, today: dt.date, name: str, version: int
 ) -> DashboardPage:
     """Resource cache (shared, never pickled): building the figures is most of a rerun's work otherwise."""
-    from lib import charts, views
+    from lib.web import charts, views
 
     window = _window(store_url, user_id, *views.load_range(start, end, today), name, version)
     where = _standing(store_url, user_id, today, name, version)
@@ -143,22 +143,22 @@ def _dashboard(
 @st.cache_resource(ttl=300, show_spinner=False, max_entries=2000)
 def _standing(store_url: str, user_id: str, today: dt.date, name: str, version: int,
               load_start: dt.date | None = None) -> Any:
-    """Where the user stands (lib.standing), decided once per user, day and data version: the month's
+    """Where the user stands (lib.core.standing), decided once per user, day and data version: the month's
     simulation is not repeated on a rerun, and the dashboard and the coach share it.
 
     `load_start`: read from there (a page's longer history) and decide from the same days."""
-    from lib import standing, streak_state
+    from lib.core import standing
 
     start = standing.window_range(today)[0]
     window = _window(store_url, user_id, min(load_start or start, start), today, name, version)
     if load_start is not None and load_start < start:
         window = _cut(window, start, today)
-    window, _ = streak_state.ensure(_store(store_url), window, today)  # first need / once a month: a write
+    window, _ = standing.ensure_streak_state(_store(store_url), window, today)  # first need / once a month: a write
     return standing.standing_from_window(window, today)
 
 
 def load_standing(ctx: Context) -> Any:
-    """The signed-in user's standing (lib.standing.Standing) from the per-user cache."""
+    """The signed-in user's standing (lib.core.standing.Standing) from the per-user cache."""
     return _standing(ctx.settings.store_url, ctx.user_id, ctx.today, ctx.name, data_version(ctx.user_id),
                      ctx.history_start)
 
@@ -186,7 +186,7 @@ class ForecastData:
     """Everything the Forecast page derives from one history load; what-ifs only re-price it."""
 
     sim: Any
-    standing: Any  # lib.standing.Standing: fixed costs and the month's budget line
+    standing: Any  # lib.core.standing.Standing: fixed costs and the month's budget line
     backtest: Any
     daily: Any
     budget_cents: int
@@ -196,7 +196,7 @@ class ForecastData:
 @st.cache_resource(ttl=300, show_spinner="Simulating your next months…", max_entries=200)
 def _forecast(store_url: str, user_id: str, today: dt.date, name: str, version: int) -> ForecastData:
     """Simulated paths and backtest for one user and day (resource cache: big arrays, never pickled)."""
-    from lib import analytics, forecast, standing
+    from lib.core import analytics, forecast, standing
 
     start = today - dt.timedelta(days=FORECAST_HISTORY_DAYS - 1)
     window = _window(store_url, user_id, start, today, name, version)
@@ -228,7 +228,7 @@ def _import_batches(store_url: str, user_id: str, version: int) -> list[Any]:
 
 
 def load_import_batches(ctx: Context) -> list[Any]:
-    """The user's imports (lib.schema.ImportBatch), from the per-user cache; read again after a write."""
+    """The user's imports (lib.store.types.ImportBatch), from the per-user cache; read again after a write."""
     return _import_batches(ctx.settings.store_url, ctx.user_id, data_version(ctx.user_id))
 
 

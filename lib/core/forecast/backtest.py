@@ -6,8 +6,8 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from lib.forecast.bills import _add_months, _month_end, _prepare, _rows
-from lib.forecast.model import (
+from lib.core.forecast.bills import _add_months, _month_end, _prepare, _rows
+from lib.core.forecast.model import (
     MIN_HISTORY,
     N_PATHS,
     WINDOW_DAYS,
@@ -15,8 +15,8 @@ from lib.forecast.model import (
     _derive_seed,
     _draw,
     _history_start,
-    _quantiles,
 )
+from lib.core.forecast.scenario import _quantiles
 
 # --- backtest ---------------------------------------------------------------------------------
 

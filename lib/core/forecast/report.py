@@ -8,8 +8,9 @@ from decimal import Decimal
 import numpy as np
 import pandas as pd
 
-from lib.forecast.backtest import backtest, coverage
-from lib.forecast.model import QUANTILES, SAVINGS_HORIZONS, Outlook, Simulation, _clean_daily, simulate, what_if
+from lib.core.forecast.backtest import backtest, coverage
+from lib.core.forecast.model import QUANTILES, SAVINGS_HORIZONS, Outlook, Simulation, _clean_daily, simulate
+from lib.core.forecast.scenario import what_if
 
 # --- report and export ------------------------------------------------------------------------
 
@@ -38,7 +39,7 @@ def forecast_report(
 ) -> dict[str, object]:
     """The forecast, savings, streak outlook and backtest as a JSON-ready dict (money as "0.00" strings).
 
-    `sim`: the simulation to price (lib.standing.month_simulation, so the month end is everyone's);
+    `sim`: the simulation to price (lib.core.standing.month_simulation, so the month end is everyone's);
     the backtest still runs over all of `daily`.
     """
     if sim is None:

@@ -1,4 +1,4 @@
-"""Process-wide speed settings, applied once per server process by the page chrome (lib.ui)."""
+"""Process-wide speed settings, applied once per server process by the page chrome (lib.web.ui)."""
 from __future__ import annotations
 
 import gc
@@ -12,7 +12,8 @@ log = logging.getLogger(__name__)
 # What the pages use: imported before the freeze so their module objects are frozen with them.
 HEAVY_MODULES = (
     "numpy", "pandas", "plotly.graph_objects", "boto3", "botocore.session", "streamlit_authenticator",
-    "lib.analytics", "lib.charts", "lib.views", "lib.forecast", "lib.standing", "lib.coach", "lib.sidebar",
+    "lib.core.analytics", "lib.web.charts", "lib.web.views", "lib.core.forecast", "lib.core.standing", "lib.coach",
+    "lib.web.sidebar",
 )
 _lock = threading.Lock()
 _frozen = False

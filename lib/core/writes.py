@@ -1,14 +1,14 @@
 """What a page says after a write, and how a retried add keeps its id: the honest outcome in words.
 
 Pages render these strings; they are built here so each wording has one home and a unit test.
-Every string may contain text we did not write: pages show it through lib.plain.md_escape.
+Every string may contain text we did not write: pages show it through lib.core.plain.md_escape.
 """
 from __future__ import annotations
 
 from dataclasses import replace
 
-from lib.errors import ConflictError, PartialWriteError, StoreUnavailableError
-from lib.models import Transaction
+from lib.core.errors import ConflictError, PartialWriteError, StoreUnavailableError
+from lib.core.models import Transaction
 
 Signature = tuple[str, str, str, str]
 

@@ -10,11 +10,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from lib.models import (
+from lib.core.models import (
     CENT,
     DEFAULT_BUDGET_STYLE,
     DEFAULT_DAILY_BUDGET,
@@ -29,6 +28,7 @@ from lib.models import (
     normalise_tone,
     parse_money,
 )
+from lib.core.types import StreakState, Window
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +39,7 @@ PROFILE_PREFIX = "PROFILE#"
 COMMENTARY_PREFIX = "COMMENTARY#"
 # Both sort after every date (digits), so the window query `sort key >= start` returns them.
 CHECKIN_PREFIX = "CHECKIN#"  # the latest day the user said "nothing (more) spent": a known day
-STREAK_PREFIX = "STREAK#"  # the streak summary of every day before the window (see lib.streak_state)
+STREAK_PREFIX = "STREAK#"  # the streak summary of every day before the window (see lib.core.streaks)
 SESSIONS_PREFIX = "SESSIONS#"
 # Internal mark on a transaction being moved to a new date (its new key): see DynamoDBStore.update_transaction.
 MOVED_TO = "moved_to"
@@ -192,6 +192,8 @@ def profile_to_item(profile: Profile) -> Item:
         item["fixed_categories"] = list(profile.fixed_categories)
     if profile.budget_style != DEFAULT_BUDGET_STYLE:
         item["budget_style"] = profile.budget_style
+    if profile.timezone:
+        item["timezone"] = profile.timezone
     return item
 
 
@@ -214,6 +216,7 @@ def item_to_profile(item: Item | None, user_id: str, default_name: str | None = 
         updated_at=item.get("updated_at"),
         fixed_categories=None if item.get("fixed_categories") is None else clean_categories(item["fixed_categories"]),
         budget_style=normalise_budget_style(item.get("budget_style")) or DEFAULT_BUDGET_STYLE,
+        timezone=str(item.get("timezone") or "")[:64],
     )
 
 
@@ -292,28 +295,6 @@ def item_to_commentary(item: Item | None) -> Commentary | None:
     )
 
 
-@dataclass(frozen=True)
-class StreakState:
-    """The streaks of every known day before `upto`, so a load reads only the window after it.
-
-    `last_day` is the last known day before `upto`; `tail` the run of kept days ending on it
-    (0 when it broke the streak); `last_excess` the cents over the allowance on it (rolling).
-    `signature` names the rule it was built under (budget, style, fixed categories).
-    """
-
-    upto: dt.date
-    signature: str
-    first_day: dt.date | None = None
-    last_day: dt.date | None = None
-    tail: int = 0
-    tail_start: dt.date | None = None
-    longest: int = 0
-    longest_start: dt.date | None = None
-    longest_end: dt.date | None = None
-    last_excess: int = 0
-    built_at: str = ""
-
-
 def _iso_or_none(value: Any) -> dt.date | None:
     try:
         return dt.date.fromisoformat(str(value)) if value else None
@@ -359,18 +340,6 @@ def item_to_checkin(item: Item | None) -> dt.date | None:
     return _iso_or_none(item.get("day")) if item else None
 
 
-@dataclass(frozen=True)
-class Window:
-    """What one dashboard load needs: the profile, the window's transactions, cached commentary,
-    the latest check-in and the streak state (the last two: items after the dates, same Query)."""
-
-    profile: Profile
-    transactions: list[Transaction]
-    commentary: Commentary | None = None
-    checkin: dt.date | None = None
-    streak_state: StreakState | None = None
-
-
 def split_window(items: list[Item], user_id: str, start: dt.date, end: dt.date, default_name: str | None) -> Window:
     """Sort the items of one window query into profile, transactions (start..end) and the partition's own items."""
     profile_item = next((i for i in items if is_profile(i)), None)
@@ -403,129 +372,3 @@ def mapping_key(user_id: str, signature: str) -> dict[str, str]:
 def category_rule_key(user_id: str, merchant: str) -> dict[str, str]:
     """Primary key of the user's "always this category" rule for one merchant (a normalised name)."""
     return {PK: user_id, SK: f"{RULE_PREFIX}{merchant}"}
-
-
-@dataclass(frozen=True)
-class ImportBatch:
-    """One import of one file: what was detected, what it added, and the days it covers."""
-
-    user_id: str
-    batch_id: str
-    file_name: str
-    imported_at: str
-    file_format: str
-    settings: dict[str, str]
-    mapping_hash: str
-    rows_in_file: int = 0
-    rows_added: int = 0
-    duplicates: int = 0
-    rejected: int = 0
-    covered_from: dt.date | None = None
-    covered_through: dt.date | None = None  # the last day the file has rows for ("tracked through")
-    status: str = "complete"  # or "partial": a write failed; importing the file again resumes it
-
-
-@dataclass(frozen=True)
-class SavedMapping:
-    """The column roles and settings a user confirmed for one bank's export layout."""
-
-    user_id: str
-    signature: str
-    columns: dict[str, str]
-    settings: dict[str, str]
-    saved_at: str = ""
-
-
-@dataclass(frozen=True)
-class CategoryRule:
-    """Always file this merchant under this category (future imports and matching existing rows)."""
-
-    user_id: str
-    merchant: str
-    category: str
-    example: str = ""
-    created_at: str = ""
-
-
-def _iso(day: dt.date | None) -> str:
-    return day.isoformat() if day else ""
-
-
-def _day(text: Any) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(str(text)) if text else None
-    except ValueError:
-        return None
-
-
-def _strings(value: Any) -> dict[str, str]:
-    return {str(k): str(v) for k, v in (value or {}).items()}
-
-
-def _no_empty(item: Item) -> Item:
-    """Empty strings are left out: not every DynamoDB implementation accepts them."""
-    return {k: v for k, v in item.items() if v != ""}
-
-
-def import_batch_to_item(b: ImportBatch) -> Item:
-    return _no_empty({
-        **import_batch_key(b.user_id, b.batch_id),
-        "file_name": b.file_name,
-        "imported_at": b.imported_at,
-        "file_format": b.file_format,
-        "settings": {k: v for k, v in b.settings.items() if v},
-        "mapping_hash": b.mapping_hash,
-        "rows_in_file": b.rows_in_file,
-        "rows_added": b.rows_added,
-        "duplicates": b.duplicates,
-        "rejected": b.rejected,
-        "covered_from": _iso(b.covered_from),
-        "covered_through": _iso(b.covered_through),
-        "status": b.status,
-    })
-
-
-def item_to_import_batch(item: Item | None) -> ImportBatch | None:
-    if not item or not str(item.get(SK, "")).startswith(IMPORT_PREFIX):
-        return None
-    return ImportBatch(
-        user_id=str(item[PK]),
-        batch_id=str(item[SK])[len(IMPORT_PREFIX):],
-        file_name=clean_text(item.get("file_name"), 120),
-        imported_at=str(item.get("imported_at", "")),
-        file_format=str(item.get("file_format", "")),
-        settings=_strings(item.get("settings")),
-        mapping_hash=str(item.get("mapping_hash", "")),
-        rows_in_file=int(item.get("rows_in_file") or 0),
-        rows_added=int(item.get("rows_added") or 0),
-        duplicates=int(item.get("duplicates") or 0),
-        rejected=int(item.get("rejected") or 0),
-        covered_from=_day(item.get("covered_from")),
-        covered_through=_day(item.get("covered_through")),
-        status=str(item.get("status") or "complete"),
-    )
-
-
-def mapping_to_item(m: SavedMapping) -> Item:
-    return _no_empty({**mapping_key(m.user_id, m.signature), "columns": {k: v for k, v in m.columns.items() if v},
-                      "settings": {k: v for k, v in m.settings.items() if v}, "saved_at": m.saved_at})
-
-
-def item_to_mapping(item: Item | None) -> SavedMapping | None:
-    if not item or not str(item.get(SK, "")).startswith(MAPPING_PREFIX):
-        return None
-    return SavedMapping(str(item[PK]), str(item[SK])[len(MAPPING_PREFIX):], _strings(item.get("columns")),
-                        _strings(item.get("settings")), str(item.get("saved_at", "")))
-
-
-def category_rule_to_item(r: CategoryRule) -> Item:
-    return _no_empty({**category_rule_key(r.user_id, r.merchant), "category": r.category, "example": r.example,
-                      "created_at": r.created_at})
-
-
-def item_to_category_rule(item: Item | None) -> CategoryRule | None:
-    if not item or not str(item.get(SK, "")).startswith(RULE_PREFIX):
-        return None
-    return CategoryRule(str(item[PK]), str(item[SK])[len(RULE_PREFIX):],
-                        clean_text(item.get("category"), 40) or "Other", clean_text(item.get("example")),
-                        str(item.get("created_at", "")))

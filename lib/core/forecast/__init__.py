@@ -13,9 +13,9 @@ Money is int64 cents here; callers convert to Decimal at the edges (see `forecas
 """
 from __future__ import annotations
 
-from lib.forecast.backtest import backtest, coverage
-from lib.forecast.bills import Bill
-from lib.forecast.model import (
+from lib.core.forecast.backtest import backtest, coverage
+from lib.core.forecast.bills import Bill
+from lib.core.forecast.model import (
     MIN_HISTORY,
     N_PATHS,
     QUANTILES,
@@ -26,11 +26,10 @@ from lib.forecast.model import (
     Outlook,
     SavingsForecast,
     Simulation,
-    forecast,
     simulate,
-    what_if,
 )
-from lib.forecast.report import forecast_csv, forecast_report, money
+from lib.core.forecast.report import forecast_csv, forecast_report, money
+from lib.core.forecast.scenario import forecast, what_if
 
 __all__ = [
     "MIN_HISTORY", "N_PATHS", "QUANTILES", "SAVINGS_HORIZONS", "STREAK_DAYS", "WINDOW_DAYS", "Bill",

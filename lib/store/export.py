@@ -7,8 +7,8 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from lib import schema
-from lib.schema import Item
+from lib.store import schema
+from lib.store.schema import Item
 
 CSV_COLUMNS = ["date", "amount", "category", "description", "currency", "source", "transaction_date"]
 

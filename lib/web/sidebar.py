@@ -7,10 +7,10 @@ from typing import Any
 
 import streamlit as st
 
-from lib import state, views
-from lib.cost import monthly_cost_estimate
-from lib.errors import FinanceError
-from lib.schema import Window
+from lib.core.cost import monthly_cost_estimate
+from lib.core.errors import FinanceError
+from lib.core.types import Window
+from lib.web import state, views
 
 
 @st.cache_resource(show_spinner=False)

@@ -1,0 +1,165 @@
+"""Scenarios over a simulation: re-price the same paths for another budget, a category cut or a cap
+(`what_if`), and the one-shot `forecast` (simulate + the baseline scenario)."""
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+from lib.core.errors import ValidationError
+from lib.core.forecast.model import (
+    N_PATHS,
+    QUANTILES,
+    SAVINGS_HORIZONS,
+    STREAK_DAYS,
+    MonthForecast,
+    Outlook,
+    SavingsForecast,
+    Simulation,
+    simulate,
+)
+
+
+def _quantiles(x: np.ndarray, axis: int = 0) -> np.ndarray:
+    return np.rint(np.percentile(x, QUANTILES, axis=axis)).astype("int64")
+
+
+def what_if(
+    sim: Simulation,
+    *,
+    daily_budget_cents: int,
+    monthly_salary_cents: int | None = None,
+    cut_category: str | None = None,
+    cut_pct: float = 0.0,
+    cap_at_budget: bool = False,
+    fixed_categories: frozenset[str] = frozenset(),
+    fixed_allowance_cents: int = 0,
+    today_everyday_cents: int | None = None,
+) -> Outlook:
+    """Price the simulated paths under a scenario: budget, category cut (percent), optional daily cap.
+
+    Cheap (no re-simulation, no store reads), so a page can call it on every slider move. Fixed
+    costs (the bills found, and `fixed_categories`) count in the month total but not against the
+    daily budget: the chance to end within budget compares the month with the daily budget times
+    its days plus `fixed_allowance_cents` (the month's fixed costs), and the streak outlook looks at
+    everyday spending only (`today_everyday_cents`: what of today's spending is not fixed).
+    """
+    if not 0 <= cut_pct <= 100:
+        raise ValidationError({"cut_pct": "The cut must be between 0 and 100 percent."})
+    if daily_budget_cents < 0:
+        raise ValidationError({"daily_budget": "The daily budget cannot be negative."})
+    inp = sim.inputs
+    day_values, bills = inp.hist_total, inp.bills_total
+    if cut_category and cut_pct:
+        cut = cut_pct / 100.0
+        if cut_category in inp.hist_by_category:
+            day_values = day_values - cut * inp.hist_by_category[cut_category]
+        if cut_category in inp.bills_by_category:
+            bills = bills - cut * inp.bills_by_category[cut_category]
+    if sim.paths.idx is None:
+        paths = np.repeat(sim.paths.level * float(daily_budget_cents), sim.n_future, axis=1)
+    else:
+        paths = sim.paths.price(day_values)
+    if cap_at_budget:  # only everyday spending can be held to the budget; bills still fall due
+        paths = np.minimum(paths, float(daily_budget_cents))
+    everyday = paths[:, :STREAK_DAYS]
+    if fixed_categories and sim.paths.idx is not None:
+        fixed_values = sum((inp.hist_by_category[c] for c in fixed_categories if c in inp.hist_by_category),
+                           np.zeros_like(day_values))
+        everyday = everyday - sim.paths.price(fixed_values)[:, :STREAK_DAYS]
+    paths = paths + bills[None, :]
+
+    actual = sim.month_actual.astype("float64")
+    if not sim.today_complete:
+        # Today is still running: what is already spent is a floor on the day's total.
+        paths[:, 0] = np.maximum(paths[:, 0], actual[-1])
+        if everyday.shape[1]:
+            floor = actual[-1] if today_everyday_cents is None else float(today_everyday_cents)
+            everyday = everyday.copy()
+            everyday[:, 0] = np.maximum(everyday[:, 0], floor)
+        done = actual[:-1]
+    else:
+        done = actual
+    done_total = float(done.sum())
+    n_month_future = (sim.month_end - sim.future_start).days + 1
+    cum = np.cumsum(paths[:, :n_month_future], axis=1) + done_total
+    month_total = cum[:, -1] if n_month_future else np.full(sim.n_paths, done_total)
+    p10, p50, p90 = (int(v) for v in _quantiles(month_total))
+
+    n_done = len(done)
+    fan = pd.DataFrame({"date": sim.month_dates})
+    actual_cum = np.full(len(sim.month_dates), np.nan)
+    actual_cum[: len(actual)] = np.cumsum(actual)
+    fan["actual_cum"] = actual_cum
+    bands = np.empty((3, len(sim.month_dates)))
+    bands[:, :n_done] = np.cumsum(done)[None, :]
+    if n_month_future:
+        bands[:, n_done:] = _quantiles(cum, axis=0)
+    for row, q in enumerate(QUANTILES):
+        fan[f"p{q}_cum"] = np.rint(bands[row]).astype("int64")
+
+    budget_total = daily_budget_cents * len(sim.month_dates) + int(fixed_allowance_cents)
+    month = MonthForecast(
+        month_start=sim.month_start,
+        month_end=sim.month_end,
+        actual_to_date_cents=int(actual.sum()),
+        days_remaining=n_month_future,
+        p10=p10,
+        p50=p50,
+        p90=p90,
+        fan=fan,
+        budget_total_cents=budget_total,
+        under_budget_probability=float((month_total <= budget_total).mean()),
+        method=sim.method,
+        history_days=sim.history_days,
+        rough=sim.rough,
+        note=sim.note,
+    )
+    streak = float((everyday <= daily_budget_cents).all(axis=1).mean())
+    savings = None
+    if monthly_salary_cents is not None:
+        later = np.add.reduceat(paths, sim.month_bounds[1:], axis=1) if len(sim.month_bounds) > 1 else None
+        months = month_total[:, None] if later is None else np.column_stack([month_total, later])
+        saved = monthly_salary_cents * np.arange(1, months.shape[1] + 1)[None, :] - np.cumsum(months, axis=1)
+        this = tuple(int(v) for v in _quantiles(saved[:, 0]))
+        horizons = {
+            h: tuple(int(v) for v in _quantiles(saved[:, h - 1])) for h in SAVINGS_HORIZONS if h <= saved.shape[1]
+        }
+        savings = SavingsForecast(
+            salary_cents=int(monthly_salary_cents),
+            this_month=(this[0], this[1], this[2]),
+            horizons={h: (v[0], v[1], v[2]) for h, v in horizons.items()},
+            horizon_end={h: sim.horizon_months[h - 1] for h in horizons},
+        )
+    return Outlook(
+        month=month,
+        savings=savings,
+        streak_keep_7d=streak,
+        daily_budget_cents=int(daily_budget_cents),
+        cut_category=cut_category if cut_pct else None,
+        cut_pct=float(cut_pct),
+        cap_at_budget=cap_at_budget,
+    )
+
+
+def forecast(
+    daily: pd.Series,
+    today: dt.date,
+    daily_budget_cents: int,
+    monthly_salary_cents: int | None = None,
+    frame: pd.DataFrame | None = None,
+    *,
+    today_complete: bool = False,
+    n_paths: int = N_PATHS,
+    horizon_months: int = 12,
+    seed: int | None = None,
+) -> Outlook:
+    """One-shot projection (simulate + the baseline scenario); use simulate + what_if to explore cheaply."""
+    sim = simulate(
+        daily, today, frame=frame, today_complete=today_complete, n_paths=n_paths, horizon_months=horizon_months,
+        seed=seed,
+    )
+    return what_if(sim, daily_budget_cents=daily_budget_cents, monthly_salary_cents=monthly_salary_cents)
+
+

@@ -1,0 +1,1 @@
+"""The Streamlit frame: gate and page chrome, sidebar, cached reads, views, charts, login."""
