@@ -9,6 +9,8 @@ error: the template passes one from Secrets Manager (encrypted with the stack's 
 """
 from __future__ import annotations
 
+import base64
+import hashlib
 import logging
 import os
 from pathlib import Path
@@ -26,16 +28,30 @@ class SealError(FinanceError):
     """A sealed value cannot be opened (wrong or missing key), or no key is configured."""
 
 
+MIN_SECRET = 32
+
+
+def _fernet(key: str) -> Fernet:
+    """A Fernet key as given, or one derived (SHA-256) from a long random secret such as the one
+    Secrets Manager generates for the template, which cannot produce Fernet's format itself."""
+    if key.startswith("example-"):
+        raise SealError("The encryption key is still the example one: run `make run` once, or set your own.")
+    try:
+        return Fernet(key.encode("ascii"))
+    except (ValueError, TypeError, UnicodeError):
+        if len(key) < MIN_SECRET:
+            raise SealError(f"The encryption key must be a Fernet key or a random secret of at least "
+                            f"{MIN_SECRET} characters.") from None
+        return Fernet(base64.urlsafe_b64encode(hashlib.sha256(key.encode("utf-8")).digest()))
+
+
 class Sealer:
     """Seal and open short secrets; the first key seals, every key opens."""
 
     def __init__(self, keys: list[str] | tuple[str, ...]):
         if not keys:
             raise SealError("No encryption key is configured (FINANCE_ENCRYPTION_KEY).")
-        try:
-            self._box = MultiFernet([Fernet(k.encode() if isinstance(k, str) else k) for k in keys])
-        except (ValueError, TypeError) as exc:
-            raise SealError("The encryption key is not a Fernet key (32 url-safe base64 bytes).") from exc
+        self._box = MultiFernet([_fernet(k) for k in keys])
 
     def seal(self, text: str) -> str:
         """The secret as a printable token safe to store."""

@@ -20,6 +20,12 @@ TABLE_MANAGEMENT = {"dynamodb:DescribeTable", "dynamodb:CreateTable"}
 # Converse and ConverseStream are authorised as these two actions.
 BEDROCK_ACTIONS = {"converse": "bedrock:InvokeModel", "converse_stream": "bedrock:InvokeModelWithResponseStream"}
 LOG_ACTIONS = {"logs:CreateLogStream", "logs:PutLogEvents"}
+# The ECS platform (not our code) starts the dashboard's task with this role: it pulls the image,
+# writes the logs and reads the task's secrets. ECR's login token is the one grant AWS allows only on "*".
+EXECUTION_ROLE = "DashboardExecutionRole"
+PLATFORM_ACTIONS = {"ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:GetAuthorizationToken",
+                    "secretsmanager:GetSecretValue", "kms:Decrypt"}
+STAR_ONLY = {"ecr:GetAuthorizationToken"}
 
 
 def _pascal(snake: str) -> str:
@@ -56,11 +62,14 @@ def policy_problems(template: dict[str, Any]) -> list[str]:
             for statement in _list(policy["PolicyDocument"]["Statement"]):
                 if statement.get("Effect") != "Allow":
                     continue
-                for action in _list(statement.get("Action")):
-                    if "*" in action or action not in allowed:
+                mine = allowed | (PLATFORM_ACTIONS if name == EXECUTION_ROLE else set())
+                actions = _list(statement.get("Action"))
+                for action in actions:
+                    if "*" in action or action not in mine:
                         problems.append(f"{name}/{policy['PolicyName']} grants {action}")
                 for res in _list(statement.get("Resource")):
-                    if res == "*" or (isinstance(res, str) and res.endswith(":*")):
+                    if (res == "*" or (isinstance(res, str) and res.endswith(":*"))) and not (
+                            name == EXECUTION_ROLE and set(actions) <= STAR_ONLY):
                         problems.append(f"{name}/{policy['PolicyName']} grants on Resource {res!r}")
                     if any(a.startswith("dynamodb:") for a in _list(statement.get("Action"))) and \
                             res != {"Fn::GetAtt": ["Table", "Arn"]}:
@@ -211,3 +220,100 @@ def test_the_dashboard_image_runs_as_a_user_and_checks_streamlits_health() -> No
         assert (ROOT / source).exists(), f"deploy/Dockerfile copies {source}, which is not in the repository"
     ignored = (ROOT / ".dockerignore").read_text()
     assert ".streamlit/secrets.toml" in ignored and ".venv" in ignored
+
+
+# -- the dashboard on ECS Fargate ------------------------------------------------------------------
+def _task(template: dict[str, Any]) -> dict[str, Any]:
+    return template["Resources"]["DashboardTaskDefinition"]["Properties"]["ContainerDefinitions"][0]
+
+
+def test_the_dashboard_runs_the_pinned_image_with_the_task_role_and_settings_the_code_reads(
+        template: dict[str, Any]) -> None:
+    task = template["Resources"]["DashboardTaskDefinition"]["Properties"]
+    assert task["TaskRoleArn"] == {"Fn::GetAtt": ["DashboardTaskRole", "Arn"]}
+    assert task["RequiresCompatibilities"] == ["FARGATE"]
+    assert "@sha256:" in template["Parameters"]["DashboardImage"]["AllowedPattern"]
+    container = _task(template)
+    assert container["PortMappings"][0]["ContainerPort"] == 8501
+    readers = (ROOT / "lib" / "config.py").read_text() + (DEPLOY / "entrypoint.py").read_text()
+    names = [e["Name"] for e in container["Environment"]] + [s["Name"] for s in container["Secrets"]]
+    for name in names:
+        assert f'"{name}"' in readers, f"the task sets {name}, which neither lib/config.py nor entrypoint.py reads"
+    env = {e["Name"]: e["Value"] for e in container["Environment"]}
+    assert env["FINANCE_ENV"] == "hosted" and env["FINANCE_LOGIN"] == "oidc"
+
+
+def test_the_dashboards_secrets_come_from_secrets_manager_never_from_the_template(template: dict[str, Any]) -> None:
+    container = _task(template)
+    for entry in container["Environment"]:
+        assert not any(w in entry["Name"] for w in ("SECRET", "KEY", "PASSWORD")), entry["Name"]
+    secrets = {s["Name"]: s["ValueFrom"]["Ref"] for s in container["Secrets"]}
+    assert set(secrets) == {"FINANCE_AUTH_COOKIE_SECRET", "FINANCE_AUTH_CLIENT_SECRET", "FINANCE_ENCRYPTION_KEY"}
+    readable = []
+    for policy in template["Resources"][EXECUTION_ROLE]["Properties"]["Policies"]:
+        for statement in _list(policy["PolicyDocument"]["Statement"]):
+            if "secretsmanager:GetSecretValue" in _list(statement["Action"]):
+                readable += [r["Ref"] for r in _list(statement["Resource"])]
+    assert sorted(readable) == sorted(secrets.values())  # every secret it needs, and no other
+    for name in secrets.values():
+        resource = template["Resources"][name]
+        assert resource["Type"] == "AWS::SecretsManager::Secret"
+        assert resource["Properties"]["KmsKeyId"] == {"Ref": "SecretsKey"}
+
+
+def test_the_load_balancer_serves_https_keeps_websockets_and_sticks_a_browser_to_its_task(
+        template: dict[str, Any]) -> None:
+    res = template["Resources"]
+    lb = {a["Key"]: a["Value"] for a in res["DashboardLoadBalancer"]["Properties"]["LoadBalancerAttributes"]}
+    assert int(lb["idle_timeout.timeout_seconds"]) >= 3600
+    group = res["DashboardTargetGroup"]["Properties"]
+    attrs = {a["Key"]: a["Value"] for a in group["TargetGroupAttributes"]}
+    assert attrs["stickiness.enabled"] == "true" and group["HealthCheckPath"] == "/_stcore/health"
+    https = res["HttpsListener"]["Properties"]
+    assert https["Protocol"] == "HTTPS" and https["Certificates"] == [{"CertificateArn": {"Ref": "CertificateArn"}}]
+    redirect = res["HttpRedirectListener"]["Properties"]["DefaultActions"][0]
+    assert redirect["Type"] == "redirect" and redirect["RedirectConfig"]["Protocol"] == "HTTPS"
+    tasks_sg = res["DashboardSecurityGroup"]["Properties"]["SecurityGroupIngress"]
+    assert tasks_sg == [{"IpProtocol": "tcp", "FromPort": 8501, "ToPort": 8501,
+                         "SourceSecurityGroupId": {"Ref": "LoadBalancerSecurityGroup"}}]
+
+
+def test_waf_limits_each_address_in_front_of_the_load_balancer(template: dict[str, Any]) -> None:
+    res = template["Resources"]
+    acl = res["DashboardWebAcl"]["Properties"]
+    rates = [r for r in acl["Rules"] if "RateBasedStatement" in r["Statement"]]
+    assert rates and rates[0]["Action"] == {"Block": {}}
+    assert rates[0]["Statement"]["RateBasedStatement"]["AggregateKeyType"] == "IP"
+    assoc = res["DashboardWebAclAssociation"]["Properties"]
+    assert assoc == {"ResourceArn": {"Ref": "DashboardLoadBalancer"},
+                     "WebACLArn": {"Fn::GetAtt": ["DashboardWebAcl", "Arn"]}}
+
+
+def test_the_dashboard_scales_on_cpu_and_on_sessions_per_task(template: dict[str, Any]) -> None:
+    res = template["Resources"]
+    policies = [r["Properties"]["TargetTrackingScalingPolicyConfiguration"] for r in res.values()
+                if r["Type"] == "AWS::ApplicationAutoScaling::ScalingPolicy"]
+    kinds = {p.get("PredefinedMetricSpecification", {}).get("PredefinedMetricType") for p in policies}
+    assert "ECSServiceAverageCPUUtilization" in kinds
+    custom = [p for p in policies if "CustomizedMetricSpecification" in p]
+    assert custom and custom[0]["TargetValue"] == {"Ref": "SessionsPerTask"}
+    logs = res["DashboardLogGroup"]["Properties"]
+    assert logs["RetentionInDays"] <= 90
+
+
+def test_the_container_start_writes_the_oidc_secrets_privately_and_refuses_half_a_config(tmp_path) -> None:
+    import importlib.util
+    import stat
+
+    spec = importlib.util.spec_from_file_location("entrypoint", DEPLOY / "entrypoint.py")
+    assert spec and spec.loader
+    entry = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(entry)
+    env = {var: f'value "{key}"' for key, var in entry.AUTH_KEYS.items()}
+    path = entry.write_secrets(tmp_path, env)
+    import tomllib
+    assert tomllib.loads(path.read_text())["auth"]["client_secret"] == 'value "client_secret"'
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert entry.write_secrets(tmp_path / "none", {}) is None
+    with pytest.raises(SystemExit, match="FINANCE_AUTH_CLIENT_SECRET"):
+        entry.auth_section({k: v for k, v in env.items() if k != "FINANCE_AUTH_CLIENT_SECRET"})

@@ -34,3 +34,12 @@ def test_hosted_without_a_key_refuses_and_a_laptop_makes_a_private_key_once(tmp_
     key_file = tmp_path / "data" / ".encryption-key"
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
     assert sealer_from_settings(local).open(token) == "x"
+
+
+def test_a_long_random_secret_from_secrets_manager_works_and_a_short_one_is_refused():
+    secret = "Q" * 20 + "x7Gm2kP9rT4vW8yZ1bN5cD3f"
+    assert Sealer([secret]).open(Sealer([secret]).seal("bank")) == "bank"
+    with pytest.raises(SealError, match="at least 32"):
+        Sealer(["too-short-a-secret"])
+    with pytest.raises(SealError, match="example"):
+        Sealer(["example-encryption-key-change-me"])
