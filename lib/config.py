@@ -39,6 +39,9 @@ class Settings:
     # "always": whenever any number changes (costs about 4x more for a user who logs 3 purchases a day).
     bedrock_refresh: str = "headline"
     cache_ttl_seconds: int = 300
+    # How old a process's knowledge of a user's data version may be before a page load asks the
+    # store again (one small read): a write by another replica, the API or the worker shows within it.
+    freshness_seconds: float = 3.0
     # The REST API's token check: the Cognito user pool's issuer URL and app client id; the JWKS URL
     # defaults to the issuer + /.well-known/jwks.json (Cognito's layout).
     jwt_issuer: str = ""
@@ -124,6 +127,7 @@ def load_settings(secrets: Mapping[str, Any] | None = None, environ: Mapping[str
         if str(pick("FINANCE_BEDROCK_REFRESH", bedrock.get("refresh"), "headline")).lower() == "always"
         else "headline",
         cache_ttl_seconds=int(pick("FINANCE_CACHE_TTL", sec.get("cache_ttl_seconds"), 300)),
+        freshness_seconds=_number(pick("FINANCE_FRESHNESS_SECONDS", sec.get("freshness_seconds"), 3.0), 3.0),
         # The same names as the environment variables in secrets.toml (these have no older spelling).
         jwt_issuer=str(pick("FINANCE_JWT_ISSUER", sec.get("FINANCE_JWT_ISSUER"), "")).strip(),
         jwt_client_id=str(pick("FINANCE_JWT_CLIENT_ID", sec.get("FINANCE_JWT_CLIENT_ID"), "")).strip(),

@@ -40,6 +40,7 @@ class Window:
     commentary: Commentary | None = None
     checkin: dt.date | None = None
     streak_state: StreakState | None = None
+    data_version: int = 0  # the store's per-user write counter when this was read (lib.web.state)
 
 
 @dataclass(frozen=True)

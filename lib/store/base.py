@@ -183,6 +183,9 @@ class Store(Protocol):
     def end_sessions(self, user_id: str, at: dt.datetime) -> None:
         """Revoke every login of the user issued up to `at` (their logout), on every server."""
 
+    def data_version(self, user_id: str) -> int:
+        """The user's write counter (one small read): it changes whenever what the pages show changes."""
+
     # -- records: small items the other packages own (keys and items built in lib.store.schema) --------
     def get_record(self, key: dict[str, str], *, consistent: bool = True) -> Item | None:
         """One item by its key (strongly consistent unless asked otherwise), or None."""

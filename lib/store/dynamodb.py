@@ -16,7 +16,7 @@ from dataclasses import replace
 from botocore.exceptions import BotoCoreError, ClientError
 
 from lib.core import clock, types
-from lib.core.errors import ConflictError
+from lib.core.errors import ConflictError, PartialWriteError, StoreUnavailableError
 from lib.core.models import Commentary, Profile, Transaction
 from lib.core.types import CategoryRule, ImportBatch, SavedMapping, Window
 from lib.store import schema, side_items
@@ -104,6 +104,7 @@ class DynamoDBStore(DynamoRequests):
                 return schema.item_to_profile(stored, profile.user_id, profile.display_name)
             current = schema.item_to_profile(stored, profile.user_id, profile.display_name)
             raise ConflictError(PROFILE_CONFLICT, current=current) from exc
+        self._changed(profile.user_id)
         return saved
 
     def add_transaction(self, txn: Transaction) -> Transaction:
@@ -118,6 +119,7 @@ class DynamoDBStore(DynamoRequests):
                 return added  # our own earlier attempt: stored once, reported as saved
             raise ConflictError(TRANSACTION_EXISTS, current=_txn(stored)) from exc
         self._streaks_touched(txn.user_id, txn.date)
+        self._changed(txn.user_id)
         return added
 
     def get_transaction(self, user_id: str, sort_key: str) -> Transaction | None:
@@ -150,6 +152,7 @@ class DynamoDBStore(DynamoRequests):
                 if schema.same_write(stored, item):
                     return stored_txn
                 raise _stale(stored) from exc
+            self._changed(txn.user_id)
             return stored_txn
         new = {schema.PK: txn.user_id, schema.SK: key}
         try:
@@ -173,6 +176,7 @@ class DynamoDBStore(DynamoRequests):
         # Already gone means our own earlier delete: only the holder of the mark deletes it this way.
         with contextlib.suppress(ConditionFailed):
             self._delete(old, "#m = :to", {":to": key})
+        self._changed(txn.user_id)
         return stored_txn
 
     def delete_transaction(self, user_id: str, sort_key: str, version: int | None = None) -> None:
@@ -183,12 +187,13 @@ class DynamoDBStore(DynamoRequests):
             self._streaks_touched(user_id, day)
         if version is None:
             self._delete(key)
-            return
-        condition, values = version_is(version)
-        try:
-            self._delete(key, f"attribute_not_exists(#sk) OR ({condition})", values)
-        except ConditionFailed as exc:
-            raise _stale(self._get(key, consistent=True)) from exc
+        else:
+            condition, values = version_is(version)
+            try:
+                self._delete(key, f"attribute_not_exists(#sk) OR ({condition})", values)
+            except ConditionFailed as exc:
+                raise _stale(self._get(key, consistent=True)) from exc
+        self._changed(user_id)
 
     def list_transactions(self, user_id: str, start: dt.date, end: dt.date) -> list[Transaction]:
         """The user's transactions dated start..end inclusive, in sort-key order (paginated Query)."""
@@ -210,9 +215,10 @@ class DynamoDBStore(DynamoRequests):
         else:
             items = list(self._between(user_id, *schema.day_range(start, end))) if start <= end else []
             first, last = sorted((schema.commentary_key(user_id)[schema.SK], schema.profile_key(user_id)[schema.SK]))
-            # Only the profile and commentary keys sort in first..last; the filter keeps it that way.
+            # Only the profile, commentary and data-version keys sort in first..last; the filter keeps it so.
             extra = self._between(user_id, first, last)
-            items.extend(i for i in extra if schema.is_profile(i) or schema.is_commentary(i))
+            items.extend(i for i in extra if schema.is_profile(i) or schema.is_commentary(i)
+                         or schema.is_data_version(i))
         return schema.split_window(items, user_id, start, end, default_name)
 
     def put_transactions(self, txns: Iterable[Transaction], progress: ProgressCallback | None = None) -> int:
@@ -229,20 +235,31 @@ class DynamoDBStore(DynamoRequests):
             return 0
         user_id = next(iter(by_key))[0]
         requests = [{"PutRequest": {"Item": self._encode(i)}} for i in by_key.values()]
-        written = self._write_all(user_id, "write", requests, progress)
+        try:
+            written = self._write_all(user_id, "write", requests, progress)
+        except PartialWriteError:
+            with contextlib.suppress(StoreUnavailableError):
+                self._changed(user_id)  # some rows are in: other processes must see them too
+            raise
         # Days before this month may change the user's streak state (one conditional delete).
         self._streaks_touched(user_id, min(dt.date.fromisoformat(str(sk)[:10]) for _, sk in by_key))
+        self._changed(user_id)
         return written
 
     def export_items(self, user_id: str) -> list[Item]:
         """Every item of the user's partition as plain dicts (numbers as Decimal)."""
-        return list(self._query(user_id, "#pk = :u", {":u": user_id}))
+        return [i for i in self._query(user_id, "#pk = :u", {":u": user_id}) if not schema.is_data_version(i)]
 
     def delete_user(self, user_id: str) -> int:
-        """Delete every item of the user's partition (keys-only query, then batched deletes)."""
+        """Delete every item of the user's partition (keys-only query, then batched deletes); returns how
+        many of the user's own items went (derived items, the streak state and data version, go last)."""
         keys = list(self._query(user_id, "#pk = :u", {":u": user_id}, ProjectionExpression="#pk, #sk"))
-        done = self._write_all(user_id, "delete", [{"DeleteRequest": {"Key": self._encode(k)}} for k in keys], None)
-        return done - sum(1 for k in keys if schema.is_streak_state(k))  # derived data is not "your items"
+        derived = [k for k in keys if schema.is_streak_state(k) or schema.is_data_version(k)]
+        own = [k for k in keys if k not in derived]
+        done = self._write_all(user_id, "delete", [{"DeleteRequest": {"Key": self._encode(k)}} for k in own], None)
+        if derived:
+            self._write_all(user_id, "delete", [{"DeleteRequest": {"Key": self._encode(k)}} for k in derived], None)
+        return done
 
     def get_commentary(self, user_id: str) -> Commentary | None:
         """The cached coach commentary, if any."""
@@ -282,10 +299,26 @@ class DynamoDBStore(DynamoRequests):
         except ConditionFailed:
             return  # a later day is already known
         self._streaks_touched(user_id, day)
+        self._changed(user_id)
 
     def put_raw_item(self, item: Item) -> None:
         """Write an item exactly as given, unconditionally: for tests and migrations (e.g. legacy items)."""
         self._put(item)
+
+    # -- the data version: other processes' caches learn of a write ---------------------------
+    def data_version(self, user_id: str) -> int:
+        """The user's write counter (one GetItem of a tiny item, 0.5 read units eventually consistent)."""
+        return schema.item_to_data_version(self._get(schema.data_version_key(user_id)))
+
+    def _changed(self, user_id: str) -> None:
+        """A write changed what the pages show: bump the counter (one UpdateItem, ADD is atomic)."""
+        update = "ADD #n :one"
+        self._call(
+            "update_item", user_id, read=False, TableName=self.table_name,
+            Key=self._encode(schema.data_version_key(user_id)), UpdateExpression=update,
+            ExpressionAttributeNames={"#n": "n"}, ExpressionAttributeValues={":one": self._ser.serialize(1)},
+            ReturnConsumedCapacity="TOTAL",
+        )
 
     # -- records: small items the other packages own -------------------------------------------
     def get_record(self, key: dict[str, str], *, consistent: bool = True) -> Item | None:
@@ -317,7 +350,10 @@ class DynamoDBStore(DynamoRequests):
         """Delete many transactions with BatchWriteItem (25 per request); returns how many keys."""
         keys = [k for k in dict.fromkeys(sort_keys) if schema.date_of_key(k) is not None]
         requests = [{"DeleteRequest": {"Key": self._encode({schema.PK: user_id, schema.SK: k})}} for k in keys]
-        return self._write_all(user_id, "delete", requests, None)
+        done = self._write_all(user_id, "delete", requests, None)
+        if done:
+            self._changed(user_id)
+        return done
 
     def _prefixed(self, user_id: str, prefix: str) -> list[Item]:
         return list(self._between(user_id, *schema.prefix_range(prefix)))

@@ -41,6 +41,10 @@ COMMENTARY_PREFIX = "COMMENTARY#"
 CHECKIN_PREFIX = "CHECKIN#"  # the latest day the user said "nothing (more) spent": a known day
 STREAK_PREFIX = "STREAK#"  # the streak summary of every day before the window (see lib.core.streaks)
 SESSIONS_PREFIX = "SESSIONS#"
+# A counter bumped by every write that changes what the pages show, so another process (a replica,
+# the API, the jobs worker) sees that its cached reads are stale (lib.web.state). Sorts inside the
+# window query's range, so a load reads it for free.
+DATA_VERSION_PREFIX = "DATAVER#"
 # Internal mark on a transaction being moved to a new date (its new key): see DynamoDBStore.update_transaction.
 MOVED_TO = "moved_to"
 # Attributes a retried write may find changed without the write being someone else's.
@@ -89,6 +93,27 @@ def item_to_sessions_valid_after(item: Item | None) -> dt.datetime | None:
         # Fail closed: an item we cannot read revokes everything issued until now.
         return dt.datetime.now(dt.UTC)
     return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
+
+
+def data_version_key(user_id: str) -> dict[str, str]:
+    """Primary key of the user's data-version counter."""
+    return {PK: user_id, SK: f"{DATA_VERSION_PREFIX}{user_id}"}
+
+
+def is_data_version(item: Item) -> bool:
+    return str(item.get(SK, "")).startswith(DATA_VERSION_PREFIX)
+
+
+def item_to_data_version(item: Item | None) -> int:
+    """The counter's value (0: no write since this product started counting)."""
+    try:
+        return int((item or {}).get("n") or 0)
+    except (TypeError, ValueError):
+        return 0
+
+
+def data_version_to_item(user_id: str, n: int) -> Item:
+    return {**data_version_key(user_id), "n": n}
 
 
 def checkin_key(user_id: str) -> dict[str, str]:
@@ -346,9 +371,10 @@ def split_window(items: list[Item], user_id: str, start: dt.date, end: dt.date, 
     commentary_item = next((i for i in items if is_commentary(i)), None)
     checkin_item = next((i for i in items if is_checkin(i)), None)
     state_item = next((i for i in items if is_streak_state(i)), None)
+    version_item = next((i for i in items if is_data_version(i)), None)
     txns = [t for t in map(item_to_transaction, items) if t is not None and start <= t.date <= end]
     return Window(item_to_profile(profile_item, user_id, default_name), txns, item_to_commentary(commentary_item),
-                  item_to_checkin(checkin_item), item_to_streak_state(state_item))
+                  item_to_checkin(checkin_item), item_to_streak_state(state_item), item_to_data_version(version_item))
 
 
 # ---------------------------------------------------------------------------------------------

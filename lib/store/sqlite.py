@@ -7,6 +7,7 @@ compares UTF-8 bytes, the same order DynamoDB uses for string sort keys.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import sqlite3
@@ -156,6 +157,7 @@ class SQLiteStore:
                     PROFILE_CONFLICT, current=schema.item_to_profile(current, profile.user_id, profile.display_name)
                 )
             self._put(conn, item)
+        self._changed(profile.user_id)
         return saved
 
     def add_transaction(self, txn: Transaction) -> Transaction:
@@ -169,6 +171,7 @@ class SQLiteStore:
                 raise ConflictError(TRANSACTION_EXISTS, current=schema.item_to_transaction(stored))
             self._put(conn, item)
         self._streaks_touched(txn.user_id, txn.date)
+        self._changed(txn.user_id)
         return added
 
     def get_transaction(self, user_id: str, sort_key: str) -> Transaction | None:
@@ -194,6 +197,7 @@ class SQLiteStore:
             self._put(conn, item)
         old_day = schema.date_of_key(old_sort_key)
         self._streaks_touched(txn.user_id, min(txn.date, old_day) if old_day else txn.date)
+        self._changed(txn.user_id)
         return stored_txn
 
     def delete_transaction(self, user_id: str, sort_key: str, version: int | None = None) -> None:
@@ -206,6 +210,7 @@ class SQLiteStore:
         day = schema.date_of_key(sort_key)
         if day:
             self._streaks_touched(user_id, day)
+        self._changed(user_id)
 
     @staticmethod
     def _delete(conn: sqlite3.Connection, user_id: str, sort_key: str) -> None:
@@ -233,7 +238,8 @@ class SQLiteStore:
             low, high = schema.day_range(start, end)
             items = self._query(user_id, low, high)
             with self._tx(user_id, read=True) as conn:
-                for key in (schema.profile_key(user_id), schema.commentary_key(user_id)):
+                for key in (schema.profile_key(user_id), schema.commentary_key(user_id),
+                            schema.data_version_key(user_id)):
                     extra = self._get(conn, key)
                     if extra:
                         items.append(extra)
@@ -261,10 +267,15 @@ class SQLiteStore:
                                 self._drop_streaks(conn, user, first)
             except StoreUnavailableError as exc:
                 message = partial_message("write", done, len(items), 0, str(exc))
+                if done:
+                    with contextlib.suppress(StoreUnavailableError):
+                        self._changed(str(items[0][schema.PK]))  # some rows are in: other processes must see them
                 raise PartialWriteError(message, written=done, total=len(items)) from exc
             done += len(batch)
             if progress:
                 progress(done, len(items))
+        if items:
+            self._changed(str(items[0][schema.PK]))
         return done
 
     # -- streak state and check-ins (lib.core.streaks) -----------------------------------
@@ -294,14 +305,16 @@ class SQLiteStore:
             self._put(conn, schema.checkin_to_item(user_id, day))
             if day < clock.today().replace(day=1):
                 self._drop_streaks(conn, user_id, day.isoformat())
+        self._changed(user_id)
 
     def export_items(self, user_id: str) -> list[Item]:
-        return self._query(user_id, "", None)
+        return [i for i in self._query(user_id, "", None) if not schema.is_data_version(i)]
 
     def delete_user(self, user_id: str) -> int:
         with self._tx(user_id, read=False) as conn:
-            derived = schema.streak_key(user_id)  # derived data is not counted as "your items"
-            conn.execute("DELETE FROM items WHERE user_id=? AND transaction_date=?", (user_id, derived[schema.SK]))
+            # Derived data (streak state, data version) is not counted as "your items".
+            for derived in (schema.streak_key(user_id), schema.data_version_key(user_id)):
+                conn.execute("DELETE FROM items WHERE user_id=? AND transaction_date=?", (user_id, derived[schema.SK]))
             cur = conn.execute("DELETE FROM items WHERE user_id=?", (user_id,))
             return int(cur.rowcount)
 
@@ -332,6 +345,8 @@ class SQLiteStore:
                     [(user_id, k[schema.SK]) for k in batch],
                 )
             done += len(batch)
+        if done:
+            self._changed(user_id)
         return done
 
     def _prefixed(self, user_id: str, prefix: str) -> list[Item]:
@@ -348,6 +363,18 @@ class SQLiteStore:
     def _delete_item(self, key: dict[str, str]) -> None:
         with self._tx(key[schema.PK], read=False) as conn:
             conn.execute("DELETE FROM items WHERE user_id=? AND transaction_date=?", (key[schema.PK], key[schema.SK]))
+
+    # -- the data version: other processes' caches learn of a write ---------------------------
+    def data_version(self, user_id: str) -> int:
+        """The user's write counter (one small read)."""
+        with self._tx(user_id, read=True) as conn:
+            return schema.item_to_data_version(self._get(conn, schema.data_version_key(user_id)))
+
+    def _changed(self, user_id: str) -> None:
+        """A write changed what the pages show: bump the counter (one write, as on DynamoDB)."""
+        with self._tx(user_id, read=False) as conn:
+            n = schema.item_to_data_version(self._get(conn, schema.data_version_key(user_id)))
+            self._put(conn, schema.data_version_to_item(user_id, n + 1))
 
     # -- records: small items the other packages own -------------------------------------------
     def get_record(self, key: dict[str, str], *, consistent: bool = True) -> Item | None:

@@ -2,12 +2,16 @@
 
 Everything cached here has the user id in its key; a user's writes bump their data version
 (`mark_changed`), so their next read misses the cache while other users' entries stay.
+Writes made by another process (another replica, the API, the jobs worker) bump the store's
+per-user counter instead: a page load that last heard of it more than `freshness_seconds` ago
+reads it (one small GetItem) and drops the user's cached reads when it moved (`refresh`).
 """
 from __future__ import annotations
 
 import datetime as dt
 import logging
 import threading
+import time
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -90,10 +94,45 @@ def mark_changed(user_id: str) -> None:
         versions[user_id] = versions.get(user_id, 0) + 1
 
 
+@st.cache_resource(show_spinner=False)
+def _seen() -> tuple[dict[tuple[str, str], tuple[int, float]], threading.Lock]:
+    """(store, user) -> (the store's data version this process last saw, when: monotonic seconds)."""
+    return {}, threading.Lock()
+
+
+def _note_seen(store_url: str, user_id: str, version: int) -> None:
+    seen, lock = _seen()
+    with lock:
+        seen[(store_url, user_id)] = (version, time.monotonic())
+
+
+def refresh(ctx: Context) -> bool:
+    """Learn of writes by other processes: True when the user's cached reads were dropped.
+
+    Costs nothing before the first read (that read brings the version with the window) and
+    within `freshness_seconds` of the last look; otherwise one small read.
+    """
+    seen, lock = _seen()
+    key = (ctx.settings.store_url, ctx.user_id)
+    with lock:
+        known = seen.get(key)
+    if known is None or time.monotonic() - known[1] < ctx.settings.freshness_seconds:
+        return False
+    current = ctx.store.data_version(ctx.user_id)
+    _note_seen(*key, current)
+    if current == known[0]:
+        return False
+    log.info("another process wrote: cached reads dropped", extra={"user_id": ctx.user_id})
+    mark_changed(ctx.user_id)
+    return True
+
+
 @st.cache_data(ttl=300, show_spinner=False, max_entries=2000)
 def _window(store_url: str, user_id: str, start: dt.date, end: dt.date, default_name: str, version: int) -> Window:
     """Profile + window transactions + cached commentary: one store query when end is today."""
-    return _store(store_url).load_window(user_id, start, end, default_name)
+    window = _store(store_url).load_window(user_id, start, end, default_name)
+    _note_seen(store_url, user_id, window.data_version)  # a miss: the version came with the window
+    return window
 
 
 def _cut(window: Window, start: dt.date, end: dt.date) -> Window:

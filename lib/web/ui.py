@@ -41,6 +41,7 @@ from lib.web.state import (  # noqa: F401
     load_standing,
     load_window,
     mark_changed,
+    refresh,
     settings,
     usage_this_session,
 )
@@ -244,6 +245,10 @@ def page(title: str, icon: str, history_days: int | None = None) -> Context:
     ctx = Context(user_id=user_id, name=name, settings=cfg, store=store, today=today,
                   history_start=today - dt.timedelta(days=history_days - 1) if history_days else None)
     usage_this_session(ctx)  # starts this session's usage count before its first read
+    try:
+        refresh(ctx)  # another replica, the API or the worker may have written since this process read
+    except FinanceError as exc:
+        log.warning("could not check for other writes", extra={"error": str(exc)})
     _sidebar(ctx, password_auth)
     return ctx
 

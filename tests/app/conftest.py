@@ -41,6 +41,9 @@ def store_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = tmp_path / "app.db"
     monkeypatch.setenv("FINANCE_STORE", f"sqlite:///{path}")
     monkeypatch.setenv("FINANCE_LOGIN_SLEEP", "0")
+    # Count-asserting tests must not depend on how slow the machine is: by default the app does not
+    # look for other processes' writes here (tests/app/test_replicas.py sets it to look every time).
+    monkeypatch.setenv("FINANCE_FRESHNESS_SECONDS", "86400")
     monkeypatch.delenv("FINANCE_BEDROCK", raising=False)
     monkeypatch.delenv("FINANCE_ENV", raising=False)
     return path

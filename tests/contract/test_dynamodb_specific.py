@@ -134,8 +134,9 @@ def test_consumed_capacity_is_recorded(dynamo_store: Any) -> None:
     dynamo_store.put_transactions(_txns("alice", 30))
     dynamo_store.load_window("alice", dt.date(2024, 1, 1), clock.today())
     usage = dynamo_store.meter.for_user("alice")
-    # Two batches, and one conditional delete of the streak state (the days are before this month).
-    assert usage.writes == 3 and usage.reads == 1
+    # Two batches, one conditional delete of the streak state (the days are before this month), and
+    # one bump of the data version (other processes see the import).
+    assert usage.writes == 4 and usage.reads == 1
     assert usage.write_units > 0 and usage.read_units > 0
 
 

@@ -364,8 +364,9 @@ def test_import_reads_existing_rows_once_writes_in_batches_and_reports_progress(
     assert [e.line_number for e in report.errors] == [6]
     # One read each: this file's import record, the category rules, the rows already in the file's dates.
     assert used.reads == 3
-    # 60 rows in batches of 25, then the import's record and the remembered mapping of this layout.
-    assert used.writes == 3 + 2
+    # 60 rows in batches of 25 and the data version's bump, then the import's record and the
+    # remembered mapping of this layout.
+    assert used.writes == 3 + 1 + 2
     assert seen == [(25, 60), (50, 60), (60, 60)]
 
 
