@@ -67,3 +67,64 @@ def monthly_cost_estimate(
         + ("; DynamoDB on-demand" if store_kind == "dynamodb" else "; embedded store is free")
     )
     return CostEstimate(dynamodb_usd=ddb, bedrock_usd=bedrock, basis=basis)
+
+
+# -- hosting: what the template runs, per month (US East list prices, as of HOSTING_PRICES_AS_OF) -----
+# Not re-checked against the price pages in this repository's sessions (no internet here): check them
+# before relying on a projection. bench/scale_cost.py turns them into a cost per user-month at scale.
+HOSTING_PRICES_AS_OF = "2024-12-03"
+HOURS_PER_MONTH = 730
+FARGATE_VCPU_HOUR = 0.04048
+FARGATE_GB_HOUR = 0.004445
+ALB_HOUR = 0.0225
+ALB_LCU_HOUR = 0.008
+WAF_ACL_MONTH = 5.0
+WAF_RULE_MONTH = 1.0
+WAF_PER_MILLION_REQUESTS = 0.60
+LAMBDA_PER_MILLION_REQUESTS = 0.20
+LAMBDA_GB_SECOND = 0.0000166667
+KMS_KEY_MONTH = 1.0
+SECRETS_MANAGER_SECRET_MONTH = 0.40
+LOGS_INGEST_PER_GB = 0.50
+
+
+@dataclass(frozen=True)
+class Fleet:
+    """The assumptions that turn users into running infrastructure (stated, so they can be argued with)."""
+
+    peak_share_online: float = 0.05  # of all users, the share with a tab open at the busiest hour
+    average_to_peak: float = 0.4  # average running tasks over the day, relative to the peak
+    sessions_per_task: int = 40  # one 1-vCPU / 2 GB task (the template's default SessionsPerTask)
+    min_tasks: int = 1
+    http_requests_per_user_day: float = 40.0  # page loads, static files and WebSocket upgrades through WAF
+    lcu_per_1000_peak_sessions: float = 1.0
+    job_actions_per_user_day: float = 6.0  # 2 nudges and 4 bank syncs
+    job_seconds_per_action: float = 0.1
+    job_lambda_gb: float = 0.5
+    logs_gb_per_1000_users: float = 0.05
+    secrets: int = 3
+    waf_rules: int = 2
+
+
+DEFAULT_FLEET = Fleet()
+
+
+def hosting_month_usd(users: int, fleet: Fleet = DEFAULT_FLEET) -> dict[str, float]:
+    """The template's fixed and shared costs for `users` users in one month, by part (USD)."""
+    peak_sessions = users * fleet.peak_share_online
+    peak_tasks = max(fleet.min_tasks, -(-int(peak_sessions) // fleet.sessions_per_task))
+    avg_tasks = max(fleet.min_tasks, peak_tasks * fleet.average_to_peak)
+    task_hour = 1 * FARGATE_VCPU_HOUR + 2 * FARGATE_GB_HOUR
+    lcus = max(1.0, peak_sessions / 1000 * fleet.lcu_per_1000_peak_sessions * fleet.average_to_peak)
+    requests = users * fleet.http_requests_per_user_day * DAYS_PER_MONTH
+    job_actions = users * fleet.job_actions_per_user_day * DAYS_PER_MONTH
+    ticks = DAYS_PER_MONTH * 24 * 12  # the schedule invokes the jobs function every 5 minutes
+    return {
+        "fargate": avg_tasks * task_hour * HOURS_PER_MONTH,
+        "load_balancer": (ALB_HOUR + lcus * ALB_LCU_HOUR) * HOURS_PER_MONTH,
+        "waf": WAF_ACL_MONTH + fleet.waf_rules * WAF_RULE_MONTH + requests / 1e6 * WAF_PER_MILLION_REQUESTS,
+        "jobs_lambda": ticks / 1e6 * LAMBDA_PER_MILLION_REQUESTS
+        + job_actions * fleet.job_seconds_per_action * fleet.job_lambda_gb * LAMBDA_GB_SECOND,
+        "kms_and_secrets": KMS_KEY_MONTH + fleet.secrets * SECRETS_MANAGER_SECRET_MONTH,
+        "logs": users / 1000 * fleet.logs_gb_per_1000_users * LOGS_INGEST_PER_GB,
+    }

@@ -46,3 +46,16 @@ def test_the_embedded_store_costs_nothing_and_bedrock_still_counts() -> None:
     assert est.dynamodb_usd == 0
     assert est.bedrock_usd == pytest.approx(0.00945)
     assert "embedded store is free" in est.basis
+
+
+def test_hosting_at_scale_counts_the_always_on_task_and_gets_cheaper_per_user():
+    from bench import scale_cost
+    from lib.core import cost
+
+    rows = scale_cost.table(0.00149)
+    small, large = rows[1_000], rows[100_000]
+    one_task = cost.HOURS_PER_MONTH * (cost.FARGATE_VCPU_HOUR + 2 * cost.FARGATE_GB_HOUR)
+    assert small["fargate"] == pytest.approx(one_task)  # 50 people online fit the one task always running
+    assert large["fargate"] > 40 * one_task  # 5,000 online need 125 tasks at the peak
+    assert small["per_user_total"] > large["per_user_total"] > 0.00149
+    assert "| **per user-month** |" in scale_cost.markdown(0.00149)
