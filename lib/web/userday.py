@@ -57,11 +57,10 @@ def user_context(ctx: state.Context, history_days: int | None) -> state.Context:
     """`ctx` (whose today is the server's) with the user's own today and the page's history start from it."""
     memo = st.session_state.get("_user_zone")
     version = state.data_version(ctx.user_id)
-    fresh = memo is not None and memo[0] == ctx.user_id and memo[1] == version and time.monotonic() - memo[3] < \
-        MEMO_SECONDS
-    if fresh:
-        return _at(ctx, clock.today(memo[2]), history_days)
-    guess = memo[2] if memo is not None and memo[0] == ctx.user_id else browser_zone()
+    mine = memo if memo is not None and memo[0] == ctx.user_id else None
+    if mine is not None and mine[1] == version and time.monotonic() - mine[3] < MEMO_SECONDS:
+        return _at(ctx, clock.today(mine[2]), history_days)
+    guess = mine[2] if mine is not None else browser_zone()
     guessed = _at(ctx, clock.today(guess), history_days)
     try:
         # The standing's window: the page's own first read (the dashboard, the coach and the forms read it).
