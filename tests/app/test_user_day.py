@@ -8,6 +8,7 @@ import pytest
 import time_machine
 
 from lib.core.models import Profile, validate_transaction
+from lib.core.standing import load_standing
 
 SYDNEY_22_UTC = dt.datetime(2026, 12, 4, 22, 0, tzinfo=dt.UTC)  # 09:00 on Saturday 5 December in Sydney
 LA_01_UTC = dt.datetime(2026, 12, 5, 1, 0, tzinfo=dt.UTC)  # 17:00 on Friday 4 December in Los Angeles
@@ -109,3 +110,26 @@ def test_settings_sets_a_sydney_zone_and_the_forms_follow_it(make_app, store) ->
 
         tx = make_app("transactions", user="ann").run()
         assert tx.date_input(key="add_date").value == dt.date(2026, 12, 5)
+
+
+def test_the_zone_costs_no_request_when_the_browser_agrees_and_one_when_it_does_not(make_app, store,
+                                                                                      app_requests) -> None:
+    for who in ("home", "away"):
+        store.save_profile(Profile(who, who, timezone="Australia/Sydney"))
+        store.put_transactions([validate_transaction(who, dt.date(2026, 12, d), "2.00") for d in (1, 2, 3, 4)])
+    with time_machine.travel(SYDNEY_22_UTC, tick=True):
+        for who in ("home", "away"):
+            load_standing(store, who, dt.date(2026, 12, 5))  # the streak state exists, as after `python -m lib demo`
+        for who, browser, first_load in (("home", "Australia/Sydney", 1), ("away", "Etc/UTC", 2)):
+            at = make_app("dashboard", user=who)
+            at.context["timezone"] = browser
+            before = app_requests(who)
+            at.run()
+            assert not at.exception
+            # The first read is the page's own; a browser on another day costs one read more, once a session.
+            assert app_requests(who) - before == first_load, who
+            at.run()
+            at.run()
+            assert app_requests(who) - before == first_load, "reruns read nothing"
+            assert at.date_input(key="dash_range").value[1] == dt.date(2026, 12, 5)
+    assert store.get_profile("away").timezone == "Australia/Sydney", "a chosen zone is not the browser's to change"
