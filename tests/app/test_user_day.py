@@ -133,3 +133,23 @@ def test_the_zone_costs_no_request_when_the_browser_agrees_and_one_when_it_does_
             assert app_requests(who) - before == first_load, "reruns read nothing"
             assert at.date_input(key="dash_range").value[1] == dt.date(2026, 12, 5)
     assert store.get_profile("away").timezone == "Australia/Sydney", "a chosen zone is not the browser's to change"
+
+
+def test_saving_no_zone_is_refused_next_to_the_field_and_nothing_is_saved(make_app, store) -> None:
+    at = make_app("settings", user="nozone").run()
+    assert not at.exception and at.selectbox(key="set_timezone").value is None
+    at.button(key="FormSubmitter:time_zone-Save time zone").click().run()
+    assert not at.exception
+    assert any("Choose a time zone" in e.value for e in at.error)
+    assert any("Nothing was saved" in e.value for e in at.error)
+    assert store.get_profile("nozone").version == 0
+
+
+def test_a_zone_outside_the_iana_database_is_refused_with_the_reason() -> None:
+    from lib.core.errors import ValidationError
+    from lib.web.settings_day import _checked_zone
+
+    with pytest.raises(ValidationError) as refused:
+        _checked_zone(Profile("u", "U"), "Mars/Olympus")
+    assert list(refused.value.errors) == ["timezone"] and "IANA" in refused.value.errors["timezone"]
+    assert _checked_zone(Profile("u", "U"), "Asia/Kolkata") == "Asia/Kolkata"
