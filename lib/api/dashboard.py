@@ -99,6 +99,6 @@ def build(
     facts = facts_from_standing(standing)
     coach = get_commentary(
         facts, day=today, bedrock=bedrock, cached=window.commentary, save=store.put_commentary,
-        user_id=user_id, refresh=refresh,
+        user_id=user_id, refresh=refresh, zone=window.profile.timezone,
     )
     return dashboard_json(standing, facts, window, coach)

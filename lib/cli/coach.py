@@ -85,6 +85,7 @@ def cmd_coach(args: argparse.Namespace, store: Store) -> int:
         cached=None if args.offline else window.commentary,
         save=store.put_commentary,
         user_id=args.user,
+        zone=window.profile.timezone,
     )
     print(result.text)
     if result.source == "bedrock":

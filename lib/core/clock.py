@@ -80,3 +80,14 @@ def earliest_today() -> dt.date:
 def latest_today() -> dt.date:
     """The latest "today" any user can have (UTC+14): no user's today is after it."""
     return today(_AHEAD)
+
+
+def clock_time(iso: str, tz: str | None = None) -> str | None:
+    """"HH:MM" of an ISO timestamp on zone tz's clock (an aware one is converted; a naive one is shown as written)."""
+    try:
+        when = dt.datetime.fromisoformat(iso)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is not None:
+        when = when.astimezone(zone(tz))  # None: the server's zone
+    return when.strftime("%H:%M")

@@ -84,3 +84,35 @@ def test_a_new_transaction_after_the_users_today_is_refused_with_a_reason() -> N
     assert "2026-12-05" in refused.value.errors["date"] and "future" in refused.value.errors["date"]
     # Without a today (an import row, a test), no date is refused for being late.
     assert validate_transaction("u", today + dt.timedelta(days=1), "1.00").date == today + dt.timedelta(days=1)
+
+
+def test_the_time_a_reused_take_is_from_is_shown_on_the_users_clock() -> None:
+    from lib.core import clock
+
+    saved = "2026-12-04T22:05:00+00:00"  # what the coach writes now (UTC)
+    assert clock.clock_time(saved, "Australia/Sydney") == "09:05"
+    assert clock.clock_time(saved, "America/Los_Angeles") == "14:05"
+    assert clock.clock_time("2026-12-04T16:12:37") == "16:12", "a take saved before zones reads as written"
+    assert clock.clock_time("") is None
+
+
+def test_the_coach_saves_its_take_with_a_utc_time_and_says_it_in_the_users_zone() -> None:
+    from lib.coach import service
+    from lib.core.models import Commentary
+
+    with time_machine.travel(dt.datetime(2026, 12, 4, 22, 5, tzinfo=dt.UTC), tick=False):
+        made = service._commentary("u", dt.date(2026, 12, 5), _facts(), "k", "Spend less.", "m", (1, 1))
+    assert made.created_at == "2026-12-04T22:05:00+00:00"
+    cached = Commentary("u", "2026-12-05", "brutal", "k", "Spend less.", "m", created_at=made.created_at)
+    result = service._from_cache(cached, _facts(), dt.date(2026, 12, 5), "headline", "Australia/Sydney")
+    assert result.as_of == "09:05"
+
+
+def _facts():
+    from lib.coach.facts import facts_from_standing
+    from lib.core.standing import standing_from_window
+    from lib.core.types import Window
+
+    day = dt.date(2026, 12, 5)
+    window = Window(Profile("u", "U"), [Transaction("u", day, Decimal("3.00"))], None, None, None)
+    return facts_from_standing(standing_from_window(window, day))
