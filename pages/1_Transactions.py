@@ -59,7 +59,7 @@ with tab_add, st.form("add_txn"):
             # The same content as an unconfirmed earlier attempt goes under that attempt's id,
             # so the store recognises it instead of adding it twice.
             txn = writes.keep_id(
-                validate_transaction(ctx.user_id, day, amount, category, description),
+                validate_transaction(ctx.user_id, day, amount, category, description, today=ctx.today),
                 st.session_state.get("add_pending"),
             )
             ctx.store.add_transaction(txn)
@@ -101,7 +101,7 @@ with tab_edit:
     if current is not None:
         with st.form("edit_txn"):
             c1, c2 = st.columns(2)
-            e_day = c1.date_input("Date", value=current.date, max_value=ctx.today)
+            e_day = c1.date_input("Date", value=current.date, max_value=max(ctx.today, current.date))
             e_amount = c2.text_input("Amount", value=f"{current.amount:.2f}")
             c3, c4 = st.columns(2)
             options = categories if current.category in categories else [current.category, *categories]
@@ -117,6 +117,7 @@ with tab_edit:
                 changed = validate_transaction(
                     ctx.user_id, e_day, e_amount, e_cat, e_desc, current.currency, current.source,
                     current.fingerprint, current.sort_key, version=current.version,
+                    today=None if e_day == current.date else ctx.today,  # a date kept as it is stays allowed
                 )
                 ctx.store.update_transaction(current.sort_key, changed)
             except ValidationError as exc:

@@ -32,7 +32,7 @@ from lib.api.payloads import (
     version_param,
 )
 from lib.config import Settings
-from lib.core.clock import today as clock_today
+from lib.core import clock as zone_clock
 from lib.core.errors import ConflictError, FinanceError, StoreUnavailableError, ValidationError
 from lib.core.models import Profile, Transaction
 from lib.store import Store, schema
@@ -65,9 +65,13 @@ def create_app(
     verifier: TokenVerifier,
     *,
     bedrock: Any = None,
-    clock: Clock = clock_today,
+    clock: Clock | None = None,
 ) -> LambdaFunctionUrlResolver:
-    """The API's resolver bound to one store, verifier, coach and clock (built once per process)."""
+    """The API's resolver bound to one store, verifier, coach and clock (built once per process).
+
+    `clock` pins one day for every caller (tests); by default each caller's today is the date in the
+    zone on their own profile.
+    """
     cors = CORSConfig(
         allow_origin=settings.api_cors_origins[0],
         extra_origins=list(settings.api_cors_origins[1:]) or None,
@@ -94,6 +98,10 @@ def create_app(
     def query() -> dict[str, str]:
         return dict(app.current_event.query_string_parameters or {})
 
+    def today_of(who: Caller) -> dt.date:
+        """The caller's today: the pinned clock, else their profile's zone (one GetItem)."""
+        return clock() if clock is not None else zone_clock.today(store.get_profile(who.user_id).timezone)
+
     def transaction_key(txn_id: str) -> str:
         """The table key a path names; only transaction keys (never the profile or other items)."""
         key = unquote(txn_id)
@@ -105,7 +113,8 @@ def create_app(
     @app.get("/dashboard")
     def get_dashboard() -> dict[str, Any]:
         who = caller()
-        return dashboard.build(store, who.user_id, clock(), who.name, bedrock, settings.bedrock_refresh)
+        today = clock() if clock is not None else None  # None: the caller's today, read with their window
+        return dashboard.build(store, who.user_id, today, who.name, bedrock, settings.bedrock_refresh)
 
     @app.get("/profile")
     def get_profile() -> dict[str, Any]:
@@ -115,13 +124,18 @@ def create_app(
     @app.post("/profile")
     def post_profile() -> dict[str, Any]:
         who = caller()
-        saved = store.save_profile(profile_from_body(who.user_id, body()))
+        data = body()
+        wanted = profile_from_body(who.user_id, data)
+        if "timezone" not in data:  # not sent (older clients): the stored zone stays
+            wanted = replace(wanted, timezone=store.get_profile(who.user_id).timezone)
+        saved = store.save_profile(wanted)
         return {"profile": profile_json(saved)}
 
     @app.get("/transactions")
     def get_transactions() -> dict[str, Any]:
         who = caller()
-        start, end = date_range(query(), clock())
+        asked = query()
+        start, end = date_range(asked, dt.date.min if asked.get("to") else today_of(who))
         txns = store.list_transactions(who.user_id, start, end)
         return {"from": start.isoformat(), "to": end.isoformat(), "transactions": [transaction_json(t) for t in txns]}
 
@@ -129,17 +143,20 @@ def create_app(
     def post_transaction() -> Response:
         who = caller()
         # Idempotent: with a client id, a retry after a lost answer returns the stored transaction.
-        txn = store.add_transaction(transaction_from_body(who.user_id, body()))
+        txn = store.add_transaction(transaction_from_body(who.user_id, body(), today=today_of(who)))
         return _json(HTTPStatus.CREATED, {"transaction": transaction_json(txn)})
 
     @app.put("/transactions/<txn_id>")
     def put_transaction(txn_id: str) -> dict[str, Any]:
         who = caller()
         key = transaction_key(txn_id)
-        changed = transaction_from_body(who.user_id, body(), edit=True)
+        data = body()
+        changed = transaction_from_body(who.user_id, data, edit=True)
         current = store.get_transaction(who.user_id, key)
         if current is None:
             raise _Gone(NOT_FOUND)
+        if changed.date != current.date:  # a new date may not be after the caller's today
+            changed = transaction_from_body(who.user_id, data, edit=True, today=today_of(who))
         # Keep what the client cannot change (where it came from); the store checks the version.
         changed = replace(changed, source=current.source, fingerprint=current.fingerprint,
                           currency=changed.currency or current.currency, sort_key=key)

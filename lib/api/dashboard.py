@@ -13,8 +13,9 @@ from lib.api.payloads import profile_json
 from lib.coach import CoachResult, get_commentary
 from lib.coach.facts import Facts, facts_from_standing
 from lib.core.analytics import money_str
-from lib.core.standing import Standing, load_standing
+from lib.core.standing import Standing
 from lib.core.types import Window
+from lib.core.userday import load_user_standing
 from lib.store import Store
 
 
@@ -87,13 +88,17 @@ def dashboard_json(s: Standing, facts: Facts, window: Window, coach: CoachResult
 
 
 def build(
-    store: Store, user_id: str, today: dt.date, default_name: str | None, bedrock: Any, refresh: str
+    store: Store, user_id: str, today: dt.date | None, default_name: str | None, bedrock: Any, refresh: str
 ) -> dict[str, Any]:
-    """The dashboard of one user: one window read, the standing, and the day's commentary (saved take reused)."""
-    standing, window = load_standing(store, user_id, today, default_name)
+    """The dashboard of one user: one window read, the standing, and the day's commentary (saved take reused).
+
+    `today` None: the user's own today, in the zone on their profile (read with the same window).
+    """
+    standing, window = load_user_standing(store, user_id, default_name, today)
+    today = standing.today
     facts = facts_from_standing(standing)
     coach = get_commentary(
         facts, day=today, bedrock=bedrock, cached=window.commentary, save=store.put_commentary,
-        user_id=user_id, refresh=refresh,
+        user_id=user_id, refresh=refresh, zone=window.profile.timezone,
     )
     return dashboard_json(standing, facts, window, coach)

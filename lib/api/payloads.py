@@ -14,7 +14,7 @@ from typing import Any
 from lib.core.errors import ValidationError
 from lib.core.models import Profile, Transaction, validate_profile, validate_transaction
 
-PROFILE_FIELDS = frozenset({"display_name", "daily_budget", "monthly_salary", "ai_tone", "version"})
+PROFILE_FIELDS = frozenset({"display_name", "daily_budget", "monthly_salary", "ai_tone", "version", "timezone"})
 TRANSACTION_FIELDS = frozenset({"date", "amount", "category", "description", "currency"})
 # A client-chosen id makes a retried add safe: the same id and content again is the same transaction.
 CLIENT_ID_RE = re.compile(r"[A-Za-z0-9_-]{8,64}")
@@ -35,6 +35,7 @@ def profile_json(profile: Profile) -> dict[str, Any]:
         "ai_tone": profile.ai_tone,
         "version": profile.version,
         "updated_at": profile.updated_at,
+        "timezone": profile.timezone or None,  # None: not set, the server's zone
     }
 
 
@@ -83,7 +84,7 @@ def profile_from_body(user_id: str, body: Any) -> Profile:
     try:
         profile = validate_profile(
             user_id, data.get("display_name"), data.get("daily_budget"), data.get("monthly_salary"),
-            data.get("ai_tone"), version,
+            data.get("ai_tone"), version, timezone=data.get("timezone") or "",
         )
     except ValidationError as exc:
         errors = {**exc.errors, **errors}
@@ -92,11 +93,12 @@ def profile_from_body(user_id: str, body: Any) -> Profile:
     return profile
 
 
-def transaction_from_body(user_id: str, body: Any, *, edit: bool = False) -> Transaction:
+def transaction_from_body(user_id: str, body: Any, *, edit: bool = False, today: dt.date | None = None) -> Transaction:
     """The transaction a POST (optional client `id`) or PUT (`version` required) body describes.
 
     Validated like the Add form; ValidationError with a reason per field. A PUT's key comes
-    from the path, so its body names no id; a POST's `id` is the part after `DATE#`.
+    from the path, so its body names no id; a POST's `id` is the part after `DATE#`. A date after
+    `today` (the caller's, in their zone) is refused.
     """
     data = _body(body)
     allowed = TRANSACTION_FIELDS | ({"version"} if edit else {"id"})
@@ -114,7 +116,7 @@ def transaction_from_body(user_id: str, body: Any, *, edit: bool = False) -> Tra
     try:
         txn = validate_transaction(
             user_id, data.get("date"), data.get("amount"), data.get("category") or "Other",
-            data.get("description") or "", data.get("currency"),
+            data.get("description") or "", data.get("currency"), today=today,
         )
     except ValidationError as exc:
         errors = {**exc.errors, **errors}

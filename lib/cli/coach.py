@@ -12,8 +12,8 @@ import sys
 from typing import Any
 
 from lib.cli.common import iso_date as _date
+from lib.cli.common import user_today
 from lib.config import load_settings
-from lib.core import clock
 from lib.core.errors import ValidationError
 from lib.core.models import TONES
 from lib.store import Store
@@ -21,13 +21,15 @@ from lib.store import Store
 
 def cmd_stats(args: argparse.Namespace, store: Store) -> int:
     from lib.core.analytics import compute_stats, transactions_frame
-    from lib.core.standing import load_standing, window_range
+    from lib.core.standing import window_range
+    from lib.core.userday import load_user_standing
 
-    today = args.today or clock.today()
     if args.date_from and args.date_to and args.date_from > args.date_to:
         raise ValidationError({"--from": "must not be after --to"})
     before = store.meter.for_user(args.user)
-    where, window = load_standing(store, args.user, today)  # the dashboard's own read
+    # The dashboard's own read, on the user's today (their zone) unless --today pins one.
+    where, window = load_user_standing(store, args.user, None, args.today)
+    today = where.today
     used = store.meter.for_user(args.user).minus(before)
     txns = window.transactions
     window_start = window_range(today)[0]
@@ -63,12 +65,12 @@ def cmd_coach(args: argparse.Namespace, store: Store) -> int:
     from lib.coach import get_commentary
     from lib.coach.bedrock import coach_from_settings
     from lib.coach.facts import facts_from_standing
-    from lib.core.standing import load_standing
+    from lib.core.userday import load_user_standing
 
     settings = load_settings()
-    today = args.today or clock.today()
-    # The same window the sidebar reads, in one query: profile, transactions, cached commentary.
-    where, window = load_standing(store, args.user, today)
+    # The same window the sidebar reads, in one query: profile, transactions, cached commentary (the user's today).
+    where, window = load_user_standing(store, args.user, None, args.today)
+    today = where.today
     facts = facts_from_standing(where)
     if args.tone:
         facts = dataclasses.replace(facts, tone=args.tone)
@@ -83,6 +85,7 @@ def cmd_coach(args: argparse.Namespace, store: Store) -> int:
         cached=None if args.offline else window.commentary,
         save=store.put_commentary,
         user_id=args.user,
+        zone=window.profile.timezone,
     )
     print(result.text)
     if result.source == "bedrock":
@@ -98,7 +101,7 @@ def cmd_coach(args: argparse.Namespace, store: Store) -> int:
 
 
 def cmd_checkin(args: argparse.Namespace, store: Store) -> int:
-    day = args.day or clock.today()
+    day = user_today(store, args.user, args.day)
     store.mark_known(args.user, day)
     print(f"{args.user}: spending through {day.isoformat()} is known (nothing more spent)")
     return 0
@@ -109,7 +112,7 @@ def cmd_rebuild_streaks(args: argparse.Namespace, store: Store) -> int:
 
     from lib.core.standing import ensure_streak_state, window_range
 
-    today = args.today or clock.today()
+    today = user_today(store, args.user, args.today)
     window = store.load_window(args.user, *window_range(today))
     window, _ = ensure_streak_state(store, replace(window, streak_state=None), today)  # from the whole history
     state = window.streak_state
@@ -125,7 +128,8 @@ def register(sub: Any) -> None:
     p.add_argument("--user", required=True)
     p.add_argument("--from", dest="date_from", type=_date, default=None, help="first day of the breakdowns")
     p.add_argument("--to", dest="date_to", type=_date, default=None, help="last day of the breakdowns")
-    p.add_argument("--today", type=_date, default=None, help="the day to compute streaks for (default: today)")
+    p.add_argument("--today", type=_date, default=None,
+                   help="the day to compute streaks for (default: the user's today)")
     p.add_argument("--json", action="store_true", help="print the stats as JSON")
     p.set_defaults(handler=cmd_stats)
 
@@ -133,12 +137,12 @@ def register(sub: Any) -> None:
     p.add_argument("--user", required=True)
     p.add_argument("--tone", type=str.lower, choices=TONES, default=None, help="default: the profile's tone")
     p.add_argument("--offline", action="store_true", help="use the offline coach even when Bedrock is enabled")
-    p.add_argument("--today", type=_date, default=None, help="the day to comment on (default: today)")
+    p.add_argument("--today", type=_date, default=None, help="the day to comment on (default: the user's today)")
     p.set_defaults(handler=cmd_coach)
 
     p = sub.add_parser("checkin", help='"nothing spent today": make a day without transactions a known day')
     p.add_argument("--user", required=True)
-    p.add_argument("--day", type=_date, default=None, help="the day checked in (default: today)")
+    p.add_argument("--day", type=_date, default=None, help="the day checked in (default: the user's today)")
     p.set_defaults(handler=cmd_checkin)
 
     p = sub.add_parser("rebuild-streaks", help="rebuild a user's streak state from the whole history")

@@ -6,6 +6,7 @@ import datetime as dt
 import sys
 
 from lib.config import load_settings
+from lib.core import clock
 from lib.store import Store, open_store
 
 
@@ -26,3 +27,8 @@ def progress(done: int, total: int) -> None:
     """Large writes show progress on a terminal (a log file gets only the summary line)."""
     if total >= 500 and sys.stderr.isatty():
         print(f"\r  {done}/{total} written", end="" if done < total else "\n", file=sys.stderr, flush=True)
+
+
+def user_today(store: Store, user_id: str, pinned: dt.date | None = None) -> dt.date:
+    """`--today` when given, else the user's today in the zone on their profile (one GetItem)."""
+    return pinned or clock.today(store.get_profile(user_id).timezone)

@@ -8,6 +8,7 @@ from typing import Any
 
 from lib.cli.common import iso_date as _date
 from lib.cli.common import progress as _progress
+from lib.cli.common import user_today
 from lib.config import load_settings
 from lib.core import clock
 from lib.store import Store
@@ -28,12 +29,14 @@ def cmd_demo(args: argparse.Namespace, store: Store) -> int:
         return 0
     current = store.get_profile(args.user, args.name)
     wanted = demo_profile(args.user, args.name)
-    store.save_profile(type(wanted)(**{**wanted.__dict__, "version": current.version}))
-    txns = demo_transactions(args.user, days=args.days, today=args.today or clock.today())
+    # A zone the user already has stays (their days are the demo's days).
+    store.save_profile(type(wanted)(**{**wanted.__dict__, "version": current.version, "timezone": current.timezone}))
+    today = args.today or clock.today(current.timezone)
+    txns = demo_transactions(args.user, days=args.days, today=today)
     count = store.put_transactions(txns, _progress)
     from lib.core.standing import load_standing
 
-    load_standing(store, args.user, args.today or clock.today())  # builds the streak state now, not on first view
+    load_standing(store, args.user, today)  # builds the streak state now, not on first view
     print(f"demo user '{args.user}': profile saved, {count} transactions over {args.days} days")
     return 0
 
@@ -53,7 +56,8 @@ def cmd_import(args: argparse.Namespace, store: Store) -> int:
         encoding=args.encoding,
     )
     store.init()
-    parsed, used = prepare(store, args.user, data, Path(args.file).name, options)
+    # Rows dated after the user's today (in their zone) are refused.
+    parsed, used = prepare(store, args.user, data, Path(args.file).name, options, user_today(store, args.user))
     if parsed.sign_question is not None:
         # Never a guessed sign: the user says which way, once; the answer is remembered for this layout.
         raise ValidationError({"sign": f"the file does not tell which amounts are spending "
@@ -121,7 +125,7 @@ def register(sub: Any) -> None:
     p.add_argument("--user", required=True)
     p.add_argument("--days", type=int, default=1095)
     p.add_argument("--name", default=None)
-    p.add_argument("--today", type=_date, default=None, help="last day of the history (default: today)")
+    p.add_argument("--today", type=_date, default=None, help="last day of the history (default: the user's today)")
     p.add_argument("--if-empty", action="store_true", help="do nothing when the user already has data")
     p.set_defaults(handler=cmd_demo)
 

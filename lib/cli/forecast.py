@@ -31,10 +31,10 @@ def _budget_cents(text: str) -> int:
 def cmd_forecast(args: argparse.Namespace, store: Store) -> int:
     from lib.core import analytics, forecast, standing
 
-    today = args.today or clock.today()
     if args.history_days < 1:
         raise ValidationError({"--history-days": "must be at least 1"})
     profile = store.get_profile(args.user)
+    today = args.today or clock.today(profile.timezone)  # the user's today, in their zone
     txns = store.list_transactions(args.user, today - dt.timedelta(days=args.history_days - 1), today)
     if not txns:
         print(f"note: user '{args.user}' has no transactions up to {today.isoformat()}", file=sys.stderr)
@@ -90,7 +90,7 @@ def register(sub: Any) -> None:
     p = sub.add_parser("forecast", help="month-end, savings and streak projections with a backtest")
     p.add_argument("--user", required=True)
     p.add_argument("--budget", default=None, help="what-if daily budget (default: the profile's)")
-    p.add_argument("--today", type=_date, default=None, help="the day to forecast from (default: today)")
+    p.add_argument("--today", type=_date, default=None, help="the day to forecast from (default: the user's today)")
     p.add_argument("--history-days", type=int, default=HISTORY_DAYS, help="days of history to read (default 1095)")
     p.add_argument("--csv", default=None, help="also write the daily series and projections to this CSV file")
     p.add_argument("--json", action="store_true", help="print the forecast as JSON")

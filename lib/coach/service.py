@@ -24,6 +24,7 @@ from lib.coach.grounding import ungrounded_numbers
 from lib.coach.offline import offline_commentary
 from lib.coach.result import CoachResult
 from lib.coach.safety import content_violations
+from lib.core import clock
 from lib.core.errors import FinanceError
 from lib.core.models import Commentary
 
@@ -89,19 +90,19 @@ def reuse_of(cached: Commentary | None, facts: Facts, *, day: dt.date, user_id: 
     return ""
 
 
-def _from_cache(cached: Commentary, facts: Facts, day: dt.date, how: str) -> CoachResult:
+def _from_cache(cached: Commentary, facts: Facts, day: dt.date, how: str, zone: str = "") -> CoachResult:
     notice = next((NOTICES[k] for k, prefix in PREFIXES.items() if cached.model.startswith(prefix)), None)
     if how == "headline":
         if notice:  # an offline stand-in: speak with today's latest numbers instead
             return _offline(facts, day, notice)
-        as_of = cached.created_at[11:16] or None
+        as_of = clock.clock_time(cached.created_at, zone)  # on the user's clock
         return CoachResult(cached.text, "cache", None, 0, 0, cached.model, as_of=as_of)
     return CoachResult(cached.text, "cache", notice, 0, 0, cached.model)
 
 
 def _commentary(user_id: str, day: dt.date, facts: Facts, key: str, text: str, model: str,
                 tokens: tuple[int, int]) -> Commentary:
-    now = dt.datetime.now().isoformat(timespec="seconds")
+    now = clock.now().isoformat(timespec="seconds")  # UTC: each reader sees it on their own clock
     return Commentary(user_id, day.isoformat(), facts.tone, key, text, model, *tokens,
                       headline=headline_hash(facts), created_at=now)
 
@@ -140,13 +141,14 @@ def _outage(facts: Facts, day: dt.date, reason: str) -> CoachResult:
 
 
 def _without_bedrock(
-    facts: Facts, day: dt.date, bedrock: BedrockCoach | None, cached: Commentary | None, user_id: str, refresh: str
+    facts: Facts, day: dt.date, bedrock: BedrockCoach | None, cached: Commentary | None, user_id: str, refresh: str,
+    zone: str = "",
 ) -> CoachResult | None:
     """The answer when no call is due: the saved take, the offline coach, or a pause after a failure."""
     how = reuse_of(cached, facts, day=day, user_id=user_id, refresh=refresh)
     if how:
         assert cached is not None
-        return _from_cache(cached, facts, day, how)
+        return _from_cache(cached, facts, day, how, zone)
     if bedrock is None:
         return _offline(facts, day)
     paused = bedrock.paused_reason()
@@ -162,10 +164,14 @@ def get_commentary(
     save: SaveFn | None,
     user_id: str,
     refresh: str = "headline",
+    zone: str = "",
 ) -> CoachResult:
-    """The day's commentary: the saved take if it still tells today's story, else Bedrock if set up, else offline."""
+    """The day's commentary: the saved take if it still tells today's story, else Bedrock if set up, else offline.
+
+    `zone`: the user's time zone, for the clock time a reused take's numbers are from.
+    """
     key = facts_hash(facts)
-    early = _without_bedrock(facts, day, bedrock, cached, user_id, refresh)
+    early = _without_bedrock(facts, day, bedrock, cached, user_id, refresh, zone)
     if early is not None:
         return early
     assert bedrock is not None  # _without_bedrock answers whenever there is no Bedrock
@@ -201,8 +207,10 @@ class CommentaryStream:
         save: SaveFn | None,
         user_id: str,
         refresh: str = "headline",
+        zone: str = "",
     ):
         self._refresh = refresh
+        self._zone = zone
         self._facts = facts
         self._day = day
         self._bedrock = bedrock
@@ -236,7 +244,7 @@ class CommentaryStream:
     def _run(self) -> Iterator[str]:
         facts, day, bedrock, user_id = self._facts, self._day, self._bedrock, self._user_id
         key = facts_hash(facts)
-        early = _without_bedrock(facts, day, bedrock, self._cached, user_id, self._refresh)
+        early = _without_bedrock(facts, day, bedrock, self._cached, user_id, self._refresh, self._zone)
         if early is not None:
             yield from self._release(early)
             return
@@ -312,7 +320,8 @@ def stream_commentary(
     save: SaveFn | None,
     user_id: str,
     refresh: str = "headline",
+    zone: str = "",
 ) -> CommentaryStream:
     """Like get_commentary, as grounded sentences for st.write_stream; read `.result` afterwards."""
     return CommentaryStream(facts, day=day, bedrock=bedrock, cached=cached, save=save, user_id=user_id,
-                            refresh=refresh)
+                            refresh=refresh, zone=zone)

@@ -66,3 +66,28 @@ def today(tz: str | None = None) -> dt.date:
         return pin
     where = zone(tz)
     return dt.datetime.now(where).date() if where else dt.date.today()
+
+
+# The zones furthest behind (UTC-12) and ahead (UTC+14) of UTC: every user's today lies between their days.
+_BEHIND, _AHEAD = "Etc/GMT+12", "Etc/GMT-14"
+
+
+def earliest_today() -> dt.date:
+    """The earliest "today" any user can have (UTC-12): a window ending on or after it may be someone's current one."""
+    return today(_BEHIND)
+
+
+def latest_today() -> dt.date:
+    """The latest "today" any user can have (UTC+14): no user's today is after it."""
+    return today(_AHEAD)
+
+
+def clock_time(iso: str, tz: str | None = None) -> str | None:
+    """"HH:MM" of an ISO timestamp on zone tz's clock (an aware one is converted; a naive one is shown as written)."""
+    try:
+        when = dt.datetime.fromisoformat(iso)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is not None:
+        when = when.astimezone(zone(tz))  # None: the server's zone
+    return when.strftime("%H:%M")

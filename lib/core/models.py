@@ -306,8 +306,13 @@ def validate_transaction(
     fingerprint: str | None = None,
     sort_key: str = "",
     version: int = 0,
+    *,
+    today: dt.date | None = None,
 ) -> Transaction:
-    """Build a Transaction from input, or raise ValidationError with a reason per field."""
+    """Build a Transaction from input, or raise ValidationError with a reason per field.
+
+    `today`: the user's today (in their zone); a date after it is refused.
+    """
     errors: dict[str, str] = {}
     day: dt.date | None = None
     if isinstance(date, dt.datetime):
@@ -319,6 +324,8 @@ def validate_transaction(
             day = dt.date.fromisoformat(str(date).strip()[:10])
         except ValueError:
             errors["date"] = f"'{date}' is not a date (use YYYY-MM-DD)."
+    if day is not None and today is not None and day > today:
+        errors["date"] = f"{day.isoformat()} is in the future: your today is {today.isoformat()} (your time zone)."
     money = Decimal(0)
     try:
         money = parse_money(amount)

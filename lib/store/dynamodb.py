@@ -210,7 +210,7 @@ class DynamoDBStore(DynamoRequests):
         with the window and never an import record or a rule. For a window in the past that would read the whole later
         history, so a BETWEEN query is paired with a second query for just those two items.
         """
-        if end >= clock.today():
+        if end >= clock.earliest_today():  # someone's current window (a user's today is in their zone)
             items = list(self._between(user_id, *schema.window_bounds(start)))
         else:
             items = list(self._between(user_id, *schema.day_range(start, end))) if start <= end else []
@@ -281,7 +281,7 @@ class DynamoDBStore(DynamoRequests):
 
     def _streaks_touched(self, user_id: str, day: dt.date) -> None:
         """A write on `day`: drop the streak state if it summarises that day (this month's days never are)."""
-        if day >= clock.today().replace(day=1):
+        if day >= clock.latest_today().replace(day=1):  # no user's month has begun later than that
             return
         # A failed condition means no state, or one that ends before that day: nothing it says changed.
         with contextlib.suppress(ConditionFailed):

@@ -232,7 +232,7 @@ class SQLiteStore:
         return [t for t in txns if t is not None]
 
     def load_window(self, user_id: str, start: dt.date, end: dt.date, default_name: str | None = None) -> Window:
-        if end >= clock.today():
+        if end >= clock.earliest_today():  # someone's current window (a user's today is in their zone)
             items = self._query(user_id, *schema.window_bounds(start))
         else:
             low, high = schema.day_range(start, end)
@@ -251,7 +251,7 @@ class SQLiteStore:
             {t.sort_key: schema.transaction_to_item(replace(t, version=t.version or 1)) for t in txns}.values()
         )
         done = 0
-        month_start = clock.today().replace(day=1).isoformat()
+        month_start = clock.latest_today().replace(day=1).isoformat()
         first_day: dict[str, str] = {}
         for i in items:
             user, day = str(i[schema.PK]), str(i[schema.SK])[:10]
@@ -288,7 +288,7 @@ class SQLiteStore:
 
     def _streaks_touched(self, user_id: str, day: dt.date) -> None:
         """A write on `day`: drop the streak state if it summarises that day (this month's days never are)."""
-        if day >= clock.today().replace(day=1):
+        if day >= clock.latest_today().replace(day=1):  # no user's month has begun later than that
             return
         with self._tx(user_id, read=False) as conn:
             self._drop_streaks(conn, user_id, day.isoformat())
@@ -303,7 +303,7 @@ class SQLiteStore:
             if current is not None and current >= day:
                 return
             self._put(conn, schema.checkin_to_item(user_id, day))
-            if day < clock.today().replace(day=1):
+            if day < clock.latest_today().replace(day=1):
                 self._drop_streaks(conn, user_id, day.isoformat())
         self._changed(user_id)
 

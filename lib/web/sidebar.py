@@ -49,7 +49,8 @@ def _commentary(ctx: state.Context, window: Window, version: int) -> None:
         box = st.empty()
     if result is None:
         common = {"day": ctx.today, "bedrock": bedrock, "cached": window.commentary,
-                  "save": ctx.store.put_commentary, "user_id": ctx.user_id, "refresh": ctx.settings.bedrock_refresh}
+                  "save": ctx.store.put_commentary, "user_id": ctx.user_id, "refresh": ctx.settings.bedrock_refresh,
+                  "zone": window.profile.timezone}
         if bedrock is not None:  # a saved take needs no call; the stream then replays it at once
             stream = stream_commentary(facts, **common)
             shown = ""

@@ -45,6 +45,7 @@ from lib.web.state import (  # noqa: F401
     settings,
     usage_this_session,
 )
+from lib.web.userday import user_context
 
 log = logging.getLogger(__name__)
 
@@ -241,14 +242,13 @@ def page(title: str, icon: str, history_days: int | None = None) -> Context:
         friendly_error(exc, "open the data store")
         st.stop()
     freeze_imports()  # once per process, on its first signed-in run (the store's client exists by now)
-    today = clock.today()
-    ctx = Context(user_id=user_id, name=name, settings=cfg, store=store, today=today,
-                  history_start=today - dt.timedelta(days=history_days - 1) if history_days else None)
+    ctx = Context(user_id=user_id, name=name, settings=cfg, store=store, today=clock.today())
     usage_this_session(ctx)  # starts this session's usage count before its first read
     try:
         refresh(ctx)  # another replica, the API or the worker may have written since this process read
     except FinanceError as exc:
         log.warning("could not check for other writes", extra={"error": str(exc)})
+    ctx = user_context(ctx, history_days)  # the user's own today (their profile's zone), from the page's first read
     _sidebar(ctx, password_auth)
     return ctx
 
