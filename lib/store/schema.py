@@ -18,6 +18,7 @@ from lib.core.models import (
     DEFAULT_BUDGET_STYLE,
     DEFAULT_DAILY_BUDGET,
     DEFAULT_TONE,
+    SOURCES,
     Commentary,
     Profile,
     Transaction,
@@ -237,6 +238,8 @@ def transaction_to_item(txn: Transaction) -> Item:
         item["import_fingerprint"] = txn.fingerprint
     if txn.import_batch:
         item["import_batch"] = txn.import_batch
+    if txn.pending:
+        item["pending"] = True
     return item
 
 
@@ -255,11 +258,12 @@ def item_to_transaction(item: Item) -> Transaction | None:
         category=clean_text(item.get("category"), 40) or "Other",
         description=clean_text(item.get("description")),
         currency=item.get("currency") or None,
-        source=source if source in ("manual", "import", "demo") else "manual",
+        source=source if source in SOURCES else "manual",
         fingerprint=item.get("import_fingerprint") or None,
         sort_key=sort_key,
         version=version_of(item),
         import_batch=item.get("import_batch") or None,
+        pending=bool(item.get("pending")),
     )
 
 
@@ -372,3 +376,58 @@ def mapping_key(user_id: str, signature: str) -> dict[str, str]:
 def category_rule_key(user_id: str, merchant: str) -> dict[str, str]:
     """Primary key of the user's "always this category" rule for one merchant (a normalised name)."""
     return {PK: user_id, SK: f"{RULE_PREFIX}{merchant}"}
+
+
+# ---------------------------------------------------------------------------------------------
+# Bank feeds (issue 20, lib.sync): the connection, one state item per account, the daily request
+# counter, and the keys of the rows a feed writes. All sort after "~", so the window never reads them.
+# ---------------------------------------------------------------------------------------------
+BANK_PREFIX = "~BANK#"
+_BANK_CONN = f"{BANK_PREFIX}CONN"
+_BANK_ACCOUNT = f"{BANK_PREFIX}ACCT#"
+_BANK_QUOTA = f"{BANK_PREFIX}QUOTA"
+_BANK_ROW = "#sf"  # DATE#sf<account 8><row 20>: a bank row's key, the same for the same bridge row
+
+
+def _digest(text: str, n: int) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:n]
+
+
+def bank_connection_key(user_id: str) -> dict[str, str]:
+    """Primary key of the user's bank connection (one per user)."""
+    return {PK: user_id, SK: _BANK_CONN}
+
+
+def bank_account_key(user_id: str, account_id: str) -> dict[str, str]:
+    """Primary key of one bank account's state (the bridge's id, digested: printable and bounded)."""
+    return {PK: user_id, SK: f"{_BANK_ACCOUNT}{_digest(account_id, 24)}"}
+
+
+def bank_account_prefix() -> str:
+    return _BANK_ACCOUNT
+
+
+def bank_items_prefix() -> str:
+    """Every bank item of a user (connection, accounts, counter): one Query reads them all."""
+    return BANK_PREFIX
+
+
+def bank_quota_key(user_id: str) -> dict[str, str]:
+    """Primary key of the user's request counter (the day and the requests made that day)."""
+    return {PK: user_id, SK: _BANK_QUOTA}
+
+
+def bank_row_key(day: dt.date, account_id: str, txn_id: str) -> str:
+    """The sort key of a feed's row: the same bridge row always gets the same key (retries never double)."""
+    return f"{day.isoformat()}{_BANK_ROW}{_digest(account_id, 8)}{_digest(account_id + chr(31) + txn_id, 20)}"
+
+
+def bank_row_account(sort_key: str) -> str | None:
+    """The account part (8 hex) of a feed row's key, or None for rows that no feed wrote."""
+    head, sep, tail = sort_key.partition(_BANK_ROW)
+    return tail[:8] if sep and len(head) == 10 and len(tail) == 28 else None
+
+
+def bank_account_tag(account_id: str) -> str:
+    """What bank_row_account returns for this account's rows."""
+    return _digest(account_id, 8)
