@@ -7,7 +7,7 @@ from lib.core import writes
 from lib.core.errors import ConflictError, FinanceError, StoreUnavailableError, ValidationError
 from lib.core.models import BUDGET_STYLES, TONES, validate_profile
 from lib.core.plain import md_escape
-from lib.web import ui, views
+from lib.web import settings_bank, ui, views
 
 ctx = ui.page("Settings", "⚙️")
 st.title("⚙️ Settings")
@@ -86,4 +86,5 @@ if submitted:
         st.session_state["settings_flash"] = [("success", "✅ Saved. The coach and your streak use them now.")]
         st.rerun()
 
+settings_bank.render_bank_settings(ctx)  # issue 20: the bank feed section
 ui.finish(ctx)

@@ -166,6 +166,11 @@ def set_spending(store: Store, user_id: str, chosen: Mapping[str, bool]) -> int:
     return changed
 
 
+def account_ids(store: Store, user_id: str) -> list[str]:
+    """The bridge's account ids in the order `status` lists the accounts (for the Settings form)."""
+    return [a.account_id for a in load(store, user_id)[1]]
+
+
 def disconnect(store: Store, user_id: str) -> int:
     """Forget the connection and the account states (rows already synced stay); returns items deleted."""
     _, accounts = load(store, user_id)
