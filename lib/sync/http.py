@@ -9,6 +9,7 @@ separate; an answer larger than `max_bytes` is refused before it is parsed.
 from __future__ import annotations
 
 import http.client
+import ipaddress
 import logging
 import socket
 import ssl
@@ -24,9 +25,9 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Policy:
-    """What a request may do. `allow_private` only on a laptop with FINANCE_BANK_ALLOW_LOOPBACK=1."""
+    """What a request may do; `allow_loopback` (http, 127.0.0.1) only locally with FINANCE_BANK_ALLOW_LOOPBACK=1."""
 
-    allow_private: bool = False
+    allow_loopback: bool = False
     connect_timeout: float = 5.0
     read_timeout: float = 20.0
     max_bytes: int = 8_000_000
@@ -60,6 +61,22 @@ class _PinnedHTTP(http.client.HTTPConnection):
         self.sock.settimeout(self._read_timeout)
 
 
+def check(url: str, policy: Policy, field: str = "url") -> list[str]:
+    """The addresses `url` may reach: public https; with allow_loopback also http and loopback, never other
+    private or link-local addresses (the metadata service stays out even in tests)."""
+    try:
+        addresses = check_url(url, allow_private=policy.allow_loopback, resolver=policy.resolver)
+        if policy.allow_loopback:
+            inner = [a for a in addresses if not ipaddress.ip_address(a.split("%", 1)[0]).is_loopback
+                     and not ipaddress.ip_address(a.split("%", 1)[0]).is_global]
+            if inner:
+                raise UnsafeURLError(f"That address points to a private or internal address ({inner[0]}), "
+                                     "which this server never calls.")
+    except UnsafeURLError as exc:
+        raise UnsafeURLError(exc.reason, field) from exc
+    return addresses
+
+
 def request(method: str, url: str, policy: Policy, headers: dict[str, str] | None = None,
             *, field: str = "url") -> Answer:
     """Send one request to `url` (credentials in it are never sent or logged); the status and a bounded body.
@@ -67,10 +84,7 @@ def request(method: str, url: str, policy: Policy, headers: dict[str, str] | Non
     Refused addresses raise UnsafeURLError (a ValidationError for `field`); a redirect, a timeout or
     a connection failure raise SyncError(unavailable). Redirects are never followed.
     """
-    try:
-        addresses = check_url(url, allow_private=policy.allow_private, resolver=policy.resolver)
-    except UnsafeURLError as exc:
-        raise UnsafeURLError(exc.reason, field) from exc
+    addresses = check(url, policy, field)
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
     host = parts.hostname or ""

@@ -56,7 +56,7 @@ class NotConnectedError(FinanceError):
 
 def provider_for(settings: Settings) -> Provider:
     """The provider of this deployment (SimpleFIN), with the SSRF policy the settings allow."""
-    return SimpleFIN(Policy(allow_private=settings.bank_loopback_allowed))
+    return SimpleFIN(Policy(allow_loopback=settings.bank_loopback_allowed))
 
 
 def _iso(now: dt.datetime) -> str:

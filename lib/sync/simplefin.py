@@ -28,9 +28,9 @@ from lib.core.bank import (
 )
 from lib.core.errors import ValidationError
 from lib.core.models import clean_text, parse_money
-from lib.net.guard import UnsafeURLError, check_url
+from lib.net.guard import UnsafeURLError
 from lib.sync.base import BeforeRequest, Fetched, SyncError
-from lib.sync.http import Policy, request
+from lib.sync.http import Policy, check, request
 
 log = logging.getLogger(__name__)
 
@@ -106,7 +106,7 @@ class SimpleFIN:
         # The access URL must pass the same guard as the claim URL (checked again before each request).
         request_url, _ = _split_access(access)
         try:
-            check_url(request_url, allow_private=self.policy.allow_private, resolver=self.policy.resolver)
+            check(request_url, self.policy)
         except UnsafeURLError as exc:
             raise UnsafeURLError(f"The bridge gave an access address this server will not call: {exc.reason}",
                                  "token") from exc

@@ -188,9 +188,13 @@ def test_a_redirect_is_never_followed(db, local_settings, bridge) -> None:
     assert service.status(db, "ann", NOW)["state"] == bank.UNAVAILABLE
 
 
-@pytest.mark.parametrize("env,flag", [("hosted", True), ("hosted", False), ("local", False)])
-@pytest.mark.parametrize("url", ["http://169.254.169.254/", "https://169.254.169.254/simplefin/claim/x",
-                                 "https://127.0.0.1/claim/x"])
+_INTERNAL = ["http://169.254.169.254/", "https://169.254.169.254/simplefin/claim/x", "https://10.0.0.8/claim/x"]
+# Loopback is what the local flag allows (the stand-in); the metadata service and private ranges never are.
+_REFUSED = [(env, flag, url) for env, flag in (("hosted", True), ("hosted", False), ("local", False), ("local", True))
+            for url in [*_INTERNAL, "https://127.0.0.1/claim/x"] if not (flag and env == "local" and "127." in url)]
+
+
+@pytest.mark.parametrize("env,flag,url", _REFUSED)
 def test_tokens_that_decode_to_internal_addresses_are_refused(db, local_settings, env, flag, url) -> None:
     settings = replace(local_settings, env=env, bank_allow_loopback=flag)
     token = base64.b64encode(url.encode()).decode()
