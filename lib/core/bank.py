@@ -104,6 +104,22 @@ class Connection:
                        synced_through=through.isoformat() if through else self.synced_through)
 
 
+@dataclass(frozen=True)
+class BankNote:
+    """The feed's state as the dashboard and the nudge need it (a small item read with the window)."""
+
+    state: str
+    message: str = ""
+    last_ok_at: str = ""
+    connected_at: str = ""
+    attention: tuple[str, ...] = ()  # spending accounts the bridge reported errors for
+
+    @classmethod
+    def of(cls, conn: Connection, accounts: list[AccountState]) -> BankNote:
+        troubled = tuple(a.name for a in accounts if a.spending and a.state == NEEDS_ATTENTION)
+        return cls(conn.state, conn.message, conn.last_ok_at, conn.connected_at, troubled[:10])
+
+
 @dataclass
 class SyncReport:
     """What one sync did (the CLI prints it as JSON; the Settings page says it in words)."""
@@ -179,31 +195,30 @@ def matches_file_row(bank_day: dt.date, bank_amount: Decimal, bank_text: str,
             and similar_payee(bank_text, file_text))
 
 
-def notices(conn: Connection | None, accounts: list[AccountState], now: dt.datetime) -> list[tuple[str, str]]:
+def notices(note: BankNote | None, now: dt.datetime) -> list[tuple[str, str]]:
     """What the dashboard and the nudge say about the bank feed: (level, plain text), worst first."""
-    if conn is None:
+    if note is None:
         return []
-    if conn.state == REVOKED:
+    if note.state == REVOKED:
         return [("error", "Your bank connection was revoked at the bridge, so syncing stopped. "
                           "Connect again with a new setup token in Settings.")]
-    if conn.state == LAPSED:
+    if note.state == LAPSED:
         return [("error", "Your SimpleFIN Bridge subscription has lapsed, so your bank is not syncing. "
                           "Renew it at the bridge; syncing resumes by itself.")]
     out: list[tuple[str, str]] = []
-    troubled = [a for a in accounts if a.spending and a.state == NEEDS_ATTENTION]
-    if troubled or conn.state == NEEDS_ATTENTION:
-        names = ", ".join(a.name for a in troubled[:3]) or "one of your accounts"
+    if note.attention or note.state == NEEDS_ATTENTION:
+        names = ", ".join(note.attention[:3]) or "one of your accounts"
         out.append(("warning", f"Your bank needs attention ({names}): sign in at the bridge to fix the link. "
                                "Spending from it may be missing."))
-    stale = _stale_since(conn, now)
+    stale = _stale_since(note, now)
     if stale:
         out.append(("warning", f"Bank data is stale since {stale}: the last syncs did not reach the bridge."))
     return out
 
 
-def _stale_since(conn: Connection, now: dt.datetime) -> str:
+def _stale_since(note: BankNote, now: dt.datetime) -> str:
     """The day of the last good sync (or of connecting) when that is more than 36 hours ago."""
-    base = conn.last_ok_at or conn.connected_at
+    base = note.last_ok_at or note.connected_at
     if not base:
         return ""
     try:

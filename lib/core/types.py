@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from lib.core.bank import BankNote
 from lib.core.models import Commentary, Profile, Transaction
 
 
@@ -40,6 +41,7 @@ class Window:
     commentary: Commentary | None = None
     checkin: dt.date | None = None
     streak_state: StreakState | None = None
+    bank: BankNote | None = None  # the bank feed's state (lib.sync), for the dashboard's notices
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ import logging
 from decimal import Decimal
 from typing import Any
 
+from lib.core.bank import BankNote
 from lib.core.models import (
     CENT,
     DEFAULT_BUDGET_STYLE,
@@ -350,9 +351,10 @@ def split_window(items: list[Item], user_id: str, start: dt.date, end: dt.date, 
     commentary_item = next((i for i in items if is_commentary(i)), None)
     checkin_item = next((i for i in items if is_checkin(i)), None)
     state_item = next((i for i in items if is_streak_state(i)), None)
+    note_item = next((i for i in items if str(i.get(SK, "")).startswith(BANK_NOTE_PREFIX)), None)
     txns = [t for t in map(item_to_transaction, items) if t is not None and start <= t.date <= end]
     return Window(item_to_profile(profile_item, user_id, default_name), txns, item_to_commentary(commentary_item),
-                  item_to_checkin(checkin_item), item_to_streak_state(state_item))
+                  item_to_checkin(checkin_item), item_to_streak_state(state_item), item_to_bank_note(note_item))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -380,9 +382,11 @@ def category_rule_key(user_id: str, merchant: str) -> dict[str, str]:
 
 # ---------------------------------------------------------------------------------------------
 # Bank feeds (issue 20, lib.sync): the connection, one state item per account, the daily request
-# counter, and the keys of the rows a feed writes. All sort after "~", so the window never reads them.
+# counter (after "~": the window never reads them), the keys of the rows a feed writes, and one small
+# note of the feed's state read WITH the window (below "~"), so the dashboard's notices cost no request.
 # ---------------------------------------------------------------------------------------------
 BANK_PREFIX = "~BANK#"
+BANK_NOTE_PREFIX = "BANKNOTE#"
 _BANK_CONN = f"{BANK_PREFIX}CONN"
 _BANK_ACCOUNT = f"{BANK_PREFIX}ACCT#"
 _BANK_QUOTA = f"{BANK_PREFIX}QUOTA"
@@ -407,11 +411,6 @@ def bank_account_prefix() -> str:
     return _BANK_ACCOUNT
 
 
-def bank_items_prefix() -> str:
-    """Every bank item of a user (connection, accounts, counter): one Query reads them all."""
-    return BANK_PREFIX
-
-
 def bank_quota_key(user_id: str) -> dict[str, str]:
     """Primary key of the user's request counter (the day and the requests made that day)."""
     return {PK: user_id, SK: _BANK_QUOTA}
@@ -431,3 +430,20 @@ def bank_row_account(sort_key: str) -> str | None:
 def bank_account_tag(account_id: str) -> str:
     """What bank_row_account returns for this account's rows."""
     return _digest(account_id, 8)
+
+
+def bank_note_key(user_id: str) -> dict[str, str]:
+    return {PK: user_id, SK: f"{BANK_NOTE_PREFIX}{user_id}"}
+
+
+def bank_note_to_item(user_id: str, note: BankNote) -> Item:
+    return {**bank_note_key(user_id), "state": note.state, "message": note.message, "last_ok_at": note.last_ok_at,
+            "connected_at": note.connected_at, "attention": list(note.attention)}
+
+
+def item_to_bank_note(item: Item | None) -> BankNote | None:
+    if not item:
+        return None
+    return BankNote(state=str(item.get("state") or ""), message=clean_text(item.get("message"), 300),
+                    last_ok_at=str(item.get("last_ok_at") or ""), connected_at=str(item.get("connected_at") or ""),
+                    attention=tuple(clean_text(n, 80) for n in (item.get("attention") or [])[:10]))

@@ -21,6 +21,7 @@ from lib.core.bank import (
     QUOTA,
     REVOKED,
     AccountState,
+    BankNote,
     Connection,
     SyncReport,
     is_spending_by_default,
@@ -35,7 +36,16 @@ from lib.store.bank_items import (
     item_to_bank_account,
     item_to_bank_connection,
 )
-from lib.store.schema import bank_account_key, bank_account_prefix, bank_connection_key, bank_quota_key, version_of
+from lib.store.schema import (
+    bank_account_key,
+    bank_account_prefix,
+    bank_connection_key,
+    bank_note_key,
+    bank_note_to_item,
+    bank_quota_key,
+    item_to_bank_note,
+    version_of,
+)
 from lib.store.sealed import sealer_from_settings
 from lib.sync.base import Fetched, Provider, SyncError
 from lib.sync.http import Policy
@@ -95,6 +105,11 @@ def _merge(current: Connection, mine: Connection) -> Connection:
                    last_ok_at=max(current.last_ok_at, mine.last_ok_at))
 
 
+def _note(store: Store, conn: Connection, accounts: list[AccountState]) -> None:
+    """The dashboard's copy of the feed's state (one small item in the window's range; last write wins)."""
+    store.put_record(bank_note_to_item(conn.user_id, BankNote.of(conn, accounts)))
+
+
 def _save_account(store: Store, acct: AccountState) -> None:
     try:
         store.put_record(bank_account_to_item(replace(acct, version=acct.version + 1)), expected_version=acct.version)
@@ -118,10 +133,13 @@ def connect(store: Store, settings: Settings, user_id: str, token: str, now: dt.
     try:
         fetched = provider.fetch(access, today, today, zone, quota.take)
     except SyncError as exc:
-        _save_conn(store, conn.with_outcome(exc.state, str(exc), now, answered=False))
-        return load(store, user_id)[1]
-    _save_accounts(store, user_id, fetched, now)
-    return load(store, user_id)[1]
+        conn = _save_conn(store, conn.with_outcome(exc.state, str(exc), now, answered=False))
+        accounts = load(store, user_id)[1]
+    else:
+        _save_accounts(store, user_id, fetched, now)
+        accounts = load(store, user_id)[1]
+    _note(store, conn, accounts)
+    return accounts
 
 
 def _zone(store: Store, user_id: str) -> dt.tzinfo:
@@ -163,6 +181,9 @@ def set_spending(store: Store, user_id: str, chosen: Mapping[str, bool]) -> int:
         if acct.account_id in chosen and chosen[acct.account_id] != acct.spending:
             _save_account(store, replace(acct, spending=bool(chosen[acct.account_id])))
             changed += 1
+    conn, accounts = load(store, user_id)
+    if changed and conn is not None:
+        _note(store, conn, accounts)  # "needs attention" names spending accounts only
     return changed
 
 
@@ -178,6 +199,7 @@ def disconnect(store: Store, user_id: str) -> int:
         store.delete_record(bank_account_key(user_id, acct.account_id))
     store.delete_record(bank_connection_key(user_id))
     store.delete_record(bank_quota_key(user_id))
+    store.delete_record(bank_note_key(user_id))
     return len(accounts) + 1
 
 
@@ -202,7 +224,8 @@ def sync_user(store: Store, settings: Settings, user_id: str, now: dt.datetime,
     except SyncError as exc:
         report.state, report.errors, report.requests = exc.state, [str(exc)], quota.taken
         keep = conn.state if exc.state == QUOTA else exc.state  # our own limit says nothing about the bank
-        _save_conn(store, conn.with_outcome(keep, str(exc), now, answered=False))
+        conn = _save_conn(store, conn.with_outcome(keep, str(exc), now, answered=False))
+        _note(store, conn, load(store, user_id)[1])
         return report
     report.requests = fetched.requests
     accounts = _save_accounts(store, user_id, fetched, now)
@@ -217,7 +240,8 @@ def sync_user(store: Store, settings: Settings, user_id: str, now: dt.datetime,
     apply_rows(store, user_id, rows, currencies, complete, start, end, report)
     report.state = NEEDS_ATTENTION if report.errors else OK
     message = "; ".join(report.errors[:3]) if report.errors else f"Synced {report.accounts} accounts."
-    _save_conn(store, conn.with_outcome(report.state, message, now, answered=True, through=end))
+    conn = _save_conn(store, conn.with_outcome(report.state, message, now, answered=True, through=end))
+    _note(store, conn, accounts)
     if report.state == OK and spending:
         # The bank has every row up to yesterday: those days are known (the streak and the nudge count them).
         store.mark_known(user_id, today - dt.timedelta(days=1))
@@ -262,11 +286,10 @@ def status(store: Store, user_id: str, now: dt.datetime) -> dict[str, object]:
         "synced_through": conn.synced_through, "requests_today": used,
         "accounts": [{"name": a.name, "institution": a.institution, "currency": a.currency, "spending": a.spending,
                       "state": a.state, "error": a.error, "last_ok_at": a.last_ok_at} for a in accounts],
-        "notices": [text for _, text in notices(conn, accounts, now)],
+        "notices": [text for _, text in notices(BankNote.of(conn, accounts), now)],
     }
 
 
 def bank_notices(store: Store, user_id: str, now: dt.datetime) -> list[tuple[str, str]]:
-    """What the dashboard and the nudge say about the bank: (level, plain text); nothing when not connected."""
-    conn, accounts = load(store, user_id)
-    return notices(conn, accounts, now)
+    """What the nudge says about the bank: (level, plain text); nothing when not connected (one small read)."""
+    return notices(item_to_bank_note(store.get_record(bank_note_key(user_id), consistent=False)), now)

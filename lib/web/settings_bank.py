@@ -5,15 +5,19 @@ bank texts (names, the bridge's errors) are shown as plain text.
 """
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import streamlit as st
 
 from lib.core import clock
+from lib.core.bank import notices
 from lib.core.errors import FinanceError, ValidationError
 from lib.core.plain import md_escape
+from lib.store import Store
 from lib.sync import service
-from lib.web.state import Context, mark_changed
+from lib.web import views
+from lib.web.state import Context, data_version, load_window, mark_changed
 
 _STATE_WORDS = {"ok": "✅ syncing", "needs_attention": "⚠️ needs attention", "revoked": "🛑 revoked",
                 "lapsed": "🛑 subscription lapsed", "unavailable": "⏳ bridge unreachable", "quota": "⏳ daily limit"}
@@ -25,7 +29,7 @@ def render_bank_settings(ctx: Context) -> None:
     for level, message in st.session_state.pop("bank_flash", []):
         getattr(st, level)(md_escape(message))
     try:
-        info = service.status(ctx.store, ctx.user_id, clock.now())
+        info = _status(ctx.store, ctx.settings.store_url, ctx.user_id, data_version(ctx.user_id))
     except FinanceError as exc:
         st.error(md_escape(f"Could not read your bank connection: {exc}"), icon="🛑")
         return
@@ -33,6 +37,12 @@ def render_bank_settings(ctx: Context) -> None:
         _connect_form(ctx, info)
     if info["connected"]:
         _accounts(ctx, info)
+
+
+@st.cache_data(ttl=60, show_spinner=False, max_entries=500)
+def _status(_store: Store, store_url: str, user_id: str, version: int) -> dict[str, Any]:
+    """The section's data (3 small reads), cached per user until they change something (or a minute passes)."""
+    return service.status(_store, user_id, clock.now())
 
 
 def _connect_form(ctx: Context, info: dict[str, Any]) -> None:
@@ -53,6 +63,7 @@ def _connect_form(ctx: Context, info: dict[str, Any]) -> None:
     except FinanceError as exc:
         st.error(md_escape(f"Could not connect your bank: {exc}"), icon="🛑")
         return
+    mark_changed(ctx.user_id)
     st.session_state["bank_flash"] = [("success", f"Connected: {len(accounts)} accounts found. Pick your spending "
                                                   "accounts, then Sync now.")]
     st.rerun()
@@ -81,12 +92,14 @@ def _accounts(ctx: Context, info: dict[str, Any]) -> None:
         ids = service.account_ids(ctx.store, ctx.user_id)
         picked = {ids[i]: chosen[i] for i in range(min(len(ids), len(accounts)))}
         service.set_spending(ctx.store, ctx.user_id, picked)
+        mark_changed(ctx.user_id)
         st.session_state["bank_flash"] = [("success", "Saved: only spending accounts count toward your budget.")]
         st.rerun()
     if sync:
         _sync_now(ctx)
     if drop:
         service.disconnect(ctx.store, ctx.user_id)
+        mark_changed(ctx.user_id)
         st.session_state["bank_flash"] = [("success", "Disconnected. Rows already synced stay.")]
         st.rerun()
 
@@ -108,11 +121,9 @@ def _sync_now(ctx: Context) -> None:
     st.rerun()
 
 
-def render_bank_notices(ctx: Context) -> None:
-    """The dashboard's bank notices (needs attention, stale since, revoked, lapsed); nothing when not connected."""
-    try:
-        found = service.bank_notices(ctx.store, ctx.user_id, clock.now())
-    except FinanceError:
-        return  # the dashboard shows its own store errors; a notice is not worth a second one
-    for level, text in found:
+def render_bank_notices(ctx: Context, start: dt.date, end: dt.date) -> None:
+    """The dashboard's bank notices (needs attention, stale since, revoked, lapsed) from the cached window:
+    the feed's note is read with it, so they cost no store request; nothing when no bank is connected."""
+    window = load_window(ctx, *views.load_range(start, end, ctx.today))
+    for level, text in notices(window.bank, clock.now()):
         getattr(st, level)(md_escape(text), icon="🏦")
