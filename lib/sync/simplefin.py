@@ -114,13 +114,15 @@ class SimpleFIN:
 
     def fetch(self, access: str, start: dt.date, end: dt.date, zone: dt.tzinfo,
               before_request: BeforeRequest) -> Fetched:
-        """Accounts and rows start..end, one GET per chunk of at most 60 days, merged."""
+        """Accounts and rows start..end (and a day around), one GET per chunk of at most 60 days, merged."""
         base, auth = _split_access(access)
         out = Fetched()
         accounts: dict[str, BankAccount] = {}
         rows: dict[tuple[str, str], BankTransaction] = {}
         errors: dict[tuple[str | None, str], AccountError] = {}
-        for first, last in chunks(start, end):
+        # A day more on each side: the bridge counts UTC times, the user's days may start up to 14 hours
+        # earlier or later, and a pending row missing at the edge would be taken for a settled one.
+        for first, last in chunks(start - dt.timedelta(days=1), end + dt.timedelta(days=1)):
             query = urlencode({"start-date": _epoch(first), "end-date": _epoch(last + dt.timedelta(days=1)),
                                "pending": 1})
             before_request()

@@ -65,3 +65,15 @@ def test_rows_written_twice_are_written_once_and_pending_settles(store: Any) -> 
     rows = store.list_transactions("ann", DAY, DAY)
     assert [(t.amount, t.pending, t.source, t.currency) for t in rows] == [(Decimal("12.30"), False, "bank", "USD")]
     assert (booked.updated, booked.removed) == (1, 1)
+
+
+def test_the_bank_note_is_read_with_the_window_in_the_same_query(store: Any) -> None:
+    from lib.core.bank import BankNote
+    from lib.store.schema import bank_note_to_item
+
+    store.put_record(bank_note_to_item("ann", BankNote("needs_attention", "Failed", attention=("Card",))))
+    store.meter.reset()
+    window = store.load_window("ann", DAY - dt.timedelta(days=30), DAY + dt.timedelta(days=400))
+    assert window.bank == BankNote("needs_attention", "Failed", attention=("Card",))
+    assert store.meter.for_user("ann").requests == 1
+    assert store.load_window("bob", DAY, DAY + dt.timedelta(days=400)).bank is None

