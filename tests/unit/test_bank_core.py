@@ -49,7 +49,8 @@ def test_similar_payees(a: str, b: str, same: bool) -> None:
 
 def test_a_file_row_matches_within_3_days_with_the_same_amount() -> None:
     day = dt.date(2026, 12, 1)
-    assert bank.matches_file_row(day, Decimal("9.99"), "NETFLIX", day + dt.timedelta(days=3), Decimal("9.99"), "Netflix")
+    later = day + dt.timedelta(days=3)
+    assert bank.matches_file_row(day, Decimal("9.99"), "NETFLIX", later, Decimal("9.99"), "Netflix")
     assert not bank.matches_file_row(day, Decimal("9.99"), "NETFLIX", day + dt.timedelta(days=4), Decimal("9.99"),
                                      "Netflix")
     assert not bank.matches_file_row(day, Decimal("9.99"), "NETFLIX", day, Decimal("10.99"), "Netflix")
