@@ -75,10 +75,13 @@ def _iso(now: dt.datetime) -> str:
 
 def load(store: Store, user_id: str) -> tuple[Connection | None, list[AccountState]]:
     """The connection and the account states (one Query for the accounts, one read for the connection)."""
-    conn = item_to_bank_connection(store.get_record(bank_connection_key(user_id)))
+    return item_to_bank_connection(store.get_record(bank_connection_key(user_id))), _accounts(store, user_id)
+
+
+def _accounts(store: Store, user_id: str) -> list[AccountState]:
     accounts = [a for a in map(item_to_bank_account, store.query_records(user_id, bank_account_prefix()))
                 if a is not None]
-    return conn, sorted(accounts, key=lambda a: (a.institution, a.name))
+    return sorted(accounts, key=lambda a: (a.institution, a.name))
 
 
 def _save_conn(store: Store, conn: Connection) -> Connection:
@@ -149,7 +152,7 @@ def _zone(store: Store, user_id: str) -> dt.tzinfo:
 
 def _save_accounts(store: Store, user_id: str, fetched: Fetched, now: dt.datetime) -> list[AccountState]:
     """Upsert one state per reported account; an account named in the error list needs attention."""
-    _, known = load(store, user_id)
+    known = _accounts(store, user_id)
     by_id = {a.account_id: a for a in known}
     failing = {e.account_id: e.message for e in fetched.errors if e.account_id}
     out = []
@@ -170,8 +173,8 @@ def _save_accounts(store: Store, user_id: str, fetched: Fetched, now: dt.datetim
 
 def _changed(old: AccountState, new: AccountState) -> bool:
     keys = ("name", "institution", "currency", "state", "error", "balance")
-    # last_ok_at moves on every sync; write it at most every 6 hours so a quiet sync costs no writes.
-    return any(getattr(old, k) != getattr(new, k) for k in keys) or old.last_ok_at[:13] != new.last_ok_at[:13]
+    # last_ok_at moves on every sync; its day is enough, so a quiet sync later that day writes no state.
+    return any(getattr(old, k) != getattr(new, k) for k in keys) or old.last_ok_at[:10] != new.last_ok_at[:10]
 
 
 def set_spending(store: Store, user_id: str, chosen: Mapping[str, bool]) -> int:
