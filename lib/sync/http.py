@@ -13,6 +13,7 @@ import ipaddress
 import logging
 import socket
 import ssl
+import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -29,7 +30,8 @@ class Policy:
 
     allow_loopback: bool = False
     connect_timeout: float = 5.0
-    read_timeout: float = 20.0
+    read_timeout: float = 20.0  # per read; the whole answer must also arrive within total_timeout
+    total_timeout: float = 60.0
     max_bytes: int = 8_000_000
     resolver: Resolver = system_resolver
 
@@ -59,6 +61,22 @@ class _PinnedHTTP(http.client.HTTPConnection):
     def connect(self) -> None:
         self.sock = socket.create_connection((self._address, self.port or 80), self.timeout)
         self.sock.settimeout(self._read_timeout)
+
+
+def _read_bounded(response: http.client.HTTPResponse, policy: Policy) -> bytes:
+    """At most max_bytes + 1 bytes, within total_timeout: a bridge dripping a byte a second is cut off."""
+    deadline = time.monotonic() + policy.total_timeout
+    parts: list[bytes] = []
+    size = 0
+    while size <= policy.max_bytes:
+        if time.monotonic() > deadline:
+            raise TimeoutError("the answer took too long")
+        piece = response.read1(65536)
+        if not piece:
+            break
+        parts.append(piece)
+        size += len(piece)
+    return b"".join(parts)
 
 
 def check(url: str, policy: Policy, field: str = "url") -> list[str]:
@@ -96,10 +114,11 @@ def request(method: str, url: str, policy: Policy, headers: dict[str, str] | Non
         conn.request(method, target, headers={"Accept": "application/json", "User-Agent": "money-coach",
                                               **(headers or {})})
         response = conn.getresponse()
-        body = response.read(policy.max_bytes + 1)
+        body = _read_bounded(response, policy)
     except (OSError, http.client.HTTPException) as exc:
         log.info("bank request failed", extra={"host": host[:60], "error": type(exc).__name__})
-        raise SyncError(UNAVAILABLE, f"The bridge at {host[:60]} could not be reached ({type(exc).__name__}).") from exc
+        why = "it did not answer in time" if isinstance(exc, TimeoutError) else type(exc).__name__
+        raise SyncError(UNAVAILABLE, f"The bridge at {host[:60]} could not be reached ({why}).") from exc
     finally:
         conn.close()
     if 300 <= response.status < 400:
