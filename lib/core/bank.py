@@ -53,6 +53,7 @@ class BankTransaction:
     description: str
     payee: str = ""
     pending: bool = False
+    category: str = ""  # the bank's own category, when the bridge gives one (extra.category)
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,10 @@ Each bridge row has one sort key (lib.store.schema.bank_row_key: the day plus a 
 account and row id), written with the store's conditional add: a retry or a second sync running
 at the same moment lands on the same key and is recognised as the same write. A row that is
 already there from a file import (3 days apart at most, same amount, like payee) is not added.
-A pending row the bridge no longer lists for a range it answered in full was settled under a new
-id (its booked row is added) or dropped: it is deleted, version-checked.
+New rows get the bank's category, else the user's "always this category" rule for the merchant
+(lib.ingest.categories, as imports do). A pending row the bridge no longer lists for a range it
+answered in full was settled under a new id (its booked row is added) or dropped: it is deleted,
+version-checked.
 """
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from dataclasses import replace
 from lib.core.bank import MATCH_DAYS, BankTransaction, SyncReport, matches_file_row, spent
 from lib.core.errors import ConflictError
 from lib.core.models import MAX_AMOUNT, Transaction, decimal_places
+from lib.ingest.categories import category_for, rule_lookup
 from lib.store import Store
 from lib.store.schema import bank_account_tag, bank_row_account, bank_row_key
 
@@ -31,7 +34,8 @@ def _wanted(user_id: str, txn: BankTransaction, currency: str) -> Transaction | 
     if amount == 0 or abs(amount) > MAX_AMOUNT or decimal_places(amount) > 2:
         return None
     text = txn.payee or txn.description or "Bank transaction"
-    return Transaction(user_id=user_id, date=txn.day, amount=amount, category="Other", description=text[:200],
+    return Transaction(user_id=user_id, date=txn.day, amount=amount, category=txn.category or "Other",
+                       description=text[:200],
                        currency=currency or None, source="bank", sort_key=bank_row_key(txn.day, txn.account_id,
                                                                                        txn.txn_id),
                        pending=txn.pending)
@@ -50,6 +54,7 @@ def apply_rows(store: Store, user_id: str, rows: list[BankTransaction], currenci
     file_rows = [t for t in stored if t.source == "import"]
     used: set[str] = set()
     seen: set[str] = set()
+    rules: dict[str, str] | None = None
     for txn in sorted(rows, key=lambda r: (r.day, r.account_id, r.txn_id)):
         wanted = _wanted(user_id, txn, currencies.get(txn.account_id, ""))
         if wanted is None:
@@ -67,7 +72,9 @@ def apply_rows(store: Store, user_id: str, rows: list[BankTransaction], currenci
             used.add(match.sort_key)
             report.matched_file_rows += 1
             continue
-        _add(store, wanted, report)
+        if rules is None:  # read once, and only when there is a new row to name
+            rules = rule_lookup(store.list_category_rules(user_id))
+        _add(store, replace(wanted, category=category_for(wanted.description, wanted.category, rules)), report)
     tags = {bank_account_tag(a) for a in complete_accounts}
     for suffix, old in by_suffix.items():
         if (old.pending and suffix not in seen and start <= old.date <= end

@@ -198,5 +198,8 @@ def _row(account_id: str, raw: Any, zone: dt.tzinfo) -> BankTransaction | None:
         return None
     description = clean_text(raw.get("description"))
     payee = clean_text(raw.get("payee"), 120)
+    extra: dict[str, Any] = raw["extra"] if isinstance(raw.get("extra"), dict) else {}
+    category = clean_text(extra.get("category"), 40).capitalize() if isinstance(extra.get("category"), str) else ""
     return BankTransaction(account_id=account_id, txn_id=raw["id"].strip()[:200], day=day, amount=amount,
-                           description=description, payee=payee, pending=raw.get("pending") is True)
+                           description=description, payee=payee, pending=raw.get("pending") is True,
+                           category=category)

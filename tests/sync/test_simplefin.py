@@ -218,3 +218,15 @@ def test_disconnect_forgets_the_link_but_keeps_the_rows(db, local_settings, brid
     service.disconnect(db, "ann")
     assert service.status(db, "ann", NOW) == {"connected": False, "accounts": [], "notices": []}
     assert len(db.list_transactions("ann", _day(90), TODAY)) == 4
+
+
+def test_new_rows_take_the_banks_category_else_the_users_rule(db, local_settings, bridge) -> None:
+    from lib.ingest.categories import always_for_merchant
+
+    _three_accounts(bridge)
+    bridge.accounts[1]["transactions"][0]["extra"] = {"category": "books"}
+    always_for_merchant(db, "ann", "GROCER", "Groceries", TODAY)
+    _connect(db, local_settings, bridge)
+    service.sync_user(db, local_settings, "ann", NOW)
+    got = {t.description: t.category for t in db.list_transactions("ann", _day(90), TODAY)}
+    assert (got["GROCER"], got["BOOKSHOP"], got["SALARY"]) == ("Groceries", "Books", "Other")
