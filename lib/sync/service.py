@@ -28,7 +28,7 @@ from lib.core.bank import (
     notices,
     sync_range,
 )
-from lib.core.errors import ConflictError, FinanceError
+from lib.core.errors import ConflictError, FinanceError, StoreUnavailableError
 from lib.store import Store
 from lib.store.bank_items import (
     bank_account_to_item,
@@ -58,6 +58,10 @@ log = logging.getLogger(__name__)
 SYNC_EVERY = dt.timedelta(hours=6)  # a few times a day: 4 regular syncs
 BEFORE_MORNING = dt.timedelta(hours=1)  # the morning sync is skipped when one ran within the hour
 LAPSED_EVERY = dt.timedelta(hours=24)  # a lapsed subscription is tried again once a day
+
+
+LOST_CLAIM = ("The bridge accepted the token, but saving the connection failed, so the token is used up: "
+              "make a new setup token at the bridge and connect again.")
 
 
 class NotConnectedError(FinanceError):
@@ -128,9 +132,14 @@ def connect(store: Store, settings: Settings, user_id: str, token: str, now: dt.
     quota = DailyQuota(store, user_id, now)
     access = provider.claim(token, quota.take)
     # A new token replaces an earlier connection (revoked or not): its version is the base of the write.
-    version = version_of(store.get_record(bank_connection_key(user_id)))
-    conn = _save_conn(store, Connection(user_id=user_id, provider=provider.name, sealed_access=sealer.seal(access),
-                                        state=OK, message="Connected.", connected_at=_iso(now), version=version))
+    try:
+        version = version_of(store.get_record(bank_connection_key(user_id)))
+        conn = _save_conn(store, Connection(user_id=user_id, provider=provider.name,
+                                            sealed_access=sealer.seal(access), state=OK, message="Connected.",
+                                            connected_at=_iso(now), version=version))
+    except StoreUnavailableError as exc:
+        # The token is spent and its access was not kept: say so plainly, with the way out.
+        raise StoreUnavailableError(LOST_CLAIM) from exc
     zone = _zone(store, user_id)
     today = now.astimezone(zone).date()
     try:
@@ -267,12 +276,13 @@ def due_for_sync(store: Store, user_id: str, now: dt.datetime, every: dt.timedel
     return now - last >= (LAPSED_EVERY if conn.state == LAPSED else every)
 
 
-def before_morning(store: Store, user_id: str, now: dt.datetime) -> SyncReport | None:
+def before_morning(store: Store, user_id: str, now: dt.datetime,
+                   settings: Settings | None = None) -> SyncReport | None:
     """The jobs hook before a morning nudge: sync unless one ran within the hour (None: nothing to do)."""
     if not due_for_sync(store, user_id, now, every=BEFORE_MORNING):
         return None
     try:
-        return sync_user(store, load_settings(), user_id, now)
+        return sync_user(store, settings or load_settings(), user_id, now)
     except NotConnectedError:
         return None
 

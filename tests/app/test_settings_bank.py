@@ -42,11 +42,16 @@ def test_paste_a_token_see_accounts_sync_now(make_app, store, bridge) -> None:
     assert boxes == {"Everyday Checking · Demo Bank · USD": True, "High Yield Savings · Demo Bank · USD": False}
     assert "p@ss" not in str(store.get_record(bank_connection_key("demo")))
 
+    at.checkbox(key="bank_acct_1").check()  # the user decides the savings account counts too
+    [save] = [b for b in at.button if b.label == "Save spending accounts"]
+    save.click().run()
+    assert any(t.startswith("Saved: only spending accounts") for t in _texts(at)), _texts(at)
+
     at.button(key="bank_sync").click().run()
     assert not at.exception
-    assert any(t.startswith("Sync: ✅ syncing. 1 new") for t in _texts(at)), _texts(at)
-    [coffee] = store.list_transactions("demo", clock.today() - dt.timedelta(days=3), clock.today())
-    assert (str(coffee.amount), coffee.source) == ("12.34", "bank")
+    assert any(t.startswith("Sync: ✅ syncing. 2 new") for t in _texts(at)), _texts(at)
+    rows = store.list_transactions("demo", clock.today() - dt.timedelta(days=3), clock.today())
+    assert sorted((str(t.amount), t.source) for t in rows) == [("12.34", "bank"), ("500.00", "bank")]
 
     # Revoked at the bridge: the dashboard says so, and Settings offers a new token.
     bridge.password = "revoked"

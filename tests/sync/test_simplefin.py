@@ -230,3 +230,25 @@ def test_new_rows_take_the_banks_category_else_the_users_rule(db, local_settings
     service.sync_user(db, local_settings, "ann", NOW)
     got = {t.description: t.category for t in db.list_transactions("ann", _day(90), TODAY)}
     assert (got["GROCER"], got["BOOKSHOP"], got["SALARY"]) == ("Groceries", "Books", "Other")
+
+
+def test_the_morning_hook_syncs_unless_a_sync_ran_within_the_hour(db, local_settings, bridge) -> None:
+    assert service.before_morning(db, "nobody", NOW, local_settings) is None
+    _three_accounts(bridge)
+    _connect(db, local_settings, bridge)
+    first = service.before_morning(db, "ann", NOW, local_settings)
+    assert first is not None and first.added == 4
+    assert service.before_morning(db, "ann", NOW + dt.timedelta(minutes=30), local_settings) is None
+    later = service.before_morning(db, "ann", NOW + dt.timedelta(hours=2), local_settings)
+    assert later is not None and (later.requests, later.added) == (1, 0)
+    assert not service.due_for_sync(db, "ann", NOW + dt.timedelta(hours=5))
+    assert service.due_for_sync(db, "ann", NOW + dt.timedelta(hours=8))
+
+
+def test_the_spending_choice_decides_which_rows_come_in(db, local_settings, bridge) -> None:
+    _three_accounts(bridge)
+    _connect(db, local_settings, bridge)
+    ids = service.account_ids(db, "ann")  # Checking, Savings, Visa (institution, then name)
+    assert service.set_spending(db, "ann", {ids[0]: False, ids[1]: True}) == 2
+    service.sync_user(db, local_settings, "ann", NOW)
+    assert sorted(t.description for t in db.list_transactions("ann", _day(90), TODAY)) == ["BOOKSHOP", "TRANSFER"]
