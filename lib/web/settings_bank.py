@@ -45,6 +45,11 @@ def _status(_store: Store, store_url: str, user_id: str, version: int) -> dict[s
     return service.status(_store, user_id, clock.now())
 
 
+def _when(iso: str) -> str:
+    """An ISO UTC time as '2026-12-04 16:28 UTC' ('never' when empty)."""
+    return f"{iso[:16].replace('T', ' ')} UTC" if iso else "never"
+
+
 def _connect_form(ctx: Context, info: dict[str, Any]) -> None:
     st.caption("Subscribe at the SimpleFIN Bridge, link your bank there, make a setup token and paste it here. "
                "It is claimed once; the access it gives is stored encrypted and never shown.")
@@ -71,7 +76,7 @@ def _connect_form(ctx: Context, info: dict[str, Any]) -> None:
 
 def _accounts(ctx: Context, info: dict[str, Any]) -> None:
     st.write(md_escape(f"State: {_STATE_WORDS.get(info['state'], info['state'])} · last sync "
-                       f"{info['last_sync_at'] or 'never'} · {info['requests_today']} of 24 requests used today"))
+                       f"{_when(info['last_sync_at'])} · {info['requests_today']} of 24 requests used today"))
     if info.get("message"):
         st.caption(md_escape(info["message"]))
     accounts = info["accounts"]
