@@ -71,9 +71,17 @@ def test_one_sync_of_3_accounts_over_90_days(dynamo_store: Any, bridge: Bridge, 
     # counter, the connection, the note and the known-day mark besides the rows themselves.
     assert again_cost["reads"] <= 6 and again_cost["writes"] <= again.added + again.removed + 4
 
+    # Six hours more and nothing new: what most of the day's syncs cost.
+    before = dynamo_store.meter.for_user("ann")
+    quiet = service.sync_user(dynamo_store, settings, "ann", later + dt.timedelta(hours=6))
+    quiet_cost = _usage(dynamo_store, "ann", before)
+    assert (quiet.added, quiet.updated, quiet.removed) == (0, 0, 0)
+    assert quiet_cost["reads"] <= 5 and quiet_cost["writes"] <= 4
+
     syncs_a_month = 4 * 30
     month_usd = syncs_a_month * (again_cost["read_units"] * DDB_READ_USD_PER_MILLION
                                  + again_cost["write_units"] * DDB_WRITE_USD_PER_MILLION) / 1e6
     print(json.dumps({"first_sync": {**first.as_json(), "store": first_cost},
                       "later_sync": {**again.as_json(), "store": again_cost},
+                      "quiet_sync": {**quiet.as_json(), "store": quiet_cost},
                       "usd_per_user_month_4_syncs_a_day": month_usd}, indent=1))
