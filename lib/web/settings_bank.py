@@ -29,7 +29,11 @@ def render_bank_settings(ctx: Context) -> None:
     for level, message in st.session_state.pop("bank_flash", []):
         getattr(st, level)(md_escape(message))
     try:
-        info = _status(ctx.store, ctx.settings.store_url, ctx.user_id, data_version(ctx.user_id))
+        # The page's cached window carries the feed's note: a user who never connected costs no read here.
+        if load_window(ctx, *views.coach_range(ctx.today)).bank is None:
+            info: dict[str, Any] = {"connected": False, "accounts": [], "notices": []}
+        else:
+            info = _status(ctx.store, ctx.settings.store_url, ctx.user_id, data_version(ctx.user_id))
     except FinanceError as exc:
         st.error(md_escape(f"Could not read your bank connection: {exc}"), icon="🛑")
         return
