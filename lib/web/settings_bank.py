@@ -1,4 +1,5 @@
-"""Settings > Bank feed: paste a SimpleFIN setup token, see the accounts, pick the spending ones, Sync now.
+"""Settings > Bank feed (paste a SimpleFIN setup token, see the accounts, pick the spending ones, Sync now),
+and the dashboard's bank notices.
 
 Rendering only: every decision is in lib.sync.service. The access URL never reaches this page;
 bank texts (names, the bridge's errors) are shown as plain text.
