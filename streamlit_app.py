@@ -4,7 +4,7 @@ from __future__ import annotations
 import streamlit as st
 
 from lib.core.errors import FinanceError
-from lib.web import ui, views
+from lib.web import settings_bank, ui, views
 
 ctx = ui.page("Spending & streak", "🔥")
 
@@ -27,6 +27,7 @@ if not view.has_data:
     st.info("No transactions yet. Add some or import your bank's CSV on the **Transactions** page.", icon="🧾")
     st.page_link("pages/1_Transactions.py", label="Go to Transactions", icon="🧾")
 
+settings_bank.render_bank_notices(ctx, start, end)  # issue 20: your bank needs attention / stale / revoked / lapsed
 ui.metrics(view.metrics, per_row=4)
 if view.unlogged_note:
     st.warning(view.unlogged_note, icon="🕳️")

@@ -55,6 +55,9 @@ class Settings:
     api_cors_origins: tuple[str, ...] = ("*",)
     # Fernet keys that seal secrets at rest (channel URLs, bank access URLs), newest first (lib.store.sealed).
     encryption_keys: tuple[str, ...] = ()
+    # Bank feeds (lib.sync) may call http:// and loopback bridges: tests' stand-ins only. Honoured only
+    # when env is exactly "local" (bank_loopback_allowed); hosted, never.
+    bank_allow_loopback: bool = False
 
     @property
     def store_kind(self) -> str:
@@ -64,6 +67,11 @@ class Settings:
     def is_hosted(self) -> bool:
         """Fail closed: only exactly "local" is a laptop; "hosted", "prod", "hosted " are not."""
         return self.env != "local"
+
+    @property
+    def bank_loopback_allowed(self) -> bool:
+        """A laptop that asked for it (FINANCE_ENV=local and FINANCE_BANK_ALLOW_LOOPBACK=1)."""
+        return self.bank_allow_loopback and not self.is_hosted
 
     @property
     def jwks_url(self) -> str:
@@ -137,4 +145,5 @@ def load_settings(secrets: Mapping[str, Any] | None = None, environ: Mapping[str
         api_cors_origins=_origins(pick("FINANCE_API_CORS_ORIGINS", sec.get("FINANCE_API_CORS_ORIGINS"), "*")),
         encryption_keys=tuple(k.strip() for k in str(pick("FINANCE_ENCRYPTION_KEY", sec.get("encryption_key"), ""))
                               .split(",") if k.strip()),
+        bank_allow_loopback=_truthy(env.get("FINANCE_BANK_ALLOW_LOOPBACK", "")),
     )

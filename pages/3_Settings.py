@@ -7,7 +7,7 @@ from lib.core import writes
 from lib.core.errors import ConflictError, FinanceError, StoreUnavailableError, ValidationError
 from lib.core.models import BUDGET_STYLES, TONES, validate_profile
 from lib.core.plain import md_escape
-from lib.web import settings_day, ui, views
+from lib.web import settings_bank, settings_day, ui, views
 
 ctx = ui.page("Settings", "⚙️")
 st.title("⚙️ Settings")
@@ -88,4 +88,5 @@ if submitted:
         st.rerun()
 
 settings_day.render(ctx, profile)
+settings_bank.render_bank_settings(ctx)  # issue 20: the bank feed section
 ui.finish(ctx)

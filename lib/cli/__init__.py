@@ -9,7 +9,7 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 
-from lib.cli import api, coach, data, forecast, profile
+from lib.cli import api, bank, coach, data, forecast, profile
 from lib.cli.common import open_configured_store
 from lib.core.errors import FinanceError, ValidationError
 from lib.store import Store
@@ -23,7 +23,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     # One module per group of commands.
-    for module in (data, coach, forecast, api, profile):
+    for module in (data, coach, forecast, api, profile, bank):
         module.register(sub)
     return parser
 

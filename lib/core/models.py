@@ -16,7 +16,7 @@ from lib.core import clock
 from lib.core.errors import ValidationError
 
 TONES: tuple[str, ...] = ("brutal", "sarcastic", "polite")
-SOURCES: tuple[str, ...] = ("manual", "import", "demo")
+SOURCES: tuple[str, ...] = ("manual", "import", "demo", "bank")  # bank: a feed (lib.sync)
 DEFAULT_DAILY_BUDGET = Decimal("15.00")
 DEFAULT_TONE = "brutal"
 MAX_DAILY_BUDGET = Decimal("100000")
@@ -283,6 +283,7 @@ class Transaction:
     # 0: never stored (or stored by the original backend, which kept no version); each save adds 1.
     version: int = 0
     import_batch: str | None = None  # the import that wrote it, so that import can be undone or re-mapped
+    pending: bool = False  # a bank feed's row not yet booked (it counts today; its booked row replaces it)
 
     def __post_init__(self) -> None:
         if not self.sort_key:

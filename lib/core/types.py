@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from lib.core.bank import BankNote
 from lib.core.models import Commentary, Profile, Transaction
 
 
@@ -41,6 +42,7 @@ class Window:
     checkin: dt.date | None = None
     streak_state: StreakState | None = None
     data_version: int = 0  # the store's per-user write counter when this was read (lib.web.state)
+    bank: BankNote | None = None  # the bank feed's state (lib.sync), for the dashboard's notices
 
 
 @dataclass(frozen=True)

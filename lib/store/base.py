@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -186,6 +187,12 @@ class Store(Protocol):
     def data_version(self, user_id: str) -> int:
         """The user's write counter (one small read): it changes whenever what the pages show changes."""
 
+    def mark_changed(self, user_id: str) -> None:
+        """Bump the user's data version (every write method does; call it after a record a page reads)."""
+
+    def batched_changes(self, user_id: str) -> AbstractContextManager[None]:
+        """Writes inside bump the data version once, when the block ends."""
+
     # -- records: small items the other packages own (keys and items built in lib.store.schema) --------
     def get_record(self, key: dict[str, str], *, consistent: bool = True) -> Item | None:
         """One item by its key (strongly consistent unless asked otherwise), or None."""
@@ -229,6 +236,42 @@ class Store(Protocol):
 
     def delete_category_rule(self, user_id: str, merchant: str) -> None:
         """Drop the user's rule for one merchant."""
+
+
+class ChangeCounter:
+    """The per-user data version's bumps (lib.web.state), one per write action, or one per batch.
+
+    `batched_changes(user)` holds the bumps of the writes inside it and makes one at the end (a bank
+    sync of 270 rows bumps once, not 270 times); per thread, so two sessions never share a batch.
+    """
+
+    _held = threading.local()
+
+    def _bump_version(self, user_id: str) -> None:
+        raise NotImplementedError
+
+    def mark_changed(self, user_id: str) -> None:
+        """What the pages show changed (a write, or a record a page reads): other processes must look again."""
+        held: dict[str, bool] | None = getattr(self._held, "users", None)
+        if held is not None and user_id in held:
+            held[user_id] = True
+            return
+        self._bump_version(user_id)
+
+    @contextmanager
+    def batched_changes(self, user_id: str) -> Iterator[None]:
+        """Writes inside bump the user's data version once, when the block ends (even by an error)."""
+        held: dict[str, bool] = getattr(self._held, "users", None) or {}
+        self._held.users = held
+        if user_id in held:  # already batching: the outer block bumps
+            yield
+            return
+        held[user_id] = False
+        try:
+            yield
+        finally:
+            if held.pop(user_id):
+                self._bump_version(user_id)
 
 
 def chunks(items: Iterable[Item], size: int = BATCH_SIZE) -> Iterator[list[Item]]:

@@ -25,6 +25,7 @@ from lib.store.base import (
     TRANSACTION_CHANGED,
     TRANSACTION_EXISTS,
     TRANSACTION_GONE,
+    ChangeCounter,
     ProgressCallback,
 )
 from lib.store.dynamo_requests import ConditionFailed, DynamoRequests, default_client, log, version_is
@@ -34,7 +35,7 @@ from lib.store.schema import Item
 __all__ = ["DynamoDBStore", "default_client"]
 
 
-class DynamoDBStore(DynamoRequests):
+class DynamoDBStore(DynamoRequests, ChangeCounter):
     """The Store protocol on one DynamoDB table (partition user_id, sort key transaction_date)."""
 
     # -- the Store protocol -----------------------------------------------------------
@@ -104,7 +105,7 @@ class DynamoDBStore(DynamoRequests):
                 return schema.item_to_profile(stored, profile.user_id, profile.display_name)
             current = schema.item_to_profile(stored, profile.user_id, profile.display_name)
             raise ConflictError(PROFILE_CONFLICT, current=current) from exc
-        self._changed(profile.user_id)
+        self.mark_changed(profile.user_id)
         return saved
 
     def add_transaction(self, txn: Transaction) -> Transaction:
@@ -119,7 +120,7 @@ class DynamoDBStore(DynamoRequests):
                 return added  # our own earlier attempt: stored once, reported as saved
             raise ConflictError(TRANSACTION_EXISTS, current=_txn(stored)) from exc
         self._streaks_touched(txn.user_id, txn.date)
-        self._changed(txn.user_id)
+        self.mark_changed(txn.user_id)
         return added
 
     def get_transaction(self, user_id: str, sort_key: str) -> Transaction | None:
@@ -152,7 +153,7 @@ class DynamoDBStore(DynamoRequests):
                 if schema.same_write(stored, item):
                     return stored_txn
                 raise _stale(stored) from exc
-            self._changed(txn.user_id)
+            self.mark_changed(txn.user_id)
             return stored_txn
         new = {schema.PK: txn.user_id, schema.SK: key}
         try:
@@ -176,7 +177,7 @@ class DynamoDBStore(DynamoRequests):
         # Already gone means our own earlier delete: only the holder of the mark deletes it this way.
         with contextlib.suppress(ConditionFailed):
             self._delete(old, "#m = :to", {":to": key})
-        self._changed(txn.user_id)
+        self.mark_changed(txn.user_id)
         return stored_txn
 
     def delete_transaction(self, user_id: str, sort_key: str, version: int | None = None) -> None:
@@ -193,7 +194,7 @@ class DynamoDBStore(DynamoRequests):
                 self._delete(key, f"attribute_not_exists(#sk) OR ({condition})", values)
             except ConditionFailed as exc:
                 raise _stale(self._get(key, consistent=True)) from exc
-        self._changed(user_id)
+        self.mark_changed(user_id)
 
     def list_transactions(self, user_id: str, start: dt.date, end: dt.date) -> list[Transaction]:
         """The user's transactions dated start..end inclusive, in sort-key order (paginated Query)."""
@@ -239,11 +240,11 @@ class DynamoDBStore(DynamoRequests):
             written = self._write_all(user_id, "write", requests, progress)
         except PartialWriteError:
             with contextlib.suppress(StoreUnavailableError):
-                self._changed(user_id)  # some rows are in: other processes must see them too
+                self.mark_changed(user_id)  # some rows are in: other processes must see them too
             raise
         # Days before this month may change the user's streak state (one conditional delete).
         self._streaks_touched(user_id, min(dt.date.fromisoformat(str(sk)[:10]) for _, sk in by_key))
-        self._changed(user_id)
+        self.mark_changed(user_id)
         return written
 
     def export_items(self, user_id: str) -> list[Item]:
@@ -299,7 +300,7 @@ class DynamoDBStore(DynamoRequests):
         except ConditionFailed:
             return  # a later day is already known
         self._streaks_touched(user_id, day)
-        self._changed(user_id)
+        self.mark_changed(user_id)
 
     def put_raw_item(self, item: Item) -> None:
         """Write an item exactly as given, unconditionally: for tests and migrations (e.g. legacy items)."""
@@ -310,7 +311,7 @@ class DynamoDBStore(DynamoRequests):
         """The user's write counter (one GetItem of a tiny item, 0.5 read units eventually consistent)."""
         return schema.item_to_data_version(self._get(schema.data_version_key(user_id)))
 
-    def _changed(self, user_id: str) -> None:
+    def _bump_version(self, user_id: str) -> None:
         """A write changed what the pages show: bump the counter (one UpdateItem, ADD is atomic)."""
         update = "ADD #n :one"
         self._call(
@@ -352,7 +353,7 @@ class DynamoDBStore(DynamoRequests):
         requests = [{"DeleteRequest": {"Key": self._encode({schema.PK: user_id, schema.SK: k})}} for k in keys]
         done = self._write_all(user_id, "delete", requests, None)
         if done:
-            self._changed(user_id)
+            self.mark_changed(user_id)
         return done
 
     def _prefixed(self, user_id: str, prefix: str) -> list[Item]:

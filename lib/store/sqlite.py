@@ -31,6 +31,7 @@ from lib.store.base import (
     TRANSACTION_CHANGED,
     TRANSACTION_EXISTS,
     TRANSACTION_GONE,
+    ChangeCounter,
     Meter,
     ProgressCallback,
     chunks,
@@ -61,7 +62,7 @@ def decode_item(text: str) -> Item:
     return {k: _DESER.deserialize(v) for k, v in json.loads(text).items()}
 
 
-class SQLiteStore:
+class SQLiteStore(ChangeCounter):
     """Store backend on one SQLite file; safe for the threads of several Streamlit sessions."""
 
     def __init__(self, path: str | Path):
@@ -157,7 +158,7 @@ class SQLiteStore:
                     PROFILE_CONFLICT, current=schema.item_to_profile(current, profile.user_id, profile.display_name)
                 )
             self._put(conn, item)
-        self._changed(profile.user_id)
+        self.mark_changed(profile.user_id)
         return saved
 
     def add_transaction(self, txn: Transaction) -> Transaction:
@@ -171,7 +172,7 @@ class SQLiteStore:
                 raise ConflictError(TRANSACTION_EXISTS, current=schema.item_to_transaction(stored))
             self._put(conn, item)
         self._streaks_touched(txn.user_id, txn.date)
-        self._changed(txn.user_id)
+        self.mark_changed(txn.user_id)
         return added
 
     def get_transaction(self, user_id: str, sort_key: str) -> Transaction | None:
@@ -197,7 +198,7 @@ class SQLiteStore:
             self._put(conn, item)
         old_day = schema.date_of_key(old_sort_key)
         self._streaks_touched(txn.user_id, min(txn.date, old_day) if old_day else txn.date)
-        self._changed(txn.user_id)
+        self.mark_changed(txn.user_id)
         return stored_txn
 
     def delete_transaction(self, user_id: str, sort_key: str, version: int | None = None) -> None:
@@ -210,7 +211,7 @@ class SQLiteStore:
         day = schema.date_of_key(sort_key)
         if day:
             self._streaks_touched(user_id, day)
-        self._changed(user_id)
+        self.mark_changed(user_id)
 
     @staticmethod
     def _delete(conn: sqlite3.Connection, user_id: str, sort_key: str) -> None:
@@ -269,13 +270,13 @@ class SQLiteStore:
                 message = partial_message("write", done, len(items), 0, str(exc))
                 if done:
                     with contextlib.suppress(StoreUnavailableError):
-                        self._changed(str(items[0][schema.PK]))  # some rows are in: other processes must see them
+                        self.mark_changed(str(items[0][schema.PK]))  # some rows are in: other processes must see them
                 raise PartialWriteError(message, written=done, total=len(items)) from exc
             done += len(batch)
             if progress:
                 progress(done, len(items))
         if items:
-            self._changed(str(items[0][schema.PK]))
+            self.mark_changed(str(items[0][schema.PK]))
         return done
 
     # -- streak state and check-ins (lib.core.streaks) -----------------------------------
@@ -305,7 +306,7 @@ class SQLiteStore:
             self._put(conn, schema.checkin_to_item(user_id, day))
             if day < clock.latest_today().replace(day=1):
                 self._drop_streaks(conn, user_id, day.isoformat())
-        self._changed(user_id)
+        self.mark_changed(user_id)
 
     def export_items(self, user_id: str) -> list[Item]:
         return [i for i in self._query(user_id, "", None) if not schema.is_data_version(i)]
@@ -346,7 +347,7 @@ class SQLiteStore:
                 )
             done += len(batch)
         if done:
-            self._changed(user_id)
+            self.mark_changed(user_id)
         return done
 
     def _prefixed(self, user_id: str, prefix: str) -> list[Item]:
@@ -370,7 +371,7 @@ class SQLiteStore:
         with self._tx(user_id, read=True) as conn:
             return schema.item_to_data_version(self._get(conn, schema.data_version_key(user_id)))
 
-    def _changed(self, user_id: str) -> None:
+    def _bump_version(self, user_id: str) -> None:
         """A write changed what the pages show: bump the counter (one write, as on DynamoDB)."""
         with self._tx(user_id, read=False) as conn:
             n = schema.item_to_data_version(self._get(conn, schema.data_version_key(user_id)))

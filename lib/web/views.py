@@ -240,7 +240,7 @@ def transactions_table(txns: list[Transaction], limit: int | None = None, amount
             "Date": [t.date.isoformat() for t in newest],
             "Amount": [format(t.amount, amount_format) for t in newest],
             "Category": [t.category for t in newest],
-            "Description": [t.description for t in newest],
+            "Description": [("⏳ pending · " if t.pending else "") + t.description for t in newest],
             "Source": [t.source for t in newest],
             "id": [t.sort_key for t in newest],
         }

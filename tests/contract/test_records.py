@@ -46,3 +46,26 @@ def test_a_profiles_time_zone_round_trips(store: Any) -> None:
     saved = store.save_profile(validate_profile("ann", "Ann", "30", None, "polite", timezone="Asia/Tokyo"))
     assert store.get_profile("ann").timezone == "Asia/Tokyo" == saved.timezone
     assert store.get_profile("nobody").timezone == ""
+
+
+def test_every_write_bumps_the_data_version_and_a_batch_bumps_it_once(store: Any) -> None:
+    from lib.core import clock
+    from lib.core.models import validate_transaction
+    day = clock.today()
+    assert store.data_version("ann") == 0
+    store.add_transaction(validate_transaction("ann", day, "3.00", "Food", "one"))
+    assert store.data_version("ann") == 1
+
+    def five(user: str) -> int:
+        before = store.meter.for_user(user)
+        for n in range(5):
+            store.add_transaction(validate_transaction(user, day, f"{n + 1}.00", "Food", f"row {n}"))
+        return store.meter.for_user(user).minus(before).writes
+
+    one_by_one = five("bob")
+    assert store.data_version("bob") == 5
+    with store.batched_changes("ann"):
+        batched = five("ann")
+        assert store.data_version("ann") == 1  # held until the block ends
+    assert store.data_version("ann") == 2
+    assert batched == one_by_one - 5  # the five bumps were held...
