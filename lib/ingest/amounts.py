@@ -23,6 +23,9 @@ _POINT_RE = re.compile(r"(?:\d{1,3}(?:,\d{3})+|\d*)(?:\.\d+)?")
 _COMMA_RE = re.compile(r"(?:\d{1,3}(?:\.\d{3})+|\d*)(?:,\d+)?")
 
 
+MAX_AMOUNT_CHARS = 48  # "-1.234.567,89 EUR CR" is 20; a longer cell never reaches a regular expression
+
+
 @dataclass(frozen=True)
 class Money:
     core: str  # digits and separators only
@@ -37,6 +40,8 @@ def split_amount(text: str) -> Money | str:
     s = text.strip().replace("\u2212", "-")
     if not s:
         return "missing amount"
+    if len(s) > MAX_AMOUNT_CHARS:
+        return f"'{s[:20]}…' is too long to be an amount"
     sign = 1
     currency = None
     marked = False

@@ -52,25 +52,41 @@ def records(text: str, delimiter: str) -> Iterator[Record]:
 
     A record the csv module cannot read, or one that runs on for more than MAX_SPAN lines
     (a quote opened and never closed), is reported on its first line, and reading starts
-    again on the next line, so the rows after it are still read.
+    again on the next line, so the rows after it are still read. The reader is never handed
+    more than MAX_SPAN lines past the last record's end, so a file of unclosed quotes costs
+    MAX_SPAN lines each, not the rest of the file each: the work is linear in the file.
     """
     lines = io.StringIO(text, newline="").readlines()
+    total = len(lines)
     start = 0
-    while start < len(lines):
-        reader = csv.reader(itertools.islice(lines, start, None), delimiter=delimiter, skipinitialspace=True,
-                            strict=True)
+    while start < total:
+        limit = [start + MAX_SPAN]
+
+        def feed(begin: int = start, limit: list[int] = limit) -> Iterator[str]:
+            i = begin
+            while i < total and i < limit[0]:
+                yield lines[i]
+                i += 1
+
+        reader = csv.reader(feed(), delimiter=delimiter, skipinitialspace=True, strict=True)
         previous = 0
         try:
             for cells in reader:
                 first = start + previous + 1
-                if reader.line_num - previous > MAX_SPAN:
+                if reader.line_num - previous > MAX_SPAN or start + reader.line_num > limit[0]:
                     yield first, [], "unbalanced quote: the quote opened on this line is never closed"
                     start = first
                     break
                 yield first, cells, None
                 previous = reader.line_num
+                limit[0] = start + previous + MAX_SPAN
             else:
-                return
+                if start + previous >= total or start + reader.line_num >= total:
+                    return
+                # The window ended inside a record: a quote left open for MAX_SPAN lines.
+                first = start + previous + 1
+                yield first, [], "unbalanced quote: the quote opened on this line is never closed"
+                start = first
         except csv.Error as exc:
             first = start + previous + 1
             problem = str(exc)
@@ -78,6 +94,11 @@ def records(text: str, delimiter: str) -> Iterator[Record]:
                 problem = "unbalanced quote: the quote opened on this line is never closed"
             yield first, [], f"unreadable row ({problem})"
             start = first
+
+
+def _short(cells: list[str]) -> bool:
+    """No cell longer than MAX_CELL: only such rows reach a regular expression."""
+    return all(len(c) <= MAX_CELL for c in cells)
 
 
 def _raw(cells: list[str], delimiter: str) -> str:
@@ -292,11 +313,14 @@ def parse_csv(data: bytes, options: ImportOptions | None = None, today: dt.date 
         index = cols.get(role)
         return cells[index] if index is not None and index < len(cells) else ""
 
-    good = [c for _, c, problem in recs if problem is None]
-    amounts = [split_amount(cell(c, r)) for c in good for r in ("amount", "debit", "credit") if r in cols]
-    us_hint = any(isinstance(m, Money) and m.currency == "USD" for m in amounts)
-    dates = DateReader([cell(c, "date") for c in good], options.date_format, us_hint)
+    good = [(line, c) for line, c, problem in recs if problem is None and _short(c)]
+    amounts = [split_amount(cell(c, r)) for _, c in good for r in ("amount", "debit", "credit") if r in cols]
     decimal = options.decimal or decide_decimal(amounts, delimiter)
+    currencies = {m.currency for m in amounts if isinstance(m, Money) and m.currency}
+    if "currency" in cols:
+        currencies |= {code for _, c in good[:_SAMPLE_RECORDS] if (code := cell_currency(cell(c, "currency")))}
+    dates = DateReader([(line, cell(c, "date")) for line, c in good], options.date_format, options.dates,
+                       decimal=decimal, header=plan.header, currencies=currencies)
     header_currency = _header_currency(plan)
     mode = ("direction" if "direction" in cols else "signed") if "amount" in cols else "debit/credit"
 
@@ -367,7 +391,8 @@ def parse_csv(data: bytes, options: ImportOptions | None = None, today: dt.date 
         "delimiter": delimiter,
         "decimal": decimal,
         "date_format": dates.fmt,
-        "date_order_guessed": dates.guessed,
+        "date_order": ("day/month" if dates.day_first else "month/day") if dates.question is None else "unknown",
+        "date_order_reason": dates.order_reason,
         "columns": column_names(plan),
         "header": [c.strip() for c in plan.header],
         "header_line": plan.header_line,
@@ -383,4 +408,4 @@ def parse_csv(data: bytes, options: ImportOptions | None = None, today: dt.date 
         extra={"rows": len(rows), "errors": len(errors), "delimiter": delimiter, "decimal": decimal,
                "encoding": encoding, "sign": detected["sign"]},
     )
-    return ParseResult(rows, errors, detected, question)
+    return ParseResult(rows, errors, detected, question, dates.question)
