@@ -92,12 +92,13 @@ def date_parts(text: str) -> _DateParts | None:
 
 
 # Header words of languages whose banks write the day first (a hint, used only when no date decides).
-_DAY_FIRST_WORDS = frozenset(
-    "datum buchungstag buchungsdatum valuta wertstellung betrag umsatz verwendungszweck empfanger auftraggeber "
-    "montant libelle debit credit operation solde bedrag omschrijving naam tegenrekening boekdatum "
-    "fecha importe concepto movimiento data importo descrizione kwota opis suma valiuta gavejas paaiskinimai "
-    "beloeb tekst belopp text dato bokforingsdag belop".split()
-)
+_DAY_FIRST_WORDS = frozenset((
+    "datum", "buchungstag", "buchungsdatum", "valuta", "wertstellung", "betrag", "umsatz", "verwendungszweck",
+    "empfanger", "auftraggeber", "montant", "libelle", "debit", "credit", "operation", "solde", "bedrag",
+    "omschrijving", "naam", "tegenrekening", "boekdatum", "fecha", "importe", "concepto", "movimiento", "data",
+    "importo", "descrizione", "kwota", "opis", "suma", "valiuta", "gavejas", "paaiskinimai", "beloeb", "tekst",
+    "belopp", "text", "dato", "bokforingsdag", "belop",
+))
 _DAY_FIRST_CURRENCIES = frozenset(("EUR", "GBP", "CHF", "SEK", "NOK", "DKK", "PLN", "CZK", "HUF", "INR", "ZAR",
                                    "NZD", "AUD", "BRL", "TRY", "RON", "BGN"))
 
@@ -151,6 +152,7 @@ class DateReader:
     def __init__(
         self, cells: list[tuple[int, str]], date_format: str | None, order: str | None = None, *,
         decimal: str | None = None, header: list[str] | None = None, currencies: set[str] | None = None,
+        clues: list[tuple[str, str]] | None = None,
     ):
         self.date_format = date_format
         self.day_first = True
@@ -167,7 +169,8 @@ class DateReader:
             self.day_first, self.order_reason = order == "dmy", "given"
         elif nums:
             separators = {p.fmt[0] for _, _, p in parts if p.kind == "num"}
-            verdict = decide_order(nums, order_clues(separators, decimal, header or [], currencies or set()))
+            found = order_clues(separators, decimal, header or [], currencies or set()) + (clues or [])
+            verdict = decide_order(nums, found)
             if isinstance(verdict, DateQuestion):
                 self.question = verdict  # rows are read day-first for the preview, never imported so
             else:

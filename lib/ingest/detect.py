@@ -47,7 +47,7 @@ def parse_file(
                                        "(export a shorter period)."})
     if not data.strip():
         raise ValidationError({"file": "The file is empty."})
-    return run_limited(parse_here, data, file_name, options, today or clock.today())
+    return run_limited("parse_here", data, file_name, options, today or clock.today())
 
 
 def parse_here(
@@ -61,12 +61,12 @@ def parse_here(
     if kind == "ofx":
         result = parse_ofx(data, today)
     elif kind == "qif":
-        result = parse_qif(data, today)
+        result = parse_qif(data, today, options.dates)
     elif kind == "camt":
         result = parse_camt(data, today)
     else:
         result = parse_csv(data, options, today)
-    if kind != "csv" and options.dates is not None:
+    if kind in ("ofx", "camt") and options.dates is not None:
         result.detected.setdefault("notes", []).append("--dates applies to CSV and QIF files; this format's dates "
                                                        "are unambiguous")
     result.detected["file_id"] = file_id(data)

@@ -35,7 +35,7 @@ _NOT_FOR_OFXTOOLS = ("<![CDATA[", "<!--")
 
 
 def looks_like_ofx(head: str) -> bool:
-    """OFX 1.x starts with an OFXHEADER block; 2.x is XML with an <?OFX ...?> instruction; some banks send <OFX> only."""
+    """OFX 1.x opens with an OFXHEADER block, 2.x with <?OFX ...?>; some banks send the <OFX> body alone."""
     upper = head.lstrip().upper()
     return (upper.startswith("OFXHEADER") or "<?OFX" in upper[:400] or upper.startswith("<OFX>")
             or ("<OFX>" in upper[:1024] and ("<STMTTRN>" in upper or "<SIGNONMSGSRSV1>" in upper)))

@@ -19,7 +19,7 @@ from lib.ingest.text import norm
 _ROLE_ORDER = ("direction", "debit", "credit", "date", "amount", "currency", "category", "description")
 _KEYWORDS: dict[str, tuple[str, ...]] = {
     "direction": (
-        "af bij", "debit credit", "credit debit", "dr cr", "cr dr", "soll haben", "s h", "d c", "c d",
+        "af bij", "debit credit", "credit debit", "dr cr", "cr dr", "soll haben", "s h", "d c", "c d", "d k",
         "credit debit indicator", "debit credit indicator",
     ),
     "debit": (
