@@ -98,6 +98,9 @@ def parse_ofx(data: bytes, today: dt.date | None = None) -> ParseResult:
         for acct, fitid, name, memo, amount, currency in strict:
             raw = by_fitid.get((acct, fitid))
             posted = raw.fields.get("DTPOSTED", "") if raw else ""
+            if raw is not None and encoding == "utf-8":  # ofxtools believed a CHARSET:1252 header; the bytes are UTF-8
+                name = _text(raw.fields.get("NAME")) or _text(raw.payee_name) or name
+                memo = _text(raw.fields.get("MEMO")) or memo
             found.append((raw.line if raw else 0, acct, fitid, name, memo, amount, posted, currency))
     else:
         reader = "lenient"
