@@ -99,7 +99,7 @@ def measure(path: Path, cap_mb: int = 2048, timeout: float = 120.0) -> tuple[flo
             peak = int(stats[2]) // 1024
             worker = Path(f"{tmp}/peak")
             if worker.exists():
-                peak = max(peak, int(worker.read_text() or 0) // 1024)
+                peak = max(peak, int(worker.read_text() or 0) // 2**20)
             rest = [ln for ln in lines if not ln.startswith(("TIME ", "Command"))]
             code, err = done.returncode, (rest or [""])[-1]
         except subprocess.TimeoutExpired:

@@ -47,7 +47,7 @@ def parse_file(
                                        "(export a shorter period)."})
     if not data.strip():
         raise ValidationError({"file": "The file is empty."})
-    return run_limited("parse_here", data, file_name, options, today or clock.today())
+    return run_limited("lib.ingest.detect:parse_here", data, file_name, options, today or clock.today())
 
 
 def parse_here(

@@ -34,8 +34,17 @@ def records(text: str, delimiter: str) -> Iterator[Record]:
     """
     lines = io.StringIO(text, newline="").readlines()
     total = len(lines)
+    # Where the next line with an odd number of quotes is (one that closes a quote a line before opened):
+    # a line that opens a quote with no closer within MAX_SPAN lines is reported without running the reader.
+    closer = [total + MAX_SPAN] * (total + 1)
+    for i in range(total - 1, -1, -1):
+        closer[i] = i if lines[i].count('"') % 2 else closer[i + 1]
     start = 0
     while start < total:
+        if lines[start].count('"') % 2 and closer[start + 1] - start > MAX_SPAN:
+            yield start + 1, [], "unbalanced quote: the quote opened on this line is never closed"
+            start += 1
+            continue
         limit = [start + MAX_SPAN]
 
         def feed(begin: int = start, limit: list[int] = limit) -> Iterator[str]:

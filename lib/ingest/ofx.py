@@ -96,12 +96,12 @@ def parse_ofx(data: bytes, today: dt.date | None = None) -> ParseResult:
     if isinstance(strict, list) and len(strict) >= len(scanned.transactions):
         reader = "ofxtools"
         for acct, fitid, name, memo, amount, currency in strict:
-            raw = by_fitid.get((acct, fitid))
-            posted = raw.fields.get("DTPOSTED", "") if raw else ""
-            if raw is not None and encoding == "utf-8":  # ofxtools believed a CHARSET:1252 header; the bytes are UTF-8
-                name = _text(raw.fields.get("NAME")) or _text(raw.payee_name) or name
-                memo = _text(raw.fields.get("MEMO")) or memo
-            found.append((raw.line if raw else 0, acct, fitid, name, memo, amount, posted, currency))
+            seen = by_fitid.get((acct, fitid))
+            posted = seen.fields.get("DTPOSTED", "") if seen else ""
+            if seen is not None and encoding == "utf-8":  # ofxtools believed a CHARSET:1252 header; bytes are UTF-8
+                name = _text(seen.fields.get("NAME")) or _text(seen.payee_name) or name
+                memo = _text(seen.fields.get("MEMO")) or memo
+            found.append((seen.line if seen else 0, acct, fitid, name, memo, amount, posted, currency))
     else:
         reader = "lenient"
         for t in scanned.transactions:
@@ -116,7 +116,7 @@ def parse_ofx(data: bytes, today: dt.date | None = None) -> ParseResult:
     memos = [f[4] for f in found]
     combine = informative(memos, sparse=True) > 0.3
     counts = Counter(memos)
-    for line, acct, fitid, name, memo, amount, posted, currency in found:
+    for line, acct, fitid, name, memo, written, posted, currency in found:
         # A memo the bank writes on many rows ("POS PURCHASE") tells nothing about this one.
         telling = combine and memo and counts[memo] <= max(1, len(found) // 10) and memo not in name
         description = f"{name} · {memo}" if telling and name else (name or memo)
@@ -125,10 +125,10 @@ def parse_ofx(data: bytes, today: dt.date | None = None) -> ParseResult:
         if day is None:
             errors.append(RowError(line, f"DTPOSTED '{posted[:20]}' is not a date", raw))
             continue
-        if amount is None:
+        if written is None:
             errors.append(RowError(line, "TRNAMT is missing or not a number", raw))
             continue
-        value = -amount  # OFX: negative is money out; the product: spending positive
+        value = -written  # OFX: negative is money out; the product: spending positive
         if reason := implausible(day, today) or amount_problem(value):
             errors.append(RowError(line, reason, raw))
             continue

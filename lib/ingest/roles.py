@@ -64,7 +64,7 @@ _FOREIGN = ("foreign", "original", "local", "ursprung", "fremd")
 _COMPOUND = frozenset(
     (
         "datum", "betrag", "bedrag", "buchungstag", "buchungsdatum", "valutadatum", "wertstellung",
-        "verwendungszweck", "beguenstigter", "begunstigter", "empfanger", "empfaenger", "auftraggeber", "gavejas", "moketojas",
+        "verwendungszweck", "beguenstigter", "begunstigter", "empfanger", "empfaenger", "auftraggeber",
         "zahlungspflichtiger", "omschrijving", "kategorie", "wahrung", "waehrung", "boekdatum", "transactiedatum",
         "libelle", "montant", "kontostand", "saldo", "tegenrekeninghouder",
     )

@@ -10,6 +10,7 @@ fork-server child would run the page script again while preparing itself.
 """
 from __future__ import annotations
 
+import importlib
 import logging
 import os
 import pickle
@@ -49,10 +50,10 @@ def _address_space() -> int:
         return 512 * 2**20
 
 
-def run_limited(fn_name: str, *args: Any, limits: Limits | None = None) -> Any:
-    """lib.ingest.detect.<fn_name>(*args) in a child process under the limits; a ValidationError naming a limit hit."""
+def run_limited(target: str, *args: Any, limits: Limits | None = None) -> Any:
+    """`module:function`(*args) in a child process under the limits; a ValidationError naming a limit hit."""
     limits = limits or Limits()
-    payload = pickle.dumps((fn_name, args, limits))
+    payload = pickle.dumps((target, args, limits))
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, (_ROOT, os.environ.get("PYTHONPATH"))))}
     try:
         done = subprocess.run([sys.executable, "-m", "lib.ingest.worker"], input=payload, capture_output=True,
@@ -80,14 +81,15 @@ def run_limited(fn_name: str, *args: Any, limits: Limits | None = None) -> Any:
 
 def _serve() -> None:
     """The child: limits first, then the parsers, then one file from stdin; the outcome pickled to stdout."""
-    fn_name, args, limits = pickle.loads(sys.stdin.buffer.read())  # from our parent
+    target, args, limits = pickle.loads(sys.stdin.buffer.read())  # from our parent
     resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_seconds, limits.cpu_seconds + 1))
-    from lib.ingest import detect  # loaded before the memory cap, which is set above what loading took
+    module, _, name = target.partition(":")
+    fn = getattr(importlib.import_module(module), name)  # loaded before the memory cap, set above what loading took
 
     cap = _address_space() + limits.memory_mb * 2**20
     resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
     try:
-        outcome: tuple[str, Any] = ("ok", getattr(detect, fn_name)(*args))
+        outcome: tuple[str, Any] = ("ok", fn(*args))
     except ValidationError as exc:
         outcome = ("invalid", exc.errors)
     except MemoryError:
