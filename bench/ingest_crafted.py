@@ -76,7 +76,7 @@ CRAFTED = {
 }
 
 
-def measure(path: Path, cap_mb: int = 2048, timeout: float = 120.0) -> tuple[float, int, int, str]:
+def measure(path: Path, cap_mb: int = 2048, timeout: float = 120.0) -> tuple[str, int, int, str]:
     """(seconds, peak MB, exit code, last stderr line) of importing one file in a fresh process and store.
 
     The peak is the largest resident size of the import and any process it starts (GNU time's %M
@@ -89,13 +89,14 @@ def measure(path: Path, cap_mb: int = 2048, timeout: float = 120.0) -> tuple[flo
             resource.setrlimit(resource.RLIMIT_AS, (cap_mb * 2**20, cap_mb * 2**20))
 
         started = time.monotonic()
-        command = ["/usr/bin/time", "-f", "TIME %e %M", sys.executable, "-m", "lib", "import", str(path),
+        command = ["/usr/bin/time", "-f", "TIME %e %M %U %S", sys.executable, "-m", "lib", "import", str(path),
                    "--user", "u"]
         try:
             done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=timeout,
                                   preexec_fn=cap)
             lines = done.stderr.strip().splitlines()
-            stats = next((ln for ln in reversed(lines) if ln.startswith("TIME ")), "TIME 0 0").split()
+            stats = next((ln for ln in reversed(lines) if ln.startswith("TIME ")), "TIME 0 0 0 0").split()
+            cpu = float(stats[3]) + float(stats[4])
             peak = int(stats[2]) // 1024
             worker = Path(f"{tmp}/peak")
             if worker.exists():
@@ -103,8 +104,8 @@ def measure(path: Path, cap_mb: int = 2048, timeout: float = 120.0) -> tuple[flo
             rest = [ln for ln in lines if not ln.startswith(("TIME ", "Command"))]
             code, err = done.returncode, (rest or [""])[-1]
         except subprocess.TimeoutExpired:
-            code, err, peak = -1, f"killed after {timeout:.0f} s", -1
-        return time.monotonic() - started, peak, code, err[:160]
+            code, err, peak, cpu = -1, f"killed after {timeout:.0f} s", -1, 0.0
+        return f"{time.monotonic() - started:.1f} s wall, {cpu:.1f} s CPU", peak, code, err[:160]
 
 
 def main() -> None:
@@ -118,7 +119,7 @@ def main() -> None:
         path.write_bytes(build())
         if args.measure:
             seconds, peak, code, err = measure(path)
-            print(f"{name}\t{path.stat().st_size // 1024} KB\t{seconds:.1f} s\t{peak} MB\texit {code}\t{err}",
+            print(f"{name}\t{path.stat().st_size // 1024} KB\t{seconds}\t{peak} MB\texit {code}\t{err}",
                   flush=True)
 
 

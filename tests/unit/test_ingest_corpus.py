@@ -50,6 +50,7 @@ def test_what_was_left_out_is_counted_and_named() -> None:
     assert detected("csv03_card_app_state_pending.csv")["pending_skipped"] == 1
     assert detected("csv14_pending_flag_and_zero_hold.csv")["pending_skipped"] == 2
     assert detected("camt05_pending_entry.xml")["pending_skipped"] == 1
+    assert detected("ofx16_pending_list_and_closing_tags.ofx")["pending_skipped"] == 1
     notes = detected("qif05_with_investment_account.qif")["notes"]
     assert "skipped 1 record of the investment account section" in notes
     assert detected("qif07_opening_balance.qif")["opening_balances_skipped"] == 1
