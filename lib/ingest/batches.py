@@ -179,7 +179,8 @@ def import_rows(
             new.append(txn)
 
     covered = (min(t.date for t in candidates), max(t.date for t in candidates)) if candidates else (None, None)
-    if (end := period_end(detected, clock.today())) is not None:
+    end = period_end(detected, clock.today())
+    if end is not None:
         # The statement says it runs through this day: the days after its last row had no spending.
         covered = (covered[0] or end, max(covered[1] or end, end))
     batch = ImportBatch(
@@ -205,6 +206,8 @@ def import_rows(
     batch = replace(batch, rows_added=batch.rows_added + written)
     if earlier is None or replacing or written or earlier.status != "complete":
         store.put_import_batch(batch)
+    if end is not None:
+        store.mark_known(user_id, end)  # the statement's last day is known even when its last days had no rows
     _remember(store, user_id, detected, options)
     log.info(
         "imported file",

@@ -68,7 +68,8 @@ def _with_ofxtools(data: bytes) -> list[tuple[str, str, str, str, Decimal, str |
             tree.parse(io.BytesIO(data))
             ofx = tree.convert()
     except Exception as exc:  # noqa: BLE001 - ofxtools raises many kinds; each means "read it leniently"
-        detail = one_line(str(exc).split(" in ", 1)[0])[:120] or "no detail"
+        # ofxtools quotes the file in some messages; the first line says what is wrong without it.
+        detail = one_line(str(exc).strip().split("\n", 1)[0].split(" in ", 1)[0]).rstrip(":")[:120] or "no detail"
         return f"{type(exc).__name__}: {detail}"
     out: list[tuple[str, str, str, str, Decimal, str | None]] = []
     for stmt in list(getattr(ofx, "statements", []) or []):

@@ -17,6 +17,7 @@ _SIGN_NAMES = {
     "unknown": "⚠ the file does not tell which amounts are spending",
     "direction": "a debit/credit marker on every row",
 }
+_REPORTED = ("skipped", "read leniently")
 _FORMAT_NAMES = {"csv": "CSV (delimited text)", "ofx": "OFX / QFX", "qif": "QIF", "camt": "CAMT.053 (ISO 20022 XML)"}
 
 
@@ -47,15 +48,13 @@ def detected_table(detected: dict[str, Any]) -> pd.DataFrame:
     rows.append(("Amounts", amounts))
     if detected.get("reader") == "lenient":
         rows.append(("Reader", "our lenient OFX reader (the strict one refused the file)"))
-    if detected.get("pending_skipped"):
-        rows.append(("Pending", f"{detected['pending_skipped']} pending or authorisation rows left out "
-                                "(the booked row comes in a later export)"))
     if detected.get("covered_through"):
         rows.append(("Statement ends", str(detected["covered_through"])))
     if detected.get("remembered"):
         rows.append(("Mapping", "remembered from your last import of this layout"))
     for note in detected.get("notes") or []:
-        rows.append(("Note", str(note)))
+        if not str(note).startswith(_REPORTED):  # those are said with the outcome (report_notes)
+            rows.append(("Note", str(note)))
     rows.append(("Encoding", str(detected.get("encoding") or "—")))
     return pd.DataFrame(rows, columns=["Detected", "Value"])
 
@@ -112,7 +111,7 @@ def date_question_table(question: DateQuestion) -> pd.DataFrame:
 
 def report_notes(detected: dict[str, Any]) -> list[str]:
     """What was left out of the import on purpose (skipped sections, opening balances, pending rows)."""
-    notes = [str(n) for n in detected.get("notes") or [] if str(n).startswith(("skipped", "read leniently"))]
+    notes = [str(n) for n in detected.get("notes") or [] if str(n).startswith(_REPORTED)]
     if detected.get("pending_skipped"):
         notes.append(f"left out {detected['pending_skipped']} pending or authorisation rows (not booked yet)")
     return notes

@@ -163,3 +163,20 @@ def test_parse_file_refuses_an_empty_or_unknown_xml_file() -> None:
         parse_file(b"   ")
     with pytest.raises(ValidationError, match="neither"):
         parse_file(b"<?xml version='1.0'?><svg></svg>")
+
+
+def test_a_statements_end_date_is_a_known_day_even_after_its_last_row(store: SQLiteStore) -> None:
+    import datetime as _dt
+
+    from lib.core import clock
+
+    end = clock.today() - _dt.timedelta(days=2)
+    row = end - _dt.timedelta(days=5)
+    data = (f"<OFX><STMTRS><CURDEF>EUR<BANKACCTFROM><ACCTID>7</BANKACCTFROM><BANKTRANLIST><DTEND>{end:%Y%m%d}"
+            f"<STMTTRN><DTPOSTED>{row:%Y%m%d}<TRNAMT>-3.00<FITID>X<NAME>Cafe</STMTTRN></BANKTRANLIST></STMTRS>"
+            "</OFX>").encode()
+    report = import_rows(store, "ann", parse_file(data, "s.ofx"), file_name="s.ofx")
+    assert report.imported == 1
+    [batch] = store.list_import_batches("ann")
+    assert (batch.covered_from, batch.covered_through) == (row, end)
+    assert store.load_window("ann", row, clock.today()).checkin == end  # known through the statement's end
