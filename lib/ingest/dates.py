@@ -94,7 +94,7 @@ def date_parts(text: str) -> _DateParts | None:
 # Header words of languages whose banks write the day first (a hint, used only when no date decides).
 _DAY_FIRST_WORDS = frozenset((
     "datum", "buchungstag", "buchungsdatum", "valuta", "wertstellung", "betrag", "umsatz", "verwendungszweck",
-    "empfanger", "auftraggeber", "montant", "libelle", "debit", "credit", "operation", "solde", "bedrag",
+    "empfanger", "auftraggeber", "montant", "libelle", "debit", "credit", "solde", "bedrag",
     "omschrijving", "naam", "tegenrekening", "boekdatum", "fecha", "importe", "concepto", "movimiento", "data",
     "importo", "descrizione", "kwota", "opis", "suma", "valiuta", "gavejas", "paaiskinimai", "beloeb", "tekst",
     "belopp", "text", "dato", "bokforingsdag", "belop",

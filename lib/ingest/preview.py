@@ -43,8 +43,9 @@ def detected_table(detected: dict[str, Any]) -> pd.DataFrame:
     if kind in ("csv", "qif"):
         order = str(detected.get("date_order") or "")
         why = str(detected.get("date_order_reason") or "")
-        rows.append(("Dates", "⚠ day/month order unknown: say which" if order == "unknown"
-                     else f"{order} ({detected.get('date_format')})" + (f": {why}" if why else "")))
+        rows.append(("Date format", str(detected.get("date_format") or "—")))
+        rows.append(("Date order", "⚠ unknown: every date reads both ways; say which" if order == "unknown"
+                     else order + (f" ({why})" if why else "")))
     rows.append(("Amounts", amounts))
     if detected.get("reader") == "lenient":
         rows.append(("Reader", "our lenient OFX reader (the strict one refused the file)"))
