@@ -96,3 +96,24 @@ def test_the_import_limit_is_the_upload_limit() -> None:
     assert config["server"]["maxUploadSize"] == MAX_FILE_MB
     with pytest.raises(ValidationError, match=f"up to {MAX_FILE_MB} MB"):
         parse_file(b"x" * (MAX_FILE_MB * 2**20 + 1))
+
+
+def spin() -> None:
+    """Burns CPU until the worker's RLIMIT_CPU stops it (a stand-in for a parser gone quadratic)."""
+    while True:
+        pass
+
+
+def hog() -> bytes:
+    """Asks for far more memory than the worker's RLIMIT_AS allows."""
+    return b"x" * (2 * 2**30)
+
+
+def test_the_worker_stops_a_parse_that_runs_out_of_cpu_time() -> None:
+    with pytest.raises(ValidationError, match="more than 1 s of computing"):
+        worker.run_limited("tests.unit.test_ingest_bounded:spin", limits=worker.Limits(cpu_seconds=1))
+
+
+def test_the_worker_refuses_a_parse_that_needs_too_much_memory() -> None:
+    with pytest.raises(ValidationError, match="more than 64 MB of memory"):
+        worker.run_limited("tests.unit.test_ingest_bounded:hog", limits=worker.Limits(memory_mb=64))
