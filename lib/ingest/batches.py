@@ -30,8 +30,8 @@ from lib.store.base import Store
 log = logging.getLogger(__name__)
 
 # What decides which rows a file yields: a change in any of these is a different mapping.
-_MAPPING_FIELDS = ("format", "columns", "delimiter", "decimal", "date_format", "sign", "amount_mode", "encoding",
-                   "date_order")
+# The day/month order is part of date_format (%d/%m/%Y or %m/%d/%Y), so an answered date question is a new mapping.
+_MAPPING_FIELDS = ("format", "columns", "delimiter", "decimal", "date_format", "sign", "amount_mode", "encoding")
 
 
 def digest(*parts: str, size: int = 20) -> str:

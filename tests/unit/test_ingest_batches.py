@@ -180,3 +180,20 @@ def test_a_statements_end_date_is_a_known_day_even_after_its_last_row(store: SQL
     [batch] = store.list_import_batches("ann")
     assert (batch.covered_from, batch.covered_through) == (row, end)
     assert store.load_window("ann", row, clock.today()).checkin == end  # known through the statement's end
+
+
+def test_an_answered_date_order_is_remembered_for_next_months_export_and_never_imported_unanswered(
+        store: SQLiteStore) -> None:
+    from lib.ingest import ImportOptions, prepare
+
+    march = b"Date,Merchant,Amount\n03/04/2026,Corner Shop,-12.40\n05/04/2026,Bakery,-3.10\n"
+    asked, _ = prepare(store, "ann", march, "a.csv")
+    assert asked.date_question is not None
+    with pytest.raises(ValidationError, match="day/month or month/day"):
+        import_rows(store, "ann", asked, file_name="a.csv")
+    told, used = prepare(store, "ann", march, "a.csv", ImportOptions(dates="mdy"))
+    assert import_rows(store, "ann", told, file_name="a.csv", options=used).imported == 2
+    april = b"Date,Merchant,Amount\n04/06/2026,Corner Shop,-9.90\n04/08/2026,Bakery,-2.10\n"
+    again, _ = prepare(store, "ann", april, "b.csv")
+    assert again.date_question is None and again.detected.get("remembered")
+    assert [r.date for r in again.rows] == [dt.date(2026, 4, 6), dt.date(2026, 4, 8)]
