@@ -26,7 +26,7 @@ from lib.ingest.amounts import (
     split_amount,
     to_decimal,
 )
-from lib.ingest.dates import DateReader, implausible
+from lib.ingest.dates import DateReader, implausible, payee_clue
 from lib.ingest.layout import MAX_CELL, SAMPLE_RECORDS, Record, choose_layout, header_signature, records
 from lib.ingest.pending import is_hold, is_pending, status_column
 from lib.ingest.roles import Plan, column_names
@@ -167,7 +167,8 @@ def parse_csv(data: bytes, options: ImportOptions | None = None, today: dt.date 
     if "currency" in cols:
         currencies |= {code for _, c in good[:SAMPLE_RECORDS] if (code := cell_currency(cell(c, "currency")))}
     dates = DateReader([(line, cell(c, "date")) for line, c in good], options.date_format, options.dates,
-                       decimal=decimal, header=plan.header, currencies=currencies)
+                       decimal=decimal, header=plan.header, currencies=currencies,
+                       clues=payee_clue([_description(c, plan) for _, c in good[:SAMPLE_RECORDS]]))
     header_currency = _header_currency(plan)
     mode = ("direction" if "direction" in cols else "signed") if "amount" in cols else "debit/credit"
 

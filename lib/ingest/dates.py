@@ -103,6 +103,23 @@ _DAY_FIRST_CURRENCIES = frozenset(("EUR", "GBP", "CHF", "SEK", "NOK", "DKK", "PL
                                    "NZD", "AUD", "BRL", "TRY", "RON", "BGN"))
 
 
+# Words in payees and purposes that only banks of day-first countries write (German, French, Dutch,
+# Spanish, Italian, Polish booking texts and company forms).
+_DAY_FIRST_PAYEE_WORDS = frozenset((
+    "gmbh", "kartenzahlung", "lastschrift", "uberweisung", "ueberweisung", "dauerauftrag", "gutschrift", "sarl",
+    "virement", "prelevement", "paiement", "betaalautomaat", "incasso", "overboeking", "recibo", "transferencia",
+    "bizum", "bonifico", "addebito", "przelew", "platnosc", "lastschrifteinzug", "geldautomat",
+))
+
+
+def payee_clue(texts: list[str]) -> list[tuple[str, str]]:
+    """A day-first clue when payees or purposes use booking words of day-first countries."""
+    for text in texts[:500]:
+        if found := set(norm(text[:200]).split()) & _DAY_FIRST_PAYEE_WORDS:
+            return [("dmy", f"payees are written in a day-first country's words (“{sorted(found)[0]}”)")]
+    return []
+
+
 def order_clues(separators: set[str], decimal: str | None, header: list[str], currencies: set[str]) -> list[
         tuple[str, str]]:
     """What a file says about its day/month order besides the dates: ('dmy'|'mdy', why) per clue."""

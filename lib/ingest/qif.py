@@ -22,7 +22,7 @@ from lib.core import clock
 from lib.core.errors import ValidationError
 from lib.core.models import CENT, clean_text
 from lib.ingest.amounts import Money, amount_problem, decide_decimal, split_amount, to_decimal
-from lib.ingest.dates import DateReader, implausible
+from lib.ingest.dates import DateReader, implausible, payee_clue
 from lib.ingest.roles import informative
 from lib.ingest.text import decode, one_line
 from lib.ingest.types import ParsedRow, ParseResult, RowError
@@ -113,7 +113,8 @@ def parse_qif(data: bytes, today: dt.date | None = None, order: str | None = Non
     decimal = decide_decimal(amounts, ",")
     quicken_years = any("'" in r.get("D") for r in records)
     dates = DateReader([(r.line, _date_text(r.get("D"))) for r in records], None, order, decimal=decimal,
-                       clues=[("mdy", "Quicken's US date form (11/ 3'25)")] if quicken_years else [])
+                       clues=([("mdy", "Quicken's US date form (11/ 3'25)")] if quicken_years else [])
+                       + payee_clue([f"{r.get('P')} {r.get('M')}" for r in records]))
     parsed: list[tuple[_Record, Any, dt.date, Decimal]] = []
     errors: list[RowError] = []
     opening = 0

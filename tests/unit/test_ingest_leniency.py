@@ -77,3 +77,11 @@ def test_direction_markers_and_explicit_signs_are_read_without_asking() -> None:
     wallet = b"Date,Description,Amount\n2025-11-03,Cafe,- $12.01\n2025-11-04,Friend,+ $73.01\n"
     result = parse_here(wallet, "x.csv", None, TODAY)
     assert result.sign_question is None and [r.amount for r in result.rows] == [D("12.01"), D("-73.01")]
+
+
+def test_payees_in_a_day_first_countrys_words_decide_the_order_when_no_date_does() -> None:
+    data = b"!Type:Bank\nD03/11/2025\nT-4.50\nPKartenzahlung REWE\n^\nD10/11/2025\nT-2.00\nPLastschrift Stadtwerke\n^\n"
+    result = parse_here(data, "x.qif", None, TODAY)
+    assert result.date_question is None
+    assert [r.date for r in result.rows] == [dt.date(2025, 11, 3), dt.date(2025, 11, 10)]
+    assert "kartenzahlung" in result.detected["date_order_reason"]
