@@ -97,7 +97,7 @@ def _serve() -> None:
     except RecursionError:
         outcome = ("limit", "is nested too deeply to read")
     except Exception as exc:  # noqa: BLE001 - the parent turns any failure into a refusal with a reason
-        outcome = ("failed", f"{type(exc).__name__}: {str(exc)[:200]}")
+        outcome = ("failed", f"{type(exc).__name__}: {str(exc)[:200] or 'no detail'}")
     if peak_file := os.environ.get(PEAK_FILE_ENV):
         Path(peak_file).write_text(str(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024))
     sys.stdout.buffer.write(pickle.dumps(outcome))
