@@ -75,6 +75,8 @@ def _with_ofxtools(data: bytes) -> list[tuple[str, str, str, str, Decimal, str |
     for stmt in list(getattr(ofx, "statements", []) or []):
         acct = str(getattr(getattr(stmt, "account", None), "acctid", "") or "")
         for t in list(getattr(stmt, "transactions", []) or []):
+            if getattr(t, "trnamt", None) is None:
+                continue  # an investment trade (BUYSTOCK...) is no bank transaction
             name = _text(getattr(t, "name", None)) or _text(getattr(getattr(t, "payee", None), "name", None))
             currency = getattr(getattr(t, "currency", None), "cursym", None) or getattr(stmt, "curdef", None)
             out.append((acct, str(getattr(t, "fitid", "") or ""), name, _text(getattr(t, "memo", None)),
