@@ -73,6 +73,8 @@ def _with_ofxtools(data: bytes) -> list[tuple[str, str, str, str, Decimal, str |
         return f"{type(exc).__name__}: {detail}"
     out: list[tuple[str, str, str, str, Decimal, str | None]] = []
     for stmt in list(getattr(ofx, "statements", []) or []):
+        if type(stmt).__name__ == "INVSTMTRS":
+            continue  # an investment account: skipped and named, as in QIF
         acct = str(getattr(getattr(stmt, "account", None), "acctid", "") or "")
         for t in list(getattr(stmt, "transactions", []) or []):
             if getattr(t, "trnamt", None) is None:
@@ -146,8 +148,12 @@ def parse_ofx(data: bytes, today: dt.date | None = None) -> ParseResult:
         "dedup": "FITID", "pending_skipped": scanned.pending,
         "covered_through": scanned.period_end.isoformat() if scanned.period_end else None,
     }
+    if scanned.investment:
+        detected.setdefault("notes", []).append(
+            f"skipped {scanned.investment} transaction{'s' if scanned.investment > 1 else ''} of an investment account")
     if reader == "lenient":
-        detected["notes"] = [f"read leniently: the strict OFX reader refused it ({strict})"
-                             if isinstance(strict, str) else "read leniently: the strict reader missed transactions"]
+        detected.setdefault("notes", []).append(f"read leniently: the strict OFX reader refused it ({strict})"
+                                              if isinstance(strict, str)
+                                              else "read leniently: the strict reader missed transactions")
     errors.sort(key=lambda e: e.line_number)
     return ParseResult(rows, errors, detected)

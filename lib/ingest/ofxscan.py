@@ -152,6 +152,7 @@ class Scanned:
     period_end: dt.date | None = None
     period_start: dt.date | None = None
     pending: int = 0
+    investment: int = 0  # STMTTRN of investment statements: cash moves inside a brokerage, not spending
 
 
 _STATEMENTS = ("STMTRS", "CCSTMTRS")
@@ -163,7 +164,7 @@ def read(text: str) -> Scanned:
     """Every STMTTRN of every statement and account, with the statement periods' ends."""
     out = Scanned()
     account, currency = "", None
-    in_from = in_payee = in_pending = False
+    in_from = in_payee = in_pending = in_invest = False
     current: RawTxn | None = None
 
     def close() -> None:
@@ -174,7 +175,15 @@ def read(text: str) -> Scanned:
 
     for ev in scan(text):
         tag = ev.tag
-        if tag == "STMTTRN":
+        if tag == "INVSTMTRS":
+            close()
+            in_invest = True
+        elif tag == "/INVSTMTRS":
+            in_invest = False
+        elif tag == "STMTTRN" and in_invest:
+            close()
+            out.investment += 1
+        elif tag == "STMTTRN":
             close()
             current = RawTxn(ev.line, account, currency)
         elif tag == "/STMTTRN":
