@@ -197,6 +197,10 @@ with tab_import:
         st.session_state[f"{role_keys}_answer"] = answer
         if answer and options.sign is None:
             options = replace(options, sign="spending" if answer.startswith("spending") else "bank")
+        order = st.session_state.get(f"{role_keys}_dates") or st.session_state.get(f"{role_keys}_order")
+        st.session_state[f"{role_keys}_order"] = order
+        if order:
+            options = replace(options, dates="dmy" if order.startswith("day") else "mdy")
         try:
             parsed, used = state.prepare_import(ctx, data, upload.name, options)
         except ValidationError as exc:
@@ -221,6 +225,15 @@ with tab_import:
                     if st.button("Read the file with these roles", key=f"{role_keys}_apply"):
                         st.session_state[f"{role_keys}_mapping"] = import_view.roles_from_choices(header, choices)
                         st.rerun()
+            dates_q = parsed.date_question
+            if dates_q is not None:
+                st.warning(f"This file does not tell whether its dates are day/month or month/day: {dates_q.reason}. "
+                           "Look at these dates and say which.", icon="📅")
+                st.dataframe(import_view.date_question_table(dates_q), hide_index=True)
+                st.radio("In this file, 03/04 is", ["day/month (3 April)", "month/day (March 4)"], index=None,
+                         key=f"{role_keys}_dates")
+            for note in import_view.report_notes(parsed.detected):
+                st.caption(md_escape(note))
             question = parsed.sign_question
             if question is not None:
                 st.warning(f"This file does not tell which amounts are spending: {question.reason}. "
@@ -233,7 +246,7 @@ with tab_import:
             if parsed.errors:
                 st.warning(md_escape(import_view.row_errors_text(parsed.errors)))
             if st.button(f"Import {len(parsed.rows)} rows", type="primary",
-                         disabled=not parsed.rows or question is not None):
+                         disabled=not parsed.rows or question is not None or dates_q is not None):
                 bar = st.progress(0.0, text="Importing…")
                 try:
                     report = ingest.import_rows(

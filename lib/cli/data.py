@@ -44,9 +44,14 @@ def cmd_demo(args: argparse.Namespace, store: Store) -> int:
 def cmd_import(args: argparse.Namespace, store: Store) -> int:
     from lib.core.errors import ValidationError
     from lib.ingest import ImportOptions, import_rows, parse_columns_flag, prepare
-    from lib.ingest.preview import detected_table
+    from lib.ingest.detect import MAX_FILE_BYTES, MAX_FILE_MB
+    from lib.ingest.preview import detected_table, report_notes
 
-    data = Path(args.file).read_bytes()
+    path = Path(args.file)
+    if path.stat().st_size > MAX_FILE_BYTES:  # refused before it is read into memory
+        raise ValidationError({"file": f"{path.name} is {path.stat().st_size / 2**20:.1f} MB; imports take up to "
+                                       f"{MAX_FILE_MB} MB (export a shorter period)"})
+    data = path.read_bytes()
     options = ImportOptions(
         delimiter=args.delimiter,
         decimal=args.decimal,
@@ -54,10 +59,18 @@ def cmd_import(args: argparse.Namespace, store: Store) -> int:
         columns=parse_columns_flag(args.columns) if args.columns else None,
         sign=args.sign,
         encoding=args.encoding,
+        dates=args.dates,
     )
     store.init()
     # Rows dated after the user's today (in their zone) are refused.
     parsed, used = prepare(store, args.user, data, Path(args.file).name, options, user_today(store, args.user))
+    if parsed.date_question is not None:
+        # Never a guessed date: a wrong day/month order is as bad as a wrong sign.
+        q = parsed.date_question
+        shown = ", ".join(f"line {line} '{text}'" for line, text in q.evidence[:3])
+        raise ValidationError({"dates": f"the file does not tell whether dates are day/month or month/day "
+                                        f"({q.reason}; e.g. {shown}): run again with --dates dmy (day first) "
+                                        "or --dates mdy (month first)"})
     if parsed.sign_question is not None:
         # Never a guessed sign: the user says which way, once; the answer is remembered for this layout.
         raise ValidationError({"sign": f"the file does not tell which amounts are spending "
@@ -67,6 +80,8 @@ def cmd_import(args: argparse.Namespace, store: Store) -> int:
     for setting, value in zip(*detected_table(parsed.detected).to_dict("list").values(), strict=True):
         print(f"detected {setting.lower()}: {value}", file=sys.stderr)
     report = import_rows(store, args.user, parsed, progress=_progress, file_name=Path(args.file).name, options=used)
+    for note in report_notes(parsed.detected):
+        print(f"note: {note}", file=sys.stderr)
     for err in report.errors:
         print(f"line {err.line_number}: {err.reason}", file=sys.stderr)
     replaced = f", replaced {report.replaced} rows of the earlier import of this file" if report.replaced else ""
@@ -151,6 +166,8 @@ def register(sub: Any) -> None:
                         f"(roles: {', '.join(ROLE_HELP)})")
     p.add_argument("--sign", choices=["bank", "spending"], default=None,
                    help="bank: negative amounts are spending; spending: positive amounts are spending")
+    p.add_argument("--dates", choices=["dmy", "mdy"], default=None,
+                   help="dmy: 03/11/2025 is 3 November; mdy: it is March 11 (asked only when the file cannot tell)")
     p.add_argument("--encoding", default=None)
     p.set_defaults(handler=cmd_import)
 

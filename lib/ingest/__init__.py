@@ -8,10 +8,12 @@ from lib.ingest.csvfile import parse_csv
 from lib.ingest.detect import detect_format, import_csv, import_file, parse_file, prepare
 from lib.ingest.text import parse_columns_flag
 from lib.ingest.types import (
+    DATE_ORDERS,
     FORMATS,
     ROLE_HELP,
     ROLES,
     SIGNS,
+    DateQuestion,
     ImportOptions,
     ImportReport,
     ParsedRow,
@@ -21,8 +23,28 @@ from lib.ingest.types import (
 )
 
 __all__ = [
-    "FORMATS", "ROLES", "ROLE_HELP", "SIGNS", "ImportOptions", "ImportReport", "ParseResult", "ParsedRow",
-    "RowError", "SignQuestion", "always_for_merchant", "detect_format", "fingerprint", "import_csv",
-    "import_file", "import_rows", "merchant_key", "parse_columns_flag", "parse_csv", "parse_file", "prepare",
+    "DATE_ORDERS",
+    "FORMATS",
+    "ROLES",
+    "ROLE_HELP",
+    "SIGNS",
+    "DateQuestion",
+    "ImportOptions",
+    "ImportReport",
+    "ParseResult",
+    "ParsedRow",
+    "RowError",
+    "SignQuestion",
+    "always_for_merchant",
+    "detect_format",
+    "fingerprint",
+    "import_csv",
+    "import_file",
+    "import_rows",
+    "merchant_key",
+    "parse_columns_flag",
+    "parse_csv",
+    "parse_file",
+    "prepare",
     "undo_import",
 ]

@@ -23,12 +23,16 @@ _POINT_RE = re.compile(r"(?:\d{1,3}(?:,\d{3})+|\d*)(?:\.\d+)?")
 _COMMA_RE = re.compile(r"(?:\d{1,3}(?:\.\d{3})+|\d*)(?:,\d+)?")
 
 
+MAX_AMOUNT_CHARS = 48  # "-1.234.567,89 EUR CR" is 20; a longer cell never reaches a regular expression
+
+
 @dataclass(frozen=True)
 class Money:
     core: str  # digits and separators only
     sign: int
     currency: str | None
     marked: bool = False  # carried a CR/DR marker
+    plus: bool = False  # written with an explicit "+" (a wallet's "+ $73.01"): signs are the bank's
 
 
 @functools.lru_cache(maxsize=8192)
@@ -37,9 +41,11 @@ def split_amount(text: str) -> Money | str:
     s = text.strip().replace("\u2212", "-")
     if not s:
         return "missing amount"
+    if len(s) > MAX_AMOUNT_CHARS:
+        return f"'{s[:20]}…' is too long to be an amount"
     sign = 1
     currency = None
-    marked = False
+    marked = plus = False
     if m := _DRCR_RE.fullmatch(s):
         # Statements that mark credits "CR" leave debits unmarked and positive, so a marked file is
         # read in the product's terms: DR (and no mark) is spending, CR is money back.
@@ -57,12 +63,12 @@ def split_amount(text: str) -> Money | str:
     if s.startswith("-"):
         sign, s = -sign, s[1:]
     elif s.startswith("+"):
-        s = s[1:]
+        s, plus = s[1:], True
     elif s.endswith("-"):  # SAP-style trailing minus, common in German exports
         sign, s = -sign, s[:-1]
     if not _NUMBER_CHARS_RE.fullmatch(s):
         return f"'{text.strip()}' is not an amount"
-    return Money(s, sign, currency, marked)
+    return Money(s, sign, currency, marked, plus)
 
 
 def is_amountish(text: str) -> bool:
@@ -97,8 +103,11 @@ def to_decimal(money: Money, decimal: str) -> Decimal | str:
         return f"'{money.core}' is not a number"
 
 
-DEBIT_MARKS = {"af", "d", "dr", "db", "dbit", "debit", "debet", "debito", "s", "soll", "-", "out", "cargo"}
-CREDIT_MARKS = {"bij", "c", "cr", "crdt", "credit", "credito", "h", "haben", "+", "in", "abono"}
+# D/K is Baltic and Slavic (debetas/kreditas), S/H German (Soll/Haben), Af/Bij Dutch, DBIT/CRDT ISO 20022.
+DEBIT_MARKS = {"af", "d", "dr", "db", "dbit", "debit", "debet", "debetas", "debito", "s", "soll", "-", "out", "cargo",
+               "withdrawal", "obciazenie"}
+CREDIT_MARKS = {"bij", "c", "cr", "crdt", "credit", "credito", "h", "haben", "+", "in", "abono", "k", "kredit",
+                "kreditas", "deposit", "uznanie"}
 
 
 def decide_decimal(amounts: list[Money | str], delimiter: str) -> str:

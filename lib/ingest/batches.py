@@ -18,6 +18,7 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
+from lib.core import clock
 from lib.core.errors import FinanceError, ValidationError
 from lib.core.models import CENT, Transaction, clean_text, validate_transaction
 from lib.core.types import ImportBatch, SavedMapping
@@ -29,6 +30,7 @@ from lib.store.base import Store
 log = logging.getLogger(__name__)
 
 # What decides which rows a file yields: a change in any of these is a different mapping.
+# The day/month order is part of date_format (%d/%m/%Y or %m/%d/%Y), so an answered date question is a new mapping.
 _MAPPING_FIELDS = ("format", "columns", "delimiter", "decimal", "date_format", "sign", "amount_mode", "encoding")
 
 
@@ -70,6 +72,22 @@ def key_fingerprint(user_id: str, key: str, amount: Decimal) -> str:
 
 def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def date_refusal(result: ParseResult) -> ValidationError:
+    """The error for a file whose day/month order is unknown (the CLI and the page word the choice themselves)."""
+    reason = result.date_question.reason if result.date_question else "the day/month order is unknown"
+    return ValidationError({"dates": f"The file does not tell whether dates are day/month or month/day ({reason})."})
+
+
+def period_end(detected: dict[str, Any], today: dt.date) -> dt.date | None:
+    """The statement's own last day (OFX DTEND, CAMT FrToDt), never after today: a known day even without rows."""
+    text = detected.get("covered_through")
+    try:
+        day = dt.date.fromisoformat(str(text)[:10]) if text else None
+    except ValueError:
+        return None
+    return min(day, today) if day else None
 
 
 def sign_refusal(result: ParseResult) -> ValidationError:
@@ -131,6 +149,8 @@ def import_rows(
     Re-importing a file with a different mapping replaces the rows its earlier import wrote.
     Refuses a file whose direction is unknown (`sign_question`): a guessed sign is never written.
     """
+    if result.date_question is not None:
+        raise date_refusal(result)
     if result.sign_question is not None:
         raise sign_refusal(result)
     detected = result.detected
@@ -159,6 +179,10 @@ def import_rows(
             new.append(txn)
 
     covered = (min(t.date for t in candidates), max(t.date for t in candidates)) if candidates else (None, None)
+    end = period_end(detected, clock.today())
+    if end is not None:
+        # The statement says it runs through this day: the days after its last row had no spending.
+        covered = (covered[0] or end, max(covered[1] or end, end))
     batch = ImportBatch(
         user_id=user_id, batch_id=batch_id, file_name=clean_text(file_name or detected.get("file_name"), 120),
         imported_at=earlier.imported_at if earlier and not replacing else _now(),
@@ -182,6 +206,8 @@ def import_rows(
     batch = replace(batch, rows_added=batch.rows_added + written)
     if earlier is None or replacing or written or earlier.status != "complete":
         store.put_import_batch(batch)
+    if end is not None:
+        store.mark_known(user_id, end)  # the statement's last day is known even when its last days had no rows
     _remember(store, user_id, detected, options)
     log.info(
         "imported file",
@@ -210,6 +236,7 @@ def _remember(store: Store, user_id: str, detected: dict[str, Any], options: Imp
         "date_format": chosen.date_format or "",
         "encoding": chosen.encoding or "",
         "sign": str(detected.get("sign")) if detected.get("sign") in ("bank", "spending") else "",
+        "dates": chosen.dates or "",
     }
     store.put_mapping(SavedMapping(user_id, digest(signature), dict(chosen.columns or {}), settings, _now()))
 
@@ -220,7 +247,7 @@ def remembered_options(mapping: SavedMapping) -> ImportOptions:
     return ImportOptions(
         delimiter=s.get("delimiter") or None, decimal=s.get("decimal") or None,
         date_format=s.get("date_format") or None, columns=dict(mapping.columns) or None,
-        sign=s.get("sign") or None, encoding=s.get("encoding") or None,
+        sign=s.get("sign") or None, encoding=s.get("encoding") or None, dates=s.get("dates") or None,
     )
 
 

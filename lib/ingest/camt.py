@@ -2,17 +2,22 @@
 
 No maintained Python CAMT reader exists, and the part we need is small: entries (Ntry) with
 amount, CRDT/DBIT indicator, booking date, references, counterparty names and the unstructured
-remittance text. The standard library's parser reads it; a DOCTYPE is refused, so no entity
-expansion or external entity can be smuggled in.
+remittance text. defusedxml parses it with every DTD forbidden wherever it stands in the file (a
+DOCTYPE after a long comment included), so no entity expansion or external entity gets in.
+The statement's period end (FrToDt) counts as a known day even when its last days had no entries.
 """
 from __future__ import annotations
 
 import datetime as dt
 import logging
 import re
-import xml.etree.ElementTree as ET
+import xml.etree.ElementTree as ET  # the Element type only; parsing is defusedxml's
 from decimal import Decimal, InvalidOperation
 from typing import Any
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import ParseError as DefusedParseError
+from defusedxml.ElementTree import fromstring
 
 from lib.core import clock
 from lib.core.errors import ValidationError
@@ -24,7 +29,32 @@ from lib.ingest.types import ParsedRow, ParseResult, RowError
 
 log = logging.getLogger(__name__)
 
-_NTRY_RE = re.compile(r"<(?:\w+:)?Ntry[\s>]")
+_NTRY_RE = re.compile(r"<(?:\w{1,20}:)?Ntry[\s>]")
+_SKIPPED = (("<!--", "-->"), ("<![CDATA[", "]]>"))
+
+
+def _entry_lines(text: str) -> list[int]:
+    """The line each <Ntry> element starts on, in one pass (tokens inside comments and CDATA are not entries)."""
+    lines: list[int] = []
+    pos, line, n = 0, 1, len(text)
+    while pos < n:
+        lt = text.find("<", pos)
+        if lt < 0:
+            break
+        line += text.count("\n", pos, lt)
+        pos = lt
+        for opener, closer in _SKIPPED:
+            if text.startswith(opener, lt):
+                end = text.find(closer, lt + len(opener))
+                stop = n if end < 0 else end + len(closer)
+                line += text.count("\n", lt, stop)
+                pos = stop
+                break
+        else:
+            if _NTRY_RE.match(text, lt):
+                lines.append(line)
+            pos = lt + 1
+    return lines
 
 
 def looks_like_camt(head: str) -> bool:
@@ -87,19 +117,28 @@ def parse_camt(data: bytes, today: dt.date | None = None) -> ParseResult:
     """Every booked entry of a CAMT.053 statement, in the product's sign (DBIT is spending)."""
     today = today or clock.today()
     text, encoding = decode(data, None)
-    if re.search(r"<!(DOCTYPE|ENTITY)", text[:4096], re.IGNORECASE):
-        raise ValidationError({"file": "This XML file declares a DOCTYPE; bank statements do not, so it is refused."})
     try:
-        root = ET.fromstring(text.encode("utf-8"))
-    except ET.ParseError as exc:
-        raise ValidationError({"file": f"This XML file could not be read ({exc})."}) from None
-    lines = [text.count("\n", 0, m.start()) + 1 for m in _NTRY_RE.finditer(text)]
+        root = fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    except DefusedXmlException:
+        raise ValidationError({"file": "This XML file declares a DOCTYPE or entities; bank statements do not, so "
+                                       "it is refused."}) from None
+    except (ET.ParseError, DefusedParseError) as exc:
+        raise ValidationError({"file": f"This XML file could not be read ({str(exc)[:160]})."}) from None
+    lines = _entry_lines(text)
     rows: list[ParsedRow] = []
     errors: list[RowError] = []
     statements = [n for n in root.iter() if _local(n.tag) in ("Stmt", "Rpt")]
     pending = 0
     index = 0
+    period_end: dt.date | None = None
     for stmt in statements:
+        end = _text(stmt, "FrToDt", "ToDtTm") or _text(stmt, "FrToDt", "ToDt")
+        try:
+            day = dt.date.fromisoformat(end[:10]) if end else None
+        except ValueError:
+            day = None
+        if day is not None:
+            period_end = max(period_end or day, day)
         account = _text(stmt, "Acct", "Id", "IBAN") or _text(stmt, "Acct", "Id", "Othr", "Id")
         account_ccy = _text(stmt, "Acct", "Ccy") or None
         for entry in _children(stmt, "Ntry"):
@@ -116,7 +155,7 @@ def parse_camt(data: bytes, today: dt.date | None = None) -> ParseResult:
         "columns": {"date": "BookgDt", "amount": "Amt", "direction": "CdtDbtInd",
                     "description": "counterparty Nm + RmtInf/Ustrd"},
         "amount_mode": "direction", "sign": "direction", "sign_reason": "CdtDbtInd marks each entry",
-        "dedup": "AcctSvcrRef",
+        "dedup": "AcctSvcrRef", "covered_through": period_end.isoformat() if period_end else None,
     }
     if not statements:
         raise ValidationError({"file": "This XML file is not a CAMT.053 bank statement (no Stmt element)."})

@@ -6,19 +6,14 @@ never stops the good rows: an unbalanced quote costs the line it opens on, not t
 """
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
-import itertools
 import logging
 import re
-from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 from lib.core import clock
-from lib.core.errors import ValidationError
 from lib.core.models import CENT, clean_text
 from lib.ingest import sign as signs
 from lib.ingest.amounts import (
@@ -27,155 +22,28 @@ from lib.ingest.amounts import (
     amount_problem,
     cell_currency,
     decide_decimal,
-    is_amountish,
     mark_direction,
     split_amount,
     to_decimal,
 )
-from lib.ingest.dates import DateReader, date_parts, implausible
-from lib.ingest.roles import Plan, column_names, plan_for
-from lib.ingest.text import DELIMITERS, checked, decode, norm, one_line
+from lib.ingest.dates import DateReader, implausible, payee_clue
+from lib.ingest.layout import MAX_CELL, SAMPLE_RECORDS, Record, choose_layout, header_signature, records
+from lib.ingest.pending import is_hold, is_pending, status_column
+from lib.ingest.roles import Plan, column_names
+from lib.ingest.text import checked, decode, norm, one_line
 from lib.ingest.types import ImportOptions, ParsedRow, ParseResult, RowError
 
 log = logging.getLogger(__name__)
 
-_SAMPLE_CHARS = 64 * 1024
-_SAMPLE_RECORDS = 200
-_HEADER_SEARCH = 60  # junk lines above a header are a handful, never pages
-MAX_SPAN = 12  # a quoted memo spans a few lines; a "record" longer than this is an unbalanced quote
-MAX_CELL = 4096  # characters; a longer cell is a broken row, not a description
-Record = tuple[int, list[str], str | None]
 
 
-def records(text: str, delimiter: str) -> Iterator[Record]:
-    """(line, cells, problem) for each record, from the physical line it starts on.
-
-    A record the csv module cannot read, or one that runs on for more than MAX_SPAN lines
-    (a quote opened and never closed), is reported on its first line, and reading starts
-    again on the next line, so the rows after it are still read.
-    """
-    lines = io.StringIO(text, newline="").readlines()
-    start = 0
-    while start < len(lines):
-        reader = csv.reader(itertools.islice(lines, start, None), delimiter=delimiter, skipinitialspace=True,
-                            strict=True)
-        previous = 0
-        try:
-            for cells in reader:
-                first = start + previous + 1
-                if reader.line_num - previous > MAX_SPAN:
-                    yield first, [], "unbalanced quote: the quote opened on this line is never closed"
-                    start = first
-                    break
-                yield first, cells, None
-                previous = reader.line_num
-            else:
-                return
-        except csv.Error as exc:
-            first = start + previous + 1
-            problem = str(exc)
-            if "unexpected end of data" in problem or "expected after" in problem:
-                problem = "unbalanced quote: the quote opened on this line is never closed"
-            yield first, [], f"unreadable row ({problem})"
-            start = first
+def _short(cells: list[str]) -> bool:
+    """No cell longer than MAX_CELL: only such rows reach a regular expression."""
+    return all(len(c) <= MAX_CELL for c in cells)
 
 
 def _raw(cells: list[str], delimiter: str) -> str:
     return delimiter.join(cells)[:200]
-
-
-# ---------------------------------------------------------------------------------------------
-# Layout: delimiter and header
-# ---------------------------------------------------------------------------------------------
-def _find_header(sample: list[Record], columns: dict[str, str] | None) -> tuple[Plan | None, int]:
-    """The first record that reads as a header, and how many of the next rows have its width."""
-    good = [(line, cells) for line, cells, problem in sample if problem is None]
-    for position, (line, cells) in enumerate(good[:_HEADER_SEARCH]):
-        below = [c for _, c in good[position + 1 :]]
-        plan = plan_for(cells, line, columns, below)
-        if plan:
-            return plan, sum(1 for c in below[:20] if len(c) == plan.width)
-    return None, 0
-
-
-def _content_plan(sample: list[Record], columns: dict[str, str] | None) -> tuple[Plan | None, int]:
-    """For files without a known header: the date and amount columns found by what the cells hold."""
-    good = [(line, c) for line, c, problem in sample if problem is None]
-    widths = Counter(len(c) for _, c in good if len(c) >= 2)
-    if not widths:
-        return None, 0
-    width, count = widths.most_common(1)[0]
-    recs = [(line, c) for line, c in good if len(c) == width]
-    if columns:
-        if not all(v.strip().isdigit() for v in columns.values()):
-            return None, 0  # the user named columns this file does not have: say so, do not guess
-        return plan_for(["x"] * width, None, columns, [c for _, c in recs]), count
-    # A first row without a single date or number is a header in words we do not know.
-    header_line: int | None = None
-    header: list[str] = []
-    if len(recs) > 1 and not any(date_parts(c.strip()) or is_amountish(c) for c in recs[0][1]):
-        header_line, header = recs[0]
-        recs = recs[1:]
-    rows = [c for _, c in recs]
-    date_score = [sum(1 for r in rows if date_parts(r[i].strip())) / len(rows) for i in range(width)]
-    date_col = max(range(width), key=lambda i: date_score[i])
-    if date_score[date_col] < 0.8:
-        return None, 0
-
-    def amount_score(i: int) -> float:
-        ok = [r[i] for r in rows if is_amountish(r[i])]
-        # Cents make an amount column; a column of plain reference numbers scores lower.
-        with_cents = sum(1 for v in ok if re.search(r"[.,]\d{2}\W*$", v.strip()))
-        return (len(ok) + 0.1 * with_cents) / len(rows)
-
-    others = [i for i in range(width) if i != date_col]
-    amount_col = max(others, key=amount_score, default=None)
-    if amount_col is None or amount_score(amount_col) < 0.8:
-        return None, 0
-    texts = [i for i in others if i != amount_col]
-    desc = sorted(texts, key=lambda i: -sum(len(r[i]) for r in rows))[:1]
-    cols = {"date": date_col, "amount": amount_col}
-    if desc:
-        cols["description"] = desc[0]
-    return Plan(header_line, header, cols, desc, width), count
-
-
-def choose_layout(text: str, options: ImportOptions) -> tuple[str, Plan]:
-    """The delimiter and column plan that explain the file best."""
-    candidates = (options.delimiter,) if options.delimiter else DELIMITERS
-    sample_text = text[:_SAMPLE_CHARS]
-    best: tuple[tuple[int, int], str, Plan] | None = None
-    samples: dict[str, list[Record]] = {}
-    for delimiter in candidates:
-        sample = list(itertools.islice(records(sample_text, delimiter), _SAMPLE_RECORDS))
-        if len(sample_text) < len(text) and len(sample) > 1:
-            sample = sample[:-1]  # the cut may have split the last record
-        samples[delimiter] = sample
-        plan, consistent = _find_header(sample, options.columns)
-        if plan and (best is None or (1, consistent) > best[0]):
-            best = ((1, consistent), delimiter, plan)
-    if best is None:
-        for delimiter, sample in samples.items():
-            plan, consistent = _content_plan(sample, options.columns)
-            if plan and (best is None or (0, consistent) > best[0]):
-                best = ((0, consistent), delimiter, plan)
-    if best is None:
-        if options.columns:
-            first = next((c for s in samples.values() for _, c, _p in s if len(c) > 1), [])
-            shown = ", ".join(c.strip() for c in first if c.strip())[:200]
-            wanted = ", ".join(options.columns.values())
-            raise ValidationError({"columns": f"Could not find the columns {wanted} (header looks like: {shown})."})
-        raise ValidationError(
-            {"file": "Could not find a date column and an amount column; name them with --columns date=...,amount=..."}
-        )
-    return best[1], best[2]
-
-
-def header_signature(plan: Plan, delimiter: str) -> str | None:
-    """The shape of a bank's export (delimiter and header words), to remember a confirmed mapping by."""
-    if not plan.header:
-        return None
-    return delimiter + "\x1f" + "\x1f".join(norm(c) for c in plan.header)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -292,20 +160,29 @@ def parse_csv(data: bytes, options: ImportOptions | None = None, today: dt.date 
         index = cols.get(role)
         return cells[index] if index is not None and index < len(cells) else ""
 
-    good = [c for _, c, problem in recs if problem is None]
-    amounts = [split_amount(cell(c, r)) for c in good for r in ("amount", "debit", "credit") if r in cols]
-    us_hint = any(isinstance(m, Money) and m.currency == "USD" for m in amounts)
-    dates = DateReader([cell(c, "date") for c in good], options.date_format, us_hint)
+    good = [(line, c) for line, c, problem in recs if problem is None and _short(c)]
+    amounts = [split_amount(cell(c, r)) for _, c in good for r in ("amount", "debit", "credit") if r in cols]
     decimal = options.decimal or decide_decimal(amounts, delimiter)
+    currencies = {m.currency for m in amounts if isinstance(m, Money) and m.currency}
+    if "currency" in cols:
+        currencies |= {code for _, c in good[:SAMPLE_RECORDS] if (code := cell_currency(cell(c, "currency")))}
+    dates = DateReader([(line, cell(c, "date")) for line, c in good], options.date_format, options.dates,
+                       decimal=decimal, header=plan.header, currencies=currencies,
+                       clues=payee_clue([_description(c, plan) for _, c in good[:SAMPLE_RECORDS]]))
     header_currency = _header_currency(plan)
     mode = ("direction" if "direction" in cols else "signed") if "amount" in cols else "debit/credit"
 
     staged: list[tuple[int, list[str], dt.date, Decimal, str | None, str]] = []
     errors: list[RowError] = []
     started = plan.header_line is not None  # without a header, junk above the first dated row is skipped
+    status = status_column(plan.header, [c for _, c in good[:SAMPLE_RECORDS]]) if plan.header else None
+    pending = 0
     for line, cells, problem in recs:
         if problem is not None:
             errors.append(RowError(line, problem))
+            continue
+        if is_pending(cells, status):
+            pending += 1  # held, not booked: the booked row that follows is the one kept
             continue
         if (longest := max((len(c) for c in cells), default=0)) > MAX_CELL:
             errors.append(RowError(line, f"a cell of {longest:,} characters is too long for a bank row",
@@ -326,6 +203,9 @@ def parse_csv(data: bytes, options: ImportOptions | None = None, today: dt.date 
         if isinstance(parsed, str):
             errors.append(RowError(line, parsed, _raw(cells, delimiter)))
             continue
+        if is_hold(parsed[0], _description(cells, plan)):
+            pending += 1
+            continue
         staged.append((line, cells, day, parsed[0], parsed[1], one_line(_description(cells, plan))))
 
     sign = options.sign
@@ -334,6 +214,8 @@ def parse_csv(data: bytes, options: ImportOptions | None = None, today: dt.date 
     if mode == "signed" and sign is None:
         if any(isinstance(m, Money) and m.marked for m in amounts):
             sign, sign_reason = "spending", "CR/DR marks on the amounts"  # already read in the product's terms
+        elif any(isinstance(m, Money) and m.plus for m in amounts):
+            sign, sign_reason = "bank", "amounts carry explicit + and - signs (minus is money out)"
         elif staged:
             verdict = signs.decide([signs.Staged(s[0], s[2], s[3], s[5]) for s in staged])
             if isinstance(verdict, tuple):
@@ -367,7 +249,8 @@ def parse_csv(data: bytes, options: ImportOptions | None = None, today: dt.date 
         "delimiter": delimiter,
         "decimal": decimal,
         "date_format": dates.fmt,
-        "date_order_guessed": dates.guessed,
+        "date_order": ("day/month" if dates.day_first else "month/day") if dates.question is None else "unknown",
+        "date_order_reason": dates.order_reason,
         "columns": column_names(plan),
         "header": [c.strip() for c in plan.header],
         "header_line": plan.header_line,
@@ -377,10 +260,11 @@ def parse_csv(data: bytes, options: ImportOptions | None = None, today: dt.date 
         "notes": plan.notes,
         "signature": header_signature(plan, delimiter),
         "skipped_lines": sorted(skipped),
+        "pending_skipped": pending,
     }
     log.info(
         "parsed csv",
         extra={"rows": len(rows), "errors": len(errors), "delimiter": delimiter, "decimal": decimal,
                "encoding": encoding, "sign": detected["sign"]},
     )
-    return ParseResult(rows, errors, detected, question)
+    return ParseResult(rows, errors, detected, question, dates.question)

@@ -7,8 +7,10 @@ from collections import Counter
 from dataclasses import dataclass
 
 from lib.ingest.text import norm
+from lib.ingest.types import DateQuestion
 
 EARLIEST = dt.date(1970, 1, 1)
+MAX_DATE_CHARS = 64  # "Wednesday, 3 November 2025 14:03:59 +01:00" is 42
 FUTURE_DAYS = 7  # a booking dated a few days ahead (pending card payments) is real; further is a typo
 
 
@@ -71,6 +73,8 @@ def _year(text: str) -> int:
 
 def date_parts(text: str) -> _DateParts | None:
     """Recognise the shape of one date cell without deciding day/month order yet."""
+    if len(text) > MAX_DATE_CHARS:
+        return None  # capped before any regular expression looks at it
     text = _WEEKDAY_RE.sub("", text, count=1) if text[:1].isalpha() else text
     if m := _ISO_RE.fullmatch(text):
         sep = m[2]
@@ -87,28 +91,108 @@ def date_parts(text: str) -> _DateParts | None:
     return None
 
 
-class DateReader:
-    """Parses a file's date cells with one day/month order decided from all of them."""
+# Header words of languages whose banks write the day first (a hint, used only when no date decides).
+_DAY_FIRST_WORDS = frozenset((
+    "datum", "buchungstag", "buchungsdatum", "valuta", "wertstellung", "betrag", "umsatz", "verwendungszweck",
+    "empfanger", "auftraggeber", "montant", "libelle", "debit", "credit", "solde", "bedrag",
+    "omschrijving", "naam", "tegenrekening", "boekdatum", "fecha", "importe", "concepto", "movimiento", "data",
+    "importo", "descrizione", "kwota", "opis", "suma", "valiuta", "gavejas", "paaiskinimai", "beloeb", "tekst",
+    "belopp", "text", "dato", "bokforingsdag", "belop",
+))
+_DAY_FIRST_CURRENCIES = frozenset(("EUR", "GBP", "CHF", "SEK", "NOK", "DKK", "PLN", "CZK", "HUF", "INR", "ZAR",
+                                   "NZD", "AUD", "BRL", "TRY", "RON", "BGN"))
 
-    def __init__(self, cells: list[str], date_format: str | None, us_hint: bool):
+
+# Words in payees and purposes that only banks of day-first countries write (German, French, Dutch,
+# Spanish, Italian, Polish booking texts and company forms).
+_DAY_FIRST_PAYEE_WORDS = frozenset((
+    "gmbh", "kartenzahlung", "lastschrift", "uberweisung", "ueberweisung", "dauerauftrag", "gutschrift", "sarl",
+    "virement", "prelevement", "paiement", "betaalautomaat", "incasso", "overboeking", "recibo", "transferencia",
+    "bizum", "bonifico", "addebito", "przelew", "platnosc", "lastschrifteinzug", "geldautomat",
+))
+
+
+def payee_clue(texts: list[str]) -> list[tuple[str, str]]:
+    """A day-first clue when payees or purposes use booking words of day-first countries."""
+    for text in texts[:500]:
+        if found := set(norm(text[:200]).split()) & _DAY_FIRST_PAYEE_WORDS:
+            return [("dmy", f"payees are written in a day-first country's words (“{sorted(found)[0]}”)")]
+    return []
+
+
+def order_clues(separators: set[str], decimal: str | None, header: list[str], currencies: set[str]) -> list[
+        tuple[str, str]]:
+    """What a file says about its day/month order besides the dates: ('dmy'|'mdy', why) per clue."""
+    clues: list[tuple[str, str]] = []
+    if "." in separators:
+        clues.append(("dmy", "dates are written with dots (day.month.year)"))
+    if decimal == ",":
+        clues.append(("dmy", "amounts use a decimal comma"))
+    words = {w for cell in header for w in norm(cell).split()}
+    if foreign := sorted(words & _DAY_FIRST_WORDS - {"debit", "credit", "text"}):
+        clues.append(("dmy", f"the header is not in US English (“{foreign[0]}”)"))
+    if day_first := sorted(currencies & _DAY_FIRST_CURRENCIES):
+        clues.append(("dmy", f"amounts are in {day_first[0]}"))
+    if "USD" in currencies and not words & _DAY_FIRST_WORDS:
+        clues.append(("mdy", "amounts are in US dollars with an English header"))
+    return clues
+
+
+def decide_order(
+    dated: list[tuple[int, str, int, int]], clues: list[tuple[str, str]]
+) -> tuple[str, str] | DateQuestion:
+    """('dmy'|'mdy', why) from (line, text, first, second number) of every date, then from clues; else the question."""
+    day = next(((ln, t) for ln, t, a, b in dated if a > 12 >= b), None)
+    month = next(((ln, t) for ln, t, a, b in dated if b > 12 >= a), None)
+    if day and not month:
+        return "dmy", f"line {day[0]}: “{day[1]}” can only be day/month"
+    if month and not day:
+        return "mdy", f"line {month[0]}: “{month[1]}” can only be month/day"
+    ambiguous = [(ln, t) for ln, t, a, b in dated if a != b]
+    if day and month:
+        reason = (f"line {day[0]} (“{day[1]}”) can only be day/month but line {month[0]} (“{month[1]}”) "
+                  "can only be month/day")
+        return DateQuestion(reason, [day, month, *ambiguous[:4]])
+    orders = {order for order, _ in clues}
+    if len(orders) == 1:
+        order = orders.pop()
+        return order, "no date has a day above 12; " + "; ".join(why for _, why in clues)
+    reason = "every date has a day of 12 or less, so each reads both ways"
+    if len(orders) > 1:
+        reason += " and the file's hints disagree (" + "; ".join(why for _, why in clues) + ")"
+    return DateQuestion(reason, ambiguous[:6] or [(ln, t) for ln, t, _, _ in dated[:6]])
+
+
+class DateReader:
+    """Parses a file's date cells with one day/month order decided from all of them, never guessed."""
+
+    def __init__(
+        self, cells: list[tuple[int, str]], date_format: str | None, order: str | None = None, *,
+        decimal: str | None = None, header: list[str] | None = None, currencies: set[str] | None = None,
+        clues: list[tuple[str, str]] | None = None,
+    ):
         self.date_format = date_format
         self.day_first = True
-        self.guessed = False
+        self.question: DateQuestion | None = None
+        self.order_reason = ""
         self._cache: dict[str, _DateParts | None] = {}
         if date_format:
             self.fmt = date_format
+            self.order_reason = "given"
             return
-        parts = [p for p in map(self._parts, cells) if p is not None]
-        nums = [p for p in parts if p.kind == "num"]
-        day_votes = sum(1 for p in nums if p.a > 12 >= p.b)
-        month_votes = sum(1 for p in nums if p.b > 12 >= p.a)
-        if day_votes or month_votes:
-            self.day_first = day_votes >= month_votes
+        parts = [(line, text.strip(), p) for line, text in cells if (p := self._parts(text)) is not None]
+        nums = [(line, text, p.a, p.b) for line, text, p in parts if p.kind == "num"]
+        if order:
+            self.day_first, self.order_reason = order == "dmy", "given"
         elif nums:
-            # Nothing decides (every day <= 12): dots are always day-first; '$' amounts suggest a US bank.
-            self.day_first = nums[0].fmt[0] == "." or not us_hint
-            self.guessed = True
-        shapes = Counter(p.fmt for p in parts)
+            separators = {p.fmt[0] for _, _, p in parts if p.kind == "num"}
+            found = order_clues(separators, decimal, header or [], currencies or set()) + (clues or [])
+            verdict = decide_order(nums, found)
+            if isinstance(verdict, DateQuestion):
+                self.question = verdict  # rows are read day-first for the preview, never imported so
+            else:
+                self.day_first, self.order_reason = verdict[0] == "dmy", verdict[1]
+        shapes = Counter(p.fmt for _, _, p in parts)
         shape = shapes.most_common(1)[0][0] if shapes else "%Y-%m-%d"
         if shape[0] in "-/.":
             sep, year = shape[0], shape[1:]

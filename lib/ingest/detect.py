@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
+from lib.core import clock
 from lib.core.errors import ValidationError
 from lib.ingest.batches import digest, file_id, import_rows, remembered_options
 from lib.ingest.camt import looks_like_camt, parse_camt
@@ -11,9 +12,12 @@ from lib.ingest.csvfile import parse_csv
 from lib.ingest.ofx import looks_like_ofx, parse_ofx
 from lib.ingest.qif import looks_like_qif, parse_qif
 from lib.ingest.types import ImportOptions, ImportReport, ParseResult
+from lib.ingest.worker import run_limited
 from lib.store.base import Store
 
-MAX_FILE_BYTES = 50 * 1024 * 1024  # ten years of a busy account is a few MB
+# Ten years of a busy account is a few MB; .streamlit/config.toml's server.maxUploadSize is the same.
+MAX_FILE_MB = 5
+MAX_FILE_BYTES = MAX_FILE_MB * 1024 * 1024
 
 
 def detect_format(data: bytes) -> str:
@@ -37,20 +41,34 @@ def _overridden(options: ImportOptions) -> bool:
 def parse_file(
     data: bytes, file_name: str = "", options: ImportOptions | None = None, today: dt.date | None = None
 ) -> ParseResult:
-    """Read any supported export (CSV, OFX/QFX, QIF, CAMT.053); options apply to CSV only."""
+    """Read any supported export (CSV, OFX/QFX, QIF, CAMT.053) in a worker process under CPU, memory and time limits."""
     if len(data) > MAX_FILE_BYTES:
-        raise ValidationError({"file": f"The file is {len(data) // 1_000_000} MB; split it below 50 MB."})
+        raise ValidationError({"file": f"The file is {len(data) / 2**20:.1f} MB; imports take up to {MAX_FILE_MB} MB "
+                                       "(export a shorter period)."})
     if not data.strip():
         raise ValidationError({"file": "The file is empty."})
+    return run_limited("lib.ingest.detect:parse_here", data, file_name, options, today or clock.today())
+
+
+def parse_here(
+    data: bytes, file_name: str = "", options: ImportOptions | None = None, today: dt.date | None = None
+) -> ParseResult:
+    """parse_file in this process, without the worker's limits (for the worker itself and for tests)."""
+    if len(data) > MAX_FILE_BYTES:
+        raise ValidationError({"file": f"The file is {len(data) / 2**20:.1f} MB; imports take up to {MAX_FILE_MB} MB."})
+    options = options or ImportOptions()
     kind = detect_format(data)
     if kind == "ofx":
         result = parse_ofx(data, today)
     elif kind == "qif":
-        result = parse_qif(data, today)
+        result = parse_qif(data, today, options.dates)
     elif kind == "camt":
         result = parse_camt(data, today)
     else:
         result = parse_csv(data, options, today)
+    if kind in ("ofx", "camt") and options.dates is not None:
+        result.detected.setdefault("notes", []).append("--dates applies to CSV and QIF files; this format's dates "
+                                                       "are unambiguous")
     result.detected["file_id"] = file_id(data)
     result.detected["file_name"] = file_name
     return result

@@ -1,12 +1,14 @@
 """What the importer found, as tables a user can check before importing (page and CLI alike)."""
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pandas as pd
 
 from lib.core.types import ImportBatch
-from lib.ingest.types import ParsedRow, RowError, SignQuestion
+from lib.ingest.dates import date_parts
+from lib.ingest.types import DateQuestion, ParsedRow, RowError, SignQuestion
 
 _DELIMITER_NAMES = {",": "comma (,)", ";": "semicolon (;)", "\t": "tab", "|": "pipe (|)"}
 _SIGN_NAMES = {
@@ -15,6 +17,7 @@ _SIGN_NAMES = {
     "unknown": "⚠ the file does not tell which amounts are spending",
     "direction": "a debit/credit marker on every row",
 }
+_REPORTED = ("skipped", "read leniently")
 _FORMAT_NAMES = {"csv": "CSV (delimited text)", "ofx": "OFX / QFX", "qif": "QIF", "camt": "CAMT.053 (ISO 20022 XML)"}
 
 
@@ -36,15 +39,23 @@ def detected_table(detected: dict[str, Any]) -> pd.DataFrame:
             ("Header on line", str(detected.get("header_line") or "none (read by content)")),
             ("Delimiter", _DELIMITER_NAMES.get(str(detected.get("delimiter")), repr(detected.get("delimiter")))),
             ("Decimal mark", "comma (1.234,56)" if detected.get("decimal") == "," else "point (1,234.56)"),
-            ("Date format", str(detected.get("date_format") or "—")
-             + ("  ⚠ day/month order guessed: check the dates, or give the date format"
-                if detected.get("date_order_guessed") else "")),
         ]
+    if kind in ("csv", "qif"):
+        order = str(detected.get("date_order") or "")
+        why = str(detected.get("date_order_reason") or "")
+        rows.append(("Date format", str(detected.get("date_format") or "—")))
+        rows.append(("Date order", "⚠ unknown: every date reads both ways; say which" if order == "unknown"
+                     else order + (f" ({why})" if why else "")))
     rows.append(("Amounts", amounts))
+    if detected.get("reader") == "lenient":
+        rows.append(("Reader", "our lenient OFX reader (the strict one refused the file)"))
+    if detected.get("covered_through"):
+        rows.append(("Statement ends", str(detected["covered_through"])))
     if detected.get("remembered"):
         rows.append(("Mapping", "remembered from your last import of this layout"))
     for note in detected.get("notes") or []:
-        rows.append(("Note", str(note)))
+        if not str(note).startswith(_REPORTED):  # those are said with the outcome (report_notes)
+            rows.append(("Note", str(note)))
     rows.append(("Encoding", str(detected.get("encoding") or "—")))
     return pd.DataFrame(rows, columns=["Detected", "Value"])
 
@@ -74,6 +85,37 @@ def sign_question_table(question: SignQuestion) -> pd.DataFrame:
             "If positive is income": ["money in" if r.amount > 0 else "spending" for r in question.evidence],
         }
     )
+
+
+def _reading(text: str, day_first: bool) -> str:
+    parts = date_parts(text)
+    if parts is None or parts.kind != "num":
+        return "—"
+    day, month = (parts.a, parts.b) if day_first else (parts.b, parts.a)
+    try:
+        return dt.date(parts.year, month, day).strftime("%d %B %Y")
+    except ValueError:
+        return "impossible"
+
+
+def date_question_table(question: DateQuestion) -> pd.DataFrame:
+    """The dates that decide the order, as written and as each order would read them."""
+    return pd.DataFrame(
+        {
+            "Line": [line for line, _ in question.evidence],
+            "As written": [text for _, text in question.evidence],
+            "If day/month (dmy)": [_reading(text, True) for _, text in question.evidence],
+            "If month/day (mdy)": [_reading(text, False) for _, text in question.evidence],
+        }
+    )
+
+
+def report_notes(detected: dict[str, Any]) -> list[str]:
+    """What was left out of the import on purpose (skipped sections, opening balances, pending rows)."""
+    notes = [str(n) for n in detected.get("notes") or [] if str(n).startswith(_REPORTED)]
+    if detected.get("pending_skipped"):
+        notes.append(f"left out {detected['pending_skipped']} pending or authorisation rows (not booked yet)")
+    return notes
 
 
 def row_errors_text(errors: list[RowError], limit: int = 50) -> str | None:

@@ -19,22 +19,25 @@ from lib.ingest.text import norm
 _ROLE_ORDER = ("direction", "debit", "credit", "date", "amount", "currency", "category", "description")
 _KEYWORDS: dict[str, tuple[str, ...]] = {
     "direction": (
-        "af bij", "debit credit", "credit debit", "dr cr", "cr dr", "soll haben", "s h", "d c", "c d",
+        "af bij", "debit credit", "credit debit", "dr cr", "cr dr", "soll haben", "s h", "d c", "c d", "d k",
         "credit debit indicator", "debit credit indicator",
     ),
     "debit": (
         "debit", "debet", "soll", "paid out", "money out", "withdrawal", "withdrawals", "ausgaben",
-        "ausgang", "cargo", "cargos", "af",
+        "ausgang", "cargo", "cargos", "af", "belastung", "lastschrift",
     ),
     "credit": (
         "credit", "haben", "paid in", "money in", "deposit", "deposits", "einnahmen", "eingang",
-        "abono", "abonos", "bij",
+        "abono", "abonos", "bij", "gutschrift",
     ),
     "date": (
         "date", "datum", "fecha", "data", "dato", "buchungstag", "buchungsdatum", "valutadatum",
         "wertstellung", "boekdatum", "transactiedatum", "=buchung", "=valuta", "datetime", "date time",
     ),
-    "amount": ("amount", "betrag", "montant", "bedrag", "importe", "monto", "umsatz", "value", "sum", "osszeg"),
+    "amount": (
+        "amount", "betrag", "montant", "bedrag", "importe", "monto", "umsatz", "value", "sum", "osszeg", "suma",
+        "kwota", "summa", "belopp", "beloeb", "belop", "importo",
+    ),
     "currency": (
         "currency", "wahrung", "waehrung", "devise", "moneda", "munt", "ccy", "monn", "monnaie", "devizanem",
         "deviza", "divisa", "valuta code",
@@ -43,7 +46,7 @@ _KEYWORDS: dict[str, tuple[str, ...]] = {
     "description": (
         # best first: who was paid beats what the bank wrote about it
         "payee", "merchant", "tegenrekeninghouder", "naam tegenpartij", "counterparty name", "partner elnevezese",
-        "beguenstigter", "begunstigter", "empfanger", "empfaenger", "auftraggeber",
+        "beguenstigter", "begunstigter", "empfanger", "empfaenger", "auftraggeber", "gavejas", "moketojas",
         "zahlungspflichtiger", "counterparty", "beneficiaire", "beneficiario", "naam", "name",
         "description", "verwendungszweck", "libelle", "omschrijving", "concepto", "descripcion",
         "details", "narrative", "particulars",

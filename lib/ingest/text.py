@@ -8,7 +8,7 @@ import unicodedata
 
 from lib.core.errors import ValidationError
 from lib.core.models import clean_text
-from lib.ingest.types import ROLES, SIGNS, ImportOptions
+from lib.ingest.types import DATE_ORDERS, ROLES, SIGNS, ImportOptions
 
 DELIMITERS: tuple[str, ...] = (",", ";", "\t", "|")
 _DELIMITER_WORDS = {"comma": ",", "semicolon": ";", "tab": "\t", "\\t": "\t", "pipe": "|"}
@@ -78,6 +78,8 @@ def checked(options: ImportOptions) -> ImportOptions:
         errors["date_format"] = "Date format must be a strptime format such as %d.%m.%Y."
     if options.sign not in (None, *SIGNS):
         errors["sign"] = "Sign must be 'bank' (negative is spending) or 'spending' (positive is spending)."
+    if options.dates not in (None, *DATE_ORDERS):
+        errors["dates"] = "Date order must be 'dmy' (day first) or 'mdy' (month first)."
     for role in options.columns or {}:
         if role not in ROLES:
             errors["columns"] = f"Unknown column role '{role}' (use: {', '.join(ROLES)})."
@@ -89,5 +91,6 @@ def checked(options: ImportOptions) -> ImportOptions:
     if errors:
         raise ValidationError(errors)
     return ImportOptions(
-        delimiter, options.decimal, options.date_format, options.columns, options.sign, options.encoding
+        delimiter, options.decimal, options.date_format, options.columns, options.sign, options.encoding,
+        options.dates,
     )

@@ -18,6 +18,7 @@ ROLE_HELP: dict[str, str] = {
     "currency": "the amount's currency code",
 }
 SIGNS: tuple[str, ...] = ("bank", "spending")
+DATE_ORDERS: tuple[str, ...] = ("dmy", "mdy")
 FORMATS: tuple[str, ...] = ("csv", "ofx", "qif", "camt")
 
 
@@ -31,6 +32,7 @@ class ImportOptions:
     columns: dict[str, str] | None = None
     sign: str | None = None
     encoding: str | None = None
+    dates: str | None = None  # "dmy" or "mdy": the day/month order, when the file cannot tell
 
 
 @dataclass(frozen=True)
@@ -67,18 +69,28 @@ class SignQuestion:
     evidence: list[ParsedRow] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class DateQuestion:
+    """Every date of the file reads both ways: the dates that would decide it, as written, for the user."""
+
+    reason: str
+    evidence: list[tuple[int, str]] = field(default_factory=list)  # (line, the date as written)
+
+
 @dataclass
 class ParseResult:
     """Good rows, bad rows, and what was detected (for the UI's preview).
 
     When `sign_question` is set the rows carry a provisional sign that must not be imported:
     the user answers the question (sign=bank or sign=spending) and the file is read again.
+    `date_question` likewise: the rows carry a provisional date until the user gives dates=dmy|mdy.
     """
 
     rows: list[ParsedRow] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
     detected: dict[str, Any] = field(default_factory=dict)
     sign_question: SignQuestion | None = None
+    date_question: DateQuestion | None = None
 
 
 @dataclass

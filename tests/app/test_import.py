@@ -128,3 +128,51 @@ def test_always_for_this_merchant_refiles_existing_rows_and_future_imports(make_
     assert any(s.startswith("“fuel station” is Transport from now on; 1 existing rows") for s in said), said
     assert {t.description: t.category for t in _stored(store_path)}["FUEL STATION 12"] == "Transport"
     assert [r.merchant for r in SQLiteStore(store_path).list_category_rules("demo")] == ["fuel station"]
+
+
+def _both_ways_days() -> list[dt.date]:
+    """Two recent past days whose day and month are both 12 or less and differ (so they read both ways)."""
+    found: list[dt.date] = []
+    ago = 1
+    while len(found) < 2:
+        day = _day(ago)
+        if day.day <= 12 and day.day != day.month:
+            found.append(day)
+        ago += 1
+    return found
+
+
+def test_dates_that_read_both_ways_are_asked_with_the_deciding_rows_before_importing(make_app, store,
+                                                                                      store_path) -> None:
+    first, second = _both_ways_days()
+    data = f"Date,Merchant,Amount\n{first:%d/%m/%Y},Corner Shop,-12.40\n{second:%d/%m/%Y},Cinema,-14.00\n".encode()
+    at = make_app("transactions").run()
+    at.file_uploader(key="import_file_0").set_value(("plain.csv", data, "text/csv")).run()
+    assert not at.exception
+    assert any("day/month or month/day" in shown(w.value) for w in at.warning)
+    [evidence] = [d.value for d in at.dataframe if "If day/month (dmy)" in d.value.columns]
+    assert list(evidence["As written"]) == [f"{first:%d/%m/%Y}", f"{second:%d/%m/%Y}"]
+    assert _import_button(at)[0].disabled, "no import with a guessed date"
+
+    [question] = [r for r in at.radio if r.label == "In this file, 03/04 is"]
+    question.set_value("day/month (3 April)").run()
+    assert not at.exception
+    assert not any("day/month or month/day" in shown(w.value) for w in at.warning)
+    [go] = _import_button(at)
+    assert not go.disabled
+    go.click().run()
+    assert [shown(s.value) for s in at.success] == ["Imported 2, duplicates skipped 0, rejected 0."]
+    assert sorted(t.date for t in _stored(store_path)) == sorted([first, second])
+
+
+def test_a_mixed_qif_imports_its_bank_section_and_names_what_it_skipped(make_app, store, store_path) -> None:
+    day = _day(2)
+    quicken = f"{day.month}/{day.day:2d}'{day:%y}"  # Quicken's US form: month first
+    data = (f"!Type:Bank\nD{quicken}\nT-4.50\nPCorner Cafe\n^\n!Type:Invst\nD{quicken}\nNBuy\nYACME\n"
+            "T50.00\n^\n").encode()
+    at = make_app("transactions").run()
+    at.file_uploader(key="import_file_0").set_value(("mixed.qif", data, "application/qif")).run()
+    assert not at.exception
+    assert any("skipped 1 record of the investment account section" in shown(c.value) for c in at.caption)
+    _import_button(at)[0].click().run()
+    assert [shown(s.value) for s in at.success] == ["Imported 1, duplicates skipped 0, rejected 0."]

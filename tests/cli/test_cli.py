@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import os
@@ -156,3 +157,32 @@ def test_an_ofx_file_imports_through_the_same_command_and_can_be_undone(tmp_path
     assert "statement.qfx" in line and "2 rows" in line
     assert "deleted 2 transactions" in run(tmp_path, "undo-import", batch, "--user", "ann").stdout
     assert json.loads(run(tmp_path, "export", "--user", "ann").stdout)["transactions"] == []
+
+
+def test_dates_that_read_both_ways_are_refused_naming_dates_and_imported_once_told(tmp_path: Path) -> None:
+    day = clock.today() - dt.timedelta(days=40)
+    first = day.replace(day=3)
+    other = first.replace(day=5) if first.month != 5 else first.replace(day=6)
+    path = tmp_path / "plain.csv"
+    path.write_text(f"Date,Merchant,Amount\n{first:%m/%d/%Y},Corner Shop,-12.40\n{other:%m/%d/%Y},Bakery,-3.10\n")
+    refused = run(tmp_path, "import", str(path), "--user", "ann", ok=False)
+    assert refused.returncode == 2
+    lines = [line for line in refused.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and "--dates dmy" in lines[0] and "--dates mdy" in lines[0], refused.stderr
+    told = run(tmp_path, "import", str(path), "--user", "ann", "--dates", "mdy")
+    assert "imported 2, duplicates skipped 0, rejected 0" in told.stdout
+    out = json.loads(run(tmp_path, "export", "--user", "ann").stdout)
+    assert sorted(str(t["transaction_date"])[:10] for t in out["transactions"]) == sorted([first.isoformat(),
+                                                                                   other.isoformat()])
+
+
+def test_an_ofx_the_strict_reader_refuses_is_imported_with_its_statement_end(tmp_path: Path) -> None:
+    path = tmp_path / "noheader.ofx"
+    day = clock.today() - dt.timedelta(days=3)
+    path.write_text(f"<OFX><BANKMSGSRSV1><STMTTRNRS><STMTRS><CURDEF>USD<BANKACCTFROM><BANKID>X1<ACCTID>9"
+                    f"</BANKACCTFROM><BANKTRANLIST><DTSTART>{day:%Y%m%d}<DTEND>{day:%Y%m%d}235959[-5:EST]"
+                    f"<STMTTRN><TRNAMT>-4.50<NAME>Corner Cafe<DTPOSTED>{day:%Y%m%d}230000[-5:EST]<FITID>A1"
+                    "</STMTTRN></BANKTRANLIST></STMTRS></STMTTRNRS></BANKMSGSRSV1></OFX>\n")
+    done = run(tmp_path, "import", str(path), "--user", "ann")
+    assert "imported 1, duplicates skipped 0, rejected 0" in done.stdout
+    assert f"{day}..{day}" in run(tmp_path, "imports", "--user", "ann").stdout

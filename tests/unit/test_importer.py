@@ -205,11 +205,25 @@ def test_bad_rows_are_reported_by_original_line_and_good_rows_kept() -> None:
     assert str(result.errors[0]).startswith("line 6: ")
 
 
-def test_dates_that_fit_both_orders_fall_back_to_day_first_and_say_so() -> None:
+def test_dates_that_fit_both_orders_are_asked_about_never_guessed() -> None:
     data = b"Date,Description,Amount\n03/04/2026,Coffee,-3.00\n05/04/2026,Tea,-2.00\n"
     result = parse_csv(data, ImportOptions())
-    assert [r.date for r in result.rows] == [dt.date(2026, 4, 3), dt.date(2026, 4, 5)]
-    assert result.detected["date_order_guessed"] is True
+    assert result.date_question is not None
+    assert result.date_question.evidence == [(2, "03/04/2026"), (3, "05/04/2026")]
+    assert result.detected["date_order"] == "unknown"
+    answered = parse_csv(data, ImportOptions(dates="mdy"))
+    assert answered.date_question is None
+    assert [r.date for r in answered.rows] == [dt.date(2026, 3, 4), dt.date(2026, 5, 4)]
+
+
+def test_clues_decide_the_order_when_no_date_does() -> None:
+    dots = b"Datum;Text;Betrag\n03.11.2025;Kaffee;-3,00\n10.11.2025;Brot;-2,00\n"
+    result = parse_csv(dots, ImportOptions())
+    assert result.date_question is None and [r.date for r in result.rows] == [dt.date(2025, 11, 3),
+                                                                              dt.date(2025, 11, 10)]
+    assert "dots" in result.detected["date_order_reason"]
+    dollars = b"Date,Description,Amount\n03/04/2026,Coffee,-$3.00\n05/04/2026,Payroll,$2000.00\n"
+    assert [r.date for r in parse_csv(dollars, ImportOptions()).rows] == [dt.date(2026, 3, 4), dt.date(2026, 5, 4)]
 
 
 def test_one_date_with_a_day_above_12_decides_the_order_for_the_whole_file() -> None:

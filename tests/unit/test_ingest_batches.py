@@ -163,3 +163,37 @@ def test_parse_file_refuses_an_empty_or_unknown_xml_file() -> None:
         parse_file(b"   ")
     with pytest.raises(ValidationError, match="neither"):
         parse_file(b"<?xml version='1.0'?><svg></svg>")
+
+
+def test_a_statements_end_date_is_a_known_day_even_after_its_last_row(store: SQLiteStore) -> None:
+    import datetime as _dt
+
+    from lib.core import clock
+
+    end = clock.today() - _dt.timedelta(days=2)
+    row = end - _dt.timedelta(days=5)
+    data = (f"<OFX><STMTRS><CURDEF>EUR<BANKACCTFROM><ACCTID>7</BANKACCTFROM><BANKTRANLIST><DTEND>{end:%Y%m%d}"
+            f"<STMTTRN><DTPOSTED>{row:%Y%m%d}<TRNAMT>-3.00<FITID>X<NAME>Cafe</STMTTRN></BANKTRANLIST></STMTRS>"
+            "</OFX>").encode()
+    report = import_rows(store, "ann", parse_file(data, "s.ofx"), file_name="s.ofx")
+    assert report.imported == 1
+    [batch] = store.list_import_batches("ann")
+    assert (batch.covered_from, batch.covered_through) == (row, end)
+    assert store.load_window("ann", row, clock.today()).checkin == end  # known through the statement's end
+
+
+def test_an_answered_date_order_is_remembered_for_next_months_export_and_never_imported_unanswered(
+        store: SQLiteStore) -> None:
+    from lib.ingest import ImportOptions, prepare
+
+    march = b"Date,Merchant,Amount\n03/04/2026,Corner Shop,-12.40\n05/04/2026,Bakery,-3.10\n"
+    asked, _ = prepare(store, "ann", march, "a.csv")
+    assert asked.date_question is not None
+    with pytest.raises(ValidationError, match="day/month or month/day"):
+        import_rows(store, "ann", asked, file_name="a.csv")
+    told, used = prepare(store, "ann", march, "a.csv", ImportOptions(dates="mdy"))
+    assert import_rows(store, "ann", told, file_name="a.csv", options=used).imported == 2
+    april = b"Date,Merchant,Amount\n04/06/2026,Corner Shop,-9.90\n04/08/2026,Bakery,-2.10\n"
+    again, _ = prepare(store, "ann", april, "b.csv")
+    assert again.date_question is None and again.detected.get("remembered")
+    assert [r.date for r in again.rows] == [dt.date(2026, 4, 6), dt.date(2026, 4, 8)]
