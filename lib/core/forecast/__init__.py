@@ -13,7 +13,7 @@ Money is int64 cents here; callers convert to Decimal at the edges (see `forecas
 """
 from __future__ import annotations
 
-from lib.core.forecast.backtest import backtest, calibration_of, coverage, pinball, skill
+from lib.core.forecast.backtest import backtest, calibrated, calibration_of, coverage, pinball, skill
 from lib.core.forecast.bills import Bill
 from lib.core.forecast.calibration import Calibration
 from lib.core.forecast.model import (
@@ -34,6 +34,7 @@ from lib.core.forecast.scenario import forecast, what_if
 
 __all__ = [
     "MIN_HISTORY", "N_PATHS", "QUANTILES", "SAVINGS_HORIZONS", "STREAK_DAYS", "WINDOW_DAYS", "Bill",
-    "Calibration", "MonthForecast", "Outlook", "SavingsForecast", "Simulation", "backtest", "calibration_of",
-    "coverage", "forecast", "forecast_csv", "forecast_report", "money", "pinball", "simulate", "skill", "what_if",
+    "Calibration", "MonthForecast", "Outlook", "SavingsForecast", "Simulation", "backtest", "calibrated",
+    "calibration_of", "coverage", "forecast", "forecast_csv", "forecast_report", "money", "pinball", "simulate",
+    "skill", "what_if",
 ]

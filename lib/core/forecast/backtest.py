@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -12,6 +13,7 @@ from lib.core.forecast.model import (
     MIN_HISTORY,
     N_PATHS,
     WINDOW_DAYS,
+    Simulation,
     _clean_daily,
     _derive_seed,
     _draw,
@@ -181,6 +183,11 @@ def skill(bt: pd.DataFrame) -> dict[str, float]:
             out[name] = float(bt.loc[scored, f"{name}_pinball_cents"].mean())
             out[f"model_vs_{name}"] = float(bt.loc[scored, "pinball_cents"].mean())
     return out
+
+
+def calibrated(sim: Simulation, bt: pd.DataFrame) -> Simulation:
+    """The simulation with its band calibrated on the backtest's past errors (the cutoff nearest today's day)."""
+    return replace(sim, calibration=calibration_of(bt, sim.today.day))
 
 
 def calibration_of(bt: pd.DataFrame, day_of_month: int) -> Calibration:

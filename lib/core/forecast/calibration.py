@@ -55,6 +55,9 @@ class Calibration:
         return np.maximum(out, np.minimum(x, 0.0))  # calibration never invents refunds
 
 
+IDENTITY = Calibration()
+
+
 def _halves(q10: np.ndarray, q50: np.ndarray, q90: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     q10, q50, q90 = (np.asarray(v, dtype="float64") for v in (q10, q50, q90))
     floor = np.maximum(MIN_HALF_CENTS, MIN_HALF_SHARE * np.abs(q50))

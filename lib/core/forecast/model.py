@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from lib.core.forecast.bills import Bill, _add_months, _Inputs, _month_end, _prepare, _rows
+from lib.core.forecast.calibration import IDENTITY, Calibration
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +51,9 @@ class Simulation:
     rough: bool = False
     note: str = ""
     seed: int = 0
+    # The band's re-shaping learnt from the user's own backtest (lib.core.forecast.calibration);
+    # the identity until `forecast.calibrated(sim, backtest)` sets it.
+    calibration: Calibration = IDENTITY
 
     @property
     def n_paths(self) -> int:

@@ -83,7 +83,12 @@ def what_if(
         done = actual
     done_total = float(done.sum())
     n_month_future = (sim.month_end - sim.future_start).days + 1
-    cum = np.cumsum(paths[:, :n_month_future], axis=1) + done_total
+    cum = np.cumsum(paths[:, :n_month_future], axis=1)
+    if n_month_future and not sim.calibration.identity:
+        # Each day's cumulative future re-shaped onto the calibrated band: monotone, so paths keep their order.
+        q10, q50, q90 = np.percentile(cum, QUANTILES, axis=0)
+        cum = sim.calibration.apply(cum, q10[None, :], q50[None, :], q90[None, :])
+    cum = cum + done_total
     month_total = cum[:, -1] if n_month_future else np.full(sim.n_paths, done_total)
     p10, p50, p90 = (int(v) for v in _quantiles(month_total))
 
