@@ -51,7 +51,9 @@ class Calibration:
         lo_factor = self.lo * lo_half / np.maximum(q50 - q10, 1.0)
         hi_factor = self.hi * hi_half / np.maximum(q90 - q50, 1.0)
         d = x - q50
-        out = q50 + self.shift * width + np.where(d < 0, d * lo_factor, d * hi_factor)
+        # A band the model holds (near) certain is not moved: it spreads nothing to move it over.
+        trust = np.clip((q90 - q10) / width, 0.0, 1.0)
+        out = q50 + self.shift * width * trust + np.where(d < 0, d * lo_factor, d * hi_factor)
         return np.maximum(out, np.minimum(x, 0.0))  # calibration never invents refunds
 
 

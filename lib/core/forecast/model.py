@@ -69,9 +69,9 @@ class Simulation:
         """Monthly bills found in the history; they are scheduled ahead, not bootstrapped."""
         return self.inputs.bills
 
-    def bills_ahead(self) -> pd.DataFrame:
-        """Bills expected this month after today: date, description, category, amount_cents."""
-        end = self.month_end
+    def bills_ahead(self, end: dt.date | None = None) -> pd.DataFrame:
+        """Bills expected after today to `end` (this month's end): date, description, category, amount_cents."""
+        end = self.month_end if end is None else end
         rows = [
             (pd.Timestamp(due), b.description, b.category, b.amount_cents)
             for b in self.inputs.bills
@@ -263,11 +263,13 @@ def simulate(
     seed: int | None = None,
     history_start: dt.date | None = None,
     fixed_categories: frozenset[str] | tuple[str, ...] = frozenset(),
+    period_end: dt.date | None = None,
 ) -> Simulation:
     """Simulate the rest of this month and `horizon_months - 1` more months from the user's own recent days.
 
     `daily` is int64 cents per consecutive day; days after `today` are ignored. Today is treated as
     still running unless `today_complete`: its recorded spending is a floor, not the day's total.
+    `period_end`: simulate at least to that day (a budget period ending after this month).
     """
     recorded = _clean_daily(daily)
     recorded = recorded[recorded.index <= pd.Timestamp(today)]
@@ -287,6 +289,8 @@ def simulate(
     month_end = _month_end(today)
     future_start = today if not today_complete else today + dt.timedelta(days=1)
     horizon_end = _month_end(_add_months(month_start, max(horizon_months, 1) - 1))
+    if period_end is not None and period_end > horizon_end:
+        horizon_end = period_end  # drawn after this month's days: the month's numbers do not move
     n_future = (horizon_end - future_start).days + 1
     month_firsts = [_add_months(month_start, k) for k in range(max(horizon_months, 1))]
     month_bounds = np.array([max((d - future_start).days, 0) for d in month_firsts], dtype=np.int64)

@@ -148,6 +148,27 @@ def what_if(
     )
 
 
+def period_band(
+    sim: Simulation, end: dt.date, done_cents: int, today_cents: int, daily_budget_cents: int,
+) -> tuple[int, int, int]:
+    """The budget period's total (p10, p50, p90 cents) at `end`: `done_cents` before the simulated days plus
+    the same paths the month uses, calibrated alike (`today_cents`: today's spending so far, a floor)."""
+    n = max(min((end - sim.future_start).days + 1, sim.n_future), 0)
+    if sim.paths.idx is None:
+        paths = np.repeat(sim.paths.level * float(daily_budget_cents), sim.n_future, axis=1)[:, :n]
+    else:
+        paths = sim.paths.price(sim.inputs.hist_total)[:, :n]
+    paths = paths + sim.inputs.bills_total[None, :n]
+    if n and not sim.today_complete:
+        paths[:, 0] = np.maximum(paths[:, 0], float(today_cents))
+    future = paths.sum(axis=1)
+    if n and not sim.calibration.identity:
+        q10, q50, q90 = np.percentile(future, QUANTILES)
+        future = sim.calibration.apply(future, q10, q50, q90)
+    p10, p50, p90 = (int(v) for v in _quantiles(float(done_cents) + future))
+    return p10, p50, p90
+
+
 def forecast(
     daily: pd.Series,
     today: dt.date,
