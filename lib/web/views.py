@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -254,6 +255,10 @@ class ForecastView:
     savings_table: pd.DataFrame | None
     backtest_table: pd.DataFrame
     coverage_text: str
+    skill_table: pd.DataFrame | None = None  # pinball loss of the model and the simple baselines
+
+
+SKILL_NAMES = {"last_pace": "Rest of last month", "year_ago": "Same days a year ago"}
 
 
 def _band(p: tuple[int, int, int]) -> str:
@@ -315,5 +320,27 @@ def forecast_view(fc: Any, budget: float, cut_category: str | None, cut_pct: flo
             }
         )
         cov = forecast.coverage(bt)
-        coverage_text = f"{cov:.0%} of {len(bt)}" if cov is not None else "—"
-    return ForecastView(out, metrics, savings_table, table, coverage_text)
+        coverage_text = f"{int(bt['inside'].sum())} of {len(bt)} ({cov:.0%})" if cov is not None else "—"
+    return ForecastView(out, metrics, savings_table, table, coverage_text, skill_table(bt))
+
+
+def skill_table(bt: pd.DataFrame) -> pd.DataFrame | None:
+    """The model's pinball loss against each simple baseline on the projections both could make (lower wins)."""
+    from lib.core import forecast
+
+    sk = forecast.skill(bt)
+    rows = []
+    for key, name in SKILL_NAMES.items():
+        if key in sk:
+            model, base = sk[f"model_vs_{key}"], sk[key]
+            rows.append({"Baseline": name, "Projections": int(bt[f"{key}_pinball_cents"].notna().sum()),
+                         "Model's loss": fmt(round(model)), "Baseline's loss": fmt(round(base)),
+                         "Skill": f"{1 - model / base:+.0%}" if base else "—"})
+    return pd.DataFrame(rows) if rows else None
+
+
+def parquet_bytes(table: pd.DataFrame) -> bytes:
+    """A table as Parquet (pyarrow): Decimal money stays decimal128, dates stay dates."""
+    buf = io.BytesIO()
+    table.to_parquet(buf, index=False, engine="pyarrow")
+    return buf.getvalue()

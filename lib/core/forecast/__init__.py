@@ -29,12 +29,35 @@ from lib.core.forecast.model import (
     Simulation,
     simulate,
 )
-from lib.core.forecast.report import forecast_csv, forecast_report, money
+from lib.core.forecast.report import backtest_rows, backtest_table, forecast_csv, forecast_report, money
 from lib.core.forecast.scenario import forecast, period_band, what_if
 
 __all__ = [
-    "MIN_HISTORY", "N_PATHS", "QUANTILES", "SAVINGS_HORIZONS", "STREAK_DAYS", "WINDOW_DAYS", "Bill",
-    "Calibration", "MonthForecast", "Outlook", "SavingsForecast", "Simulation", "backtest", "calibrated",
-    "calibration_of", "coverage", "forecast", "forecast_csv", "forecast_report", "money", "period_band", "pinball",
-    "simulate", "skill", "what_if",
+    "MIN_HISTORY",
+    "N_PATHS",
+    "QUANTILES",
+    "SAVINGS_HORIZONS",
+    "STREAK_DAYS",
+    "WINDOW_DAYS",
+    "Bill",
+    "Calibration",
+    "MonthForecast",
+    "Outlook",
+    "SavingsForecast",
+    "Simulation",
+    "backtest",
+    "backtest_rows",
+    "backtest_table",
+    "calibrated",
+    "calibration_of",
+    "coverage",
+    "forecast",
+    "forecast_csv",
+    "forecast_report",
+    "money",
+    "period_band",
+    "pinball",
+    "simulate",
+    "skill",
+    "what_if",
 ]
