@@ -24,9 +24,13 @@ def rule_of(profile: Profile) -> period.PeriodRule:
 
 def period_facts(
     rule: period.PeriodRule, today: dt.date, budget_cents: int, daily_everyday: pd.Series, daily_fixed: pd.Series,
-    sim: Any, month_band: tuple[int, int, int], month_bills_due_cents: int,
+    sim: Any, month_band: tuple[int, int, int], month_bills_due_cents: int, tracking: dt.date | None = None,
 ) -> dict[str, Any]:
-    """The Standing's period_* fields and left_per_day_cents (the series run at least from the period's start)."""
+    """The Standing's period_* fields and left_per_day_cents (the series run at least from the period's start).
+
+    A user who started tracking inside the period gets the budget from that day on (as the rolling
+    allowance does): days before it were not theirs to spend, and would inflate what is left per day.
+    """
     from lib.core import forecast
 
     start, end = period.period_of(today, rule)
@@ -41,7 +45,8 @@ def period_facts(
         ahead = sim.bills_ahead(end)
         bills = int(ahead["amount_cents"].sum()) if len(ahead) else 0
     days_left = (end - today).days + 1
-    budget = budget_cents * ((end - start).days + 1)
+    counted_from = max(start, min(tracking or start, today))
+    budget = budget_cents * ((end - counted_from).days + 1)
     return {
         "period_rule": rule.text,
         "period_start": start,

@@ -119,7 +119,7 @@ class Standing:
     period_days_left: int  # today included
     period_spent_cents: int  # everything, fixed included
     period_everyday_cents: int
-    period_budget_cents: int  # budget x days in the period (daily spending)
+    period_budget_cents: int  # budget x days in the period (from the first tracked day when that is later)
     period_bills_due_cents: int  # fixed bills still due before payday
     left_per_day_cents: int  # (period budget - everyday spending so far) / days left, today included; never < 0
     period_end_p10_cents: int
@@ -306,7 +306,7 @@ def standing_from_frame(
     )
     m = outlook.month
     in_period = payday.period_facts(rule, today, budget, daily_everyday, daily_fixed, sim, (m.p10, m.p50, m.p90),
-                                    bills_due)
+                                    bills_due, tracking)
     days_left = days_in_month - today.day
     top = an.by_category(everyday_df, today - dt.timedelta(days=TOP_WINDOW_DAYS - 1), today)
     top = top[top["amount_cents"] > 0]

@@ -82,6 +82,24 @@ ROLLING_RULE = (
 FIXED_RULE = " Fixed bills (rent, utilities, subscriptions, monthly payees) never break it."
 
 
+def period_metric(s: standing.Standing) -> Metric:
+    """The first card: what daily spending may still come to per day until payday (issue 26)."""
+    calendar_month = s.period_rule == "calendar"
+    days = _days(s.period_days_left)
+    ends = "the month ends" if calendar_month else "payday"
+    return Metric(
+        "Left per day this month" if calendar_month else "Left per day until payday", fmt(s.left_per_day_cents),
+        f"{days} to {ends}, today included" if s.period_days_left > 1 else "the last day before " + ends,
+        "off",
+        help=(f"The period {s.period_start:%d %b} – {s.period_end:%d %b}: its budget for daily spending "
+              f"{fmt(s.period_budget_cents)} minus the {fmt(s.period_everyday_cents)} already spent, over the "
+              f"{days} left (today included). Fixed bills are apart: {fmt(s.period_bills_due_cents)} still due "
+              f"before {'the month ends' if calendar_month else 'payday'}. Projected period end "
+              f"{fmt(s.period_end_p50_cents)} (likely {fmt(s.period_end_p10_cents)} – {fmt(s.period_end_p90_cents)}). "
+              "Set your payday in Settings."),
+    )
+
+
 def dashboard_metrics(s: standing.Standing) -> list[Metric]:
     """The dashboard's cards, every number from the one standing."""
     today = s.today
@@ -110,6 +128,7 @@ def dashboard_metrics(s: standing.Standing) -> list[Metric]:
     over_pace = s.month_everyday_cents - s.month_allowed_cents
     band = f"likely {fmt(s.month_end_p10_cents)} – {fmt(s.month_end_p90_cents)}"
     return [
+        period_metric(s),
         first,
         Metric("Current streak", _days(s.current_streak), status, "inverse" if s.today_status == "over" else "normal",
                help=analytics.TODAY_RULE + (" " + ROLLING_RULE if s.budget_style == "rolling" else "") + FIXED_RULE),

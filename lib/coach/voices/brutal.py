@@ -4,6 +4,11 @@ from __future__ import annotations
 BRUTAL_TAILS = ("", "; no excuses", ", and you know it", "; that's the truth")
 
 BRUTAL: dict[str, tuple[str, ...]] = {
+    "payday": (
+        "{left_per_day} a day until payday, {payday} away; that is the whole plan, so stick to it.",
+        "Payday is {payday} off and you have {left_per_day} a day until then; spend like you know it.",
+        "Until payday, {payday} from now, it is {left_per_day} a day; not a cent more.",
+    ),
     "no_data": (
         "{name}, there is nothing here to judge, so log what you spend.",
         "An empty ledger isn't discipline, {name}, it's hiding.",

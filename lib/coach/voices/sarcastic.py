@@ -4,6 +4,11 @@ from __future__ import annotations
 SARCASTIC_TAILS = ("", ", naturally", ", who could have guessed", ", bravo")
 
 SARCASTIC: dict[str, tuple[str, ...]] = {
+    "payday": (
+        "Fun fact: you have {left_per_day} a day until payday, which is {payday} away; try to contain the excitement.",
+        "Payday is {payday} off and you have {left_per_day} a day until then; what could possibly go wrong.",
+        "Good news, {left_per_day} a day until payday, {payday} from now; champagne on a tap-water budget.",
+    ),
     "no_data": (
         "{name}, I'd roast your spending, but you haven't given me any; add a transaction, I'll wait.",
         "No transactions yet, {name}, how mysterious; very brave, very unhelpful.",
