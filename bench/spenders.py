@@ -3,7 +3,8 @@
 Each spender is a function (rng, start, days) -> frame with date, amount_cents (int), category and
 description, like lib.core.analytics.transactions_frame. Rent is a monthly bill for all of them, so
 the bill finder is exercised too. `measure` backtests a spender and scores coverage and pinball loss
-of the model against the simple baselines; `python -m bench.spenders` prints the table.
+of the model against the simple baselines; `python -m bench.spenders --seeds 11 12 [--before]` prints
+the table (seeds 1-6 were used to tune lib/core/forecast/calibration.py; 11 and up were not).
 """
 from __future__ import annotations
 
@@ -105,41 +106,62 @@ def daily_of(frame: pd.DataFrame) -> pd.Series:
     return s.reindex(pd.date_range(s.index.min(), s.index.max(), freq="D"), fill_value=0).astype("int64")
 
 
-def measure(frame: pd.DataFrame, *, calibrate: bool = True) -> dict[str, float]:
+def backtest_of(frame: pd.DataFrame, *, before: bool = False) -> pd.DataFrame:
+    """The spender's backtest; `before`: the model as it was before issue 26 (no calibration, rent bootstrapped)."""
+    from lib.core import forecast
+
+    if before:
+        bt = forecast.backtest(daily_of(frame), frame=frame, calibrate=False, fixed_categories=())
+        return bt.assign(p10_cents=bt["raw_p10_cents"], p50_cents=bt["raw_p50_cents"], p90_cents=bt["raw_p90_cents"],
+                         pinball_cents=bt["raw_pinball_cents"])
+    return forecast.backtest(daily_of(frame), frame=frame)
+
+
+def measure(frame: pd.DataFrame, *, before: bool = False) -> dict[str, float]:
     """Backtest coverage, the model's pinball loss and the baselines' (mean per projection, in cents)."""
     from lib.core import forecast
 
-    bt = forecast.backtest(daily_of(frame), frame=frame, calibrate=calibrate)
-    sk = forecast.skill(bt)
-    return {"n": float(len(bt)), "coverage": float(bt["inside"].mean()), "model": sk["model"],
-            "last_pace": sk["last_pace"], "year_ago": sk.get("year_ago", float("nan"))}
+    bt = backtest_of(frame, before=before)
+    return {"n": float(len(bt)), "coverage": float(bt["inside"].mean()), **forecast.skill(bt)}
 
 
-def table(seeds: tuple[int, ...] = (1,), *, calibrate: bool = True) -> pd.DataFrame:
-    """One row per spender (pooled over seeds) and a pooled row: coverage and pinball loss."""
+def table(seeds: tuple[int, ...] = (1,), *, before: bool = False) -> pd.DataFrame:
+    """One row per spender and seed, then per spender pooled and all pooled: coverage and pinball loss."""
+    from lib.core import forecast
+
     rows = []
     for name, make in SPENDERS.items():
-        from lib.core import forecast
-
-        bts = [forecast.backtest(daily_of(f), frame=f, calibrate=calibrate)
-               for f in (make(np.random.default_rng(seed)) for seed in seeds)]
+        bts = [backtest_of(make(np.random.default_rng(seed)), before=before) for seed in seeds]
         bt = pd.concat(bts, ignore_index=True)
         sk = forecast.skill(bt)
+        worst = max(sk[f"model_vs_{b}"] / sk[b] for b in ("last_pace", "year_ago") if b in sk)
         rows.append({"spender": name, "n": len(bt), "inside": int(bt["inside"].sum()),
-                     "coverage": round(float(bt["inside"].mean()), 3), **{k: round(v) for k, v in sk.items()}})
+                     "coverage": round(float(bt["inside"].mean()), 3),
+                     "coverage_min": round(min(float(b["inside"].mean()) for b in bts), 3),
+                     "coverage_max": round(max(float(b["inside"].mean()) for b in bts), 3),
+                     "model": round(sk["model"]), "last_pace": round(sk["last_pace"]),
+                     "model_vs_year_ago": round(sk.get("model_vs_year_ago", float("nan"))),
+                     "year_ago": round(sk.get("year_ago", float("nan"))),
+                     "loss_vs_best": round(worst, 3),
+                     "seeds_losing": sum(_losing(forecast.skill(b)) for b in bts)})
     out = pd.DataFrame(rows)
     pooled = {"spender": "pooled", "n": int(out["n"].sum()), "inside": int(out["inside"].sum())}
     pooled["coverage"] = round(pooled["inside"] / pooled["n"], 3)
     return pd.concat([out, pd.DataFrame([pooled])], ignore_index=True)
 
 
+def _losing(sk: dict[str, float]) -> bool:
+    """The model's pinball loss is worse than a baseline's on the projections that baseline could make."""
+    return any(sk[f"model_vs_{b}"] > sk[b] for b in ("last_pace", "year_ago") if b in sk)
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--seeds", type=int, nargs="+", default=[1])
-    p.add_argument("--raw", action="store_true", help="the model's own band, without the calibration")
+    p.add_argument("--before", action="store_true", help="the model before issue 26 (no calibration)")
     args = p.parse_args(argv)
-    with pd.option_context("display.width", 200):
-        print(table(tuple(args.seeds), calibrate=not args.raw).to_string(index=False))
+    with pd.option_context("display.width", 250):
+        print(table(tuple(args.seeds), before=args.before).to_string(index=False))
     return 0
 
 

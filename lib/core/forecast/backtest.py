@@ -7,7 +7,7 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
-from lib.core.forecast.bills import _add_months, _month_end, _prepare, _rows
+from lib.core.forecast.bills import DEFAULT_FIXED, _add_months, _month_end, _prepare, _rows
 from lib.core.forecast.calibration import Calibration, fit
 from lib.core.forecast.model import (
     MIN_HISTORY,
@@ -51,6 +51,7 @@ def backtest(
     seed: int | None = None,
     history_start: dt.date | None = None,
     calibrate: bool = True,
+    fixed_categories: frozenset[str] | tuple[str, ...] = DEFAULT_FIXED,
 ) -> pd.DataFrame:
     """For each past complete month: what the model said on day 10 and day 20 (data up to that day) vs the truth.
 
@@ -61,7 +62,8 @@ def backtest(
     simple baselines the model must beat on pinball loss. With `calibrate`, each projection's band is
     re-shaped by the errors of the projections whose month had ended by then (lib.core.forecast.
     calibration): only what was known on that day. `raw_*` is the model's own band.
-    With the transactions `frame`, monthly bills are found and scheduled as the live forecast does.
+    With the transactions `frame`, monthly bills are found and scheduled as the live forecast does, and
+    so are payments in `fixed_categories` (the defaults unless the user chose others).
     """
     s = _clean_daily(daily)
     if s.empty:
@@ -77,6 +79,7 @@ def backtest(
     first = start.date()
     base_seed = _derive_seed(s.to_numpy(), today) if seed is None else int(seed)
     rows = _rows(frame)
+    fixed = frozenset(fixed_categories)
     out = []
     past: list[tuple[float, float, float, float, int]] = []  # raw future band, future actual, cutoff
     month = first if first.day == 1 else _add_months(first, 1)
@@ -94,7 +97,7 @@ def backtest(
             to_date = values[m0 : a + 1].sum()
             n_future = (end - as_of).days
             window_start = as_of - dt.timedelta(days=len(window) - 1)
-            inputs = _prepare(window, window_start, rows, as_of, as_of + dt.timedelta(days=1), n_future)
+            inputs = _prepare(window, window_start, rows, as_of, as_of + dt.timedelta(days=1), n_future, fixed)
             rng = np.random.default_rng([base_seed, month.toordinal(), cut])
             paths = _draw(inputs.hist_total, as_of, n_future, n_paths, rng)
             future = paths.price(inputs.hist_total).sum(axis=1) + inputs.bills_total.sum()

@@ -24,7 +24,8 @@ SHIFT_RANGE = (-1.5, 1.5)
 MIN_HALF_CENTS = 100.0  # a band half narrower than this is scored against this (a perfectly regular past)
 MIN_HALF_SHARE = 0.01  # ... or against this share of the median
 TAIL = 0.9  # the p10 and p90 each leave 10% outside
-FINITE = 0.5
+FINITE = 0.75
+WEIGHT_POWER = 1.0  # scores weigh band**power: 1 = least pinball loss, 0 = plain coverage
 
 
 @dataclass(frozen=True)
@@ -97,12 +98,16 @@ def fit(
     def shrink(value: float, prior: float) -> float:
         return (weight * value + k * prior) / (weight + k)
 
-    shift = float(np.clip(shrink(_weighted_quantile((actual - q50) / width, w, 0.5), prior.shift), *SHIFT_RANGE))
+    # Each score weighs as much as the band it was scored against (WEIGHT_POWER): the weighted
+    # quantile of the scores is then the stretch with the least pinball loss on the past projections (power 1),
+    # so one rare big purchase after a calm window does not stretch every later band, wide ones too.
+    sw = w * width**WEIGHT_POWER
+    shift = float(np.clip(shrink(_weighted_quantile((actual - q50) / width, sw, 0.5), prior.shift), *SHIFT_RANGE))
     centre = q50 + shift * width
     # The split-conformal finite-sample level: a few past errors understate how far a tail reaches.
     tail = min(TAIL * (1.0 + FINITE / weight), 1.0)
-    hi = _weighted_quantile((actual - centre) / hi_half, w, tail)
-    lo = _weighted_quantile((centre - actual) / lo_half, w, tail)
+    hi = _weighted_quantile((actual - centre) / hi_half, w * hi_half**WEIGHT_POWER, tail)
+    lo = _weighted_quantile((centre - actual) / lo_half, w * lo_half**WEIGHT_POWER, tail)
     # A stretch is how far a 10% tail reaches, in halves of the model's band; 1 is the model as it is.
     # Tails the past never reached (a negative quantile) still keep a sliver of band.
     return Calibration(
