@@ -184,7 +184,8 @@ def month_simulation(
     daily = an.daily_totals(part, history_start or today, today)
     sim = forecast.simulate(daily, today, frame=part, horizon_months=horizon_months, history_start=history_start,
                             fixed_categories=frozenset(fixed), period_end=period.period_of(today, payday)[1])
-    bt = forecast.backtest(daily, frame=part, today=today, history_start=history_start)
+    bt = forecast.backtest(daily, frame=part, today=today, history_start=history_start,
+                           fixed_categories=frozenset(fixed))
     return forecast.calibrated(sim, bt)
 
 

@@ -9,7 +9,8 @@ from streamlit.proto.Metric_pb2 import Metric
 from lib.core import clock
 from lib.core.models import Profile, validate_transaction
 
-METRICS = ["Left per day this month", "Today", "Current streak", "Longest streak", "Fixed bills", "Chance within budget", "Salary spent"]
+METRICS = ["Left per day this month",  # the period card (issue 26)
+           "Today", "Current streak", "Longest streak", "Fixed bills", "Chance within budget", "Salary spent"]
 N_METRICS = 9  # the period card (issue 26) first
 
 

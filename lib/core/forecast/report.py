@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from lib.core.forecast.backtest import backtest, coverage, skill
+from lib.core.forecast.bills import DEFAULT_FIXED
 from lib.core.forecast.model import QUANTILES, SAVINGS_HORIZONS, Outlook, Simulation, _clean_daily, simulate
 from lib.core.forecast.scenario import what_if
 
@@ -47,7 +48,7 @@ def forecast_report(
     out = what_if(sim, daily_budget_cents=daily_budget_cents, monthly_salary_cents=monthly_salary_cents,
                   fixed_categories=fixed_categories, fixed_allowance_cents=fixed_allowance_cents,
                   today_everyday_cents=today_everyday_cents)
-    bt = backtest(daily, frame=frame, today=today, seed=seed)
+    bt = backtest(daily, frame=frame, today=today, seed=seed, fixed_categories=fixed_categories or DEFAULT_FIXED)
     m = out.month
     report: dict[str, object] = {
         "today": today.isoformat(),
