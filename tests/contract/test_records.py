@@ -46,3 +46,14 @@ def test_a_profiles_time_zone_round_trips(store: Any) -> None:
     saved = store.save_profile(validate_profile("ann", "Ann", "30", None, "polite", timezone="Asia/Tokyo"))
     assert store.get_profile("ann").timezone == "Asia/Tokyo" == saved.timezone
     assert store.get_profile("nobody").timezone == ""
+
+
+def test_the_payday_rule_is_stored_on_every_backend(store: Any) -> None:
+    """issue 26: the profile's budget period survives a save and a read; the default is not written."""
+    from lib.core.models import validate_profile
+
+    saved = store.save_profile(validate_profile("bea", "Bea", "30", None, "polite", payday="biweekly:2026-11-27"))
+    assert store.get_profile("bea").payday == "biweekly:2026-11-27" == saved.payday
+    store.save_profile(validate_profile("bea", "Bea", "30", None, "polite", saved.version))
+    assert store.get_profile("bea").payday == "calendar"
+    assert store.get_profile("nobody").payday == "calendar"

@@ -90,3 +90,21 @@ def test_the_map_is_monotone_and_keeps_refunds_honest() -> None:
     assert (np.diff(y) >= 0).all()
     assert y.min() >= x.min()
     assert cal.apply(np.array([9000.0]), 4000.0, 6000.0, 9000.0)[0] == pytest.approx(6000 + 0.2 * 5000 + 2.0 * 3000)
+
+
+def test_the_backtest_exports_as_csv_and_parquet_with_exact_money() -> None:
+    import io
+    from decimal import Decimal
+
+    from lib.web.views import parquet_bytes
+
+    frame = SPENDERS["steady"](np.random.default_rng(3))
+    bt = forecast.backtest(daily_of(frame), frame=frame)
+    table = forecast.backtest_table(bt)
+    back = pd.read_parquet(io.BytesIO(parquet_bytes(table)))
+    assert len(back) == len(bt) and list(back.columns) == list(table.columns)
+    assert back["actual"].iloc[-1] == Decimal(int(bt["actual_cents"].iloc[-1])).scaleb(-2)
+    assert back["inside"].sum() == bt["inside"].sum()
+    rows = forecast.backtest_rows(bt)
+    assert rows[-1]["actual"] == f"{back['actual'].iloc[-1]:.2f}"
+    assert table.to_csv(index=False).splitlines()[0].startswith("period,said_on_day,inside,p10,p50,p90,actual")
