@@ -139,7 +139,9 @@ def situations(f: Facts, day: dt.date | None = None) -> list[str]:
         return ["no_data"]
     cut = _cut(f, day or f.day)
     # A payday rule makes "left per day until payday" the number that matters: it speaks first.
-    first = ["payday"] if f.payday_rule != "calendar" and f.left_per_day is not None and f.days_to_payday else []
+    first: list[str] = []
+    if f.payday_rule != "calendar" and f.left_per_day is not None and f.days_to_payday:
+        first = ["payday_last" if f.days_to_payday == 1 else "payday"]
     return [*first, _today(f), _streak(f), _month(f), *([cut] if cut else [])]
 
 

@@ -192,5 +192,19 @@ def test_a_new_user_setting_payday_the_day_before_it() -> None:
     assert facts.days_to_payday == 1 and facts.left_per_day == Decimal("30.00")
     for tone in ("brutal", "sarcastic", "polite"):
         text = offline_commentary(facts, tone, today)
-        assert "$30.00 a day" in text.split(". ")[0], text  # the first sentence says it
+        assert "$30.00 left" in text.split(". ")[0] or "$30.00 is left" in text.split(". ")[0], text
         assert ungrounded_numbers(text, facts) == []
+
+
+@pytest.mark.parametrize("tone", ["brutal", "sarcastic", "polite"])
+def test_the_coach_opens_with_left_per_day_until_payday(tone: str) -> None:
+    today = D(2026, 12, 10)
+    s = standing_from_frame(_profile("monthly:25"), _frame(today, 60), today, "$")
+    facts = facts_from_standing(s)
+    assert facts.days_to_payday == 15 and facts.left_per_day == Decimal("29.33")  # (600.00 - 160.00) / 15
+    text = offline_commentary(facts, tone, today)
+    assert "$29.33 a day" in text.split(". ")[0] and "15 days" in text.split(". ")[0], text
+    assert ungrounded_numbers(text, facts) == []
+    # Without a payday rule the coach opens as it always did.
+    calendar_facts = facts_from_standing(standing_from_frame(_profile("calendar"), _frame(today, 60), today, "$"))
+    assert "payday" not in offline_commentary(calendar_facts, tone, today).split(". ")[0]
