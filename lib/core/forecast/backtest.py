@@ -81,13 +81,13 @@ def backtest(
     rows = _rows(frame)
     fixed = frozenset(fixed_categories)
     out = []
-    past: list[tuple[float, float, float, float, int]] = []  # raw future band, future actual, cutoff
+    past: list[tuple[float, ...]] = []  # raw future band, future actual, cutoff, future hint
     month = first if first.day == 1 else _add_months(first, 1)
     while _month_end(month) < today:
         end = _month_end(month)
         m0, m1 = (month - first).days, (end - first).days
         actual = values[m0 : m1 + 1].sum()
-        done = np.array(past, dtype="float64").reshape(-1, 5)  # every earlier month has ended by now
+        done = np.array(past, dtype="float64").reshape(-1, 6)  # every earlier month has ended by now
         for cut in cutoff_days:
             as_of = month + dt.timedelta(days=cut - 1)
             a = (as_of - first).days
@@ -102,13 +102,14 @@ def backtest(
             paths = _draw(inputs.hist_total, as_of, n_future, n_paths, rng)
             future = paths.price(inputs.hist_total).sum(axis=1) + inputs.bills_total.sum()
             raw = _quantiles(future).astype("float64")
+            last_pace = _last_pace(cum, month, first, as_of, end, to_date)
+            hint = last_pace - to_date
             cal = _fit_for(done, cut) if calibrate else Calibration()
-            band = cal.apply(raw, raw[0], raw[1], raw[2])
+            band = cal.apply(raw, raw[0], raw[1], raw[2], hint)
             r10, r50, r90 = (int(np.rint(to_date + v)) for v in raw)
             p10, p50, p90 = (int(np.rint(to_date + v)) for v in band)
-            past.append((raw[0], raw[1], raw[2], actual - to_date, cut))
+            past.append((raw[0], raw[1], raw[2], actual - to_date, cut, hint))
             straight = round(to_date * (end.day / cut))
-            last_pace = _last_pace(cum, month, first, as_of, end, to_date)
             year_ago = _year_ago(cum, month, first, as_of, end, to_date)
             losses = pinball(np.array([actual] * 4), np.array([p10, r10, last_pace, year_ago]),
                              np.array([p50, r50, last_pace, year_ago]), np.array([p90, r90, last_pace, year_ago]))
@@ -131,9 +132,9 @@ def _fit_for(done: np.ndarray, cut: int) -> Calibration:
     """
     if not len(done):
         return Calibration()
-    pooled = fit(done[:, 0], done[:, 1], done[:, 2], done[:, 3])
+    pooled = fit(done[:, 0], done[:, 1], done[:, 2], done[:, 3], hint=done[:, 5])
     same = done[done[:, 4] == cut]
-    return fit(same[:, 0], same[:, 1], same[:, 2], same[:, 3], prior=pooled) if len(same) else pooled
+    return fit(same[:, 0], same[:, 1], same[:, 2], same[:, 3], prior=pooled, hint=same[:, 5]) if len(same) else pooled
 
 
 def _empty() -> pd.DataFrame:
@@ -200,6 +201,7 @@ def calibration_of(bt: pd.DataFrame, day_of_month: int) -> Calibration:
     to_date = bt["to_date_cents"].to_numpy(dtype="float64")
     raw = [bt[f"raw_p{q}_cents"].to_numpy(dtype="float64") - to_date for q in (10, 50, 90)]
     cuts = bt["cutoff_day"].to_numpy(dtype="float64")
-    done = np.column_stack([*raw, bt["actual_cents"].to_numpy(dtype="float64") - to_date, cuts])
+    done = np.column_stack([*raw, bt["actual_cents"].to_numpy(dtype="float64") - to_date, cuts,
+                            bt["last_pace_cents"].to_numpy(dtype="float64") - to_date])
     nearest = cuts[np.argmin(np.abs(cuts - day_of_month))]
     return _fit_for(done, int(nearest))

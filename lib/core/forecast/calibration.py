@@ -25,6 +25,7 @@ MIN_HALF_CENTS = 100.0  # a band half narrower than this is scored against this 
 MIN_HALF_SHARE = 0.01  # ... or against this share of the median
 TAIL = 0.9  # the p10 and p90 each leave 10% outside
 FINITE = 0.75
+BLEND_STEPS = 10  # 0 turns the blend toward the rest of last period off
 WEIGHT_POWER = 1.0  # scores weigh band**power: 1 = least pinball loss, 0 = plain coverage
 
 
@@ -36,29 +37,49 @@ class Calibration:
     lo: float = 1.0
     hi: float = 1.0
     n: int = 0
+    blend: float = 0.0  # how far the band moves toward the hint (the rest of last period), 0-1
 
     @property
     def identity(self) -> bool:
-        return self.n == 0 or (self.shift == 0.0 and self.lo == 1.0 and self.hi == 1.0)
+        return self.n == 0 or (self.shift == 0.0 and self.lo == 1.0 and self.hi == 1.0 and self.blend == 0.0)
 
-    def apply(self, x: np.ndarray, q10: np.ndarray, q50: np.ndarray, q90: np.ndarray) -> np.ndarray:
-        """Totals `x` (any shape broadcasting with the band quantiles) mapped onto the calibrated band."""
+    def apply(
+        self, x: np.ndarray, q10: np.ndarray, q50: np.ndarray, q90: np.ndarray, hint: np.ndarray | float | None = None,
+    ) -> np.ndarray:
+        """Totals `x` (any shape broadcasting with the band quantiles) mapped onto the calibrated band.
+
+        `hint`: what the rest of last period cost (NaN or None: unknown); the band first moves `blend`
+        of the way toward it, which carries a day-of-month habit (a payday splurge) the bootstrap cannot see.
+        """
         x = np.asarray(x, dtype="float64")
         if self.identity:
             return x
+        move = _move(self.blend, q50, hint) * _trust(q10, q50, q90)
+        x, q10, q50, q90 = (np.asarray(v, dtype="float64") + move for v in (x, q10, q50, q90))
         lo_half, hi_half, width = _halves(q10, q50, q90)
         q10, q50, q90 = (np.asarray(v, dtype="float64") for v in (q10, q50, q90))
         # Each half is stretched so its end lands `lo` / `hi` halves (floored as in `fit`) from the centre.
         lo_factor = self.lo * lo_half / np.maximum(q50 - q10, 1.0)
         hi_factor = self.hi * hi_half / np.maximum(q90 - q50, 1.0)
         d = x - q50
-        # A band the model holds (near) certain is not moved: it spreads nothing to move it over.
-        trust = np.clip((q90 - q10) / width, 0.0, 1.0)
-        out = q50 + self.shift * width * trust + np.where(d < 0, d * lo_factor, d * hi_factor)
+        out = q50 + self.shift * width * _trust(q10, q50, q90) + np.where(d < 0, d * lo_factor, d * hi_factor)
         return np.maximum(out, np.minimum(x, 0.0))  # calibration never invents refunds
 
 
 IDENTITY = Calibration()
+
+
+def _trust(q10: np.ndarray, q50: np.ndarray, q90: np.ndarray) -> np.ndarray:
+    """1 for a band of some width, toward 0 for one the model holds (near) certain: that one is not moved."""
+    width = _halves(q10, q50, q90)[2]
+    return np.clip((np.asarray(q90, dtype="float64") - np.asarray(q10, dtype="float64")) / width, 0.0, 1.0)
+
+
+def _move(blend: float, q50: np.ndarray | float, hint: np.ndarray | float | None) -> np.ndarray:
+    if hint is None or blend == 0.0:
+        return np.zeros_like(np.asarray(q50, dtype="float64"))
+    h = np.asarray(hint, dtype="float64")
+    return np.where(np.isnan(h), 0.0, blend * (np.nan_to_num(h) - np.asarray(q50, dtype="float64")))
 
 
 def _halves(q10: np.ndarray, q50: np.ndarray, q90: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -78,6 +99,7 @@ def _weighted_quantile(values: np.ndarray, weights: np.ndarray, q: float) -> flo
 
 def fit(
     q10: np.ndarray, q50: np.ndarray, q90: np.ndarray, actual: np.ndarray, prior: Calibration | None = None,
+    hint: np.ndarray | None = None,
 ) -> Calibration:
     """Learn the re-shaping from past bands (the model's own, not calibrated) and what really happened.
 
@@ -98,6 +120,13 @@ def fit(
     def shrink(value: float, prior: float) -> float:
         return (weight * value + k * prior) / (weight + k)
 
+    blend = 0.0
+    if hint is not None and BLEND_STEPS:
+        # The blend with the least absolute error on the past projections, shrunk toward none.
+        grid = np.linspace(0.0, 1.0, BLEND_STEPS + 1)
+        errors = [float((w * np.abs(actual - q50 - _move(b, q50, hint))).sum()) for b in grid]
+        blend = shrink(float(grid[int(np.argmin(errors))]), prior.blend)
+        q50 = q50 + _move(blend, q50, hint)
     # Each score weighs as much as the band it was scored against (WEIGHT_POWER): the weighted
     # quantile of the scores is then the stretch with the least pinball loss on the past projections (power 1),
     # so one rare big purchase after a calm window does not stretch every later band, wide ones too.
@@ -115,4 +144,5 @@ def fit(
         lo=float(np.clip(shrink(lo, prior.lo), *STRETCH_RANGE)),
         hi=float(np.clip(shrink(hi, prior.hi), *STRETCH_RANGE)),
         n=n + prior.n,
+        blend=blend,
     )

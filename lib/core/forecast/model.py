@@ -54,6 +54,9 @@ class Simulation:
     # The band's re-shaping learnt from the user's own backtest (lib.core.forecast.calibration);
     # the identity until `forecast.calibrated(sim, backtest)` sets it.
     calibration: Calibration = IDENTITY
+    # What the rest of last month cost from the same day on, rescaled to this month's days left (NaN: not
+    # tracked then): the calibration's blend moves the band toward it (a payday splurge, a fixed-day habit).
+    hint_cents: float = float("nan")
 
     @property
     def n_paths(self) -> int:
@@ -232,6 +235,17 @@ def _indices(
     return order[starts[future_groups][None, :] + pick2].astype(np.int16 if n < 2**15 else np.int32)  # ~1.6 MB
 
 
+def _rest_of_last_month(recorded: pd.Series, start: pd.Timestamp | None, future_start: dt.date, n_days: int) -> float:
+    """Last month's spending from future_start's day of month to its end, rescaled to `n_days` (NaN: untracked)."""
+    prev = _add_months(future_start.replace(day=1), -1)
+    if start is None or pd.Timestamp(prev) < start or n_days <= 0:
+        return float("nan")
+    prev_end = _month_end(prev)
+    lo = prev.replace(day=min(future_start.day, prev_end.day))
+    part = recorded[(recorded.index >= pd.Timestamp(lo)) & (recorded.index <= pd.Timestamp(prev_end))]
+    return float(part.sum()) * n_days / ((prev_end - lo).days + 1)
+
+
 def _note(history_days: int, window: int, n_paths: int, n_bills: int = 0) -> str:
     if history_days == 0:
         return (
@@ -302,6 +316,7 @@ def simulate(
     n_month = (month_end - future_start).days + 1
     paths = _draw(inputs.hist_total, future_start - dt.timedelta(days=1), n_future, n_paths, rng, n_first=n_month)
 
+    hint = _rest_of_last_month(recorded, start, future_start, n_month)
     month_dates = pd.date_range(month_start, month_end, freq="D")
     month_actual = recorded.reindex(pd.date_range(month_start, today, freq="D"), fill_value=0).to_numpy()
     sim = Simulation(
@@ -323,6 +338,7 @@ def simulate(
         rough=paths.rough,
         note=_note(history_days, len(window), n_paths, len(inputs.bills)),
         seed=base_seed,
+        hint_cents=hint,
     )
     log.debug("forecast simulated", extra={"history_days": history_days, "paths": n_paths, "method": paths.method})
     return sim

@@ -87,7 +87,9 @@ def what_if(
     if n_month_future and not sim.calibration.identity:
         # Each day's cumulative future re-shaped onto the calibrated band: monotone, so paths keep their order.
         q10, q50, q90 = np.percentile(cum, QUANTILES, axis=0)
-        cum = sim.calibration.apply(cum, q10[None, :], q50[None, :], q90[None, :])
+        # The blend toward last month's rest grows day by day to its full size at the month end.
+        hint = q50 + (sim.hint_cents - q50[-1]) * np.arange(1, n_month_future + 1) / n_month_future
+        cum = sim.calibration.apply(cum, q10[None, :], q50[None, :], q90[None, :], hint[None, :])
     cum = cum + done_total
     month_total = cum[:, -1] if n_month_future else np.full(sim.n_paths, done_total)
     p10, p50, p90 = (int(v) for v in _quantiles(month_total))
