@@ -2,11 +2,13 @@
 
 The simulation's band is right on average but not for every habit: a weekend-heavy spender's is too
 wide, a payday splurger's and a drifting spender's too narrow or off-centre. Each past projection
-says where the truth fell against the band the model gave then; three numbers learnt from those
-scores re-shape the band: a `shift` of the middle (in band widths) and a `lo`/`hi` stretch of each
-half, chosen so that 10% of past truths fell below the new p10, 50% below the new p50 and 10%
-above the new p90. With few past projections the numbers are shrunk toward the model's own band
-(PRIOR_WEIGHT pseudo-projections), so a new user gets the plain model and a long history its own.
+says where the truth fell against the band the model gave then; four numbers learnt from those
+scores re-shape the band: a `blend` toward what the rest of last month cost (a day-of-month habit,
+like a payday splurge, that the weekday bootstrap cannot see), a `shift` of the middle (in band
+widths) and a `lo`/`hi` stretch of each half, chosen so that 10% of past truths fell below the new
+p10, 50% below the new p50 and 10% above the new p90. With few past projections the numbers are
+shrunk toward the model's own band (PRIOR_WEIGHT pseudo-projections), so a new user gets the plain
+model and a long history its own.
 
 The map is monotone, so it can be applied to every simulated path (the chance to end within budget
 stays consistent with the band). Money is int64 / float cents here, as in the rest of forecast/.
@@ -24,7 +26,7 @@ SHIFT_RANGE = (-1.5, 1.5)
 MIN_HALF_CENTS = 100.0  # a band half narrower than this is scored against this (a perfectly regular past)
 MIN_HALF_SHARE = 0.01  # ... or against this share of the median
 TAIL = 0.9  # the p10 and p90 each leave 10% outside
-FINITE = 0.75
+FINITE = 0.75  # finite-sample widening: the tail level is TAIL * (1 + FINITE / projections learnt from)
 BLEND_STEPS = 10  # 0 turns the blend toward the rest of last period off
 WEIGHT_POWER = 1.0  # scores weigh band**power: 1 = least pinball loss, 0 = plain coverage
 
@@ -112,6 +114,7 @@ def fit(
     if n == 0:
         return prior
     lo_half, hi_half, width = _halves(q10, q50, q90)
+    trust = _trust(q10, q50, q90)  # as `apply` does: a band the model held certain is not moved
     q50 = np.asarray(q50, dtype="float64")
     w = 0.5 ** ((n - 1 - np.arange(n)) / HALF_LIFE)
     weight = float(w.sum())
@@ -124,15 +127,15 @@ def fit(
     if hint is not None and BLEND_STEPS:
         # The blend with the least absolute error on the past projections, shrunk toward none.
         grid = np.linspace(0.0, 1.0, BLEND_STEPS + 1)
-        errors = [float((w * np.abs(actual - q50 - _move(b, q50, hint))).sum()) for b in grid]
+        errors = [float((w * np.abs(actual - q50 - _move(b, q50, hint) * trust)).sum()) for b in grid]
         blend = shrink(float(grid[int(np.argmin(errors))]), prior.blend)
-        q50 = q50 + _move(blend, q50, hint)
+        q50 = q50 + _move(blend, q50, hint) * trust
     # Each score weighs as much as the band it was scored against (WEIGHT_POWER): the weighted
     # quantile of the scores is then the stretch with the least pinball loss on the past projections (power 1),
     # so one rare big purchase after a calm window does not stretch every later band, wide ones too.
     sw = w * width**WEIGHT_POWER
     shift = float(np.clip(shrink(_weighted_quantile((actual - q50) / width, sw, 0.5), prior.shift), *SHIFT_RANGE))
-    centre = q50 + shift * width
+    centre = q50 + shift * width * trust
     # The split-conformal finite-sample level: a few past errors understate how far a tail reaches.
     tail = min(TAIL * (1.0 + FINITE / weight), 1.0)
     hi = _weighted_quantile((actual - centre) / hi_half, w * hi_half**WEIGHT_POWER, tail)
