@@ -77,6 +77,7 @@ def test_forecast_text_and_csv(store: Any, capsys: pytest.CaptureFixture[str], t
     assert main(["forecast", "--user", "demo", "--today", TODAY.isoformat(), "--csv", str(out_csv)]) == 0
     text = capsys.readouterr().out
     assert "month end:" in text and "savings this month:" in text and "backtest:" in text
+    assert "for the rest of last month (lower is better)" in text
     rows = list(csv.DictReader(out_csv.open(encoding="utf-8")))
     assert rows[-1]["date"] == "2026-11-30" and rows[-1]["month_p50_cum"]
 
