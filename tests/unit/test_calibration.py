@@ -1,8 +1,8 @@
 """The calibrated band (lib/core/forecast/calibration.py) on synthetic spenders it was not tuned on.
 
-bench/spenders.py seeds 1-6 tuned the constants; seeds 21 and 22 here were never looked at before
-these bounds were written (the issue's goal: pooled 0.72-0.88, every spender 0.60-0.95, and the
-model's pinball loss no worse than the best simple baseline).
+bench/spenders.py seeds 1-6 tuned the constants; seeds 21 and 22 here were not used for tuning (the
+bounds are the issue's goal: pooled 0.72-0.88, every spender 0.60-0.95, and the model's pinball loss
+no worse than the best simple baseline).
 """
 from __future__ import annotations
 
