@@ -53,7 +53,16 @@ def what_if(fc: ForecastData) -> None:
     else:
         st.metric("Band coverage (truth inside p10–p90)", view.coverage_text,
                   help="Calibrated bands hold the truth about 80% of the time.")
+        if view.skill_table is not None:
+            st.caption("Skill: mean pinball loss of the p10/p50/p90 against simple guesses (lower is better; "
+                       "a single guess scores half its error).")
+            st.dataframe(view.skill_table, hide_index=True)
         st.dataframe(view.backtest_table, hide_index=True)
+        exported = forecast.backtest_table(fc.backtest)
+        st.download_button("Download the backtest (CSV)", exported.to_csv(index=False, lineterminator="\n"),
+                           file_name=f"{ctx.user_id}-backtest.csv", mime="text/csv")
+        st.download_button("Download the backtest (Parquet)", views.parquet_bytes(exported),
+                           file_name=f"{ctx.user_id}-backtest.parquet", mime="application/vnd.apache.parquet")
 
     st.download_button("Download the daily series and projections (CSV)",
                        forecast.forecast_csv(fc.daily, view.outlook), file_name=f"{ctx.user_id}-forecast.csv",

@@ -8,6 +8,7 @@ from lib.core.errors import ConflictError, FinanceError, StoreUnavailableError, 
 from lib.core.models import BUDGET_STYLES, TONES, validate_profile
 from lib.core.plain import md_escape
 from lib.web import settings_bank, settings_day, ui, views
+from lib.web.settings_period import render_period_section
 
 ctx = ui.page("Settings", "⚙️")
 st.title("⚙️ Settings")
@@ -61,7 +62,7 @@ if submitted:
     try:
         wanted = validate_profile(ctx.user_id, *(st.session_state[f"set_{f}"] for f in FIELDS), version=base.version,
                                   fixed_categories=st.session_state["set_fixed_categories"],
-                                  budget_style=st.session_state["set_budget_style"],
+                                  budget_style=st.session_state["set_budget_style"], payday=base.payday,
                                   timezone=base.timezone)  # set in "Your day" below
         saved = ctx.store.save_profile(wanted)
     except ValidationError as exc:
@@ -87,6 +88,7 @@ if submitted:
         st.session_state["settings_flash"] = [("success", "✅ Saved. The coach and your streak use them now.")]
         st.rerun()
 
+render_period_section(ctx, profile)
 settings_day.render(ctx, profile)
 settings_bank.render_bank_settings(ctx)  # issue 20: the bank feed section
 ui.finish(ctx)

@@ -82,6 +82,10 @@ def _print_summary(user: str, r: dict[str, Any]) -> None:
     else:
         print(f"backtest: truth inside the p10-p90 band in {r['backtest_coverage']:.0%} of "
               f"{r['backtest_projections']} projections over {r['backtest_months']} months")
+        sk = r.get("backtest_skill") or {}
+        for key, name in (("last_pace", "the rest of last month"), ("year_ago", "the same days a year ago")):
+            if key in sk:
+                print(f"  pinball loss {sk[f'model_vs_{key}']} against {sk[key]} for {name} (lower is better)")
     print(("ROUGH: " if r["rough"] else "") + str(r["note"]))
 
 

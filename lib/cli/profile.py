@@ -1,4 +1,4 @@
-"""`python -m lib profile --user U [--name N] [--budget D] [--tone T] [--timezone Area/City] [--json]`.
+"""`python -m lib profile --user U [--name N] [--budget D] [--tone T] [--timezone Area/City] [--payday RULE] [--json]`.
 
 Sets what is given and prints the profile. Every value goes through the same validation as the Settings
 page; a refused value exits 2 with a reason per field and nothing is saved. The flags are a table
@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from lib.core import clock
+from lib.core import clock, period
 from lib.core.errors import ValidationError
 from lib.core.models import Profile, validate_profile
 from lib.store import Store
@@ -35,16 +35,25 @@ def _text(value: str) -> str:
     return value
 
 
+def _payday(value: str) -> str:
+    """A budget-period rule in its canonical spelling (calendar, monthly:25[:friday], biweekly:DATE)."""
+    reason = period.rule_reason(value)
+    if reason:
+        raise ValueError(reason)
+    return period.parse_rule(value).text
+
+
 FLAGS: list[Flag] = [
     Flag("--name", "display_name", _text, "NAME", "how the coach addresses you"),
     Flag("--budget", "daily_budget", _text, "AMOUNT", "daily budget, e.g. 30 or 12.50"),
     Flag("--tone", "ai_tone", _text, "TONE", "coach tone: brutal, sarcastic or polite"),
     Flag("--timezone", "timezone", _text, "AREA/CITY", "your IANA time zone (your today), e.g. Australia/Sydney"),
+    Flag("--payday", "payday", _payday, "RULE", f"the budget period: {period.EXAMPLES}"),
 ]
 
 
 VALIDATED = ("display_name", "daily_budget", "monthly_salary", "ai_tone", "fixed_categories", "budget_style",
-             "timezone")
+             "timezone", "payday")
 
 
 def _checked(current: Profile, changes: dict[str, Any]) -> Profile:
@@ -53,7 +62,7 @@ def _checked(current: Profile, changes: dict[str, Any]) -> Profile:
     valid = validate_profile(
         current.user_id, merged.display_name, merged.daily_budget, merged.monthly_salary, merged.ai_tone,
         current.version, fixed_categories=merged.fixed_categories, budget_style=merged.budget_style,
-        timezone=merged.timezone,
+        timezone=merged.timezone, payday=merged.payday,
     )
     # Only what validate_profile checks comes from it; fields it does not know keep the values given.
     return dataclasses.replace(merged, **{name: getattr(valid, name) for name in VALIDATED})

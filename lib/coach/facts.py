@@ -76,7 +76,7 @@ class Facts:
     monthly_salary: Decimal | None
     salary_share_pct: int | None  # this month's spending as a share of the salary
     month_elapsed_pct: int | None  # share of the month gone, for comparison with salary_share_pct
-    days_to_payday: int | None  # payday assumed to be the 1st of next month when a salary is set
+    days_to_payday: int | None  # days to the next budget period's first day (the 1st for a calendar month)
     # Known days end at tracked_through (last transaction, import coverage or "nothing spent" check-in).
     tracked_through: str | None = None  # ISO date
     unlogged_days: int = 0  # days after tracked_through up to today
@@ -88,6 +88,9 @@ class Facts:
     month_p90: Decimal | None = None
     month_within_budget_pct: int | None = None  # chance the month ends within budget plus fixed bills
     month_ended: bool = False  # the last day of the month: it "ended at", it is not "heading for"
+    # The budget period (issue 26): its rule, and daily spending left per day until payday (today included)
+    payday_rule: str = "calendar"
+    left_per_day: Decimal | None = None
 
     @property
     def day(self) -> dt.date:
@@ -155,7 +158,7 @@ def facts_from_standing(s: Standing) -> Facts:
     today = s.today
     milestone = s.current_streak if s.current_streak in STREAK_MILESTONES else None
     has_salary = s.monthly_salary_cents is not None
-    next_month = (today.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    payday_set = s.period_rule != "calendar"
     d = an.cents_to_decimal
     return Facts(
         display_name=s.display_name,
@@ -188,7 +191,7 @@ def facts_from_standing(s: Standing) -> Facts:
         monthly_salary=_d(s.monthly_salary_cents),
         salary_share_pct=s.salary_share_pct,
         month_elapsed_pct=s.month_elapsed_pct if has_salary else None,
-        days_to_payday=(next_month - today).days if has_salary else None,
+        days_to_payday=(s.period_end - today).days + 1 if has_salary or payday_set else None,
         tracked_through=s.tracked_through.isoformat() if s.tracked_through else None,
         unlogged_days=s.unlogged_days,
         budget_style=s.budget_style,
@@ -199,6 +202,8 @@ def facts_from_standing(s: Standing) -> Facts:
         month_p90=d(s.month_end_p90_cents),
         month_within_budget_pct=s.month_within_budget_pct,
         month_ended=s.month_ended,
+        payday_rule=s.period_rule,
+        left_per_day=d(s.left_per_day_cents),
     )
 
 

@@ -25,7 +25,7 @@ RATIO_TOLERANCE = Decimal("0.07")  # "twice" is 1.86-2.14 times
 # -- what a figure may be said to be ---------------------------------------------------------------------------------
 DAY = ("today_spent", "daily_budget", "today_left", "today_over", "allowance_today", "fixed_today")
 MONTH = ("month_spent", "month_allowed", "month_budget", "month_projection", "month_projection_gap", "month_p10",
-         "month_p90", "fixed_month", "month_left_per_day")
+         "month_p90", "fixed_month", "month_left_per_day", "left_per_day")
 PROJECTION = ("month_projection", "month_p10", "month_p90")
 SPLURGE = ("splurge_amount",)
 TOP_MONEY = ("top_category_spent",)
@@ -47,11 +47,12 @@ MONEY_WORDS: list[Keyword] = [
     _kw("over by|by|overspent by|overshot by|beat it by|beating it by|outdoing the budget by(?: a whole)?", "L",
         "today_over", "month_projection_gap"),
     _kw("left|remaining|to spare|unspent|still available|in hand", "R", "today_left", "month_left_per_day",
-        "allowance_today"),
+        "allowance_today", "left_per_day"),
     _kw("leaves you|you have|you've got|can spend|left with|spend up to", "L", "today_left", "month_left_per_day",
-        "allowance_today"),
+        "allowance_today", "left_per_day"),
     _kw("a day|per day|each day|every day|daily|each remaining day|remaining day|a night", "B", "daily_budget",
-        "month_left_per_day", "allowance_today"),
+        "month_left_per_day", "allowance_today", "left_per_day"),
+    _kw("until payday|till payday|to payday|before payday", "B", "left_per_day"),
     _kw("this month|the month|month|monthly|month's", "B", *MONTH),
     _kw("heading for|headed for|pacing for|on pace for|on track for|on course for|ends at|end at|ended at|"
         "ending at|finish at|finishes at|finish on|lands? at|points to|projected|projection|forecast|expected",

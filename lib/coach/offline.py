@@ -81,6 +81,7 @@ def _values(f: Facts) -> dict[str, str]:
         "top_amt": _money(f, f.top_category_spent),
         "top_pct": f"{f.top_category_share_pct}%",
         "per_day": _money(f, f.month_left_per_day),
+        "left_per_day": _money(f, f.left_per_day),
         "days_left": _days(f.days_left_in_month),
     }
 
@@ -137,7 +138,11 @@ def situations(f: Facts, day: dt.date | None = None) -> list[str]:
     if not f.has_data:
         return ["no_data"]
     cut = _cut(f, day or f.day)
-    return [_today(f), _streak(f), _month(f), *([cut] if cut else [])]
+    # A payday rule makes "left per day until payday" the number that matters: it speaks first.
+    first: list[str] = []
+    if f.payday_rule != "calendar" and f.left_per_day is not None and f.days_to_payday:
+        first = ["payday_last" if f.days_to_payday == 1 else "payday"]
+    return [*first, _today(f), _streak(f), _month(f), *([cut] if cut else [])]
 
 
 def _sentence(tone: str, slot: int, situation: str, f: Facts, day: dt.date, values: dict[str, str]) -> str:

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 import regex
 
-from lib.core import clock
+from lib.core import clock, period
 from lib.core.errors import ValidationError
 
 TONES: tuple[str, ...] = ("brutal", "sarcastic", "polite")
@@ -186,6 +186,8 @@ class Profile:
     budget_style: str = DEFAULT_BUDGET_STYLE  # "daily" or "rolling" (unspent budget carries forward in the month)
     # The user's own day: an IANA zone name ("Australia/Sydney"); empty until set (the server's zone).
     timezone: str = ""
+    # The budget period (lib.core.period): "calendar", "monthly:25", "monthly:25:friday", "biweekly:2026-11-27".
+    payday: str = "calendar"
 
     @classmethod
     def default(cls, user_id: str, name: str | None = None) -> Profile:
@@ -204,6 +206,7 @@ def validate_profile(
     fixed_categories: object = None,
     budget_style: object = DEFAULT_BUDGET_STYLE,
     timezone: object = "",
+    payday: object = "calendar",
 ) -> Profile:
     """Build a Profile from form input, or raise ValidationError with a reason per field."""
     errors: dict[str, str] = {}
@@ -248,9 +251,14 @@ def validate_profile(
     if zone_name and not clock.is_zone(zone_name):
         errors["timezone"] = f"Time zone '{zone_name[:40]}' is not in the IANA database (for example Europe/Paris)."
 
+    payday_reason = period.rule_reason(payday)
+    if payday_reason:
+        errors["payday"] = payday_reason
+
     if errors:
         raise ValidationError(errors)
     return Profile(
+        payday=period.parse_rule(payday).text if not payday_reason else period.CALENDAR,
         timezone=zone_name,
         fixed_categories=None if fixed_categories is None else clean_categories(fixed_categories),
         budget_style=style or DEFAULT_BUDGET_STYLE,

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from lib.core import analytics as an
-from lib.core import streaks
+from lib.core import payday, period, streaks
 from lib.core.models import (
     DEFAULT_BUDGET_STYLE,
     NAME_MAX,
@@ -112,6 +112,19 @@ class Standing:
     month_end_p90_cents: int
     month_within_budget_pct: int  # chance the month ends within budget + fixed costs
     month_straight_line_cents: int  # "at this rate", for comparison only
+    # The budget period (issue 26; the calendar month unless the profile has a payday rule)
+    period_rule: str
+    period_start: dt.date
+    period_end: dt.date
+    period_days_left: int  # today included
+    period_spent_cents: int  # everything, fixed included
+    period_everyday_cents: int
+    period_budget_cents: int  # budget x days in the period (from the first tracked day when that is later)
+    period_bills_due_cents: int  # fixed bills still due before payday
+    left_per_day_cents: int  # (period budget - everyday spending so far) / days left, today included; never < 0
+    period_end_p10_cents: int
+    period_end_p50_cents: int
+    period_end_p90_cents: int
     forecast_rough: bool
     forecast_note: str
     salary_share_pct: int | None
@@ -154,12 +167,14 @@ def _pct(ratio: float) -> int:
 
 def month_simulation(
     frame: pd.DataFrame, today: dt.date, tracking_since: dt.date | None, horizon_months: int = 1,
-    fixed: tuple[str, ...] = DEFAULT_FIXED_CATEGORIES,
+    fixed: tuple[str, ...] = DEFAULT_FIXED_CATEGORIES, payday: str = period.CALENDAR,
 ) -> Any:
     """The forecast simulation every page and command uses: the same days in, the same month end out.
 
     Only the standing window's days go in (more history would change the seed and the bills found),
     so the Forecast page, `forecast --json`, `stats --json` and the dashboard agree to the cent.
+    Its band is calibrated on the backtest of those days (lib.core.forecast.calibration), and it runs
+    at least to the end of the budget period of the `payday` rule.
     """
     from lib.core import forecast
 
@@ -167,8 +182,11 @@ def month_simulation(
     part = frame[(frame["date"] >= pd.Timestamp(start)) & (frame["date"] <= pd.Timestamp(today))]
     history_start = max(tracking_since, start) if tracking_since else None
     daily = an.daily_totals(part, history_start or today, today)
-    return forecast.simulate(daily, today, frame=part, horizon_months=horizon_months, history_start=history_start,
-                             fixed_categories=frozenset(fixed))
+    sim = forecast.simulate(daily, today, frame=part, horizon_months=horizon_months, history_start=history_start,
+                            fixed_categories=frozenset(fixed), period_end=period.period_of(today, payday)[1])
+    bt = forecast.backtest(daily, frame=part, today=today, history_start=history_start,
+                           fixed_categories=frozenset(fixed))
+    return forecast.calibrated(sim, bt)
 
 
 def fixed_mask(frame: pd.DataFrame, categories: tuple[str, ...], payees: list[tuple[str, str]]) -> np.ndarray:
@@ -238,7 +256,7 @@ def standing_from_frame(
     if tracking is None and checkin is not None:
         tracking = checkin
     if sim is None:
-        sim = month_simulation(df, today, tracking, fixed=fixed_rule(profile))
+        sim = month_simulation(df, today, tracking, fixed=fixed_rule(profile), payday=payday.rule_of(profile).text)
 
     cats = fixed_categories(profile, sorted(set(df["category"].astype(str))))
     payees = sorted({(b.description, b.category) for b in sim.bills})
@@ -248,7 +266,9 @@ def standing_from_frame(
 
     month_start = today.replace(day=1)
     days_in_month = calendar.monthrange(today.year, today.month)[1]
-    first = min(tracking or today, month_start)
+    rule = payday.rule_of(profile)
+    p_start = period.period_of(today, rule)[0]
+    first = min(tracking or today, month_start, p_start)
     daily_all = an.daily_totals(df, first, today)
     daily_fixed = an.daily_totals(fixed_df, first, today)
     daily_everyday = an.daily_totals(everyday_df, first, today)
@@ -266,10 +286,11 @@ def standing_from_frame(
     month_everyday = int(daily_everyday[in_month].sum())
     month_fixed = int(daily_fixed[in_month].sum())
     month_spent = month_everyday + month_fixed
+    period_everyday = int(daily_everyday[daily_everyday.index >= pd.Timestamp(p_start)].sum())
     if style == "rolling":
-        # The month's allowance to today (from tracking's start when it began this month) less what went before.
-        counted_from = max(month_start, tracking or month_start)
-        allowance = budget * ((today - counted_from).days + 1) - (month_everyday - today_everyday)
+        # The period's allowance to today (from tracking's start when it began this period) less what went before.
+        counted_from = max(p_start, tracking or p_start)
+        allowance = budget * ((today - counted_from).days + 1) - (period_everyday - today_everyday)
     else:
         allowance = budget
     status = streak.today_status
@@ -285,6 +306,8 @@ def standing_from_frame(
         today_everyday_cents=today_everyday,
     )
     m = outlook.month
+    in_period = payday.period_facts(rule, today, budget, daily_everyday, daily_fixed, sim, (m.p10, m.p50, m.p90),
+                                    bills_due, tracking)
     days_left = days_in_month - today.day
     top = an.by_category(everyday_df, today - dt.timedelta(days=TOP_WINDOW_DAYS - 1), today)
     top = top[top["amount_cents"] > 0]
@@ -335,6 +358,7 @@ def standing_from_frame(
         # Rounded as the Forecast page prints it (":.0%"), so both show the same whole percent.
         month_within_budget_pct=int(f"{m.under_budget_probability:.0%}".rstrip("%")),
         month_straight_line_cents=an.month_pace(daily_all, budget, salary, today).projection_cents,
+        **in_period,
         forecast_rough=m.rough,
         forecast_note=m.note,
         salary_share_pct=_pct(month_spent / salary) if salary else None,

@@ -13,6 +13,7 @@ import logging
 from decimal import Decimal
 from typing import Any
 
+from lib.core import period
 from lib.core.bank import BankNote
 from lib.core.models import (
     CENT,
@@ -221,6 +222,8 @@ def profile_to_item(profile: Profile) -> Item:
         item["budget_style"] = profile.budget_style
     if profile.timezone:
         item["timezone"] = profile.timezone
+    if profile.payday != period.CALENDAR:  # issue 26: the budget period's rule
+        item["payday"] = profile.payday
     return item
 
 
@@ -244,7 +247,16 @@ def item_to_profile(item: Item | None, user_id: str, default_name: str | None = 
         fixed_categories=None if item.get("fixed_categories") is None else clean_categories(item["fixed_categories"]),
         budget_style=normalise_budget_style(item.get("budget_style")) or DEFAULT_BUDGET_STYLE,
         timezone=str(item.get("timezone") or "")[:64],
+        payday=_payday(item.get("payday")),
     )
+
+
+def _payday(value: object) -> str:
+    """A stored payday rule, canonical; one that no longer reads falls back to the calendar month."""
+    try:
+        return period.parse_rule(value).text
+    except period.PeriodRuleError:
+        return period.CALENDAR
 
 
 def transaction_to_item(txn: Transaction) -> Item:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -81,6 +82,24 @@ ROLLING_RULE = (
 FIXED_RULE = " Fixed bills (rent, utilities, subscriptions, monthly payees) never break it."
 
 
+def period_metric(s: standing.Standing) -> Metric:
+    """The first card: what daily spending may still come to per day until payday (issue 26)."""
+    calendar_month = s.period_rule == "calendar"
+    days = _days(s.period_days_left)
+    ends = "the month ends" if calendar_month else "payday"
+    return Metric(
+        "Left per day this month" if calendar_month else "Left per day until payday", fmt(s.left_per_day_cents),
+        f"{days} to {ends}, today included" if s.period_days_left > 1 else "the last day before " + ends,
+        "off",
+        help=(f"The period {s.period_start:%d %b} – {s.period_end:%d %b}: its budget for daily spending "
+              f"{fmt(s.period_budget_cents)} minus the {fmt(s.period_everyday_cents)} already spent, over the "
+              f"{days} left (today included). Fixed bills are apart: {fmt(s.period_bills_due_cents)} still due "
+              f"before {'the month ends' if calendar_month else 'payday'}. Projected period end "
+              f"{fmt(s.period_end_p50_cents)} (likely {fmt(s.period_end_p10_cents)} – {fmt(s.period_end_p90_cents)}). "
+              "Set your payday in Settings."),
+    )
+
+
 def dashboard_metrics(s: standing.Standing) -> list[Metric]:
     """The dashboard's cards, every number from the one standing."""
     today = s.today
@@ -109,6 +128,7 @@ def dashboard_metrics(s: standing.Standing) -> list[Metric]:
     over_pace = s.month_everyday_cents - s.month_allowed_cents
     band = f"likely {fmt(s.month_end_p10_cents)} – {fmt(s.month_end_p90_cents)}"
     return [
+        period_metric(s),
         first,
         Metric("Current streak", _days(s.current_streak), status, "inverse" if s.today_status == "over" else "normal",
                help=analytics.TODAY_RULE + (" " + ROLLING_RULE if s.budget_style == "rolling" else "") + FIXED_RULE),
@@ -254,6 +274,10 @@ class ForecastView:
     savings_table: pd.DataFrame | None
     backtest_table: pd.DataFrame
     coverage_text: str
+    skill_table: pd.DataFrame | None = None  # pinball loss of the model and the simple baselines
+
+
+SKILL_NAMES = {"last_pace": "Rest of last month", "year_ago": "Same days a year ago"}
 
 
 def _band(p: tuple[int, int, int]) -> str:
@@ -315,5 +339,27 @@ def forecast_view(fc: Any, budget: float, cut_category: str | None, cut_pct: flo
             }
         )
         cov = forecast.coverage(bt)
-        coverage_text = f"{cov:.0%} of {len(bt)}" if cov is not None else "—"
-    return ForecastView(out, metrics, savings_table, table, coverage_text)
+        coverage_text = f"{int(bt['inside'].sum())} of {len(bt)} ({cov:.0%})" if cov is not None else "—"
+    return ForecastView(out, metrics, savings_table, table, coverage_text, skill_table(bt))
+
+
+def skill_table(bt: pd.DataFrame) -> pd.DataFrame | None:
+    """The model's pinball loss against each simple baseline on the projections both could make (lower wins)."""
+    from lib.core import forecast
+
+    sk = forecast.skill(bt)
+    rows = []
+    for key, name in SKILL_NAMES.items():
+        if key in sk:
+            model, base = sk[f"model_vs_{key}"], sk[key]
+            rows.append({"Baseline": name, "Projections": int(bt[f"{key}_pinball_cents"].notna().sum()),
+                         "Model's loss": fmt(round(model)), "Baseline's loss": fmt(round(base)),
+                         "Skill": f"{1 - model / base:+.0%}" if base else "—"})
+    return pd.DataFrame(rows) if rows else None
+
+
+def parquet_bytes(table: pd.DataFrame) -> bytes:
+    """A table as Parquet (pyarrow): Decimal money stays decimal128, dates stay dates."""
+    buf = io.BytesIO()
+    table.to_parquet(buf, index=False, engine="pyarrow")
+    return buf.getvalue()

@@ -206,6 +206,13 @@ def test_the_dashboard_tells_the_one_standing_the_pages_and_the_coach_use(api: A
     assert Decimal("69.00") <= Decimal(band["p10"]) <= Decimal(band["p50"]) <= Decimal(band["p90"])
     assert body["coach"]["tone"] == "sarcastic" and body["coach"]["source"] == "offline"
     assert "Ada" in body["coach"]["text"]
+    # issue 26: the budget period, here the calendar month: its end is the month end
+    period = body["period"]
+    assert (period["rule"], period["start"], period["end"], period["days_left"]) == (
+        "calendar", "2026-12-01", "2026-12-31", 22)
+    assert (period["p10"], period["p50"], period["p90"]) == (band["p10"], band["p50"], band["p90"])
+    # Tracking began on 4 December: 28 days of 10.00 from then, less 69.00 spent, over 22 days.
+    assert period["left_per_day"] == "9.59" == money_str(standing.left_per_day_cents)
 
 
 def test_a_dashboard_load_is_one_store_request(api: Api) -> None:

@@ -9,8 +9,9 @@ from streamlit.proto.Metric_pb2 import Metric
 from lib.core import clock
 from lib.core.models import Profile, validate_transaction
 
-METRICS = ["Today", "Current streak", "Longest streak", "Fixed bills", "Chance within budget", "Salary spent"]
-N_METRICS = 8
+METRICS = ["Left per day this month",  # the period card (issue 26)
+           "Today", "Current streak", "Longest streak", "Fixed bills", "Chance within budget", "Salary spent"]
+N_METRICS = 9  # the period card (issue 26) first
 
 
 def _metrics(at) -> dict[str, tuple[str, str | None]]:

@@ -43,6 +43,14 @@ def test_the_forecast_shows_its_chart_metrics_and_backtest(make_app, demo_store)
     assert arrows and set(arrows.values()) == {"NONE"}, arrows
     assert [d for d in at.dataframe if "Horizon" in d.value.columns], "savings table (the demo has a salary)"
     assert [d for d in at.dataframe if "Inside band" in d.value.columns], "backtest over complete months"
+    # issue 26: coverage with its count, skill against the baselines, the backtest as CSV and Parquet
+    [backtest] = [d.value for d in at.dataframe if "Inside band" in d.value.columns]
+    inside = int((backtest["Inside band"] == "yes").sum())
+    assert metrics["Band coverage (truth inside p10–p90)"][0].startswith(f"{inside} of {len(backtest)} (")
+    [skill] = [d.value for d in at.dataframe if "Baseline" in d.value.columns]
+    assert list(skill["Baseline"]) == ["Rest of last month"]  # 120 days: no year-ago month yet
+    downloads = [b for b in at.get("download_button")]
+    assert len(downloads) == 3, "the daily series, the backtest as CSV and as Parquet"
 
 
 def _median() -> str:

@@ -56,7 +56,8 @@ def test_the_flags_are_a_table_another_setting_adds_a_row_to() -> None:
     from lib.cli.profile import FLAGS
 
     assert [(f.flag, f.field) for f in FLAGS] == [("--name", "display_name"), ("--budget", "daily_budget"),
-                                                  ("--tone", "ai_tone"), ("--timezone", "timezone")]
+                                                  ("--tone", "ai_tone"), ("--timezone", "timezone"),
+                                                  ("--payday", "payday")]
 
 
 def test_today_defaults_to_the_users_today_in_the_cli_commands(tmp_path: Path, monkeypatch) -> None:
@@ -77,3 +78,12 @@ def test_today_defaults_to_the_users_today_in_the_cli_commands(tmp_path: Path, m
         days[user] = dt.date.fromisoformat(said.split("through ")[1][:10])
         assert days[user] in {before, clock.today(zone)}, said  # (a midnight may pass during the run)
     assert days["kir"] > days["pago"]
+
+
+def test_profile_sets_the_payday_rule_and_refuses_a_bad_one(tmp_path: Path) -> None:
+    run(tmp_path, "init")
+    shown = json.loads(run(tmp_path, "profile", "--user", "ann", "--payday", "biweekly:2026-11-27", "--json").stdout)
+    assert shown["payday"] == "biweekly:2026-11-27"
+    refused = run(tmp_path, "profile", "--user", "ann", "--payday", "monthly:40", "--name", "Ann", code=2)
+    assert "--payday" in refused.stderr
+    assert SQLiteStore(tmp_path / "cli.db").get_profile("ann").payday == "biweekly:2026-11-27"  # nothing saved

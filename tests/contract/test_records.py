@@ -68,4 +68,15 @@ def test_every_write_bumps_the_data_version_and_a_batch_bumps_it_once(store: Any
         batched = five("ann")
         assert store.data_version("ann") == 1  # held until the block ends
     assert store.data_version("ann") == 2
-    assert batched == one_by_one - 5  # the five bumps were held...
+    assert batched == one_by_one - 5  # the five bumps were held
+
+
+def test_the_payday_rule_is_stored_on_every_backend(store: Any) -> None:
+    """issue 26: the profile's budget period survives a save and a read; the default is not written."""
+    from lib.core.models import validate_profile
+
+    saved = store.save_profile(validate_profile("bea", "Bea", "30", None, "polite", payday="biweekly:2026-11-27"))
+    assert store.get_profile("bea").payday == "biweekly:2026-11-27" == saved.payday
+    store.save_profile(validate_profile("bea", "Bea", "30", None, "polite", saved.version))
+    assert store.get_profile("bea").payday == "calendar"
+    assert store.get_profile("nobody").payday == "calendar"

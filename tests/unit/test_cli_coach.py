@@ -55,6 +55,11 @@ def test_stats_json_has_the_known_answer(store: Any, capsys: pytest.CaptureFixtu
     assert [(c["category"], c["amount"]) for c in stats["by_category"]] == [
         ("Dining", "45.00"), ("Groceries", "12.00"), ("Coffee", "11.50")
     ]
+    # issue 26: the budget period, the calendar month by default, equal to the month's keys
+    assert (stats["period_start"], stats["period_end"], stats["period_spent"]) == ("2026-11-01", "2026-11-30", "68.50")
+    # Tracking began on the 20th: 11 days of 20.00 from then to the 30th, less 68.50, over 6 days (today included).
+    assert stats["left_per_day"] == "25.25"
+    assert [stats[f"period_end_p{q}"] for q in (10, 50, 90)] == [stats[f"month_end_p{q}"] for q in (10, 50, 90)]
 
 
 def test_stats_range_limits_the_breakdown(store: Any, capsys: pytest.CaptureFixture[str]) -> None:

@@ -45,6 +45,13 @@ def test_forecast_of_the_demo_user(store: Any, capsys: pytest.CaptureFixture[str
     assert report["backtest_months"] >= 11 and 0.5 <= report["backtest_coverage"] <= 1.0
     assert report["rough"] is False
     assert "monthly bills" in report["note"]
+    # issue 26: the backtest itself, one row per projection, and the model's skill against the baselines
+    rows = report["backtest"]
+    assert len(rows) == report["backtest_projections"]
+    assert set(rows[0]) == {"period", "said_on_day", "p10", "p50", "p90", "actual"}
+    inside = sum(Decimal(r["p10"]) <= Decimal(r["actual"]) <= Decimal(r["p90"]) for r in rows)
+    assert round(inside / len(rows), 3) == report["backtest_coverage"]
+    assert {"model", "last_pace", "model_vs_last_pace"} <= set(report["backtest_skill"])
 
     generous = run_json(capsys, "--user", "demo", "--budget", "60")
     assert generous["daily_budget"] == "60.00"
@@ -70,6 +77,7 @@ def test_forecast_text_and_csv(store: Any, capsys: pytest.CaptureFixture[str], t
     assert main(["forecast", "--user", "demo", "--today", TODAY.isoformat(), "--csv", str(out_csv)]) == 0
     text = capsys.readouterr().out
     assert "month end:" in text and "savings this month:" in text and "backtest:" in text
+    assert "for the rest of last month (lower is better)" in text
     rows = list(csv.DictReader(out_csv.open(encoding="utf-8")))
     assert rows[-1]["date"] == "2026-11-30" and rows[-1]["month_p50_cum"]
 

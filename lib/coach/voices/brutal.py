@@ -4,6 +4,16 @@ from __future__ import annotations
 BRUTAL_TAILS = ("", "; no excuses", ", and you know it", "; that's the truth")
 
 BRUTAL: dict[str, tuple[str, ...]] = {
+    "payday_last": (
+        "Last day before payday: {left_per_day} left, and that is all of it.",
+        "Payday is tomorrow; {left_per_day} left for today, not a cent more.",
+        "One day to payday and {left_per_day} left; do not blow it at the finish.",
+    ),
+    "payday": (
+        "{left_per_day} a day until payday, {payday} away; that is the whole plan, so stick to it.",
+        "Payday is {payday} off and you have {left_per_day} a day until then; spend like you know it.",
+        "Until payday, {payday} from now, it is {left_per_day} a day; not a cent more.",
+    ),
     "no_data": (
         "{name}, there is nothing here to judge, so log what you spend.",
         "An empty ledger isn't discipline, {name}, it's hiding.",

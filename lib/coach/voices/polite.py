@@ -4,6 +4,16 @@ from __future__ import annotations
 POLITE_TAILS = ("", ", if you'll forgive me", ", said as gently as I can", ", no offence intended")
 
 POLITE: dict[str, tuple[str, ...]] = {
+    "payday_last": (
+        "If I may, {name}: payday is tomorrow, and you have {left_per_day} left for today.",
+        "Gently put, today is the last day before payday, with {left_per_day} left.",
+        "Kindly note, {name}, that payday is tomorrow and {left_per_day} is left for today.",
+    ),
+    "payday": (
+        "If I may, {name}: you have {left_per_day} a day until payday, {payday} from now.",
+        "Gently put, payday is {payday} away and you have {left_per_day} a day until then.",
+        "Kindly note, {name}, that it is {left_per_day} a day until payday, which is {payday} away.",
+    ),
     "no_data": (
         "Good day, {name}; I'd be delighted to comment on your spending, if you would kindly record some, and "
         "I promise to be gentle, since that seems to be what you need.",

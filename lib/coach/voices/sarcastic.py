@@ -4,6 +4,16 @@ from __future__ import annotations
 SARCASTIC_TAILS = ("", ", naturally", ", who could have guessed", ", bravo")
 
 SARCASTIC: dict[str, tuple[str, ...]] = {
+    "payday_last": (
+        "Payday is tomorrow, and you have {left_per_day} left for today; try not to spend it all on one latte.",
+        "Last day before payday: {left_per_day} left, the grand finale of frugality.",
+        "One day to payday, {left_per_day} left; truly the home stretch of your financial marathon.",
+    ),
+    "payday": (
+        "Fun fact: you have {left_per_day} a day until payday, which is {payday} away; try to contain the excitement.",
+        "Payday is {payday} off and you have {left_per_day} a day until then; what could possibly go wrong.",
+        "Good news, {left_per_day} a day until payday, {payday} from now; champagne on a tap-water budget.",
+    ),
     "no_data": (
         "{name}, I'd roast your spending, but you haven't given me any; add a transaction, I'll wait.",
         "No transactions yet, {name}, how mysterious; very brave, very unhelpful.",

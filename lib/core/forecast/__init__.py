@@ -13,8 +13,9 @@ Money is int64 cents here; callers convert to Decimal at the edges (see `forecas
 """
 from __future__ import annotations
 
-from lib.core.forecast.backtest import backtest, coverage
+from lib.core.forecast.backtest import backtest, calibrated, calibration_of, coverage, pinball, skill
 from lib.core.forecast.bills import Bill
+from lib.core.forecast.calibration import Calibration
 from lib.core.forecast.model import (
     MIN_HISTORY,
     N_PATHS,
@@ -28,11 +29,35 @@ from lib.core.forecast.model import (
     Simulation,
     simulate,
 )
-from lib.core.forecast.report import forecast_csv, forecast_report, money
-from lib.core.forecast.scenario import forecast, what_if
+from lib.core.forecast.report import backtest_rows, backtest_table, forecast_csv, forecast_report, money
+from lib.core.forecast.scenario import forecast, period_band, what_if
 
 __all__ = [
-    "MIN_HISTORY", "N_PATHS", "QUANTILES", "SAVINGS_HORIZONS", "STREAK_DAYS", "WINDOW_DAYS", "Bill",
-    "MonthForecast", "Outlook", "SavingsForecast", "Simulation", "backtest", "coverage", "forecast",
-    "forecast_csv", "forecast_report", "money", "simulate", "what_if",
+    "MIN_HISTORY",
+    "N_PATHS",
+    "QUANTILES",
+    "SAVINGS_HORIZONS",
+    "STREAK_DAYS",
+    "WINDOW_DAYS",
+    "Bill",
+    "Calibration",
+    "MonthForecast",
+    "Outlook",
+    "SavingsForecast",
+    "Simulation",
+    "backtest",
+    "backtest_rows",
+    "backtest_table",
+    "calibrated",
+    "calibration_of",
+    "coverage",
+    "forecast",
+    "forecast_csv",
+    "forecast_report",
+    "money",
+    "period_band",
+    "pinball",
+    "simulate",
+    "skill",
+    "what_if",
 ]

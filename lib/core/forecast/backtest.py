@@ -2,15 +2,18 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 
-from lib.core.forecast.bills import _add_months, _month_end, _prepare, _rows
+from lib.core.forecast.bills import DEFAULT_FIXED, _add_months, _month_end, _prepare, _rows
+from lib.core.forecast.calibration import Calibration, fit
 from lib.core.forecast.model import (
     MIN_HISTORY,
     N_PATHS,
     WINDOW_DAYS,
+    Simulation,
     _clean_daily,
     _derive_seed,
     _draw,
@@ -19,6 +22,22 @@ from lib.core.forecast.model import (
 from lib.core.forecast.scenario import _quantiles
 
 # --- backtest ---------------------------------------------------------------------------------
+
+
+COLUMNS = [
+    "month", "cutoff_day", "as_of", "history_days", "to_date_cents", "actual_cents", "p10_cents", "p50_cents",
+    "p90_cents", "error_cents", "abs_pct_error", "inside", "straight_line_cents", "straight_line_error_cents",
+    "raw_p10_cents", "raw_p50_cents", "raw_p90_cents", "last_pace_cents", "year_ago_cents",
+    "pinball_cents", "raw_pinball_cents", "last_pace_pinball_cents", "year_ago_pinball_cents",
+]
+PINBALL_LEVELS = np.array([0.1, 0.5, 0.9])
+
+
+def pinball(actual: np.ndarray, p10: np.ndarray, p50: np.ndarray, p90: np.ndarray) -> np.ndarray:
+    """Mean pinball (quantile) loss over the three levels, in cents; a point forecast scores half its error."""
+    q = np.stack([np.asarray(v, dtype="float64") for v in (p10, p50, p90)], axis=-1)
+    diff = np.asarray(actual, dtype="float64")[..., None] - q
+    return np.mean(np.maximum(PINBALL_LEVELS * diff, (PINBALL_LEVELS - 1) * diff), axis=-1)
 
 
 def backtest(
@@ -31,36 +50,44 @@ def backtest(
     window_days: int = WINDOW_DAYS,
     seed: int | None = None,
     history_start: dt.date | None = None,
+    calibrate: bool = True,
+    fixed_categories: frozenset[str] | tuple[str, ...] = DEFAULT_FIXED,
 ) -> pd.DataFrame:
     """For each past complete month: what the model said on day 10 and day 20 (data up to that day) vs the truth.
 
     Cutoffs with fewer than MIN_HISTORY days of history are skipped: they would test the rough fallback,
-    not the model. `straight_line_cents` is the naive "at this rate" projection, for comparison.
-    With the transactions `frame`, monthly bills are found and scheduled as the live forecast does.
+    not the model. `straight_line_cents` is the naive "at this rate" projection, for comparison;
+    `last_pace_cents` (spent so far plus what the rest of last month cost) and
+    `year_ago_cents` (spent so far plus what the same days cost a year before, when tracked) are the
+    simple baselines the model must beat on pinball loss. With `calibrate`, each projection's band is
+    re-shaped by the errors of the projections whose month had ended by then (lib.core.forecast.
+    calibration): only what was known on that day. `raw_*` is the model's own band.
+    With the transactions `frame`, monthly bills are found and scheduled as the live forecast does, and
+    so are payments in `fixed_categories` (the defaults unless the user chose others).
     """
     s = _clean_daily(daily)
-    columns = [
-        "month", "cutoff_day", "as_of", "history_days", "to_date_cents", "actual_cents", "p10_cents", "p50_cents",
-        "p90_cents", "error_cents", "abs_pct_error", "inside", "straight_line_cents", "straight_line_error_cents",
-    ]
     if s.empty:
-        return pd.DataFrame(columns=columns)
+        return _empty()
     today = s.index[-1].date() if today is None else today
     s = s[s.index <= pd.Timestamp(today)]
     start = _history_start(s, history_start)
     if start is None:
-        return pd.DataFrame(columns=columns)
+        return _empty()
     s = s[s.index >= start]
     values = s.to_numpy().astype("float64")
+    cum = np.concatenate(([0.0], np.cumsum(values)))
     first = start.date()
     base_seed = _derive_seed(s.to_numpy(), today) if seed is None else int(seed)
     rows = _rows(frame)
+    fixed = frozenset(fixed_categories)
     out = []
+    past: list[tuple[float, ...]] = []  # raw future band, future actual, cutoff, future hint
     month = first if first.day == 1 else _add_months(first, 1)
     while _month_end(month) < today:
         end = _month_end(month)
         m0, m1 = (month - first).days, (end - first).days
         actual = values[m0 : m1 + 1].sum()
+        done = np.array(past, dtype="float64").reshape(-1, 6)  # every earlier month has ended by now
         for cut in cutoff_days:
             as_of = month + dt.timedelta(days=cut - 1)
             a = (as_of - first).days
@@ -70,21 +97,72 @@ def backtest(
             to_date = values[m0 : a + 1].sum()
             n_future = (end - as_of).days
             window_start = as_of - dt.timedelta(days=len(window) - 1)
-            inputs = _prepare(window, window_start, rows, as_of, as_of + dt.timedelta(days=1), n_future)
+            inputs = _prepare(window, window_start, rows, as_of, as_of + dt.timedelta(days=1), n_future, fixed)
             rng = np.random.default_rng([base_seed, month.toordinal(), cut])
             paths = _draw(inputs.hist_total, as_of, n_future, n_paths, rng)
-            totals = to_date + paths.price(inputs.hist_total).sum(axis=1) + inputs.bills_total.sum()
-            p10, p50, p90 = (int(v) for v in _quantiles(totals))
+            future = paths.price(inputs.hist_total).sum(axis=1) + inputs.bills_total.sum()
+            raw = _quantiles(future).astype("float64")
+            last_pace = _last_pace(cum, month, first, as_of, end, to_date)
+            hint = last_pace - to_date
+            cal = _fit_for(done, cut) if calibrate else Calibration()
+            band = cal.apply(raw, raw[0], raw[1], raw[2], hint)
+            r10, r50, r90 = (int(np.rint(to_date + v)) for v in raw)
+            p10, p50, p90 = (int(np.rint(to_date + v)) for v in band)
+            past.append((raw[0], raw[1], raw[2], actual - to_date, cut, hint))
             straight = round(to_date * (end.day / cut))
+            year_ago = _year_ago(cum, month, first, as_of, end, to_date)
+            losses = pinball(np.array([actual] * 4), np.array([p10, r10, last_pace, year_ago]),
+                             np.array([p50, r50, last_pace, year_ago]), np.array([p90, r90, last_pace, year_ago]))
             out.append(
                 (month.strftime("%Y-%m"), cut, as_of, a + 1, int(to_date), int(actual), p10, p50, p90,
                  p50 - int(actual), abs(p50 - actual) / actual if actual else np.nan, bool(p10 <= actual <= p90),
-                 straight, straight - int(actual))
+                 straight, straight - int(actual), r10, r50, r90, last_pace, year_ago, *losses)
             )
         month = _add_months(month, 1)
-    table = pd.DataFrame(out, columns=columns)
+    table = pd.DataFrame(out, columns=COLUMNS)
     table.attrs["coverage"] = coverage(table)
     return table
+
+
+def _fit_for(done: np.ndarray, cut: int) -> Calibration:
+    """The calibration for a projection made on day `cut`: that cutoff's errors, shrunk toward all of them.
+
+    The model's bias depends on how much of the month is left (a payday splurge is one day in three
+    of a ten-day rest, one in seven of a twenty-day one), so each cutoff learns its own.
+    """
+    if not len(done):
+        return Calibration()
+    pooled = fit(done[:, 0], done[:, 1], done[:, 2], done[:, 3], hint=done[:, 5])
+    same = done[done[:, 4] == cut]
+    return fit(same[:, 0], same[:, 1], same[:, 2], same[:, 3], prior=pooled, hint=same[:, 5]) if len(same) else pooled
+
+
+def _empty() -> pd.DataFrame:
+    return pd.DataFrame(columns=COLUMNS)
+
+
+def _last_pace(cum: np.ndarray, month: dt.date, first: dt.date, as_of: dt.date, end: dt.date,
+               to_date: float) -> float:
+    """Spent so far plus what the rest of last month cost (NaN when last month was not tracked)."""
+    return _same_days(cum, _add_months(month, -1), month, first, as_of, end, to_date)
+
+
+def _year_ago(cum: np.ndarray, month: dt.date, first: dt.date, as_of: dt.date, end: dt.date, to_date: float) -> float:
+    """Spent so far plus what the rest of the same month cost a year before (NaN when not tracked then)."""
+    return _same_days(cum, _add_months(month, -12), month, first, as_of, end, to_date)
+
+
+def _same_days(cum: np.ndarray, then: dt.date, month: dt.date, first: dt.date, as_of: dt.date, end: dt.date,
+               to_date: float) -> float:
+    """to_date plus the days after the same day of month `then`, rescaled to the days left (31 vs 30 days)."""
+    if then < first:
+        return float("nan")
+    then_end = _month_end(then)
+    lo = (min(then + dt.timedelta(days=(as_of - month).days + 1), then_end + dt.timedelta(days=1)) - first).days
+    hi = (then_end - first).days + 1
+    if hi <= lo:
+        return float("nan")
+    return float(np.rint(to_date + (cum[hi] - cum[lo]) * (end - as_of).days / (hi - lo)))
 
 
 def coverage(bt: pd.DataFrame) -> float | None:
@@ -92,3 +170,38 @@ def coverage(bt: pd.DataFrame) -> float | None:
     return float(bt["inside"].mean()) if len(bt) else None
 
 
+def skill(bt: pd.DataFrame) -> dict[str, float]:
+    """Mean pinball loss (cents) of the model and of each baseline, each baseline against the model on its rows.
+
+    Keys: `model` (all rows), `raw` (the uncalibrated band), and per baseline `last_pace` / `year_ago`
+    with `model_vs_last_pace` / `model_vs_year_ago`: the model's loss on the rows that baseline could score.
+    """
+    out: dict[str, float] = {}
+    if not len(bt):
+        return out
+    out["model"] = float(bt["pinball_cents"].mean())
+    out["raw"] = float(bt["raw_pinball_cents"].mean())
+    for name in ("last_pace", "year_ago"):
+        scored = bt[f"{name}_pinball_cents"].notna()
+        if scored.any():
+            out[name] = float(bt.loc[scored, f"{name}_pinball_cents"].mean())
+            out[f"model_vs_{name}"] = float(bt.loc[scored, "pinball_cents"].mean())
+    return out
+
+
+def calibrated(sim: Simulation, bt: pd.DataFrame) -> Simulation:
+    """The simulation with its band calibrated on the backtest's past errors (the cutoff nearest today's day)."""
+    return replace(sim, calibration=calibration_of(bt, sim.today.day))
+
+
+def calibration_of(bt: pd.DataFrame, day_of_month: int) -> Calibration:
+    """The calibration a live forecast made on `day_of_month` gets from a backtest: the nearest cutoff's errors."""
+    if not len(bt):
+        return Calibration()
+    to_date = bt["to_date_cents"].to_numpy(dtype="float64")
+    raw = [bt[f"raw_p{q}_cents"].to_numpy(dtype="float64") - to_date for q in (10, 50, 90)]
+    cuts = bt["cutoff_day"].to_numpy(dtype="float64")
+    done = np.column_stack([*raw, bt["actual_cents"].to_numpy(dtype="float64") - to_date, cuts,
+                            bt["last_pace_cents"].to_numpy(dtype="float64") - to_date])
+    nearest = cuts[np.argmin(np.abs(cuts - day_of_month))]
+    return _fit_for(done, int(nearest))

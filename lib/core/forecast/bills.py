@@ -14,6 +14,9 @@ BILL_MIN_PAYMENTS = 3
 BILL_GAP_DAYS = (25, 35)
 BILL_AMOUNT_SPREAD = 0.25
 BILL_LATE_DAYS = 5  # a bill this many days overdue is still expected (at the first open day)
+# The fixed-cost categories a user has by default (lib.core.standing.DEFAULT_FIXED_CATEGORIES says the same;
+# the standing imports forecast, not the other way round): the backtest schedules them as the live forecast does.
+DEFAULT_FIXED = frozenset({"Bills", "Rent", "Utilities", "Insurance", "Subscriptions"})
 
 
 def _add_months(day: dt.date, months: int) -> dt.date:

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from lib.core.forecast.bills import Bill, _add_months, _Inputs, _month_end, _prepare, _rows
+from lib.core.forecast.calibration import IDENTITY, Calibration
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +51,12 @@ class Simulation:
     rough: bool = False
     note: str = ""
     seed: int = 0
+    # The band's re-shaping learnt from the user's own backtest (lib.core.forecast.calibration);
+    # the identity until `forecast.calibrated(sim, backtest)` sets it.
+    calibration: Calibration = IDENTITY
+    # What the rest of last month cost from the same day on, rescaled to this month's days left (NaN: not
+    # tracked then): the calibration's blend moves the band toward it (a payday splurge, a fixed-day habit).
+    hint_cents: float = float("nan")
 
     @property
     def n_paths(self) -> int:
@@ -65,9 +72,9 @@ class Simulation:
         """Monthly bills found in the history; they are scheduled ahead, not bootstrapped."""
         return self.inputs.bills
 
-    def bills_ahead(self) -> pd.DataFrame:
-        """Bills expected this month after today: date, description, category, amount_cents."""
-        end = self.month_end
+    def bills_ahead(self, end: dt.date | None = None) -> pd.DataFrame:
+        """Bills expected after today to `end` (this month's end): date, description, category, amount_cents."""
+        end = self.month_end if end is None else end
         rows = [
             (pd.Timestamp(due), b.description, b.category, b.amount_cents)
             for b in self.inputs.bills
@@ -228,6 +235,17 @@ def _indices(
     return order[starts[future_groups][None, :] + pick2].astype(np.int16 if n < 2**15 else np.int32)  # ~1.6 MB
 
 
+def _rest_of_last_month(recorded: pd.Series, start: pd.Timestamp | None, future_start: dt.date, n_days: int) -> float:
+    """Last month's spending from future_start's day of month to its end, rescaled to `n_days` (NaN: untracked)."""
+    prev = _add_months(future_start.replace(day=1), -1)
+    if start is None or pd.Timestamp(prev) < start or n_days <= 0:
+        return float("nan")
+    prev_end = _month_end(prev)
+    lo = prev.replace(day=min(future_start.day, prev_end.day))
+    part = recorded[(recorded.index >= pd.Timestamp(lo)) & (recorded.index <= pd.Timestamp(prev_end))]
+    return float(part.sum()) * n_days / ((prev_end - lo).days + 1)
+
+
 def _note(history_days: int, window: int, n_paths: int, n_bills: int = 0) -> str:
     if history_days == 0:
         return (
@@ -259,11 +277,13 @@ def simulate(
     seed: int | None = None,
     history_start: dt.date | None = None,
     fixed_categories: frozenset[str] | tuple[str, ...] = frozenset(),
+    period_end: dt.date | None = None,
 ) -> Simulation:
     """Simulate the rest of this month and `horizon_months - 1` more months from the user's own recent days.
 
     `daily` is int64 cents per consecutive day; days after `today` are ignored. Today is treated as
     still running unless `today_complete`: its recorded spending is a floor, not the day's total.
+    `period_end`: simulate at least to that day (a budget period ending after this month).
     """
     recorded = _clean_daily(daily)
     recorded = recorded[recorded.index <= pd.Timestamp(today)]
@@ -283,6 +303,8 @@ def simulate(
     month_end = _month_end(today)
     future_start = today if not today_complete else today + dt.timedelta(days=1)
     horizon_end = _month_end(_add_months(month_start, max(horizon_months, 1) - 1))
+    if period_end is not None and period_end > horizon_end:
+        horizon_end = period_end  # drawn after this month's days: the month's numbers do not move
     n_future = (horizon_end - future_start).days + 1
     month_firsts = [_add_months(month_start, k) for k in range(max(horizon_months, 1))]
     month_bounds = np.array([max((d - future_start).days, 0) for d in month_firsts], dtype=np.int64)
@@ -294,6 +316,7 @@ def simulate(
     n_month = (month_end - future_start).days + 1
     paths = _draw(inputs.hist_total, future_start - dt.timedelta(days=1), n_future, n_paths, rng, n_first=n_month)
 
+    hint = _rest_of_last_month(recorded, start, future_start, n_month)
     month_dates = pd.date_range(month_start, month_end, freq="D")
     month_actual = recorded.reindex(pd.date_range(month_start, today, freq="D"), fill_value=0).to_numpy()
     sim = Simulation(
@@ -315,6 +338,7 @@ def simulate(
         rough=paths.rough,
         note=_note(history_days, len(window), n_paths, len(inputs.bills)),
         seed=base_seed,
+        hint_cents=hint,
     )
     log.debug("forecast simulated", extra={"history_days": history_days, "paths": n_paths, "method": paths.method})
     return sim

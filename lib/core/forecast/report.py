@@ -8,7 +8,8 @@ from decimal import Decimal
 import numpy as np
 import pandas as pd
 
-from lib.core.forecast.backtest import backtest, coverage
+from lib.core.forecast.backtest import backtest, coverage, skill
+from lib.core.forecast.bills import DEFAULT_FIXED
 from lib.core.forecast.model import QUANTILES, SAVINGS_HORIZONS, Outlook, Simulation, _clean_daily, simulate
 from lib.core.forecast.scenario import what_if
 
@@ -47,7 +48,7 @@ def forecast_report(
     out = what_if(sim, daily_budget_cents=daily_budget_cents, monthly_salary_cents=monthly_salary_cents,
                   fixed_categories=fixed_categories, fixed_allowance_cents=fixed_allowance_cents,
                   today_everyday_cents=today_everyday_cents)
-    bt = backtest(daily, frame=frame, today=today, seed=seed)
+    bt = backtest(daily, frame=frame, today=today, seed=seed, fixed_categories=fixed_categories or DEFAULT_FIXED)
     m = out.month
     report: dict[str, object] = {
         "today": today.isoformat(),
@@ -82,12 +83,35 @@ def forecast_report(
         backtest_months=int(bt["month"].nunique()) if len(bt) else 0,
         backtest_projections=len(bt),
         backtest_median_abs_pct_error=None if not len(bt) else round(float(bt["abs_pct_error"].median()), 3),
+        backtest=backtest_rows(bt),
+        backtest_skill={k: money(v) for k, v in skill(bt).items()},
         method=m.method,
         history_days=m.history_days,
         rough=m.rough,
         note=m.note,
     )
     return report
+
+
+def backtest_rows(bt: pd.DataFrame) -> list[dict[str, object]]:
+    """The backtest as JSON rows: {period, said_on_day, p10, p50, p90, actual} (money as "0.00" strings)."""
+    return [
+        {"period": str(r.month), "said_on_day": r.as_of.isoformat(), "p10": money(r.p10_cents),
+         "p50": money(r.p50_cents), "p90": money(r.p90_cents), "actual": money(r.actual_cents)}
+        for r in bt.itertuples(index=False)
+    ]
+
+
+def backtest_table(bt: pd.DataFrame) -> pd.DataFrame:
+    """The backtest for analysts (CSV, Parquet): one row per projection, money as Decimal with 2 places."""
+    cols = ["p10_cents", "p50_cents", "p90_cents", "actual_cents", "raw_p10_cents", "raw_p50_cents", "raw_p90_cents",
+            "last_pace_cents", "year_ago_cents", "pinball_cents", "last_pace_pinball_cents", "year_ago_pinball_cents"]
+    out = pd.DataFrame({"period": bt["month"].astype(str), "said_on_day": pd.to_datetime(bt["as_of"]).dt.date,
+                        "inside": bt["inside"].astype(bool)})
+    for c in cols:
+        out[c.removesuffix("_cents")] = [None if pd.isna(v) else Decimal(round(v)).scaleb(-2).quantize(Decimal("0.01"))
+                                         for v in bt[c]]
+    return out
 
 
 def forecast_csv(daily: pd.Series, outlook: Outlook) -> str:

@@ -83,7 +83,14 @@ def what_if(
         done = actual
     done_total = float(done.sum())
     n_month_future = (sim.month_end - sim.future_start).days + 1
-    cum = np.cumsum(paths[:, :n_month_future], axis=1) + done_total
+    cum = np.cumsum(paths[:, :n_month_future], axis=1)
+    if n_month_future and not sim.calibration.identity:
+        # Each day's cumulative future re-shaped onto the calibrated band: monotone, so paths keep their order.
+        q10, q50, q90 = np.percentile(cum, QUANTILES, axis=0)
+        # The blend toward last month's rest grows day by day to its full size at the month end.
+        hint = q50 + (sim.hint_cents - q50[-1]) * np.arange(1, n_month_future + 1) / n_month_future
+        cum = sim.calibration.apply(cum, q10[None, :], q50[None, :], q90[None, :], hint[None, :])
+    cum = cum + done_total
     month_total = cum[:, -1] if n_month_future else np.full(sim.n_paths, done_total)
     p10, p50, p90 = (int(v) for v in _quantiles(month_total))
 
@@ -141,6 +148,27 @@ def what_if(
         cut_pct=float(cut_pct),
         cap_at_budget=cap_at_budget,
     )
+
+
+def period_band(
+    sim: Simulation, end: dt.date, done_cents: int, today_cents: int, daily_budget_cents: int,
+) -> tuple[int, int, int]:
+    """The budget period's total (p10, p50, p90 cents) at `end`: `done_cents` before the simulated days plus
+    the same paths the month uses, calibrated alike (`today_cents`: today's spending so far, a floor)."""
+    n = max(min((end - sim.future_start).days + 1, sim.n_future), 0)
+    if sim.paths.idx is None:
+        paths = np.repeat(sim.paths.level * float(daily_budget_cents), sim.n_future, axis=1)[:, :n]
+    else:
+        paths = sim.paths.price(sim.inputs.hist_total)[:, :n]
+    paths = paths + sim.inputs.bills_total[None, :n]
+    if n and not sim.today_complete:
+        paths[:, 0] = np.maximum(paths[:, 0], float(today_cents))
+    future = paths.sum(axis=1)
+    if n and not sim.calibration.identity:
+        q10, q50, q90 = np.percentile(future, QUANTILES)
+        future = sim.calibration.apply(future, q10, q50, q90)
+    p10, p50, p90 = (int(v) for v in _quantiles(float(done_cents) + future))
+    return p10, p50, p90
 
 
 def forecast(

@@ -1,0 +1,151 @@
+"""Calibration of the band on the user's own backtest errors (split-conformal, shrunk toward the model).
+
+The simulation's band is right on average but not for every habit: a weekend-heavy spender's is too
+wide, a payday splurger's and a drifting spender's too narrow or off-centre. Each past projection
+says where the truth fell against the band the model gave then; four numbers learnt from those
+scores re-shape the band: a `blend` toward what the rest of last month cost (a day-of-month habit,
+like a payday splurge, that the weekday bootstrap cannot see), a `shift` of the middle (in band
+widths) and a `lo`/`hi` stretch of each half, chosen so that 10% of past truths fell below the new
+p10, 50% below the new p50 and 10% above the new p90. With few past projections the numbers are
+shrunk toward the model's own band (PRIOR_WEIGHT pseudo-projections), so a new user gets the plain
+model and a long history its own.
+
+The map is monotone, so it can be applied to every simulated path (the chance to end within budget
+stays consistent with the band). Money is int64 / float cents here, as in the rest of forecast/.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+PRIOR_WEIGHT = 6.0  # pseudo-projections at the model's own band (shift 0, stretch 1)
+HALF_LIFE = 12.0  # projections: older errors count half as much (habits drift)
+STRETCH_RANGE = (0.25, 6.0)
+SHIFT_RANGE = (-1.5, 1.5)
+MIN_HALF_CENTS = 100.0  # a band half narrower than this is scored against this (a perfectly regular past)
+MIN_HALF_SHARE = 0.01  # ... or against this share of the median
+TAIL = 0.9  # the p10 and p90 each leave 10% outside
+FINITE = 0.75  # finite-sample widening: the tail level is TAIL * (1 + FINITE / projections learnt from)
+BLEND_STEPS = 10  # 0 turns the blend toward the rest of last period off
+WEIGHT_POWER = 1.0  # scores weigh band**power: 1 = least pinball loss, 0 = plain coverage
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """How to re-shape a band: p50 + shift*width, each half stretched by lo / hi; `n` projections learnt from."""
+
+    shift: float = 0.0
+    lo: float = 1.0
+    hi: float = 1.0
+    n: int = 0
+    blend: float = 0.0  # how far the band moves toward the hint (the rest of last period), 0-1
+
+    @property
+    def identity(self) -> bool:
+        return self.n == 0 or (self.shift == 0.0 and self.lo == 1.0 and self.hi == 1.0 and self.blend == 0.0)
+
+    def apply(
+        self, x: np.ndarray, q10: np.ndarray, q50: np.ndarray, q90: np.ndarray, hint: np.ndarray | float | None = None,
+    ) -> np.ndarray:
+        """Totals `x` (any shape broadcasting with the band quantiles) mapped onto the calibrated band.
+
+        `hint`: what the rest of last period cost (NaN or None: unknown); the band first moves `blend`
+        of the way toward it, which carries a day-of-month habit (a payday splurge) the bootstrap cannot see.
+        """
+        x = np.asarray(x, dtype="float64")
+        if self.identity:
+            return x
+        move = _move(self.blend, q50, hint) * _trust(q10, q50, q90)
+        x, q10, q50, q90 = (np.asarray(v, dtype="float64") + move for v in (x, q10, q50, q90))
+        lo_half, hi_half, width = _halves(q10, q50, q90)
+        q10, q50, q90 = (np.asarray(v, dtype="float64") for v in (q10, q50, q90))
+        # Each half is stretched so its end lands `lo` / `hi` halves (floored as in `fit`) from the centre.
+        lo_factor = self.lo * lo_half / np.maximum(q50 - q10, 1.0)
+        hi_factor = self.hi * hi_half / np.maximum(q90 - q50, 1.0)
+        d = x - q50
+        out = q50 + self.shift * width * _trust(q10, q50, q90) + np.where(d < 0, d * lo_factor, d * hi_factor)
+        return np.maximum(out, np.minimum(x, 0.0))  # calibration never invents refunds
+
+
+IDENTITY = Calibration()
+
+
+def _trust(q10: np.ndarray, q50: np.ndarray, q90: np.ndarray) -> np.ndarray:
+    """1 for a band of some width, toward 0 for one the model holds (near) certain: that one is not moved."""
+    width = _halves(q10, q50, q90)[2]
+    return np.clip((np.asarray(q90, dtype="float64") - np.asarray(q10, dtype="float64")) / width, 0.0, 1.0)
+
+
+def _move(blend: float, q50: np.ndarray | float, hint: np.ndarray | float | None) -> np.ndarray:
+    if hint is None or blend == 0.0:
+        return np.zeros_like(np.asarray(q50, dtype="float64"))
+    h = np.asarray(hint, dtype="float64")
+    return np.where(np.isnan(h), 0.0, blend * (np.nan_to_num(h) - np.asarray(q50, dtype="float64")))
+
+
+def _halves(q10: np.ndarray, q50: np.ndarray, q90: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    q10, q50, q90 = (np.asarray(v, dtype="float64") for v in (q10, q50, q90))
+    floor = np.maximum(MIN_HALF_CENTS, MIN_HALF_SHARE * np.abs(q50))
+    lo_half = np.maximum(q50 - q10, floor)
+    hi_half = np.maximum(q90 - q50, floor)
+    return lo_half, hi_half, lo_half + hi_half
+
+
+def _weighted_quantile(values: np.ndarray, weights: np.ndarray, q: float) -> float:
+    order = np.argsort(values, kind="stable")
+    v, w = values[order], weights[order]
+    cum = (np.cumsum(w) - 0.5 * w) / w.sum()
+    return float(np.interp(q, cum, v))
+
+
+def fit(
+    q10: np.ndarray, q50: np.ndarray, q90: np.ndarray, actual: np.ndarray, prior: Calibration | None = None,
+    hint: np.ndarray | None = None,
+) -> Calibration:
+    """Learn the re-shaping from past bands (the model's own, not calibrated) and what really happened.
+
+    All arrays are the future part of each past projection (what was still to come when it was made),
+    oldest first; the newest count most (HALF_LIFE). `prior`: what to shrink toward (the model's own band).
+    """
+    prior = prior or Calibration()
+    actual = np.asarray(actual, dtype="float64")
+    n = len(actual)
+    if n == 0:
+        return prior
+    lo_half, hi_half, width = _halves(q10, q50, q90)
+    trust = _trust(q10, q50, q90)  # as `apply` does: a band the model held certain is not moved
+    q50 = np.asarray(q50, dtype="float64")
+    w = 0.5 ** ((n - 1 - np.arange(n)) / HALF_LIFE)
+    weight = float(w.sum())
+    k = PRIOR_WEIGHT
+
+    def shrink(value: float, prior: float) -> float:
+        return (weight * value + k * prior) / (weight + k)
+
+    blend = 0.0
+    if hint is not None and BLEND_STEPS:
+        # The blend with the least absolute error on the past projections, shrunk toward none.
+        grid = np.linspace(0.0, 1.0, BLEND_STEPS + 1)
+        errors = [float((w * np.abs(actual - q50 - _move(b, q50, hint) * trust)).sum()) for b in grid]
+        blend = shrink(float(grid[int(np.argmin(errors))]), prior.blend)
+        q50 = q50 + _move(blend, q50, hint) * trust
+    # Each score weighs as much as the band it was scored against (WEIGHT_POWER): the weighted
+    # quantile of the scores is then the stretch with the least pinball loss on the past projections (power 1),
+    # so one rare big purchase after a calm window does not stretch every later band, wide ones too.
+    sw = w * width**WEIGHT_POWER
+    shift = float(np.clip(shrink(_weighted_quantile((actual - q50) / width, sw, 0.5), prior.shift), *SHIFT_RANGE))
+    centre = q50 + shift * width * trust
+    # The split-conformal finite-sample level: a few past errors understate how far a tail reaches.
+    tail = min(TAIL * (1.0 + FINITE / weight), 1.0)
+    hi = _weighted_quantile((actual - centre) / hi_half, w * hi_half**WEIGHT_POWER, tail)
+    lo = _weighted_quantile((centre - actual) / lo_half, w * lo_half**WEIGHT_POWER, tail)
+    # A stretch is how far a 10% tail reaches, in halves of the model's band; 1 is the model as it is.
+    # Tails the past never reached (a negative quantile) still keep a sliver of band.
+    return Calibration(
+        shift=shift,
+        lo=float(np.clip(shrink(lo, prior.lo), *STRETCH_RANGE)),
+        hi=float(np.clip(shrink(hi, prior.hi), *STRETCH_RANGE)),
+        n=n + prior.n,
+        blend=blend,
+    )

@@ -1,0 +1,63 @@
+"""The standing's budget-period facts (issue 26): spent so far, left per day until payday, the period end.
+
+Kept beside lib.core.standing (which calls `period_facts` once) so the standing stays one readable file.
+Money is integer cents.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pandas as pd
+
+from lib.core import period
+from lib.core.models import Profile
+
+
+def rule_of(profile: Profile) -> period.PeriodRule:
+    """The profile's period rule; one that no longer reads is the calendar month (it was validated on save)."""
+    try:
+        return period.parse_rule(getattr(profile, "payday", period.CALENDAR))
+    except period.PeriodRuleError:
+        return period.PeriodRule(period.CALENDAR)
+
+
+def period_facts(
+    rule: period.PeriodRule, today: dt.date, budget_cents: int, daily_everyday: pd.Series, daily_fixed: pd.Series,
+    sim: Any, month_band: tuple[int, int, int], month_bills_due_cents: int, tracking: dt.date | None = None,
+) -> dict[str, Any]:
+    """The Standing's period_* fields and left_per_day_cents (the series run at least from the period's start).
+
+    A user who started tracking inside the period gets the budget from that day on (as the rolling
+    allowance does): days before it were not theirs to spend, and would inflate what is left per day.
+    """
+    from lib.core import forecast
+
+    start, end = period.period_of(today, rule)
+    in_period = daily_everyday.index >= pd.Timestamp(start)
+    everyday = int(daily_everyday[in_period].sum())
+    spent = everyday + int(daily_fixed[in_period].sum())
+    today_all = int(daily_everyday.iloc[-1]) + int(daily_fixed.iloc[-1])
+    if rule.is_calendar:  # one forecast: the period's numbers are the month's, to the cent
+        band, bills = month_band, month_bills_due_cents
+    else:
+        band = forecast.period_band(sim, end, spent - today_all, today_all, budget_cents)
+        ahead = sim.bills_ahead(end)
+        bills = int(ahead["amount_cents"].sum()) if len(ahead) else 0
+    days_left = (end - today).days + 1
+    counted_from = max(start, min(tracking or start, today))
+    budget = budget_cents * ((end - counted_from).days + 1)
+    return {
+        "period_rule": rule.text,
+        "period_start": start,
+        "period_end": end,
+        "period_days_left": days_left,
+        "period_spent_cents": spent,
+        "period_everyday_cents": everyday,
+        "period_budget_cents": budget,
+        "period_bills_due_cents": bills,
+        "left_per_day_cents": max(0, (budget - everyday) // days_left),
+        "period_end_p10_cents": band[0],
+        "period_end_p50_cents": band[1],
+        "period_end_p90_cents": band[2],
+    }
