@@ -14,6 +14,7 @@ import regex
 
 from lib.core import clock
 from lib.core.errors import ValidationError
+from lib.core.nudge_prefs import NudgePrefs
 
 TONES: tuple[str, ...] = ("brutal", "sarcastic", "polite")
 SOURCES: tuple[str, ...] = ("manual", "import", "demo")
@@ -186,6 +187,7 @@ class Profile:
     budget_style: str = DEFAULT_BUDGET_STYLE  # "daily" or "rolling" (unspent budget carries forward in the month)
     # The user's own day: an IANA zone name ("Australia/Sydney"); empty until set (the server's zone).
     timezone: str = ""
+    nudges: NudgePrefs = field(default_factory=NudgePrefs)  # when the coach may reach out (lib.core.nudge_prefs)
 
     @classmethod
     def default(cls, user_id: str, name: str | None = None) -> Profile:
@@ -204,6 +206,7 @@ def validate_profile(
     fixed_categories: object = None,
     budget_style: object = DEFAULT_BUDGET_STYLE,
     timezone: object = "",
+    nudges: NudgePrefs | None = None,
 ) -> Profile:
     """Build a Profile from form input, or raise ValidationError with a reason per field."""
     errors: dict[str, str] = {}
@@ -251,6 +254,7 @@ def validate_profile(
     if errors:
         raise ValidationError(errors)
     return Profile(
+        nudges=nudges or NudgePrefs(),
         timezone=zone_name,
         fixed_categories=None if fixed_categories is None else clean_categories(fixed_categories),
         budget_style=style or DEFAULT_BUDGET_STYLE,

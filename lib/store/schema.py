@@ -28,6 +28,7 @@ from lib.core.models import (
     normalise_tone,
     parse_money,
 )
+from lib.core.nudge_prefs import Channel, prefs_from_stored
 from lib.core.types import StreakState, Window
 
 log = logging.getLogger(__name__)
@@ -194,6 +195,8 @@ def profile_to_item(profile: Profile) -> Item:
         item["budget_style"] = profile.budget_style
     if profile.timezone:
         item["timezone"] = profile.timezone
+    if not profile.nudges.is_default():
+        item["nudges"] = profile.nudges.to_dict()
     return item
 
 
@@ -217,6 +220,7 @@ def item_to_profile(item: Item | None, user_id: str, default_name: str | None = 
         fixed_categories=None if item.get("fixed_categories") is None else clean_categories(item["fixed_categories"]),
         budget_style=normalise_budget_style(item.get("budget_style")) or DEFAULT_BUDGET_STYLE,
         timezone=str(item.get("timezone") or "")[:64],
+        nudges=prefs_from_stored(item.get("nudges")),
     )
 
 
@@ -372,3 +376,74 @@ def mapping_key(user_id: str, signature: str) -> dict[str, str]:
 def category_rule_key(user_id: str, merchant: str) -> dict[str, str]:
     """Primary key of the user's "always this category" rule for one merchant (a normalised name)."""
     return {PK: user_id, SK: f"{RULE_PREFIX}{merchant}"}
+
+
+# ---------------------------------------------------------------------------------------------
+# Nudges (issue 18): channels, delivery records, the schedule of who is due when
+# ---------------------------------------------------------------------------------------------
+# Per-user side items sort after "~", so the dashboard's window Query never reads them.
+CHANNEL_PREFIX = "~CHANNEL#"
+DELIVERY_PREFIX = "~NUDGE#"
+SCHEDULE_POINTER = "~SCHEDULE"
+# Schedule partitions: one per UTC time slot ("SCHEDULE#07:05"); a tick reads a few with Queries.
+SCHEDULE_PARTITION = "SCHEDULE#"
+DELIVERY_KEEP_DAYS = 14  # delivery records expire (DynamoDB TTL attribute `expires_at`)
+
+
+def channel_key(user_id: str, channel_id: str) -> dict[str, str]:
+    """Primary key of one notification channel of a user."""
+    return {PK: user_id, SK: f"{CHANNEL_PREFIX}{channel_id}"}
+
+
+def channel_to_item(c: Channel) -> Item:
+    return {**channel_key(c.user_id, c.channel_id), "sealed_url": c.sealed_url, "masked": c.masked,
+            "scheme": c.scheme, "created_at": c.created_at, "failures": c.failures, "paused": c.paused,
+            "last_error": c.last_error, "last_ok_at": c.last_ok_at, "version": c.version}
+
+
+def item_to_channel(item: Item | None) -> Channel | None:
+    if not item or not str(item.get(SK, "")).startswith(CHANNEL_PREFIX):
+        return None
+    return Channel(user_id=str(item[PK]), channel_id=str(item[SK])[len(CHANNEL_PREFIX):],
+                   sealed_url=str(item.get("sealed_url", "")), masked=clean_text(item.get("masked"), 120),
+                   scheme=str(item.get("scheme", ""))[:20], created_at=str(item.get("created_at", "")),
+                   failures=int(item.get("failures") or 0), paused=bool(item.get("paused")),
+                   last_error=clean_text(item.get("last_error"), 200), last_ok_at=str(item.get("last_ok_at", "")),
+                   version=version_of(item))
+
+
+def delivery_key(user_id: str, day: dt.date, kind: str) -> dict[str, str]:
+    """Primary key of the delivery record of one nudge: one per (user, local day, kind), never two."""
+    return {PK: user_id, SK: f"{DELIVERY_PREFIX}{day.isoformat()}#{kind}"}
+
+
+def delivery_item(user_id: str, day: dt.date, kind: str, status: str, at: dt.datetime, **extra: Any) -> Item:
+    """A delivery record ("sending" before the send, then its outcome), expiring after DELIVERY_KEEP_DAYS."""
+    expires = at + dt.timedelta(days=DELIVERY_KEEP_DAYS)
+    return {**delivery_key(user_id, day, kind), "status": status, "at": at.isoformat(timespec="seconds"),
+            "expires_at": int(expires.timestamp()), **extra}
+
+
+def schedule_partition(slot: str) -> str:
+    """The partition of one UTC time slot ("07:05")."""
+    return f"{SCHEDULE_PARTITION}{slot}"
+
+
+def schedule_item(slot: str, user_id: str, part: str, local: str, zone_name: str) -> Item:
+    """A user's place in a slot: `part` is "am" (morning, milestones) or "pm" (evening, weekly)."""
+    return {PK: schedule_partition(slot), SK: f"{user_id}#{part}", "user": user_id, "part": part,
+            "local": local, "zone": zone_name}
+
+
+def schedule_pointer_key(user_id: str) -> dict[str, str]:
+    """Primary key of the item listing the slots a user's schedule items are in (to move them)."""
+    return {PK: user_id, SK: SCHEDULE_POINTER}
+
+
+def schedule_pointer_item(user_id: str, places: list[str]) -> Item:
+    return {**schedule_pointer_key(user_id), "places": sorted(places)}
+
+
+def schedule_place(item: Item) -> str:
+    """"SLOT|part" of a schedule item (what the pointer lists)."""
+    return f"{str(item[PK])[len(SCHEDULE_PARTITION):]}|{item.get('part', '')}"
