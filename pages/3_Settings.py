@@ -8,6 +8,7 @@ from lib.core.errors import ConflictError, FinanceError, StoreUnavailableError, 
 from lib.core.models import BUDGET_STYLES, TONES, validate_profile
 from lib.core.plain import md_escape
 from lib.web import ui, views
+from lib.web.settings_nudges import render_nudges
 
 ctx = ui.page("Settings", "⚙️")
 st.title("⚙️ Settings")
@@ -61,7 +62,7 @@ if submitted:
     try:
         wanted = validate_profile(ctx.user_id, *(st.session_state[f"set_{f}"] for f in FIELDS), version=base.version,
                                   fixed_categories=st.session_state["set_fixed_categories"],
-                                  budget_style=st.session_state["set_budget_style"])
+                                  budget_style=st.session_state["set_budget_style"], nudges=base.nudges)
         saved = ctx.store.save_profile(wanted)
     except ValidationError as exc:
         for field, reason in exc.errors.items():
@@ -86,4 +87,5 @@ if submitted:
         st.session_state["settings_flash"] = [("success", "✅ Saved. The coach and your streak use them now.")]
         st.rerun()
 
+render_nudges(ctx, profile)  # issue 18: Settings > Nudges
 ui.finish(ctx)

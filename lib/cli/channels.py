@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from lib.config import load_settings
+from lib.cli.nudges import settings_with_app_secrets
 from lib.core import clock
 from lib.jobs import manage
 from lib.notify.channels import list_channels
@@ -27,7 +27,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_channels(args: argparse.Namespace, store: Store) -> int:
-    settings = load_settings()
+    settings = settings_with_app_secrets()
     allow_private = not settings.is_hosted
     if args.action == "add":
         channel = manage.add_channel(store, sealer_from_settings(settings), args.user, args.target,

@@ -6,7 +6,7 @@ import json
 import signal
 import threading
 
-from lib.config import load_settings
+from lib.cli.nudges import settings_with_app_secrets
 from lib.core import clock
 from lib.core.errors import ValidationError
 from lib.jobs import worker
@@ -26,7 +26,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_jobs(args: argparse.Namespace, store: Store) -> int:
-    settings = load_settings()
+    settings = settings_with_app_secrets()
     try:
         at = parse_instant(args.at) if args.at else clock.now()
     except ValueError as exc:
@@ -45,7 +45,7 @@ def cmd_jobs(args: argparse.Namespace, store: Store) -> int:
 
 
 def cmd_worker(args: argparse.Namespace, store: Store) -> int:
-    settings = load_settings()
+    settings = settings_with_app_secrets()
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())

@@ -10,7 +10,11 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import tomllib
+from pathlib import Path
+from typing import Any
 
+from lib.config import REPO_ROOT, Settings, load_settings
 from lib.core.models import Profile
 from lib.core.nudge_prefs import validate_nudge_prefs
 from lib.jobs import manage
@@ -38,6 +42,23 @@ def apply_nudge_flags(profile: Profile, args: argparse.Namespace) -> Profile:
         return profile
     prefs = validate_nudge_prefs(**{**current, **given})
     return dataclasses.replace(profile, nudges=prefs)
+
+
+def settings_with_app_secrets() -> Settings:
+    """The settings the app sees: environment first, then .streamlit/secrets.toml (its encryption key above all).
+
+    The worker and `channels` must open the channel URLs the Settings page sealed, so they read the
+    same secrets file the app reads (the current directory's, else the repository's).
+    """
+    for folder in (Path.cwd(), REPO_ROOT):
+        path = folder / ".streamlit" / "secrets.toml"
+        if path.is_file():
+            try:
+                data: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))
+            except (OSError, tomllib.TOMLDecodeError):
+                break
+            return load_settings(data)
+    return load_settings()
 
 
 def register(sub: argparse._SubParsersAction) -> None:
