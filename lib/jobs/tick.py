@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lib.core.errors import FinanceError
-from lib.core.standing import load_standing
+from lib.core.standing import load_standing, standing_from_window
 from lib.jobs import schedule
 from lib.net.guard import Resolver, system_resolver
 from lib.notify import messages
@@ -88,8 +88,7 @@ def _nudge_user(store: Any, sealer: Sealer, item: dict[str, Any], at: dt.datetim
     day = schedule.local_day(at, str(item.get("zone") or ""))
     if part == "am":
         before_morning(store, user, at)
-    # Morning facts are yesterday's (its verdict, the streak through it); evening ones are today's.
-    standing, window = load_standing(store, user, day - dt.timedelta(days=1) if part == "am" else day)
+    standing, window = load_standing(store, user, day)
     profile, prefs = window.profile, window.profile.nudges
     if schedule.local_times(profile).get(part) != item.get("local") or \
             schedule.zone_of(profile.timezone) != item.get("zone"):
@@ -102,8 +101,9 @@ def _nudge_user(store: Any, sealer: Sealer, item: dict[str, Any], at: dt.datetim
     hide = prefs.hide_amounts
     wanted: list[tuple[str, messages.Nudge | None, str]] = []
     if part == "am":
-        if prefs.morning:
-            wanted.append(("morning", messages.morning(standing, hide_amounts=hide), ""))
+        if prefs.morning:  # yesterday's verdict from the same window (no second read)
+            yesterday = standing_from_window(window, day - dt.timedelta(days=1))
+            wanted.append(("morning", messages.morning(yesterday, standing, hide_amounts=hide), ""))
         if prefs.milestones:
             wanted.append(("milestone", messages.milestone(standing, hide_amounts=hide), "no milestone today"))
     else:

@@ -1,6 +1,6 @@
 """What a nudge says: pure, from the ONE standing (lib.core.standing), in the user's tone, sized for a phone.
 
-Morning: yesterday's verdict (from the standing as of yesterday), today's allowance, the streak.
+Morning: yesterday's verdict (the standing as of yesterday), today's allowance and the streak (as of today).
 Evening: nothing known today yet (no purchase, no check-in): log or check in before midnight.
 Weekly (Sunday evening): the last 7 days against 7 daily budgets, the streak, the month's projection.
 Milestone (in the morning): the streak just reached 7/14/30/60/100/365 days.
@@ -66,34 +66,33 @@ def _base(s: Standing) -> dict[str, str]:
             "streak": _days(s.current_streak)}
 
 
-def allowance_after(yesterday: Standing) -> int:
-    """Today's allowance in cents from yesterday's standing: the budget, or (rolling) what carries forward."""
-    budget = yesterday.daily_budget_cents
-    if yesterday.budget_style != "rolling" or yesterday.month_ended:
-        return budget
-    return yesterday.allowance_today_cents - yesterday.today_everyday_cents + budget
+def _yesterday_known(today: Standing) -> bool:
+    return today.tracked_through is not None and today.tracked_through >= today.today - dt.timedelta(days=1)
 
 
-def morning(yesterday: Standing, *, hide_amounts: bool = False) -> Nudge:
-    """Yesterday's verdict, today's allowance and the streak, from the standing as of yesterday."""
-    s = yesterday
-    values = {**_base(s), "y_spent": _money(s, s.today_everyday_cents), "y_over": _money(s, s.today_over_cents),
-              "allow": _money(s, max(0, allowance_after(s)))}
+def morning(yesterday: Standing, today: Standing, *, hide_amounts: bool = False) -> Nudge:
+    """Yesterday's verdict (the standing as of yesterday), today's allowance and the streak (as of today).
+
+    The standing counts finished days only, so today's streak is the run through yesterday.
+    """
+    y, s = yesterday, today
+    values = {**_base(s), "y_spent": _money(y, y.today_everyday_cents), "y_over": _money(y, y.today_over_cents),
+              "allow": _money(s, s.allowance_today_cents)}
     if not s.has_data:
         key = "morning_no_data"
-    elif s.tracked_through is None or s.tracked_through < s.today:
+    elif not _yesterday_known(s):
         key = "morning_unlogged"
     else:
-        key = "morning_over" if s.today_status == "over" else "morning_kept"
+        key = "morning_over" if y.today_status == "over" else "morning_kept"
     return _render(s.tone, key, values, hide_amounts, "morning")
 
 
-def milestone(yesterday: Standing, *, hide_amounts: bool = False) -> Nudge | None:
-    """A remark when yesterday's streak is one of MILESTONES (and yesterday is known); else None."""
-    s = yesterday
-    if s.current_streak not in MILESTONES or s.tracked_through is None or s.tracked_through < s.today:
+def milestone(today: Standing, *, hide_amounts: bool = False) -> Nudge | None:
+    """A remark when the streak through yesterday is one of MILESTONES (yesterday known); else None."""
+    s = today
+    if s.current_streak not in MILESTONES or not _yesterday_known(s):
         return None
-    values = {**_base(s), "allow": _money(s, max(0, allowance_after(s)))}
+    values = {**_base(s), "allow": _money(s, s.allowance_today_cents)}
     return _render(s.tone, "milestone", values, hide_amounts, "milestone")
 
 
@@ -108,8 +107,7 @@ def evening(today: Standing, *, hide_amounts: bool = False) -> Nudge | None:
     if today_known(s):
         return None
     with_streak, without = RISKS.get(s.tone, RISKS["brutal"])
-    # An unknown day with nothing spent counts in the standing's streak for now: the run at risk is the one before it.
-    streak = max(0, s.current_streak - 1) if s.today_everyday_cents == 0 else s.current_streak
+    streak = s.current_streak  # the run through yesterday (today is not counted until it is over)
     risk = with_streak.format(n=streak) if streak else without
     return _render(s.tone, "evening", {**_base(s), "risk": risk}, hide_amounts, "evening")
 
