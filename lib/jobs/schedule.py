@@ -88,8 +88,7 @@ def reschedule(store: object, profile: Profile, has_channels: bool) -> list[str]
     before = set(pointer.get("places", [])) if pointer else set()
     for place in before - set(wanted):
         slot, _, part = place.partition("|")
-        store.delete_record({schema.PK: schema.schedule_partition(slot),  # type: ignore[attr-defined]
-                             schema.SK: f"{profile.user_id}#{part}"})
+        store.delete_record(schema.schedule_item_key(slot, profile.user_id, part))  # type: ignore[attr-defined]
     for slot, part, local in wanted.values():
         store.put_record(schema.schedule_item(slot, profile.user_id, part, local, zone_name))  # type: ignore[attr-defined]
     if before != set(wanted) or pointer is None:

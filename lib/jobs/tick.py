@@ -55,7 +55,8 @@ def due_items(store: Any, at: dt.datetime) -> list[dict[str, Any]]:
     """The schedule items whose local time is now (one Query per slot that can hold them)."""
     found: list[dict[str, Any]] = []
     for slot in schedule.slots_at(at):
-        found.extend(i for i in store.query_records(schema.schedule_partition(slot), "") if schedule.is_due(i, at))
+        items = store.query_records(schema.schedule_partition(slot), schema.SCHEDULE_ITEM_PREFIX)
+        found.extend(i for i in items if schedule.is_due(i, at))
     return found
 
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+import pandas as pd
+
 from lib.coach.safety import content_violations
 from lib.core import analytics as an
 from lib.core.models import clip_words
@@ -120,6 +122,8 @@ def weekly(today: Standing, window: Window, *, hide_amounts: bool = False) -> Nu
     everyday, _ = split_fixed(frame, s)
     daily = an.daily_totals(everyday, start, s.today)
     states = day_states(daily, s)
+    if not today_known(s):  # today still in progress and unlogged: not (yet) a kept day
+        states = states[states.index < pd.Timestamp(s.today)]
     kept = int(((states == 0) | (states == 1)).sum())
     values = {**_base(s), "w_spent": _money(s, int(daily.sum())), "w_budget": _money(s, 7 * s.daily_budget_cents),
               "kept": str(kept), "days": "7", "projection": _money(s, s.month_end_p50_cents)}

@@ -387,6 +387,7 @@ DELIVERY_PREFIX = "~NUDGE#"
 SCHEDULE_POINTER = "~SCHEDULE"
 # Schedule partitions: one per UTC time slot ("SCHEDULE#07:05"); a tick reads a few with Queries.
 SCHEDULE_PARTITION = "SCHEDULE#"
+SCHEDULE_ITEM_PREFIX = "U#"  # a Query needs a non-empty key condition: every item of a slot starts so
 DELIVERY_KEEP_DAYS = 14  # delivery records expire (DynamoDB TTL attribute `expires_at`)
 
 
@@ -429,10 +430,15 @@ def schedule_partition(slot: str) -> str:
     return f"{SCHEDULE_PARTITION}{slot}"
 
 
+def schedule_item_key(slot: str, user_id: str, part: str) -> dict[str, str]:
+    """Primary key of a user's place in a slot: `part` is "am" (morning, milestones) or "pm" (evening, weekly)."""
+    return {PK: schedule_partition(slot), SK: f"{SCHEDULE_ITEM_PREFIX}{user_id}#{part}"}
+
+
 def schedule_item(slot: str, user_id: str, part: str, local: str, zone_name: str) -> Item:
-    """A user's place in a slot: `part` is "am" (morning, milestones) or "pm" (evening, weekly)."""
-    return {PK: schedule_partition(slot), SK: f"{user_id}#{part}", "user": user_id, "part": part,
-            "local": local, "zone": zone_name}
+    """A user's place in a slot, with the local time and zone the tick checks against the instant."""
+    return {**schedule_item_key(slot, user_id, part), "user": user_id, "part": part, "local": local,
+            "zone": zone_name}
 
 
 def schedule_pointer_key(user_id: str) -> dict[str, str]:

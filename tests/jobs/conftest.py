@@ -22,6 +22,7 @@ from lib.store.sqlite import SQLiteStore
 # A Saturday evening and the Sunday after it, in UTC; tests build every date from these, never from today.
 MORNING_AT = dt.datetime(2026, 12, 5, 8, 0, tzinfo=dt.UTC)  # Saturday 08:00 UTC
 SUNDAY_EVENING = dt.datetime(2026, 12, 6, 20, 30, tzinfo=dt.UTC)
+MORNING_DAY = MORNING_AT.date()
 
 
 @pytest.fixture
@@ -40,7 +41,7 @@ class Inbox:
     def __init__(self) -> None:
         self.messages: list[dict[str, Any]] = []
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 - aiosmtpd's name
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         self.messages.append({"from": envelope.mail_from, "to": list(envelope.rcpt_tos),
                               "content": envelope.content.decode("utf-8", "replace")})
         return "250 OK"
@@ -66,7 +67,7 @@ def smtp() -> Iterator[tuple[Inbox, int]]:
 
 
 def make_user(store: SQLiteStore, user_id: str, *, tone: str = "brutal", zone: str = "UTC", name: str = "Alex",
-              prefs: NudgePrefs | None = None, until: dt.date = MORNING_AT.date(), days: int = 20,
+              prefs: NudgePrefs | None = None, until: dt.date = MORNING_DAY, days: int = 20,
               spend: str = "9.50") -> Profile:
     """A user with `days` kept days of spending up to the day before `until` (budget 15)."""
     profile = Profile(user_id=user_id, display_name=name, ai_tone=tone, timezone=zone,
