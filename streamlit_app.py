@@ -29,7 +29,7 @@ if not view.has_data:
     st.page_link("pages/1_Transactions.py", label="Go to Transactions", icon="🧾")
 
 ui.metrics(view.metrics, per_row=4)
-paused_notice(ctx)  # issue 18: a nudge channel paused after 5 failures
+paused_notice(view.paused_channels)  # issue 18: a nudge channel paused after 5 failures
 if view.unlogged_note:
     st.warning(view.unlogged_note, icon="🕳️")
 checkin = view.checkin_offer and st.button(

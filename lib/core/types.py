@@ -40,6 +40,7 @@ class Window:
     commentary: Commentary | None = None
     checkin: dt.date | None = None
     streak_state: StreakState | None = None
+    paused_channels: tuple[str, ...] = ()  # nudge channels paused after 5 failures (masked), shown on the dashboard
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from lib.core import clock
 from lib.core.models import Profile
 from lib.core.nudge_prefs import DEFAULT_EVENING, DEFAULT_MORNING, parse_hhmm
-from lib.store import schema
+from lib.store import nudge_items, schema
 
 SLOT_MINUTES = 5
 PARTS = ("am", "pm")
@@ -90,10 +90,10 @@ def reschedule(store: object, profile: Profile, has_channels: bool) -> list[str]
         slot, _, part = place.partition("|")
         store.delete_record(schema.schedule_item_key(slot, profile.user_id, part))  # type: ignore[attr-defined]
     for slot, part, local in wanted.values():
-        store.put_record(schema.schedule_item(slot, profile.user_id, part, local, zone_name))  # type: ignore[attr-defined]
+        store.put_record(nudge_items.schedule_item(slot, profile.user_id, part, local, zone_name))  # type: ignore[attr-defined]
     if before != set(wanted) or pointer is None:
         if wanted:
-            store.put_record(schema.schedule_pointer_item(profile.user_id, list(wanted)))  # type: ignore[attr-defined]
+            store.put_record(nudge_items.schedule_pointer_item(profile.user_id, list(wanted)))  # type: ignore[attr-defined]
         elif pointer is not None:
             store.delete_record(schema.schedule_pointer_key(profile.user_id))  # type: ignore[attr-defined]
     return sorted(wanted)

@@ -22,7 +22,7 @@ import apprise
 from lib.core.errors import ValidationError
 from lib.core.nudge_prefs import Channel
 from lib.net.guard import Resolver, UnsafeURLError, check_host, system_resolver
-from lib.store import schema
+from lib.store import nudge_items, schema
 from lib.store.sealed import Sealer
 
 log = logging.getLogger(__name__)
@@ -128,7 +128,7 @@ def now_text(at: dt.datetime) -> str:
 def list_channels(store: object, user_id: str) -> list[Channel]:
     """The user's channels in the order they were added (one Query of their ~CHANNEL# items)."""
     items = store.query_records(user_id, schema.CHANNEL_PREFIX)  # type: ignore[attr-defined]
-    found = [schema.item_to_channel(i) for i in items]
+    found = [nudge_items.item_to_channel(i) for i in items]
     return sorted((c for c in found if c), key=lambda c: (c.created_at, c.channel_id))
 
 
@@ -142,7 +142,7 @@ def add_channel(store: object, sealer: Sealer, user_id: str, url: str, *, allow_
     channel = Channel(user_id=user_id, channel_id=f"{int(at.timestamp() * 1000):012x}{os.urandom(3).hex()}",
                       sealed_url=sealer.seal(url.strip()), masked=masked, scheme=scheme, created_at=now_text(at),
                       version=1)
-    store.put_record(schema.channel_to_item(channel), if_absent=True)  # type: ignore[attr-defined]
+    store.put_record(nudge_items.channel_to_item(channel), if_absent=True)  # type: ignore[attr-defined]
     return channel
 
 
@@ -160,6 +160,8 @@ def find_channel(store: object, user_id: str, which: str) -> Channel:
 def remove_channel(store: object, user_id: str, which: str) -> Channel:
     channel = find_channel(store, user_id, which)
     store.delete_record(schema.channel_key(user_id, channel.channel_id))  # type: ignore[attr-defined]
+    if channel.paused:
+        refresh_notice(store, user_id)
     return channel
 
 
@@ -170,10 +172,21 @@ def record_outcome(store: object, channel: Channel, result: SendResult, at: dt.d
         return channel  # a healthy channel stays as it was: no write per message
     updated = Channel(**{**updated.__dict__, "version": channel.version + 1})
     try:
-        store.put_record(schema.channel_to_item(updated), expected_version=channel.version)  # type: ignore[attr-defined]
+        store.put_record(nudge_items.channel_to_item(updated), expected_version=channel.version)  # type: ignore[attr-defined]
+        if updated.paused != channel.paused:
+            refresh_notice(store, channel.user_id)
     except Exception as exc:  # noqa: BLE001 - a lost count is logged; the message went (or not) already
         log.warning("channel state not saved", extra={"user_id": channel.user_id, "error": type(exc).__name__})
     return updated
+
+
+def refresh_notice(store: object, user_id: str) -> None:
+    """Keep the dashboard's notice item in step with the paused channels (absent when none is paused)."""
+    paused = [c.masked for c in list_channels(store, user_id) if c.paused]
+    if paused:
+        store.put_record(nudge_items.nudge_notice_item(user_id, paused))  # type: ignore[attr-defined]
+    else:
+        store.delete_record(schema.nudge_notice_key(user_id))  # type: ignore[attr-defined]
 
 
 def send_to(store: object, sealer: Sealer, channel: Channel, title: str, body: str, *, allow_private: bool,

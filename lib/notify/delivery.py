@@ -16,7 +16,7 @@ from lib.core.nudge_prefs import Channel
 from lib.net.guard import Resolver, system_resolver
 from lib.notify.channels import send_to
 from lib.notify.messages import Nudge
-from lib.store import schema
+from lib.store import nudge_items
 from lib.store.sealed import Sealer
 
 log = logging.getLogger(__name__)
@@ -45,7 +45,7 @@ class Outcome:
 def claim(store: object, user_id: str, day: dt.date, kind: str, at: dt.datetime) -> bool:
     """Write the "sending" record if none exists; False when this nudge was already claimed."""
     try:
-        store.put_record(schema.delivery_item(user_id, day, kind, "sending", at),  # type: ignore[attr-defined]
+        store.put_record(nudge_items.delivery_item(user_id, day, kind, "sending", at),  # type: ignore[attr-defined]
                          if_absent=True)
     except ConflictError:
         return False
@@ -74,7 +74,7 @@ def deliver(store: object, sealer: Sealer, user_id: str, day: dt.date, nudge: Nu
             failed += 1
             errors.append(f"{channel.masked}: {result.error}")
     status = "sent" if ok else "failed"
-    store.put_record(schema.delivery_item(user_id, day, nudge.kind, status, at,  # type: ignore[attr-defined]
+    store.put_record(nudge_items.delivery_item(user_id, day, nudge.kind, status, at,  # type: ignore[attr-defined]
                                           channels_ok=ok, channels_failed=failed, title=nudge.title))
     log.info("nudge delivered", extra={"user_id": user_id, "kind": nudge.kind, "ok": ok, "failed": failed})
     return Outcome(user_id, nudge.kind, True, ok, failed, errors=errors)

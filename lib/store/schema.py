@@ -28,7 +28,7 @@ from lib.core.models import (
     normalise_tone,
     parse_money,
 )
-from lib.core.nudge_prefs import Channel, prefs_from_stored
+from lib.core.nudge_prefs import prefs_from_stored
 from lib.core.types import StreakState, Window
 
 log = logging.getLogger(__name__)
@@ -352,7 +352,8 @@ def split_window(items: list[Item], user_id: str, start: dt.date, end: dt.date, 
     state_item = next((i for i in items if is_streak_state(i)), None)
     txns = [t for t in map(item_to_transaction, items) if t is not None and start <= t.date <= end]
     return Window(item_to_profile(profile_item, user_id, default_name), txns, item_to_commentary(commentary_item),
-                  item_to_checkin(checkin_item), item_to_streak_state(state_item))
+                  item_to_checkin(checkin_item), item_to_streak_state(state_item),
+                  paused_channels=paused_from_items(items))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -383,6 +384,8 @@ def category_rule_key(user_id: str, merchant: str) -> dict[str, str]:
 # ---------------------------------------------------------------------------------------------
 # Per-user side items sort after "~", so the dashboard's window Query never reads them.
 CHANNEL_PREFIX = "~CHANNEL#"
+# ...except this one, which exists only while a channel is paused: the dashboard's Query brings it for free.
+NOTICE_PREFIX = "NOTICE#"
 DELIVERY_PREFIX = "~NUDGE#"
 SCHEDULE_POINTER = "~SCHEDULE"
 # Schedule partitions: one per UTC time slot ("SCHEDULE#07:05"); a tick reads a few with Queries.
@@ -396,21 +399,8 @@ def channel_key(user_id: str, channel_id: str) -> dict[str, str]:
     return {PK: user_id, SK: f"{CHANNEL_PREFIX}{channel_id}"}
 
 
-def channel_to_item(c: Channel) -> Item:
-    return {**channel_key(c.user_id, c.channel_id), "sealed_url": c.sealed_url, "masked": c.masked,
-            "scheme": c.scheme, "created_at": c.created_at, "failures": c.failures, "paused": c.paused,
-            "last_error": c.last_error, "last_ok_at": c.last_ok_at, "version": c.version}
 
 
-def item_to_channel(item: Item | None) -> Channel | None:
-    if not item or not str(item.get(SK, "")).startswith(CHANNEL_PREFIX):
-        return None
-    return Channel(user_id=str(item[PK]), channel_id=str(item[SK])[len(CHANNEL_PREFIX):],
-                   sealed_url=str(item.get("sealed_url", "")), masked=clean_text(item.get("masked"), 120),
-                   scheme=str(item.get("scheme", ""))[:20], created_at=str(item.get("created_at", "")),
-                   failures=int(item.get("failures") or 0), paused=bool(item.get("paused")),
-                   last_error=clean_text(item.get("last_error"), 200), last_ok_at=str(item.get("last_ok_at", "")),
-                   version=version_of(item))
 
 
 def delivery_key(user_id: str, day: dt.date, kind: str) -> dict[str, str]:
@@ -418,11 +408,6 @@ def delivery_key(user_id: str, day: dt.date, kind: str) -> dict[str, str]:
     return {PK: user_id, SK: f"{DELIVERY_PREFIX}{day.isoformat()}#{kind}"}
 
 
-def delivery_item(user_id: str, day: dt.date, kind: str, status: str, at: dt.datetime, **extra: Any) -> Item:
-    """A delivery record ("sending" before the send, then its outcome), expiring after DELIVERY_KEEP_DAYS."""
-    expires = at + dt.timedelta(days=DELIVERY_KEEP_DAYS)
-    return {**delivery_key(user_id, day, kind), "status": status, "at": at.isoformat(timespec="seconds"),
-            "expires_at": int(expires.timestamp()), **extra}
 
 
 def schedule_partition(slot: str) -> str:
@@ -435,10 +420,6 @@ def schedule_item_key(slot: str, user_id: str, part: str) -> dict[str, str]:
     return {PK: schedule_partition(slot), SK: f"{SCHEDULE_ITEM_PREFIX}{user_id}#{part}"}
 
 
-def schedule_item(slot: str, user_id: str, part: str, local: str, zone_name: str) -> Item:
-    """A user's place in a slot, with the local time and zone the tick checks against the instant."""
-    return {**schedule_item_key(slot, user_id, part), "user": user_id, "part": part, "local": local,
-            "zone": zone_name}
 
 
 def schedule_pointer_key(user_id: str) -> dict[str, str]:
@@ -446,10 +427,18 @@ def schedule_pointer_key(user_id: str) -> dict[str, str]:
     return {PK: user_id, SK: SCHEDULE_POINTER}
 
 
-def schedule_pointer_item(user_id: str, places: list[str]) -> Item:
-    return {**schedule_pointer_key(user_id), "places": sorted(places)}
 
 
-def schedule_place(item: Item) -> str:
-    """"SLOT|part" of a schedule item (what the pointer lists)."""
-    return f"{str(item[PK])[len(SCHEDULE_PARTITION):]}|{item.get('part', '')}"
+
+
+def nudge_notice_key(user_id: str) -> dict[str, str]:
+    """Primary key of the item listing the user's paused channels (inside the window's key range)."""
+    return {PK: user_id, SK: f"{NOTICE_PREFIX}nudges"}
+
+
+
+
+def paused_from_items(items: list[Item]) -> tuple[str, ...]:
+    """The masked URLs of paused channels, from the notice item among a window's items (none: empty)."""
+    notice = next((i for i in items if str(i.get(SK, "")) == f"{NOTICE_PREFIX}nudges"), None)
+    return tuple(clean_text(v, 120) for v in (notice or {}).get("paused", []))[:10]

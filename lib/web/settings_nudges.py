@@ -28,18 +28,8 @@ def _sealer(cfg: Any) -> Sealer:
     return sealer_from_settings(cfg)
 
 
-@st.cache_data(ttl=300, show_spinner=False, max_entries=2000)
-def _paused(_store: Any, store_url: str, user_id: str, version: int) -> list[str]:
-    """The masked URLs of the user's paused channels (one Query, cached per user and data version)."""
-    return [c.masked for c in manage.paused_channels(_store, user_id)]
-
-
-def paused_notice(ctx: Any) -> None:
-    """On the dashboard: say which channels are paused after failing 5 times in a row."""
-    try:
-        paused = _paused(ctx.store, ctx.settings.store_url, ctx.user_id, state.data_version(ctx.user_id))
-    except FinanceError:
-        return  # the dashboard's own reads report a store outage
+def paused_notice(paused: tuple[str, ...]) -> None:
+    """On the dashboard: which channels are paused after failing 5 times in a row (read with the window)."""
     for masked in paused:
         st.warning(md_escape(f"Nudges to {masked} are paused: it failed 5 times in a row. "
                              "Open Settings > Nudges and send a test once it is fixed."), icon="🔕")

@@ -62,3 +62,15 @@ def test_a_ntfy_channel_is_added_shown_masked_and_tested(make_app: Any, demo_sto
     at = _submit(at, "Send a test")
     assert not at.exception and "Test sent" in _said(at)
     assert got and got[0]["topic"] == "coach-demo" and got[0]["title"] == "Test from your money coach"
+
+
+def test_the_dashboard_says_a_channel_is_paused_within_its_one_request(make_app: Any, demo_store: SQLiteStore,
+                                                                       app_requests: Any) -> None:
+    from lib.store import nudge_items
+
+    demo_store.put_record(nudge_items.nudge_notice_item("demo", ["ntfy://127.0.0.1:9/coach"]))
+    at = make_app("dashboard").run()
+    assert not at.exception
+    shown = [w.value.replace("\u2060", "").replace("\\", "") for w in at.warning]
+    assert any("127.0.0.1" in w and "paused" in w for w in shown), shown
+    assert app_requests("demo") == 1

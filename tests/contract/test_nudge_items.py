@@ -15,7 +15,7 @@ from lib.jobs import schedule
 from lib.jobs.tick import due_items
 from lib.notify import channels as ch
 from lib.notify.delivery import claim
-from lib.store import schema
+from lib.store import nudge_items, schema
 from lib.store.sealed import Sealer, new_key
 
 AT = dt.datetime(2026, 12, 5, 8, 0, tzinfo=dt.UTC)
@@ -39,7 +39,7 @@ def test_a_channel_is_stored_sealed_and_its_state_versioned(store: Any) -> None:
     assert listed == added and isinstance(listed, Channel)
     failed = ch.record_outcome(store, listed, ch.SendResult(False, "down"), AT)
     with pytest.raises(ConflictError):  # a writer holding the old version loses
-        store.put_record(schema.channel_to_item(dataclasses.replace(listed, version=listed.version + 1)),
+        store.put_record(nudge_items.channel_to_item(dataclasses.replace(listed, version=listed.version + 1)),
                          expected_version=listed.version)
     assert ch.list_channels(store, "ann")[0].failures == 1 == failed.failures
 

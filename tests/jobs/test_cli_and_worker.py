@@ -1,4 +1,4 @@
-"""The command line (`nudges`, `channels`, `jobs --once`), the worker loop under time-machine, and the worker as a process."""
+"""The command line (nudges, channels, jobs --once), the worker under time-machine, and the worker as a process."""
 from __future__ import annotations
 
 import datetime as dt
