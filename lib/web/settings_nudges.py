@@ -42,7 +42,7 @@ def _flash() -> None:
 
 def _done(ctx: Any, level: str, message: str) -> None:
     state.mark_changed(ctx.user_id)
-    st.session_state.pop("nudge_url", None)  # a URL holds secrets: never left in the box
+    st.session_state["nudge_url_n"] = st.session_state.get("nudge_url_n", 0) + 1  # a fresh, empty URL box
     st.session_state["nudge_flash"] = [(level, message)]
     st.rerun()
 
@@ -120,15 +120,17 @@ def _channels(ctx: Any) -> None:
         if row[2].button("Remove", key=f"nudge_rm_{channel.channel_id}"):
             manage.remove_channel(ctx.store, ctx.user_id, channel.channel_id)
             _done(ctx, "success", f"Removed {channel.masked}.")
+    # A URL holds secrets: after an add the box is a new, empty one; a refused URL stays to be fixed.
+    url_key = f"nudge_url_{st.session_state.get('nudge_url_n', 0)}"
     with st.form("nudge_add", clear_on_submit=False):
-        st.text_input("Add a channel (an Apprise URL)", key="nudge_url", type="password",
+        st.text_input("Add a channel (an Apprise URL)", key=url_key, type="password",
                       help="ntfy://topic, ntfys://host/topic, mailtos://user:pass@host?to=..., tgram://token/chat, "
                            "discord://..., slack://..., pover://user@token, gotify://host/token, json://host/path")
         err_url = st.empty()
         add = st.form_submit_button("Add channel")
     if add:
         try:
-            channel = manage.add_channel(ctx.store, _sealer(ctx.settings), ctx.user_id, st.session_state["nudge_url"],
+            channel = manage.add_channel(ctx.store, _sealer(ctx.settings), ctx.user_id, st.session_state[url_key],
                                          allow_private=allow_private, at=clock.now())
         except ValidationError as exc:
             err_url.error(md_escape("; ".join(exc.errors.values())), icon="✋")

@@ -52,11 +52,12 @@ def test_a_ntfy_channel_is_added_shown_masked_and_tested(make_app: Any, demo_sto
 
     httpserver.expect_request("/").respond_with_handler(handler)
     at = _app(make_app)
-    at.text_input(key="nudge_url").input("gopher://nowhere")
+    at.text_input(key="nudge_url_0").input("gopher://nowhere")
     at = _submit(at, "Add channel")
     assert "not a channel scheme" in _said(at) and list_channels(demo_store, "demo") == []
-    at.text_input(key="nudge_url").input(f"ntfy://bob:hunter22@127.0.0.1:{httpserver.port}/coach-demo")
+    at.text_input(key="nudge_url_0").input(f"ntfy://bob:hunter22@127.0.0.1:{httpserver.port}/coach-demo")
     at = _submit(at, "Add channel")
+    assert at.text_input(key="nudge_url_1").value == ""  # the secret is not left in the box
     assert not at.exception and "Added ntfy://bob:****@127.0.0.1" in _said(at)
     assert "hunter22" not in seen(at)
     at = _submit(at, "Send a test")
