@@ -18,8 +18,8 @@ NOVA_MICRO_INPUT_USD_PER_1K = 0.000035
 NOVA_MICRO_OUTPUT_USD_PER_1K = 0.00014
 DAYS_PER_MONTH = 30
 # The nudges of one user-day (morning and evening ticks, the Sunday round-up), measured by bench/month.py.
-NUDGE_READ_UNITS_PER_DAY = 0.0
-NUDGE_WRITE_UNITS_PER_DAY = 0.0
+NUDGE_READ_UNITS_PER_DAY = 12.0  # 361 read units in the 30 days (60 ticks, 34 nudges sent)
+NUDGE_WRITE_UNITS_PER_DAY = 2.4  # 71 write units: a claim and an outcome per nudge, streak state
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,12 @@ def _sealer(cfg: Any) -> Sealer:
     return sealer_from_settings(cfg)
 
 
+@st.cache_data(ttl=300, show_spinner=False, max_entries=2000)
+def _list(_store: Any, store_url: str, user_id: str, version: int) -> list[Any]:
+    """The user's channels (one Query), cached per user until their next write (a rerun reads nothing)."""
+    return list_channels(_store, user_id)
+
+
 def paused_notice(paused: tuple[str, ...]) -> None:
     """On the dashboard: which channels are paused after failing 5 times in a row (read with the window)."""
     for masked in paused:
@@ -96,7 +102,7 @@ def _channels(ctx: Any) -> None:
     st.subheader("Where nudges go")
     allow_private = not ctx.settings.is_hosted
     try:
-        channels = list_channels(ctx.store, ctx.user_id)
+        channels = _list(ctx.store, ctx.settings.store_url, ctx.user_id, state.data_version(ctx.user_id))
     except FinanceError as exc:
         st.error(md_escape(f"Could not load your channels: {exc}"), icon="🛑")
         return

@@ -69,3 +69,18 @@ def test_the_due_users_are_found_by_query(store: Any) -> None:
     assert [i["user"] for i in due_items(store, AT)] == ["u0"]
     assert [i["user"] for i in due_items(store, AT - dt.timedelta(hours=1))] == ["u1"]
     assert [i["user"] for i in due_items(store, AT + dt.timedelta(hours=5))] == ["u2"]
+
+
+def test_a_window_ending_on_the_servers_yesterday_still_brings_the_per_user_items(store: Any) -> None:
+    """A user west of the server's zone is still on the server's yesterday: one Query, streak state included."""
+    from lib.core import clock
+    from lib.core.types import StreakState
+
+    today = clock.today()
+    store.save_profile(Profile(user_id="west", display_name="W", timezone="America/Los_Angeles"))
+    store.put_streak_state("west", StreakState(upto=today.replace(day=1), signature="s",
+                                               first_day=today - dt.timedelta(days=40)))
+    before = store.meter.for_user("west").requests
+    window = store.load_window("west", today - dt.timedelta(days=10), today - dt.timedelta(days=1))
+    assert window.streak_state is not None and window.profile.display_name == "W"
+    assert store.meter.for_user("west").requests - before == 1
