@@ -121,3 +121,21 @@ def test_the_worker_runs_as_a_process_and_stops_on_sigterm(tmp_path: Path, https
     assert len(httpserver.log) == 1
     summary = json.loads(out.strip().splitlines()[1])
     assert summary["sent"] == [{"user": "ann", "kind": "morning", "channels_ok": 1, "channels_failed": 0}]
+
+
+def test_the_lambda_handler_ticks_the_scheduled_instant_once(env: dict[str, str], httpserver: HTTPServer) -> None:
+    from lib.jobs import handler as jobs_handler
+
+    httpserver.expect_request("/hook").respond_with_data("ok")
+    store = SQLiteStore(env["FINANCE_STORE"].split("://", 1)[1])
+    store.init()
+    make_user(store, "ann")
+    manage.add_channel(store, Sealer([env["FINANCE_ENCRYPTION_KEY"]]), "ann",
+                       f"json://127.0.0.1:{httpserver.port}/hook", allow_private=True, at=MORNING_AT)
+    jobs_handler._CACHE.clear()
+    event = {"at": "2026-12-05T08:00:00Z"}  # what the schedule's Input sends (<aws.scheduler.scheduled-time>)
+    first = jobs_handler.handler(event)
+    retried = jobs_handler.handler(event)  # a retried invocation of the same schedule time
+    jobs_handler._CACHE.clear()
+    assert first["sent"] == [{"user": "ann", "kind": "morning", "channels_ok": 1, "channels_failed": 0}]
+    assert retried["sent"] == [] and len(httpserver.log) == 1
