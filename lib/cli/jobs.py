@@ -51,5 +51,5 @@ def cmd_worker(args: argparse.Namespace, store: Store) -> int:
         signal.signal(sig, lambda *_: stop.set())
     print("worker: a tick every minute; Ctrl+C stops it", flush=True)
     worker.run(store, sealer_from_settings(settings), allow_private=not settings.is_hosted, stop=stop,
-               on_tick=worker.print_summary)
+               on_tick=lambda summary: print(json.dumps(summary), flush=True))  # one JSON line per tick
     return 0

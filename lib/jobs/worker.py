@@ -5,7 +5,6 @@ the delivery records make a second worker, or a restart inside a slot, send noth
 """
 from __future__ import annotations
 
-import json
 import logging
 import threading
 from collections.abc import Callable
@@ -46,7 +45,3 @@ def run(store: Any, sealer: Sealer, *, allow_private: bool, stop: threading.Even
         stop.wait(max(0.05, wait))
     return ticks
 
-
-def print_summary(summary: dict[str, object]) -> None:
-    """One JSON line per tick on stdout (what the worker did, for a person or a log collector)."""
-    print(json.dumps(summary), flush=True)
