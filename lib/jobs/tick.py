@@ -82,8 +82,9 @@ def _nudge_user(store: Any, sealer: Sealer, item: dict[str, Any], at: dt.datetim
                 allow_private: bool, before_morning: BeforeMorning, resolver: Resolver) -> None:
     user, part = str(item["user"]), str(item["part"])
     channels = list_channels(store, user)
-    if not channels:  # removed since: drop the schedule items, read nothing more
+    if not channels:  # removed since (or the user was deleted): drop the schedule items, read nothing more
         schedule.reschedule(store, store.get_profile(user), False)
+        store.delete_record({schema.PK: item[schema.PK], schema.SK: item[schema.SK]})  # even without a pointer
         report.skip(user, part, "no channel")
         return
     day = schedule.local_day(at, str(item.get("zone") or ""))

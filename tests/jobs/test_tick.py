@@ -183,3 +183,16 @@ def test_the_pre_morning_step_runs_before_the_standing_is_read(store: Any, seale
     calls: list[tuple[str, dt.datetime]] = []
     tick(store, sealer, MORNING_AT, allow_private=True, before_morning=lambda s, u, now: calls.append((u, now)))
     assert calls == [("alex", MORNING_AT)]
+
+
+def test_a_deleted_user_leaves_no_schedule_behind_after_one_tick(store: Any, sealer: Any,
+                                                                 httpserver: HTTPServer) -> None:
+    got = _record(httpserver)
+    make_user(store, "gone")
+    manage.add_channel(store, sealer, "gone", f"json://127.0.0.1:{httpserver.port}/hook", allow_private=True,
+                       at=MORNING_AT)
+    store.delete_user("gone")  # removes the user's partition; their slot items live in other partitions
+    report = tick(store, sealer, MORNING_AT, allow_private=True)
+    assert report.skipped == [{"user": "gone", "kind": "am", "why": "no channel"}] and got == []
+    assert store.query_records("SCHEDULE#08:00", "U#") == []
+    assert tick(store, sealer, MORNING_AT + dt.timedelta(days=1), allow_private=True).due == 0
