@@ -7,6 +7,7 @@ ever leaves the handler.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import logging
@@ -115,7 +116,10 @@ def create_app(
     @app.post("/profile")
     def post_profile() -> dict[str, Any]:
         who = caller()
-        saved = store.save_profile(profile_from_body(who.user_id, body()))
+        wanted = profile_from_body(who.user_id, body())
+        # The body names no nudge settings (issue 18): keep the stored ones rather than reset them to defaults.
+        wanted = dataclasses.replace(wanted, nudges=store.get_profile(who.user_id).nudges)
+        saved = store.save_profile(wanted)
         return {"profile": profile_json(saved)}
 
     @app.get("/transactions")
