@@ -48,8 +48,10 @@ demo: $(VENV)/.app-installed
 	$(PY) -m lib init
 	$(PY) -m lib demo --user demo --name "Demo" --if-empty
 
+# The nudge worker (issue 18) runs beside the app and stops with it (Ctrl+C, or the app exiting).
 run: $(VENV)/.app-installed .streamlit/secrets.toml demo
-	@echo "Open http://127.0.0.1:$(PORT) and sign in as demo / demo"
+	@echo "Open http://127.0.0.1:$(PORT) and sign in as demo / demo (nudges: Settings > Nudges)"
+	$(PY) -m lib worker & worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(VENV)/bin/streamlit run streamlit_app.py --server.address 127.0.0.1 --server.port $(PORT)
 
 test: $(VENV)/.dev-installed node_modules/.bin/dynalite /usr/bin/chromium

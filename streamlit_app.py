@@ -5,6 +5,7 @@ import streamlit as st
 
 from lib.core.errors import FinanceError
 from lib.web import settings_bank, ui, views
+from lib.web.settings_nudges import paused_notice
 
 ctx = ui.page("Spending & streak", "🔥")
 
@@ -29,6 +30,7 @@ if not view.has_data:
 
 settings_bank.render_bank_notices(ctx, start, end)  # issue 20: your bank needs attention / stale / revoked / lapsed
 ui.metrics(view.metrics, per_row=4)
+paused_notice(view.paused_channels)  # issue 18: a nudge channel paused after 5 failures
 if view.unlogged_note:
     st.warning(view.unlogged_note, icon="🕳️")
 checkin = view.checkin_offer and st.button(

@@ -5,6 +5,8 @@ Monday, adds a few card payments by hand on the Transactions page and imports on
 AI coach is on, answered by a fake Bedrock client that counts calls and tokens (input tokens by the
 app's own estimate_tokens of the request texts; a scripted answer of typical length). The month's
 store requests and consumed units come from the store's meter; the prices from lib/core/cost.py.
+The nudges run too (issue 18): the jobs tick at the user's 08:00 and 20:30 every day, with one
+channel (a JSON webhook on a local HTTP server); their requests are counted apart as well.
 """
 from __future__ import annotations
 
@@ -104,7 +106,46 @@ def _session(h: AppHarness) -> Any:
     return at
 
 
-def simulate(h: AppHarness, table: str, days: int = DAYS) -> dict[str, Any]:
+class _Hook:
+    """A local JSON webhook that answers 200 to every nudge (the month's one channel)."""
+
+    def __enter__(self) -> str:
+        import http.server
+        import threading
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                self.send_response(200)
+                self.end_headers()
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return f"json://127.0.0.1:{self.server.server_address[1]}/hook"
+
+    def __exit__(self, *exc: Any) -> None:
+        self.server.shutdown()
+
+
+def _nudge(store: Any, sealer: Any, at: dt.datetime, totals: dict[str, float]) -> None:
+    """One jobs tick as of `at`, its store usage added to `totals` (all partitions: the slot Queries too)."""
+    from lib.jobs.tick import tick
+
+    before = store.meter.total()
+    with time_machine.travel(at, tick=False):  # the server's clock at that instant, as on a real tick
+        report = tick(store, sealer, at, allow_private=True)
+    used = store.meter.total().minus(before)
+    totals["ticks"] += 1
+    totals["sent"] += len(report.sent)
+    totals["requests"] += used.requests
+    totals["read_units"] += used.read_units
+    totals["write_units"] += used.write_units
+
+
+def simulate(h: AppHarness, table: str, days: int = DAYS, *, with_nudges: bool = True) -> dict[str, Any]:
     """`days` scripted days in the app (30 for the metric); counts, and the month priced by lib/core/cost.py."""
     rng = random.Random(SEED)
     url = f"dynamodb://{table}"
@@ -113,16 +154,29 @@ def simulate(h: AppHarness, table: str, days: int = DAYS) -> dict[str, Any]:
     bedrock_module.make_bedrock_client = lambda *args, **kwargs: fake  # whatever timeouts the app sets
     os.environ["FINANCE_BEDROCK"] = "1"
     counts = {"dashboard_loads": 0, "forecast_loads": 0, "adds": 0, "imported": 0}
+    nudges: dict[str, float] = {"ticks": 0, "sent": 0, "requests": 0, "read_units": 0.0, "write_units": 0.0}
+    hook = _Hook()
+    hook_url = hook.__enter__()
     try:
         h.use_store(url)
         clear_caches()
         store = app_store(url)
-        store.save_profile(demo_profile(USER, "Month"))
+        import dataclasses
+
+        from lib.jobs import manage
+        from lib.store.sealed import Sealer, new_key
+
+        store.save_profile(dataclasses.replace(demo_profile(USER, "Month"), timezone="UTC"))
         store.put_transactions(demo_transactions(USER, days=365, today=MONTH_START - dt.timedelta(days=1),
                                                  seed=SEED))
-        before = store.meter.for_user(USER)
+        sealer = Sealer([new_key()])
+        manage.add_channel(store, sealer, USER, hook_url, allow_private=True,
+                           at=dt.datetime.combine(MONTH_START, dt.time(0, 0), dt.UTC))
+        before = store.meter.total()
         for n in range(days):
             day = MONTH_START + dt.timedelta(days=n)
+            if with_nudges:
+                _nudge(store, sealer, dt.datetime.combine(day, dt.time(8, 0), dt.UTC), nudges)
             with time_machine.travel(dt.datetime.combine(day, dt.time(8, 30)), tick=True):
                 at = run(_session(h))
                 counts["dashboard_loads"] += 1
@@ -146,8 +200,12 @@ def simulate(h: AppHarness, table: str, days: int = DAYS) -> dict[str, Any]:
                     from lib.web import state
 
                     state.mark_changed(USER)  # as the import page does after a write
-        used = store.meter.for_user(USER).minus(before)
+            if with_nudges:
+                _nudge(store, sealer, dt.datetime.combine(day, dt.time(20, 30), dt.UTC), nudges)
+        # Everything this user caused, the nudges' schedule-slot Queries included (counted under their partitions).
+        used = store.meter.total().minus(before)
     finally:
+        hook.__exit__(None, None, None)
         bedrock_module.make_bedrock_client = original
         os.environ.pop("FINANCE_BEDROCK", None)
         clear_caches()
@@ -167,5 +225,9 @@ def simulate(h: AppHarness, table: str, days: int = DAYS) -> dict[str, Any]:
             "writes": used.writes, "read_units": used.read_units, "write_units": used.write_units,
             "coach_calls": fake.calls, "input_tokens": fake.input_tokens, "output_tokens": fake.output_tokens,
             "dynamodb_usd": dynamodb, "bedrock_usd": bedrock,
+            "nudge_ticks": nudges["ticks"], "nudges_sent": nudges["sent"], "nudge_requests": nudges["requests"],
+            "nudge_read_units": nudges["read_units"], "nudge_write_units": nudges["write_units"],
+            "nudge_dynamodb_usd": (nudges["read_units"] * scale * cost.DDB_READ_USD_PER_MILLION
+                                   + nudges["write_units"] * scale * cost.DDB_WRITE_USD_PER_MILLION) / 1e6,
         },
     }

@@ -8,6 +8,7 @@ from lib.core.errors import ConflictError, FinanceError, StoreUnavailableError, 
 from lib.core.models import BUDGET_STYLES, TONES, validate_profile
 from lib.core.plain import md_escape
 from lib.web import settings_bank, settings_day, ui, views
+from lib.web.settings_nudges import render_nudges
 from lib.web.settings_period import render_period_section
 
 ctx = ui.page("Settings", "⚙️")
@@ -63,7 +64,7 @@ if submitted:
         wanted = validate_profile(ctx.user_id, *(st.session_state[f"set_{f}"] for f in FIELDS), version=base.version,
                                   fixed_categories=st.session_state["set_fixed_categories"],
                                   budget_style=st.session_state["set_budget_style"], payday=base.payday,
-                                  timezone=base.timezone)  # set in "Your day" below
+                                  nudges=base.nudges, timezone=base.timezone)  # set in their sections below
         saved = ctx.store.save_profile(wanted)
     except ValidationError as exc:
         for field, reason in exc.errors.items():
@@ -91,4 +92,5 @@ if submitted:
 render_period_section(ctx, profile)
 settings_day.render(ctx, profile)
 settings_bank.render_bank_settings(ctx)  # issue 20: the bank feed section
+render_nudges(ctx, profile)  # issue 18: Settings > Nudges
 ui.finish(ctx)

@@ -35,6 +35,7 @@ from lib.config import Settings
 from lib.core import clock as zone_clock
 from lib.core.errors import ConflictError, FinanceError, StoreUnavailableError, ValidationError
 from lib.core.models import Profile, Transaction
+from lib.jobs import manage
 from lib.store import Store, schema
 
 log = logging.getLogger(__name__)
@@ -126,9 +127,12 @@ def create_app(
         who = caller()
         data = body()
         wanted = profile_from_body(who.user_id, data)
+        stored = store.get_profile(who.user_id)
+        # The body names no nudge settings (issue 18): keep the stored ones rather than reset them to defaults.
+        wanted = replace(wanted, nudges=stored.nudges)
         if "timezone" not in data:  # not sent (older clients): the stored zone stays
-            wanted = replace(wanted, timezone=store.get_profile(who.user_id).timezone)
-        saved = store.save_profile(wanted)
+            wanted = replace(wanted, timezone=stored.timezone)
+        saved = manage.save_profile(store, wanted)  # the nudges' schedule follows a new zone
         return {"profile": profile_json(saved)}
 
     @app.get("/transactions")

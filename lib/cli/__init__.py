@@ -9,7 +9,7 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 
-from lib.cli import api, bank, coach, data, forecast, profile
+from lib.cli import api, bank, channels, coach, data, forecast, jobs, nudges, profile
 from lib.cli.common import open_configured_store
 from lib.core.errors import FinanceError, ValidationError
 from lib.store import Store
@@ -24,6 +24,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     # One module per group of commands.
     for module in (data, coach, forecast, api, profile, bank):
+        module.register(sub)
+    for module in (nudges, channels, jobs):  # issue 18: nudges
         module.register(sub)
     return parser
 

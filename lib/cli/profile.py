@@ -14,9 +14,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from lib.cli.nudges import add_nudge_arguments, apply_nudge_flags
 from lib.core import clock, period
 from lib.core.errors import ValidationError
 from lib.core.models import Profile, validate_profile
+from lib.jobs import manage
 from lib.store import Store
 
 
@@ -89,23 +91,28 @@ def cmd_profile(args: argparse.Namespace, store: Store) -> int:
             changes[flag.field] = flag.parse(text)
         except ValueError as exc:
             errors[flag.flag] = str(exc)
+    wanted = current
+    try:
+        wanted = apply_nudge_flags(current, args)
+    except ValidationError as exc:
+        errors.update({f"--{k.replace('_', '-')}": v for k, v in exc.errors.items()})
     if errors:
         raise ValidationError(errors)
     profile = current
-    if changes:
+    if changes or wanted is not current:
         try:
-            wanted = _checked(current, changes)
+            wanted = _checked(wanted, changes)
         except ValidationError as exc:
             by_flag = {f.field: f.flag for f in FLAGS}
             raise ValidationError({by_flag.get(k, k): v for k, v in exc.errors.items()}) from None
-        profile = store.save_profile(wanted)
+        profile = manage.save_profile(store, wanted)  # the nudges' schedule follows the zone and times
     if args.json:
         print(json.dumps(profile_dict(profile), indent=2))
         return 0
     zone = profile.timezone or "not set (the server's zone)"
     print(f"{profile.user_id}: {profile.display_name}, daily budget {profile.daily_budget}, tone {profile.ai_tone}, "
           f"time zone {zone}, today {clock.today(profile.timezone).isoformat()} (version {profile.version})")
-    if not changes:
+    if profile is current:
         print("nothing changed (no setting given)", file=sys.stderr)
     return 0
 
@@ -116,5 +123,6 @@ def register(sub: Any) -> None:
     p.add_argument("--user", required=True)
     for flag in FLAGS:
         p.add_argument(flag.flag, dest=flag.field, default=None, metavar=flag.metavar, help=flag.help)
+    add_nudge_arguments(p)
     p.add_argument("--json", action="store_true", help="print the profile as JSON")
     p.set_defaults(handler=cmd_profile)

@@ -17,6 +17,9 @@ DDB_WRITE_USD_PER_MILLION = 0.625
 NOVA_MICRO_INPUT_USD_PER_1K = 0.000035
 NOVA_MICRO_OUTPUT_USD_PER_1K = 0.00014
 DAYS_PER_MONTH = 30
+# The nudges of one user-day (morning and evening ticks, the Sunday round-up), measured by bench/month.py.
+NUDGE_READ_UNITS_PER_DAY = 12.0  # 361 read units in the 30 days (60 ticks, 34 nudges sent)
+NUDGE_WRITE_UNITS_PER_DAY = 2.4  # 71 write units: a claim and an outcome per nudge, streak state
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,8 @@ def monthly_cost_estimate(
     commentary_write_units: float = 1.0,
     input_tokens: int = 407,
     output_tokens: int = 200,
+    nudge_read_units_per_day: float = NUDGE_READ_UNITS_PER_DAY,
+    nudge_write_units_per_day: float = NUDGE_WRITE_UNITS_PER_DAY,
 ) -> CostEstimate:
     """A typical user's month: one dashboard load and 3 new transactions a day, with the AI coach on.
 
@@ -51,19 +56,25 @@ def monthly_cost_estimate(
     per load and per write, the "refresh always" rule), each answer saved once
     (`commentary_write_units`). The defaults are the measured figures of `make bench` (see
     bench/RESULTS.md); an embedded SQLite store costs nothing, so only Bedrock is counted there.
+    The nudges (issue 18) add their own reads (the window, the channels, a share of the schedule
+    slot Queries) and writes (a delivery record claimed and completed per nudge) every day; their
+    words come from the offline voices, so they make no model calls.
     """
     calls = loads_per_day + writes_per_day if bedrock_calls_per_day is None else bedrock_calls_per_day
     loads = loads_per_day + writes_per_day * reloads_per_write
     ddb = 0.0
     if store_kind == "dynamodb":
         reads = read_units_per_load * loads * DAYS_PER_MONTH
-        writes = (writes_per_day * write_units_per_write + calls * commentary_write_units) * DAYS_PER_MONTH
+        reads += nudge_read_units_per_day * DAYS_PER_MONTH
+        writes = (writes_per_day * write_units_per_write + calls * commentary_write_units
+                  + nudge_write_units_per_day) * DAYS_PER_MONTH
         ddb = reads * DDB_READ_USD_PER_MILLION / 1e6 + writes * DDB_WRITE_USD_PER_MILLION / 1e6
     per_call = input_tokens * NOVA_MICRO_INPUT_USD_PER_1K + output_tokens * NOVA_MICRO_OUTPUT_USD_PER_1K
     bedrock = calls * DAYS_PER_MONTH * per_call / 1000
     basis = (
         f"{loads_per_day:g} dashboard load and {writes_per_day:g} new transactions a day, "
         f"{calls:g} coach calls a day"
+        + (", nudges" if nudge_read_units_per_day or nudge_write_units_per_day else "")
         + ("; DynamoDB on-demand" if store_kind == "dynamodb" else "; embedded store is free")
     )
     return CostEstimate(dynamodb_usd=ddb, bedrock_usd=bedrock, basis=basis)

@@ -14,6 +14,7 @@ import regex
 
 from lib.core import clock, period
 from lib.core.errors import ValidationError
+from lib.core.nudge_prefs import NudgePrefs
 
 TONES: tuple[str, ...] = ("brutal", "sarcastic", "polite")
 SOURCES: tuple[str, ...] = ("manual", "import", "demo", "bank")  # bank: a feed (lib.sync)
@@ -188,6 +189,7 @@ class Profile:
     timezone: str = ""
     # The budget period (lib.core.period): "calendar", "monthly:25", "monthly:25:friday", "biweekly:2026-11-27".
     payday: str = "calendar"
+    nudges: NudgePrefs = field(default_factory=NudgePrefs)  # when the coach may reach out (lib.core.nudge_prefs)
 
     @classmethod
     def default(cls, user_id: str, name: str | None = None) -> Profile:
@@ -207,6 +209,7 @@ def validate_profile(
     budget_style: object = DEFAULT_BUDGET_STYLE,
     timezone: object = "",
     payday: object = "calendar",
+    nudges: NudgePrefs | None = None,
 ) -> Profile:
     """Build a Profile from form input, or raise ValidationError with a reason per field."""
     errors: dict[str, str] = {}
@@ -259,6 +262,7 @@ def validate_profile(
         raise ValidationError(errors)
     return Profile(
         payday=period.parse_rule(payday).text if not payday_reason else period.CALENDAR,
+        nudges=nudges or NudgePrefs(),
         timezone=zone_name,
         fixed_categories=None if fixed_categories is None else clean_categories(fixed_categories),
         budget_style=style or DEFAULT_BUDGET_STYLE,

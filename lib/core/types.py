@@ -43,6 +43,7 @@ class Window:
     streak_state: StreakState | None = None
     data_version: int = 0  # the store's per-user write counter when this was read (lib.web.state)
     bank: BankNote | None = None  # the bank feed's state (lib.sync), for the dashboard's notices
+    paused_channels: tuple[str, ...] = ()  # nudge channels paused after 5 failures (masked), shown on the dashboard
 
 
 @dataclass(frozen=True)

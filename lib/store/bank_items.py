@@ -7,14 +7,8 @@ from decimal import Decimal
 from lib.core.bank import OK, AccountState, Connection
 from lib.core.bank import STATES as BANK_STATES
 from lib.core.models import clean_text, parse_money
-from lib.store.schema import (
-    PK,
-    Item,
-    bank_account_key,
-    bank_connection_key,
-    bank_quota_key,
-    version_of,
-)
+from lib.store.schema import PK, Item, version_of
+from lib.store.schema_bank import bank_account_key, bank_connection_key, bank_quota_key
 
 
 def _iso_or_none(value: object) -> dt.date | None:

@@ -19,7 +19,7 @@ from lib.core import clock, types
 from lib.core.errors import ConflictError, PartialWriteError, StoreUnavailableError
 from lib.core.models import Commentary, Profile, Transaction
 from lib.core.types import CategoryRule, ImportBatch, SavedMapping, Window
-from lib.store import schema, side_items
+from lib.store import schema, side_items, window
 from lib.store.base import (
     PROFILE_CONFLICT,
     TRANSACTION_CHANGED,
@@ -211,7 +211,9 @@ class DynamoDBStore(DynamoRequests, ChangeCounter):
         with the window and never an import record or a rule. For a window in the past that would read the whole later
         history, so a BETWEEN query is paired with a second query for just those two items.
         """
-        if end >= clock.earliest_today():  # someone's current window (a user's today is in their zone)
+        # Someone's current window (a user's today is in their zone; a day of margin for windows that end on
+        # a western user's today when the caller passed the server's yesterday): one query.
+        if end >= clock.earliest_today() - dt.timedelta(days=1):
             items = list(self._between(user_id, *schema.window_bounds(start)))
         else:
             items = list(self._between(user_id, *schema.day_range(start, end))) if start <= end else []
@@ -220,7 +222,7 @@ class DynamoDBStore(DynamoRequests, ChangeCounter):
             extra = self._between(user_id, first, last)
             items.extend(i for i in extra if schema.is_profile(i) or schema.is_commentary(i)
                          or schema.is_data_version(i))
-        return schema.split_window(items, user_id, start, end, default_name)
+        return window.split_window(items, user_id, start, end, default_name)
 
     def put_transactions(self, txns: Iterable[Transaction], progress: ProgressCallback | None = None) -> int:
         """Write many transactions in BatchWriteItem calls of 25, none dropped; returns how many were written.

@@ -14,7 +14,6 @@ from decimal import Decimal
 from typing import Any
 
 from lib.core import period
-from lib.core.bank import BankNote
 from lib.core.models import (
     CENT,
     DEFAULT_BUDGET_STYLE,
@@ -31,7 +30,8 @@ from lib.core.models import (
     normalise_tone,
     parse_money,
 )
-from lib.core.types import StreakState, Window
+from lib.core.nudge_prefs import prefs_from_stored
+from lib.core.types import StreakState
 
 log = logging.getLogger(__name__)
 
@@ -224,6 +224,8 @@ def profile_to_item(profile: Profile) -> Item:
         item["timezone"] = profile.timezone
     if profile.payday != period.CALENDAR:  # issue 26: the budget period's rule
         item["payday"] = profile.payday
+    if not profile.nudges.is_default():
+        item["nudges"] = profile.nudges.to_dict()
     return item
 
 
@@ -248,6 +250,7 @@ def item_to_profile(item: Item | None, user_id: str, default_name: str | None = 
         budget_style=normalise_budget_style(item.get("budget_style")) or DEFAULT_BUDGET_STYLE,
         timezone=str(item.get("timezone") or "")[:64],
         payday=_payday(item.get("payday")),
+        nudges=prefs_from_stored(item.get("nudges")),
     )
 
 
@@ -382,20 +385,6 @@ def item_to_checkin(item: Item | None) -> dt.date | None:
     return _iso_or_none(item.get("day")) if item else None
 
 
-def split_window(items: list[Item], user_id: str, start: dt.date, end: dt.date, default_name: str | None) -> Window:
-    """Sort the items of one window query into profile, transactions (start..end) and the partition's own items."""
-    profile_item = next((i for i in items if is_profile(i)), None)
-    commentary_item = next((i for i in items if is_commentary(i)), None)
-    checkin_item = next((i for i in items if is_checkin(i)), None)
-    state_item = next((i for i in items if is_streak_state(i)), None)
-    version_item = next((i for i in items if is_data_version(i)), None)
-    note_item = next((i for i in items if str(i.get(SK, "")).startswith(BANK_NOTE_PREFIX)), None)
-    txns = [t for t in map(item_to_transaction, items) if t is not None and start <= t.date <= end]
-    return Window(item_to_profile(profile_item, user_id, default_name), txns, item_to_commentary(commentary_item),
-                  item_to_checkin(checkin_item), item_to_streak_state(state_item), item_to_data_version(version_item),
-                  item_to_bank_note(note_item))
-
-
 # ---------------------------------------------------------------------------------------------
 # Import batches, remembered mappings, category rules: items beside the transactions
 # ---------------------------------------------------------------------------------------------
@@ -417,72 +406,3 @@ def mapping_key(user_id: str, signature: str) -> dict[str, str]:
 def category_rule_key(user_id: str, merchant: str) -> dict[str, str]:
     """Primary key of the user's "always this category" rule for one merchant (a normalised name)."""
     return {PK: user_id, SK: f"{RULE_PREFIX}{merchant}"}
-
-
-# ---------------------------------------------------------------------------------------------
-# Bank feeds (issue 20, lib.sync): the connection, one state item per account, the daily request
-# counter (after "~": the window never reads them), the keys of the rows a feed writes, and one small
-# note of the feed's state read WITH the window (below "~"), so the dashboard's notices cost no request.
-# ---------------------------------------------------------------------------------------------
-BANK_PREFIX = "~BANK#"
-BANK_NOTE_PREFIX = "BANKNOTE#"
-_BANK_CONN = f"{BANK_PREFIX}CONN"
-_BANK_ACCOUNT = f"{BANK_PREFIX}ACCT#"
-_BANK_QUOTA = f"{BANK_PREFIX}QUOTA"
-_BANK_ROW = "#sf"  # DATE#sf<account 8><row 20>: a bank row's key, the same for the same bridge row
-
-
-def _digest(text: str, n: int) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:n]
-
-
-def bank_connection_key(user_id: str) -> dict[str, str]:
-    """Primary key of the user's bank connection (one per user)."""
-    return {PK: user_id, SK: _BANK_CONN}
-
-
-def bank_account_key(user_id: str, account_id: str) -> dict[str, str]:
-    """Primary key of one bank account's state (the bridge's id, digested: printable and bounded)."""
-    return {PK: user_id, SK: f"{_BANK_ACCOUNT}{_digest(account_id, 24)}"}
-
-
-def bank_account_prefix() -> str:
-    return _BANK_ACCOUNT
-
-
-def bank_quota_key(user_id: str) -> dict[str, str]:
-    """Primary key of the user's request counter (the day and the requests made that day)."""
-    return {PK: user_id, SK: _BANK_QUOTA}
-
-
-def bank_row_key(day: dt.date, account_id: str, txn_id: str) -> str:
-    """The sort key of a feed's row: the same bridge row always gets the same key (retries never double)."""
-    return f"{day.isoformat()}{_BANK_ROW}{_digest(account_id, 8)}{_digest(account_id + chr(31) + txn_id, 20)}"
-
-
-def bank_row_account(sort_key: str) -> str | None:
-    """The account part (8 hex) of a feed row's key, or None for rows that no feed wrote."""
-    head, sep, tail = sort_key.partition(_BANK_ROW)
-    return tail[:8] if sep and len(head) == 10 and len(tail) == 28 else None
-
-
-def bank_account_tag(account_id: str) -> str:
-    """What bank_row_account returns for this account's rows."""
-    return _digest(account_id, 8)
-
-
-def bank_note_key(user_id: str) -> dict[str, str]:
-    return {PK: user_id, SK: f"{BANK_NOTE_PREFIX}{user_id}"}
-
-
-def bank_note_to_item(user_id: str, note: BankNote) -> Item:
-    return {**bank_note_key(user_id), "state": note.state, "message": note.message, "last_ok_at": note.last_ok_at,
-            "connected_at": note.connected_at, "attention": list(note.attention)}
-
-
-def item_to_bank_note(item: Item | None) -> BankNote | None:
-    if not item:
-        return None
-    return BankNote(state=str(item.get("state") or ""), message=clean_text(item.get("message"), 300),
-                    last_ok_at=str(item.get("last_ok_at") or ""), connected_at=str(item.get("connected_at") or ""),
-                    attention=tuple(clean_text(n, 80) for n in (item.get("attention") or [])[:10]))

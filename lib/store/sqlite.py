@@ -24,7 +24,7 @@ from lib.core import clock, types
 from lib.core.errors import ConflictError, PartialWriteError, StoreUnavailableError
 from lib.core.models import Commentary, Profile, Transaction
 from lib.core.types import CategoryRule, ImportBatch, SavedMapping, Window
-from lib.store import schema, side_items
+from lib.store import schema, side_items, window
 from lib.store.base import (
     BATCH_SIZE,
     PROFILE_CONFLICT,
@@ -233,7 +233,9 @@ class SQLiteStore(ChangeCounter):
         return [t for t in txns if t is not None]
 
     def load_window(self, user_id: str, start: dt.date, end: dt.date, default_name: str | None = None) -> Window:
-        if end >= clock.earliest_today():  # someone's current window (a user's today is in their zone)
+        # Someone's current window (a user's today is in their zone; a day of margin for windows that end on
+        # a western user's today when the caller passed the server's yesterday): one query.
+        if end >= clock.earliest_today() - dt.timedelta(days=1):
             items = self._query(user_id, *schema.window_bounds(start))
         else:
             low, high = schema.day_range(start, end)
@@ -244,7 +246,7 @@ class SQLiteStore(ChangeCounter):
                     extra = self._get(conn, key)
                     if extra:
                         items.append(extra)
-        return schema.split_window(items, user_id, start, end, default_name)
+        return window.split_window(items, user_id, start, end, default_name)
 
     def put_transactions(self, txns: Iterable[Transaction], progress: ProgressCallback | None = None) -> int:
         # Same as DynamoDB: one write per key, the last copy wins; each batch is one transaction.

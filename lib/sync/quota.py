@@ -7,7 +7,7 @@ from lib.core.bank import QUOTA, REQUESTS_PER_DAY
 from lib.core.errors import ConflictError
 from lib.store import Store
 from lib.store.bank_items import bank_quota_to_item, item_to_bank_quota
-from lib.store.schema import bank_quota_key
+from lib.store.schema_bank import bank_quota_key
 from lib.sync.base import SyncError
 
 

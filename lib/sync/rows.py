@@ -1,6 +1,6 @@
 """Fetched bank rows -> the user's transactions: deduplicated, pending replaced by booked, never doubled.
 
-Each bridge row has one sort key (lib.store.schema.bank_row_key: the day plus a digest of the
+Each bridge row has one sort key (lib.store.schema_bank.bank_row_key: the day plus a digest of the
 account and row id), written with the store's conditional add: a retry or a second sync running
 at the same moment lands on the same key and is recognised as the same write. A row that is
 already there from a file import (3 days apart at most, same amount, like payee) is not added.
@@ -20,7 +20,7 @@ from lib.core.errors import ConflictError
 from lib.core.models import MAX_AMOUNT, Transaction, decimal_places
 from lib.ingest.categories import category_for, rule_lookup
 from lib.store import Store
-from lib.store.schema import bank_account_tag, bank_row_account, bank_row_key
+from lib.store.schema_bank import bank_account_tag, bank_row_account, bank_row_key
 
 log = logging.getLogger(__name__)
 

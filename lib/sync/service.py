@@ -36,7 +36,8 @@ from lib.store.bank_items import (
     item_to_bank_account,
     item_to_bank_connection,
 )
-from lib.store.schema import (
+from lib.store.schema import version_of
+from lib.store.schema_bank import (
     bank_account_key,
     bank_account_prefix,
     bank_connection_key,
@@ -44,7 +45,6 @@ from lib.store.schema import (
     bank_note_to_item,
     bank_quota_key,
     item_to_bank_note,
-    version_of,
 )
 from lib.store.sealed import sealer_from_settings
 from lib.sync.base import Fetched, Provider, SyncError

@@ -13,6 +13,7 @@ from lib.core import clock
 from lib.core.errors import ConflictError, FinanceError, StoreUnavailableError, ValidationError
 from lib.core.models import Profile, validate_profile
 from lib.core.plain import md_escape
+from lib.jobs import manage
 from lib.web import state, userday
 
 KEY = "set_timezone"
@@ -54,7 +55,8 @@ def render(ctx: state.Context, profile: Profile) -> None:
         return
     try:
         zone = _checked_zone(profile, picked)
-        saved = ctx.store.save_profile(dataclasses.replace(profile, timezone=zone))
+        # Through the jobs module: the nudges' schedule follows the new zone.
+        saved = manage.save_profile(ctx.store, dataclasses.replace(profile, timezone=zone))
     except ValidationError as exc:
         for reason in exc.errors.values():
             err.error(md_escape(reason), icon="✋")

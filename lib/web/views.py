@@ -63,6 +63,7 @@ class DashboardView:
     streak_rule: str
     unlogged_note: str | None  # "Nothing logged since ..." when days are unknown
     checkin_offer: bool  # offer the "nothing spent today" check-in
+    paused_channels: tuple[str, ...] = ()  # nudge channels paused after 5 failures (issue 18)
 
 
 def recent_table(txns: list[Transaction], limit: int = 15) -> pd.DataFrame:
@@ -197,6 +198,7 @@ def dashboard(window: Window, start: dt.date, end: dt.date, today: dt.date,
         streak_rule=analytics.TODAY_RULE + (" " + ROLLING_RULE if s.budget_style == "rolling" else "") + FIXED_RULE,
         unlogged_note=unlogged,
         checkin_offer=s.tracked_through != today,
+        paused_channels=window.paused_channels,
     )
 
 

@@ -318,3 +318,17 @@ def test_the_dashboard_answers_on_any_day_of_the_month(store: Any, keyset: Any, 
     body = api.call("GET", "/dashboard").body
     # Four complete days under budget; today joins the streak at midnight.
     assert body["today"] == day and body["streak"]["current"] == 4 and body["day"]["spent"] == "5.00"
+
+
+def test_saving_the_profile_keeps_the_nudge_settings(api: Api) -> None:
+    """The body has no nudge fields (issue 18): a save keeps what Settings or the CLI set."""
+    import dataclasses
+
+    from lib.core.nudge_prefs import validate_nudge_prefs
+
+    stored = api.store.get_profile("user-a")
+    api.store.save_profile(dataclasses.replace(stored, nudges=validate_nudge_prefs(morning="off", evening="19:00")))
+    reply = api.call("POST", "/profile", body={"display_name": "Ada", "daily_budget": "20", "ai_tone": "polite",
+                                               "version": 1})
+    assert reply.status == 200
+    assert api.store.get_profile("user-a").nudges == validate_nudge_prefs(morning="off", evening="19:00")

@@ -145,7 +145,8 @@ def test_the_ai_coach_is_called_once_and_reruns_pages_and_tabs_reuse_it(make_app
     at.switch_page("pages/3_Settings.py").run()
     make_app("forecast", user=ai_user).run()  # another tab of the same user
     assert len(bedrock.calls) == 1, "no new call for a rerun, another page or another tab"
-    assert app_requests(ai_user) - requests == 1, "only the forecast's longer history was read"
+    # The forecast's longer history, and the Settings page's nudge channels (issue 18: one Query, cached).
+    assert app_requests(ai_user) - requests == 2, "only the forecast's history and the channels were read"
     assert _commentary(at) == [ANSWER]
 
     # A new tone is new commentary: exactly one more call.

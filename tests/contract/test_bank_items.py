@@ -15,7 +15,7 @@ from lib.store.bank_items import (
     item_to_bank_account,
     item_to_bank_connection,
 )
-from lib.store.schema import bank_account_prefix, bank_connection_key
+from lib.store.schema_bank import bank_account_prefix, bank_connection_key
 from lib.sync.base import SyncError
 from lib.sync.quota import DailyQuota
 from lib.sync.rows import apply_rows
@@ -69,7 +69,7 @@ def test_rows_written_twice_are_written_once_and_pending_settles(store: Any) -> 
 
 def test_the_bank_note_is_read_with_the_window_in_the_same_query(store: Any) -> None:
     from lib.core.bank import BankNote
-    from lib.store.schema import bank_note_to_item
+    from lib.store.schema_bank import bank_note_to_item
 
     store.put_record(bank_note_to_item("ann", BankNote("needs_attention", "Failed", attention=("Card",))))
     store.meter.reset()

@@ -13,7 +13,7 @@ from lib.core import bank
 from lib.core.errors import ValidationError
 from lib.core.models import Transaction
 from lib.net.guard import UnsafeURLError
-from lib.store.schema import bank_connection_key
+from lib.store.schema_bank import bank_connection_key
 from lib.sync import service
 from tests.sync.standin import account, row
 

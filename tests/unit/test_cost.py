@@ -17,6 +17,8 @@ HAND = {
     "input_tokens": 1000,
     "output_tokens": 500,
     "bedrock_calls_per_day": None,  # the "refresh always" rule: one call per load and per write
+    "nudge_read_units_per_day": 0.0,  # nudges off in these sums; priced on their own below
+    "nudge_write_units_per_day": 0.0,
 }
 
 
@@ -59,3 +61,13 @@ def test_hosting_at_scale_counts_the_always_on_task_and_gets_cheaper_per_user():
     assert large["fargate"] > 40 * one_task  # 5,000 online need 125 tasks at the peak
     assert small["per_user_total"] > large["per_user_total"] > 0.00149
     assert "| **per user-month** |" in scale_cost.markdown(0.00149)
+
+
+def test_nudges_add_their_reads_and_writes_every_day() -> None:
+    without = monthly_cost_estimate("dynamodb", **HAND)
+    est = monthly_cost_estimate("dynamodb", **{**HAND, "nudge_read_units_per_day": 10.0,
+                                               "nudge_write_units_per_day": 4.0})
+    # 10 read units and 4 write units a day for 30 days, no model calls
+    assert est.dynamodb_usd - without.dynamodb_usd == pytest.approx(300 * 0.125e-6 + 120 * 0.625e-6)
+    assert est.bedrock_usd == without.bedrock_usd
+    assert monthly_cost_estimate("sqlite", **{**HAND, "nudge_read_units_per_day": 10.0}).dynamodb_usd == 0

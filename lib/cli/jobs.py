@@ -1,0 +1,57 @@
+"""`python -m lib jobs --once [--at INSTANT] [--json]` (one tick) and `python -m lib worker` (a tick a minute)."""
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import threading
+
+from lib.cli.nudges import settings_with_app_secrets
+from lib.core import clock
+from lib.core.errors import ValidationError
+from lib.jobs import worker
+from lib.jobs.tick import bank_sync, parse_instant, tick
+from lib.store import Store
+from lib.store.sealed import sealer_from_settings
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("jobs", help="run one tick of the jobs (nudges) as of now or --at an instant")
+    p.add_argument("--once", action="store_true", help="one tick, then exit (the only mode; the worker loops)")
+    p.add_argument("--at", metavar="INSTANT", help="ISO 8601 with a zone, e.g. 2026-12-05T16:00:00Z")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_jobs)
+    w = sub.add_parser("worker", help="tick every minute until stopped (make run starts it beside the app)")
+    w.set_defaults(handler=cmd_worker)
+
+
+def cmd_jobs(args: argparse.Namespace, store: Store) -> int:
+    settings = settings_with_app_secrets()
+    try:
+        at = parse_instant(args.at) if args.at else clock.now()
+    except ValueError as exc:
+        raise ValidationError({"at": f"'{str(args.at)[:40]}' is not an ISO 8601 instant with a zone ({exc})."}) from exc
+    report = tick(store, sealer_from_settings(settings), at, allow_private=not settings.is_hosted,
+                  before_morning=bank_sync(settings))
+    data = report.to_dict()
+    if args.json:
+        print(json.dumps(data))
+    else:
+        print(f"{report.at}: {report.due} due, {len(report.sent)} sent, {len(report.skipped)} skipped")
+        for s in report.sent:
+            print(f"  sent {s['kind']} to {s['user']}: {s['channels_ok']} ok, {s['channels_failed']} failed")
+        for s in report.skipped:
+            print(f"  skipped {s['kind']} for {s['user']}: {s['why']}")
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace, store: Store) -> int:
+    settings = settings_with_app_secrets()
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    print("worker: a tick every minute; Ctrl+C stops it", flush=True)
+    worker.run(store, sealer_from_settings(settings), allow_private=not settings.is_hosted, stop=stop,
+               before_morning=bank_sync(settings),
+               on_tick=lambda summary: print(json.dumps(summary), flush=True))  # one JSON line per tick
+    return 0

@@ -1,0 +1,37 @@
+"""One window query's items sorted into the domain's Window (profile, days, the per-user items read with it)."""
+from __future__ import annotations
+
+import datetime as dt
+
+from lib.core.types import Window
+from lib.store.schema import (
+    SK,
+    Item,
+    is_checkin,
+    is_commentary,
+    is_data_version,
+    is_profile,
+    is_streak_state,
+    item_to_checkin,
+    item_to_commentary,
+    item_to_data_version,
+    item_to_profile,
+    item_to_streak_state,
+    item_to_transaction,
+)
+from lib.store.schema_bank import BANK_NOTE_PREFIX, item_to_bank_note
+from lib.store.schema_nudges import paused_from_items
+
+
+def split_window(items: list[Item], user_id: str, start: dt.date, end: dt.date, default_name: str | None) -> Window:
+    """Sort the items of one window query into profile, transactions (start..end) and the partition's own items."""
+    profile_item = next((i for i in items if is_profile(i)), None)
+    commentary_item = next((i for i in items if is_commentary(i)), None)
+    checkin_item = next((i for i in items if is_checkin(i)), None)
+    state_item = next((i for i in items if is_streak_state(i)), None)
+    version_item = next((i for i in items if is_data_version(i)), None)
+    note_item = next((i for i in items if str(i.get(SK, "")).startswith(BANK_NOTE_PREFIX)), None)
+    txns = [t for t in map(item_to_transaction, items) if t is not None and start <= t.date <= end]
+    return Window(item_to_profile(profile_item, user_id, default_name), txns, item_to_commentary(commentary_item),
+                  item_to_checkin(checkin_item), item_to_streak_state(state_item), item_to_data_version(version_item),
+                  item_to_bank_note(note_item), paused_channels=paused_from_items(items))
