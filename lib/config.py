@@ -52,6 +52,8 @@ class Settings:
     api_cors_origins: tuple[str, ...] = ("*",)
     # Fernet keys that seal secrets at rest (channel URLs, bank access URLs), newest first (lib.store.sealed).
     encryption_keys: tuple[str, ...] = ()
+    # Issue 22: a login (password cookie, OIDC identity, API token) older than this is refused.
+    max_session_hours: float = 12.0
 
     @property
     def store_kind(self) -> str:
@@ -133,4 +135,5 @@ def load_settings(secrets: Mapping[str, Any] | None = None, environ: Mapping[str
         api_cors_origins=_origins(pick("FINANCE_API_CORS_ORIGINS", sec.get("FINANCE_API_CORS_ORIGINS"), "*")),
         encryption_keys=tuple(k.strip() for k in str(pick("FINANCE_ENCRYPTION_KEY", sec.get("encryption_key"), ""))
                               .split(",") if k.strip()),
+        max_session_hours=_number(pick("FINANCE_MAX_SESSION_HOURS", sec.get("max_session_hours"), 12), 12.0),
     )

@@ -1,12 +1,18 @@
 """The API's bearer-token check: a Cognito JWT verified against the pool's JWKS with PyJWT.
 
-Checked: the RS256 signature with a key of the pool's JWKS (fetched once and cached by
-PyJWKClient), the issuer, the expiry, `token_use` ("id" or "access") and the app client
-(`aud` of an ID token, `client_id` of an access token). The user id is the configured claim.
+Checked: the RS256 signature with a key of the pool's JWKS, the issuer, the expiry, `token_use`
+("id" or "access") and the app client (`aud` of an ID token, `client_id` of an access token), the
+age of the sign-in (`auth_time`, else `iat`: at most Settings.max_session_hours), and with
+`email` as the user claim, `email_verified`. The user id is the configured claim.
+
+Keys follow the JWKS: the set is cached for JWKS_CACHE_SECONDS, never key by key without end (a key
+withdrawn from the set stops being trusted when the set is next read), and a token naming an unknown
+`kid` refetches the set at most once per JWKS_REFETCH_SECONDS.
 """
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -14,6 +20,7 @@ from typing import Any
 import jwt
 
 from lib.config import Settings
+from lib.core.clock import now as clock_now
 from lib.core.errors import FinanceError
 
 log = logging.getLogger(__name__)
@@ -21,7 +28,8 @@ log = logging.getLogger(__name__)
 # Cognito signs with RS256 only; naming it here is what refuses `alg: none` and HS256 tricks.
 ALGORITHMS = ["RS256"]
 JWKS_TIMEOUT_SECONDS = 5
-JWKS_CACHE_SECONDS = 3600  # Cognito rotates keys rarely; an unknown kid refetches anyway
+JWKS_CACHE_SECONDS = 300  # a withdrawn key is trusted at most this long after it leaves the set
+JWKS_REFETCH_SECONDS = 60  # an unknown kid refetches the set at most this often (forged kids cost one fetch)
 
 
 class AuthError(FinanceError):
@@ -56,7 +64,8 @@ class TokenVerifier:
     """Verifies Cognito tokens for one user pool and app client; build it once per process."""
 
     def __init__(
-        self, issuer: str, client_id: str, jwks_url: str, user_claim: str = "sub", provider: str = "cognito"
+        self, issuer: str, client_id: str, jwks_url: str, user_claim: str = "sub", provider: str = "cognito",
+        max_age_seconds: float = 12 * 3600,
     ) -> None:
         if not issuer or not client_id or not jwks_url:
             raise AuthUnavailableError(
@@ -67,8 +76,11 @@ class TokenVerifier:
         self.client_id = client_id
         self.user_claim = user_claim
         self.provider = provider
+        self.max_age_seconds = max_age_seconds
+        # cache_keys=False: PyJWT's per-key cache never expires, so a withdrawn key would stay trusted.
         self.jwks = jwt.PyJWKClient(
-            jwks_url, cache_keys=True, lifespan=JWKS_CACHE_SECONDS, timeout=JWKS_TIMEOUT_SECONDS
+            jwks_url, cache_keys=False, cache_jwk_set=True, lifespan=JWKS_CACHE_SECONDS,
+            cooldown_duration=JWKS_REFETCH_SECONDS, timeout=JWKS_TIMEOUT_SECONDS,
         )
 
     @property
@@ -79,7 +91,7 @@ class TokenVerifier:
     def from_settings(cls, settings: Settings) -> TokenVerifier:
         """The verifier the settings describe (FINANCE_JWT_ISSUER, _CLIENT_ID, FINANCE_JWKS_URL, _USER_CLAIM)."""
         return cls(settings.jwt_issuer, settings.jwt_client_id, settings.jwks_url, settings.user_claim,
-                   settings.jwt_provider)
+                   settings.jwt_provider, settings.max_session_hours * 3600)
 
     def verify_header(self, authorization: str | None) -> Caller:
         """The caller of an `Authorization: Bearer <jwt>` header, or AuthError."""
@@ -126,7 +138,28 @@ class TokenVerifier:
         user_id = claims.get(self.user_claim)
         if not isinstance(user_id, str) or not user_id.strip():
             raise _refused(f"no '{self.user_claim}' claim")
+        if self.user_claim == "email" and not email_verified(claims):
+            raise _refused("email not verified")  # anyone may type someone else's address at sign-up
+        signed_in = authenticated_at(claims)
+        if signed_in is None or clock_now().timestamp() - signed_in > self.max_age_seconds:
+            log.info("token refused", extra={"reason": "sign-in too old", "user_id": user_id})
+            raise AuthError("Your sign-in is too old: sign in again.")
         return Caller(user_id.strip(), claims)
+
+
+def email_verified(claims: Mapping[str, Any]) -> bool:
+    """The provider says it proved the address (`email_verified` true; some providers send "true")."""
+    value = claims.get("email_verified")
+    return value is True or (isinstance(value, str) and value.strip().lower() == "true")
+
+
+def authenticated_at(claims: Mapping[str, Any]) -> float | None:
+    """When the user last proved who they are (auth_time, else iat), epoch seconds; None when unknown."""
+    for key in ("auth_time", "iat"):
+        value = claims.get(key)
+        if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
+            return float(value)
+    return None
 
 
 def _refused(reason: str, exc: Exception | None = None) -> AuthError:
