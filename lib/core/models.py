@@ -29,9 +29,9 @@ CATEGORY_MAX = 40
 TEXT_MAX = 200
 CENT = Decimal("0.01")
 # Issue 22: text is limited in graphemes (what a user counts) AND in code points and UTF-8 bytes (what
-# storage and parsing cost): one grapheme may carry a few code points (👨‍👩‍👧 has 5), never thousands.
+# storage and parsing cost): one grapheme may carry a few code points (👨‍👩‍👧‍👦 has 7, 25 bytes), never thousands.
 CODE_POINTS_PER_GRAPHEME = 8
-BYTES_PER_GRAPHEME = 16
+BYTES_PER_GRAPHEME = 32
 ECHO_MAX = 40  # refused input is shown back at most this long
 
 
