@@ -243,6 +243,12 @@ def read_token(value: str, key: str, now: dt.datetime) -> LoginToken | None:
     return token
 
 
+def cookie_is_current(token: LoginToken, generation: Generation, now: float, max_age_seconds: float) -> bool:
+    """A verified cookie opens a session only under the user's current generation and within the maximum
+    age. Numbers, not clocks: a cookie issued by a server whose clock runs fast is revoked all the same."""
+    return token.gen == generation.number and now - token.issued_at < max_age_seconds
+
+
 def startup_warnings(settings: Settings) -> list[str]:
     """What an operator should hear at start but that does not stop the app."""
     if settings.is_hosted and settings.login == "password":

@@ -20,6 +20,7 @@ from lib.web.auth import (
     DEMO_USERNAME,
     AuthConfig,
     auth_config,
+    cookie_is_current,
     cookie_lifetime,
     issue_token,
     oidc_display_name,
@@ -119,7 +120,7 @@ def _verified_cookie(auth: AuthConfig, cfg: Any) -> dict[str, Any] | None:
             st.warning(f"Could not check your saved login ({exc}): sign in again.", icon="⚠️")
             return None  # not remembered: the next rerun may reach the store
         # Compared by number, never by clock: a cookie from a server whose clock runs fast is still revoked.
-        if token.gen == current.number and token.issued_at + sessions.max_age(cfg) > _now().timestamp():
+        if cookie_is_current(token, current, _now().timestamp(), sessions.max_age(cfg)):
             verdict = {"username": token.username, "exp_date": token.exp_date, "gen": token.gen}
         else:
             log.info("login cookie refused", extra={"reason": "logged out or too old", "user_id": token.username})
