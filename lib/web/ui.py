@@ -294,6 +294,9 @@ def page(title: str, icon: str, history_days: int | None = None) -> Context:
     """
     st.set_page_config(page_title=f"{title} · {APP_NAME}", page_icon=icon, layout="wide")
     cfg = settings()
+    if cfg.is_hosted:
+        # No stack trace (server paths, code) in a browser on the open internet; the log keeps it.
+        st.set_option("client.showErrorDetails", "none")
     secrets = _secrets()
     auth = auth_config(secrets)
     problems = startup_problems(cfg, auth, st.get_option("server.address"), secrets)
