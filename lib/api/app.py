@@ -27,7 +27,7 @@ from aws_lambda_powertools.event_handler import CORSConfig, LambdaFunctionUrlRes
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 
 from lib.api import dashboard
-from lib.api.auth import AuthError, AuthUnavailableError, Caller, TokenVerifier, authenticated_at
+from lib.api.auth import AuthError, AuthUnavailableError, Caller, TokenVerifier
 from lib.api.payloads import (
     date_range,
     profile_from_body,
@@ -40,6 +40,7 @@ from lib.config import Settings
 from lib.core.clock import now as clock_now
 from lib.core.clock import today as clock_today
 from lib.core.errors import ConflictError, FinanceError, StoreUnavailableError, TooLargeError, ValidationError
+from lib.core.identity import authenticated_at
 from lib.core.models import Profile, Transaction, shown
 from lib.store import Store, schema
 from lib.store.session_gen import GenerationCache, issued_before_logout
@@ -109,7 +110,7 @@ def create_app(
             raise _BadRequest("Send a JSON body.")
         # Bounded before parsing: json.loads of a 6 MB body costs memory and time on every retry.
         if len(raw) > MAX_BODY_BYTES * (4 / 3 if app.current_event.is_base64_encoded else 1) + 4 or \
-                len(app.current_event.decoded_body.encode("utf-8", "surrogatepass")) > MAX_BODY_BYTES:
+                len((app.current_event.decoded_body or "").encode("utf-8", "surrogatepass")) > MAX_BODY_BYTES:
             raise TooLargeError({"body": f"The body is over {MAX_BODY_BYTES // 1024} KB: send less at a time."})
         try:
             return app.current_event.json_body

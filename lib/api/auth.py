@@ -12,7 +12,6 @@ withdrawn from the set stops being trusted when the set is next read), and a tok
 from __future__ import annotations
 
 import logging
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -22,6 +21,7 @@ import jwt
 from lib.config import Settings
 from lib.core.clock import now as clock_now
 from lib.core.errors import FinanceError
+from lib.core.identity import authenticated_at, email_verified
 
 log = logging.getLogger(__name__)
 
@@ -145,21 +145,6 @@ class TokenVerifier:
             log.info("token refused", extra={"reason": "sign-in too old", "user_id": user_id})
             raise AuthError("Your sign-in is too old: sign in again.")
         return Caller(user_id.strip(), claims)
-
-
-def email_verified(claims: Mapping[str, Any]) -> bool:
-    """The provider says it proved the address (`email_verified` true; some providers send "true")."""
-    value = claims.get("email_verified")
-    return value is True or (isinstance(value, str) and value.strip().lower() == "true")
-
-
-def authenticated_at(claims: Mapping[str, Any]) -> float | None:
-    """When the user last proved who they are (auth_time, else iat), epoch seconds; None when unknown."""
-    for key in ("auth_time", "iat"):
-        value = claims.get(key)
-        if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
-            return float(value)
-    return None
 
 
 def _refused(reason: str, exc: Exception | None = None) -> AuthError:

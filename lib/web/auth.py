@@ -15,8 +15,8 @@ from typing import Any
 
 import jwt
 
-from lib.api.auth import authenticated_at, email_verified
 from lib.config import ENVS, LOGINS, Settings
+from lib.core.identity import authenticated_at, email_verified
 from lib.store.session_gen import Generation, issued_before_logout
 
 log = logging.getLogger(__name__)
