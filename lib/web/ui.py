@@ -208,7 +208,8 @@ def _password_gate(cfg: Any, auth: AuthConfig) -> tuple[str, str, Any]:
         if status is False:
             # The same words for a known and an unknown username.
             st.error(sessions.wait_message(int(wait)) if wait else "Username or password is incorrect.")
-        ended = st.session_state.pop("_session_ended", None)
+        # Kept until the next sign-in: the cookie component's first report reruns the page at once.
+        ended = st.session_state.get("_session_ended")
         if ended and not status:
             st.warning(ended, icon="🔒")
         if not status:
@@ -216,6 +217,7 @@ def _password_gate(cfg: Any, auth: AuthConfig) -> tuple[str, str, Any]:
                 st.info("Trying it out? Sign in as **demo** with password **demo**.")
             st.stop()
         login_box.empty()
+        st.session_state.pop("_session_ended", None)
         user = str(st.session_state["username"])
         if verified is not None and verified["username"] == user:
             # Signed in by the cookie: the session keeps the cookie's generation and expiry (no new cookie,
