@@ -116,6 +116,8 @@ def create_app(
             return app.current_event.json_body
         except (ValueError, UnicodeDecodeError) as exc:
             raise _BadRequest("The body is not valid JSON.") from exc
+        except RecursionError as exc:  # [[[[... within 64 KB: the parser's own depth limit
+            raise _BadRequest("The body is not valid JSON (nested too deeply).") from exc
 
     def query() -> dict[str, str]:
         return dict(app.current_event.query_string_parameters or {})

@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 # Cognito signs with RS256 only; naming it here is what refuses `alg: none` and HS256 tricks.
 ALGORITHMS = ["RS256"]
 JWKS_TIMEOUT_SECONDS = 5
+FUTURE_LEEWAY_SECONDS = 300  # a sign-in "in the future" beyond clock drift is not a sign-in
 JWKS_CACHE_SECONDS = 300  # a withdrawn key is trusted at most this long after it leaves the set
 JWKS_REFETCH_SECONDS = 60  # an unknown kid refetches the set at most this often (forged kids cost one fetch)
 
@@ -141,7 +142,8 @@ class TokenVerifier:
         if self.user_claim == "email" and not email_verified(claims):
             raise _refused("email not verified")  # anyone may type someone else's address at sign-up
         signed_in = authenticated_at(claims)
-        if signed_in is None or clock_now().timestamp() - signed_in > self.max_age_seconds:
+        age = None if signed_in is None else clock_now().timestamp() - signed_in
+        if age is None or not -FUTURE_LEEWAY_SECONDS <= age <= self.max_age_seconds:
             log.info("token refused", extra={"reason": "sign-in too old", "user_id": user_id})
             raise AuthError("Your sign-in is too old: sign in again.")
         return Caller(user_id.strip(), claims)

@@ -277,7 +277,7 @@ def oidc_refusal(claims: Mapping[str, Any], user_claim: str, now: float, max_age
     if exp is not None and (not isinstance(exp, int | float) or isinstance(exp, bool) or exp <= now):
         return "Your sign-in has expired. Sign in again."
     signed_in = authenticated_at(claims)
-    if signed_in is None or now - signed_in > max_age_seconds:
+    if signed_in is None or not -300 <= now - signed_in <= max_age_seconds:
         return f"Your sign-in is older than {max_age_seconds / 3600:g} hours. Sign in again."
     if issued_before_logout(signed_in, generation):
         return LOGGED_OUT

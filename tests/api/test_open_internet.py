@@ -73,6 +73,8 @@ def test_a_sign_in_older_than_the_max_session_age_is_refused(store: Any, keyset:
     reply = api.call("GET", "/profile", token=stale)
     assert reply.status == 401 and "too old" in reply.body["message"]
     assert api.call("GET", "/profile", token=keyset.token("user-a", auth_time=now - 11 * 3600)).status == 200
+    future = keyset.token("user-a", auth_time=now + 10**9)  # no clock drift explains a sign-in decades ahead
+    assert api.call("GET", "/profile", token=future).status == 401
     assert _app(store, keyset, spec, max_session_hours=1.0).call(
         "GET", "/profile", token=keyset.token("user-a", auth_time=now - 2 * 3600)).status == 401
 
@@ -200,6 +202,11 @@ def test_a_body_over_64_kb_is_refused_before_it_is_parsed(api: Api, monkeypatch:
     assert reply.status == 413 and "64 KB" in reply.body["message"]
     assert not [n for n in parsed if n > 64 * 1024]  # never handed to the JSON parser
     assert len(json.dumps(reply.body)) < 1000
+
+
+def test_deeply_nested_json_is_a_400_not_a_crash(api: Api) -> None:
+    reply = api.call("POST", "/transactions", raw_body="[" * 60_000)
+    assert reply.status == 400 and "nested too deeply" in reply.body["message"]
 
 
 def test_refused_input_is_echoed_at_most_40_characters(api: Api) -> None:
