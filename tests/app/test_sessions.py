@@ -126,7 +126,7 @@ def test_an_unknown_username_gets_the_same_words_as_a_wrong_password(make_app, d
     for name in ("demo", "nobody-by-this-name"):
         at = _sign_in(make_app, name, "wrong-guess")
         words.append([e.value for e in at.error])
-    assert words[0] == words[1] == [["Username or password is incorrect."][0]]
+    assert words[0] == words[1] == ["Username or password is incorrect."]
 
 
 # -- findings 3 and 4 on the dashboard: OIDC identities ----------------------------------------------
