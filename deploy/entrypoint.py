@@ -19,7 +19,7 @@ AUTH_KEYS = {  # secrets.toml [auth] key -> environment variable
     "server_metadata_url": "FINANCE_AUTH_SERVER_METADATA_URL",
 }
 STREAMLIT = ["streamlit", "run", "streamlit_app.py", "--server.address=0.0.0.0", "--server.port=8501",
-             "--server.headless=true", "--browser.gatherUsageStats=false"]
+             "--server.headless=true", "--browser.gatherUsageStats=false", "--client.showErrorDetails=none"]
 
 
 def auth_section(environ: dict[str, str]) -> str:

@@ -58,6 +58,8 @@ class Settings:
     # Bank feeds (lib.sync) may call http:// and loopback bridges: tests' stand-ins only. Honoured only
     # when env is exactly "local" (bank_loopback_allowed); hosted, never.
     bank_allow_loopback: bool = False
+    # Issue 22: a login (password cookie, OIDC identity, API token) older than this is refused.
+    max_session_hours: float = 12.0
 
     @property
     def store_kind(self) -> str:
@@ -146,4 +148,5 @@ def load_settings(secrets: Mapping[str, Any] | None = None, environ: Mapping[str
         encryption_keys=tuple(k.strip() for k in str(pick("FINANCE_ENCRYPTION_KEY", sec.get("encryption_key"), ""))
                               .split(",") if k.strip()),
         bank_allow_loopback=_truthy(env.get("FINANCE_BANK_ALLOW_LOOPBACK", "")),
+        max_session_hours=_number(pick("FINANCE_MAX_SESSION_HOURS", sec.get("max_session_hours"), 12), 12.0),
     )

@@ -12,6 +12,7 @@ from lib.core.models import validate_transaction
 from lib.core.plain import md_escape
 from lib.ingest import preview as import_view
 from lib.store.export import export_csv, export_json
+from lib.store.throttle import RateLimitedError
 from lib.web import state, ui, views
 
 ctx = ui.page("Transactions", "🧾")
@@ -249,6 +250,7 @@ with tab_import:
                          disabled=not parsed.rows or question is not None or dates_q is not None):
                 bar = st.progress(0.0, text="Importing…")
                 try:
+                    ui.check_import_quota(ctx)
                     report = ingest.import_rows(
                         ctx.store, ctx.user_id, parsed, file_name=upload.name, options=used,
                         progress=lambda n, total: bar.progress(n / max(total, 1), text=f"{n}/{total} written"),
@@ -256,6 +258,8 @@ with tab_import:
                 except PartialWriteError as exc:
                     ui.mark_changed(ctx.user_id)
                     st.error(md_escape(writes.partial_text(exc, "Import the same file again")), icon="🛑")
+                except RateLimitedError as exc:
+                    st.warning(md_escape(str(exc)), icon="⏳")
                 except FinanceError as exc:
                     ui.mark_changed(ctx.user_id)
                     ui.friendly_error(exc, "import the file")

@@ -4,6 +4,11 @@
 clock, so tests and `python -m lib api` run exactly what Lambda runs. Every answer is JSON;
 every error has a `message` (422 adds `errors` per field, 409 adds `current`); no traceback
 ever leaves the handler.
+
+On the open internet (issue 22): a token issued before the user's last logout is refused (the
+session generation, read through a per-process cache); each user has a token bucket (429 with
+Retry-After); a body over 64 KB is refused (413) before JSON parsing; refused field names are
+echoed at most 40 characters.
 """
 from __future__ import annotations
 
@@ -33,15 +38,20 @@ from lib.api.payloads import (
 )
 from lib.config import Settings
 from lib.core import clock as zone_clock
-from lib.core.errors import ConflictError, FinanceError, StoreUnavailableError, ValidationError
-from lib.core.models import Profile, Transaction
+from lib.core.clock import now as clock_now
+from lib.core.errors import ConflictError, FinanceError, StoreUnavailableError, TooLargeError, ValidationError
+from lib.core.identity import authenticated_at
+from lib.core.models import Profile, Transaction, shown
 from lib.jobs import manage
 from lib.store import Store, schema
+from lib.store.session_gen import GenerationCache, issued_before_logout
+from lib.store.throttle import API_BUCKET, BucketMemo, RateLimitedError, take
 
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], dt.date]
 NOT_FOUND = "No such transaction (it may have been deleted): reload your transactions."
+MAX_BODY_BYTES = 64 * 1024
 
 
 class _BadRequest(FinanceError):
@@ -67,12 +77,15 @@ def create_app(
     *,
     bedrock: Any = None,
     clock: Clock | None = None,
+    generations: GenerationCache | None = None,
 ) -> LambdaFunctionUrlResolver:
     """The API's resolver bound to one store, verifier, coach and clock (built once per process).
 
     `clock` pins one day for every caller (tests); by default each caller's today is the date in the
     zone on their own profile.
     """
+    sessions = generations or GenerationCache()
+    buckets = BucketMemo()
     cors = CORSConfig(
         allow_origin=settings.api_cors_origins[0],
         extra_origins=list(settings.api_cors_origins[1:]) or None,
@@ -86,15 +99,30 @@ def create_app(
     )
 
     def caller() -> Caller:
-        return verifier.verify_header(app.current_event.headers.get("authorization"))
+        who = verifier.verify_header(app.current_event.headers.get("authorization"))
+        # The dashboard's "log out" ends API tokens too: the same generation, cached for 30 s per process.
+        if issued_before_logout(authenticated_at(who.claims), sessions.get(store, who.user_id)):
+            log.info("token refused", extra={"reason": "issued before logout", "user_id": who.user_id})
+            raise AuthError("This sign-in ended when you logged out: sign in again.")
+        wait = take(store, who.user_id, API_BUCKET, clock_now().timestamp(), buckets)
+        if wait:
+            raise RateLimitedError(f"Too many requests: try again in {wait} s.", wait)
+        return who
 
     def body() -> Any:
-        if not app.current_event.body:
+        raw = app.current_event.body
+        if not raw:
             raise _BadRequest("Send a JSON body.")
+        # Bounded before parsing: json.loads of a 6 MB body costs memory and time on every retry.
+        if len(raw) > MAX_BODY_BYTES * (4 / 3 if app.current_event.is_base64_encoded else 1) + 4 or \
+                len((app.current_event.decoded_body or "").encode("utf-8", "surrogatepass")) > MAX_BODY_BYTES:
+            raise TooLargeError({"body": f"The body is over {MAX_BODY_BYTES // 1024} KB: send less at a time."})
         try:
             return app.current_event.json_body
         except (ValueError, UnicodeDecodeError) as exc:
             raise _BadRequest("The body is not valid JSON.") from exc
+        except RecursionError as exc:  # [[[[... within 64 KB: the parser's own depth limit
+            raise _BadRequest("The body is not valid JSON (nested too deeply).") from exc
 
     def query() -> dict[str, str]:
         return dict(app.current_event.query_string_parameters or {})
@@ -185,9 +213,22 @@ def create_app(
     def on_auth_unavailable(exc: AuthUnavailableError) -> Response:
         return _error(HTTPStatus.SERVICE_UNAVAILABLE, str(exc))
 
+    @app.exception_handler(TooLargeError)
+    def on_too_large(exc: TooLargeError) -> Response:
+        return _error(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, next(iter(exc.errors.values()), "Too large."),
+                      errors={shown(k): v for k, v in exc.errors.items()})
+
     @app.exception_handler(ValidationError)
     def on_invalid(exc: ValidationError) -> Response:
-        return _error(HTTPStatus.UNPROCESSABLE_ENTITY, "Some fields were refused: see errors.", errors=exc.errors)
+        # Field names can be the caller's own text (unknown fields): never echoed longer than 40 characters.
+        return _error(HTTPStatus.UNPROCESSABLE_ENTITY, "Some fields were refused: see errors.",
+                      errors={shown(k): v for k, v in exc.errors.items()})
+
+    @app.exception_handler(RateLimitedError)
+    def on_rate_limited(exc: RateLimitedError) -> Response:
+        response = _error(HTTPStatus.TOO_MANY_REQUESTS, str(exc))
+        response.headers["Retry-After"] = str(exc.retry_after)
+        return response
 
     @app.exception_handler(ConflictError)
     def on_conflict(exc: ConflictError) -> Response:

@@ -1,8 +1,13 @@
 """The API's bearer-token check: a Cognito JWT verified against the pool's JWKS with PyJWT.
 
-Checked: the RS256 signature with a key of the pool's JWKS (fetched once and cached by
-PyJWKClient), the issuer, the expiry, `token_use` ("id" or "access") and the app client
-(`aud` of an ID token, `client_id` of an access token). The user id is the configured claim.
+Checked: the RS256 signature with a key of the pool's JWKS, the issuer, the expiry, `token_use`
+("id" or "access") and the app client (`aud` of an ID token, `client_id` of an access token), the
+age of the sign-in (`auth_time`, else `iat`: at most Settings.max_session_hours), and with
+`email` as the user claim, `email_verified`. The user id is the configured claim.
+
+Keys follow the JWKS: the set is cached for JWKS_CACHE_SECONDS, never key by key without end (a key
+withdrawn from the set stops being trusted when the set is next read), and a token naming an unknown
+`kid` refetches the set at most once per JWKS_REFETCH_SECONDS.
 """
 from __future__ import annotations
 
@@ -14,14 +19,18 @@ from typing import Any
 import jwt
 
 from lib.config import Settings
+from lib.core.clock import now as clock_now
 from lib.core.errors import FinanceError
+from lib.core.identity import authenticated_at, email_verified
 
 log = logging.getLogger(__name__)
 
 # Cognito signs with RS256 only; naming it here is what refuses `alg: none` and HS256 tricks.
 ALGORITHMS = ["RS256"]
 JWKS_TIMEOUT_SECONDS = 5
-JWKS_CACHE_SECONDS = 3600  # Cognito rotates keys rarely; an unknown kid refetches anyway
+FUTURE_LEEWAY_SECONDS = 300  # a sign-in "in the future" beyond clock drift is not a sign-in
+JWKS_CACHE_SECONDS = 300  # a withdrawn key is trusted at most this long after it leaves the set
+JWKS_REFETCH_SECONDS = 60  # an unknown kid refetches the set at most this often (forged kids cost one fetch)
 
 
 class AuthError(FinanceError):
@@ -56,7 +65,8 @@ class TokenVerifier:
     """Verifies Cognito tokens for one user pool and app client; build it once per process."""
 
     def __init__(
-        self, issuer: str, client_id: str, jwks_url: str, user_claim: str = "sub", provider: str = "cognito"
+        self, issuer: str, client_id: str, jwks_url: str, user_claim: str = "sub", provider: str = "cognito",
+        max_age_seconds: float = 12 * 3600,
     ) -> None:
         if not issuer or not client_id or not jwks_url:
             raise AuthUnavailableError(
@@ -67,8 +77,11 @@ class TokenVerifier:
         self.client_id = client_id
         self.user_claim = user_claim
         self.provider = provider
+        self.max_age_seconds = max_age_seconds
+        # cache_keys=False: PyJWT's per-key cache never expires, so a withdrawn key would stay trusted.
         self.jwks = jwt.PyJWKClient(
-            jwks_url, cache_keys=True, lifespan=JWKS_CACHE_SECONDS, timeout=JWKS_TIMEOUT_SECONDS
+            jwks_url, cache_keys=False, cache_jwk_set=True, lifespan=JWKS_CACHE_SECONDS,
+            cooldown_duration=JWKS_REFETCH_SECONDS, timeout=JWKS_TIMEOUT_SECONDS,
         )
 
     @property
@@ -79,7 +92,7 @@ class TokenVerifier:
     def from_settings(cls, settings: Settings) -> TokenVerifier:
         """The verifier the settings describe (FINANCE_JWT_ISSUER, _CLIENT_ID, FINANCE_JWKS_URL, _USER_CLAIM)."""
         return cls(settings.jwt_issuer, settings.jwt_client_id, settings.jwks_url, settings.user_claim,
-                   settings.jwt_provider)
+                   settings.jwt_provider, settings.max_session_hours * 3600)
 
     def verify_header(self, authorization: str | None) -> Caller:
         """The caller of an `Authorization: Bearer <jwt>` header, or AuthError."""
@@ -126,6 +139,13 @@ class TokenVerifier:
         user_id = claims.get(self.user_claim)
         if not isinstance(user_id, str) or not user_id.strip():
             raise _refused(f"no '{self.user_claim}' claim")
+        if self.user_claim == "email" and not email_verified(claims):
+            raise _refused("email not verified")  # anyone may type someone else's address at sign-up
+        signed_in = authenticated_at(claims)
+        age = None if signed_in is None else clock_now().timestamp() - signed_in
+        if age is None or not -FUTURE_LEEWAY_SECONDS <= age <= self.max_age_seconds:
+            log.info("token refused", extra={"reason": "sign-in too old", "user_id": user_id})
+            raise AuthError("Your sign-in is too old: sign in again.")
         return Caller(user_id.strip(), claims)
 
 

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from lib.core.errors import ValidationError
-from lib.core.models import Profile, Transaction, validate_profile, validate_transaction
+from lib.core.models import Profile, Transaction, shown, validate_profile, validate_transaction
 
 PROFILE_FIELDS = frozenset({"display_name", "daily_budget", "monthly_salary", "ai_tone", "version", "timezone"})
 TRANSACTION_FIELDS = frozenset({"date", "amount", "category", "description", "currency"})
@@ -75,7 +75,7 @@ def profile_from_body(user_id: str, body: Any) -> Profile:
     """The profile a POST /profile body describes, validated like the Settings page (ValidationError)."""
     data = _body(body)
     # A user_id (or anything else) in the body is refused: who the profile belongs to comes from the token.
-    errors = {k: "Unknown field." for k in sorted(set(data) - PROFILE_FIELDS)}
+    errors = {shown(k): "Unknown field." for k in sorted(set(data) - PROFILE_FIELDS)}
     try:
         version = _version(data, required=True)
     except ValidationError as exc:
@@ -102,7 +102,7 @@ def transaction_from_body(user_id: str, body: Any, *, edit: bool = False, today:
     """
     data = _body(body)
     allowed = TRANSACTION_FIELDS | ({"version"} if edit else {"id"})
-    errors: dict[str, str] = {k: "Unknown field." for k in sorted(set(data) - allowed)}
+    errors: dict[str, str] = {shown(k): "Unknown field." for k in sorted(set(data) - allowed)}
     errors.update({k: "Required." for k in ("date", "amount") if data.get(k) in (None, "")})
     version = 0
     if edit:

@@ -114,11 +114,12 @@ def cmd_undo_import(args: argparse.Namespace, store: Store) -> int:
 
 def cmd_export(args: argparse.Namespace, store: Store) -> int:
     from lib.store.export import export_csv, export_json
+    from lib.store.files import write_private
 
     items = store.export_items(args.user)
     text = export_json(args.user, items) if args.format == "json" else export_csv(items)
     if args.out:
-        Path(args.out).write_text(text, encoding="utf-8")
+        write_private(args.out, text)  # a person's spending: not for the other accounts on the machine
         print(f"wrote {args.out}", file=sys.stderr)
     else:
         sys.stdout.write(text)

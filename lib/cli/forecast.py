@@ -8,7 +8,6 @@ import argparse
 import datetime as dt
 import json
 import sys
-from pathlib import Path
 from typing import Any
 
 from lib.cli.common import iso_date as _date
@@ -16,6 +15,7 @@ from lib.core import clock
 from lib.core.errors import ValidationError
 from lib.core.models import decimal_places, parse_money
 from lib.store import Store
+from lib.store.files import write_private
 
 HISTORY_DAYS = 1095  # three years: enough complete months for the backtest to mean something
 
@@ -54,7 +54,7 @@ def cmd_forecast(args: argparse.Namespace, store: Store) -> int:
     report["tracked_through"] = where.tracked_through.isoformat() if where.tracked_through else None
     if args.csv:
         outlook = forecast.what_if(sim, daily_budget_cents=budget, monthly_salary_cents=salary, **extra)
-        Path(args.csv).write_text(forecast.forecast_csv(daily, outlook), encoding="utf-8")
+        write_private(args.csv, forecast.forecast_csv(daily, outlook))  # daily spending: owner-only
         print(f"wrote {args.csv}", file=sys.stderr)
     if args.json:
         print(json.dumps(report, indent=2))

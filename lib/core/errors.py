@@ -14,6 +14,10 @@ class ValidationError(FinanceError):
         super().__init__("; ".join(f"{k}: {v}" for k, v in self.errors.items()))
 
 
+class TooLargeError(ValidationError):
+    """Input refused for its size (HTTP 413): the store or a limit of ours would not take it."""
+
+
 class ConflictError(FinanceError):
     """A write lost a race (stale version): `current` is what is stored now (None: it is gone)."""
 

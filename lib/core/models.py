@@ -29,6 +29,11 @@ NAME_MAX = 50
 CATEGORY_MAX = 40
 TEXT_MAX = 200
 CENT = Decimal("0.01")
+# Issue 22: text is limited in graphemes (what a user counts) AND in code points and UTF-8 bytes (what
+# storage and parsing cost): one grapheme may carry a few code points (👨‍👩‍👧‍👦 has 7, 25 bytes), never thousands.
+CODE_POINTS_PER_GRAPHEME = 8
+BYTES_PER_GRAPHEME = 32
+ECHO_MAX = 40  # refused input is shown back at most this long
 
 
 MONEY_MAX_CHARS = 32  # longer input is refused before Decimal sees it
@@ -101,6 +106,20 @@ def _printable(ch: str) -> bool:
     return ch == " " or _is_joiner(ch) or unicodedata.category(ch)[0] not in "CZ"
 
 
+def shown(value: object, limit: int = ECHO_MAX) -> str:
+    """Refused input as it may be echoed in a message: at most `limit` characters, then an ellipsis."""
+    text = "" if value is None else str(value)
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def size_problem(text: str, label: str, max_len: int) -> str | None:
+    """The reason text is too big in code points or UTF-8 bytes for `max_len` characters (None: fine)."""
+    if len(text) > max_len * CODE_POINTS_PER_GRAPHEME or len(text.encode("utf-8", "surrogatepass")) > \
+            max_len * BYTES_PER_GRAPHEME:
+        return f"{label} must be at most {max_len} characters (it is far longer)."
+    return None
+
+
 def graphemes(text: str) -> list[str]:
     """The user-perceived characters of text (👨‍👩‍👧 is one), per Unicode's extended grapheme clusters."""
     return list(regex.findall(r"\X", text))
@@ -109,7 +128,9 @@ def graphemes(text: str) -> list[str]:
 def clean_text(value: object, max_len: int = TEXT_MAX) -> str:
     """Strip control characters and surrounding space, and cap the length in graphemes (stored data is data)."""
     text = "" if value is None else str(value)
-    text = "".join(ch for ch in text if _printable(ch))
+    # Bounded before the grapheme split: stored text never exceeds max_len x CODE_POINTS_PER_GRAPHEME.
+    text = "".join(ch for ch in text[: max_len * CODE_POINTS_PER_GRAPHEME * 2] if _printable(ch))
+    text = text[: max_len * CODE_POINTS_PER_GRAPHEME]
     return "".join(graphemes(" ".join(text.split()))[:max_len]).strip()
 
 
@@ -118,6 +139,9 @@ def check_text(value: object, label: str, max_len: int, *, required: bool = Fals
     text = "" if value is None else str(value).strip()
     if not text:
         return "", f"{label} cannot be empty." if required else None
+    too_big = size_problem(text, label, max_len)  # before the grapheme split, which costs per code point
+    if too_big:
+        return text[:max_len], too_big
     count = len(graphemes(text))
     if count > max_len:
         return text, f"{label} must be at most {max_len} characters (it has {count})."
@@ -336,7 +360,7 @@ def validate_transaction(
         try:
             day = dt.date.fromisoformat(str(date).strip()[:10])
         except ValueError:
-            errors["date"] = f"'{date}' is not a date (use YYYY-MM-DD)."
+            errors["date"] = f"'{shown(date)}' is not a date (use YYYY-MM-DD)."
     if day is not None and today is not None and day > today:
         errors["date"] = f"{day.isoformat()} is in the future: your today is {today.isoformat()} (your time zone)."
     money = Decimal(0)

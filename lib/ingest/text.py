@@ -21,10 +21,16 @@ def decode(data: bytes, encoding: str | None) -> tuple[str, str]:
             return data.decode(encoding), encoding
         except UnicodeDecodeError as exc:
             raise ValidationError({"encoding": f"The file is not valid {encoding}: {exc.reason}."}) from None
+        except LookupError:
+            raise ValidationError({"encoding": "That encoding is not known: choose one from the list."}) from None
     if data.startswith(codecs.BOM_UTF8):
         return data[len(codecs.BOM_UTF8):].decode("utf-8", errors="replace"), "utf-8-sig"
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16"), "utf-16"
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as exc:  # an odd byte count, a lone surrogate: a damaged file, not our fault
+            raise ValidationError({"file": f"The file says it is UTF-16 but is damaged ({exc.reason}): "
+                                           "export it from the bank again."}) from None
     for enc in ("utf-8", "cp1252"):
         try:
             return data.decode(enc), enc

@@ -16,7 +16,7 @@ from typing import Any, NoReturn
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import BotoCoreError, ClientError
 
-from lib.core.errors import PartialWriteError, StoreUnavailableError
+from lib.core.errors import PartialWriteError, StoreUnavailableError, TooLargeError, ValidationError
 from lib.store import schema
 from lib.store.base import Meter, ProgressCallback, chunks, partial_message
 from lib.store.resilience import OutageMemory, client_config, code_of, friendly, is_outage, shared_memory
@@ -101,6 +101,8 @@ class DynamoRequests:
             code = code_of(exc)
             if code == _CONDITION_FAILED:
                 raise ConditionFailed(code) from exc
+            if code == "ValidationException":  # issue 22: the data, not the store, is at fault
+                raise _refused_data(exc) from exc
             log.info("dynamodb request refused", extra={"operation": operation, "code": code})
             self._fail(exc)
         except BotoCoreError as exc:
@@ -253,6 +255,15 @@ def _names(*expressions: str) -> dict[str, str]:
     """The ExpressionAttributeNames the expressions use (DynamoDB refuses unused ones)."""
     text = " ".join(expressions)
     return {k: v for k, v in _NAMES.items() if re.search(re.escape(k) + r"\b", text)}
+
+
+def _refused_data(exc: ClientError) -> ValidationError:
+    """DynamoDB's ValidationException in our words (its own message names attributes and internals)."""
+    message = str(exc.response.get("Error", {}).get("Message", ""))
+    log.info("dynamodb refused the data", extra={"error": message[:200]})
+    if "size" in message.lower():
+        return TooLargeError({"item": "This is too large to store (at most 400 KB per record): shorten the text."})
+    return ValidationError({"item": "The store refused this data as invalid: check the fields and try again."})
 
 
 def version_is(expected: int) -> tuple[str, dict[str, Any]]:

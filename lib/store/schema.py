@@ -406,3 +406,29 @@ def mapping_key(user_id: str, signature: str) -> dict[str, str]:
 def category_rule_key(user_id: str, merchant: str) -> dict[str, str]:
     """Primary key of the user's "always this category" rule for one merchant (a normalised name)."""
     return {PK: user_id, SK: f"{RULE_PREFIX}{merchant}"}
+
+
+# ---------------------------------------------------------------------------------------------
+# Issue 22 (safe on the open internet): the session generation, rate buckets, login failures.
+# Per-user side items sorting after "~", so the dashboard's window Query never reads them.
+# ---------------------------------------------------------------------------------------------
+AUTH_PREFIX = "~AUTH#"
+SESSION_GEN_SK = f"{AUTH_PREFIX}SESSIONS"
+RATE_PREFIX = f"{AUTH_PREFIX}RATE#"
+LOGIN_FAILURES_SK = f"{AUTH_PREFIX}LOGINFAIL"
+EXPIRES_AT = "expires_at"  # epoch seconds: DynamoDB's TTL attribute (deploy/template.yaml) drops the item
+
+
+def session_gen_key(user_id: str) -> dict[str, str]:
+    """Primary key of the user's session generation (bumped by every "log out everywhere")."""
+    return {PK: user_id, SK: SESSION_GEN_SK}
+
+
+def rate_bucket_key(user_id: str, bucket: str) -> dict[str, str]:
+    """Primary key of one of the user's token buckets ("api", "imports")."""
+    return {PK: user_id, SK: f"{RATE_PREFIX}{bucket}"}
+
+
+def login_failures_key(username: str) -> dict[str, str]:
+    """Primary key of the failed-login count of a typed username (known or not: same item, same answer)."""
+    return {PK: username, SK: LOGIN_FAILURES_SK}

@@ -37,6 +37,7 @@ from lib.store.base import (
     chunks,
     partial_message,
 )
+from lib.store.files import private_companions, private_database
 from lib.store.schema import Item
 
 _SER = TypeSerializer()
@@ -75,13 +76,14 @@ class SQLiteStore(ChangeCounter):
     def _connect(self) -> sqlite3.Connection:
         if self._conn is None:
             try:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
+                private_database(self.path)
                 # One connection shared under a lock: Streamlit starts a new thread per rerun,
                 # so per-thread connections would pile up.
                 conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=10)
                 conn.execute("PRAGMA journal_mode=WAL")
                 conn.execute("PRAGMA busy_timeout=10000")
                 conn.execute(_DDL)
+                private_companions(self.path)
             except (sqlite3.Error, OSError) as exc:
                 raise StoreUnavailableError(f"Cannot open the local database {self.path}: {exc}") from exc
             self._conn = conn

@@ -16,6 +16,8 @@ from typing import Any
 import jwt
 
 from lib.config import ENVS, LOGINS, Settings
+from lib.core.identity import authenticated_at, email_verified
+from lib.store.session_gen import Generation, issued_before_logout
 
 log = logging.getLogger(__name__)
 
@@ -199,27 +201,39 @@ def startup_problems(
 # -- the password login's cookie ----------------------------------------------------------------
 @dataclass(frozen=True)
 class LoginToken:
-    """What a verified login cookie says: who, and when it was issued (to compare with their last logout)."""
+    """What a verified login cookie says: who, when issued, until when, and the session generation it
+    was issued under (a logout bumps the generation; revocation compares numbers, never two clocks)."""
 
     username: str
     issued_at: float
     exp_date: float
+    gen: int = 0
 
 
-def issue_token(username: str, key: str, expiry_days: float, now: dt.datetime) -> str:
-    """A login cookie's value: the authenticator's claims (username, exp_date) plus when it was issued."""
+def cookie_lifetime(expiry_days: float, max_age_seconds: float) -> float:
+    """Seconds a login cookie lives: the configured days, never longer than the maximum session age."""
+    return min(expiry_days * 86400, max_age_seconds)
+
+
+def issue_token(username: str, key: str, expiry_days: float, now: dt.datetime, gen: int = 0,
+                max_age_seconds: float = 12 * 3600) -> str:
+    """A login cookie's value: the authenticator's claims (username, exp_date), its issue time and generation."""
     issued = now.timestamp()
-    payload = {"username": username, "exp_date": issued + expiry_days * 86400, "iat": issued}
+    payload = {"username": username, "exp_date": issued + cookie_lifetime(expiry_days, max_age_seconds),
+               "iat": issued, "gen": gen}
     return jwt.encode(payload, key, algorithm="HS256")
 
 
 def read_token(value: str, key: str, now: dt.datetime) -> LoginToken | None:
-    """The cookie's claims when its signature, expiry and issue time check out; None otherwise."""
+    """The cookie's claims when its signature, expiry and claims check out; None otherwise."""
     try:
         # A little leeway on iat: servers behind one load balancer never agree to the millisecond.
         claims = jwt.decode(value, key, algorithms=["HS256"], leeway=60,
-                            options={"require": ["username", "exp_date", "iat"]})
-        token = LoginToken(str(claims["username"]), float(claims["iat"]), float(claims["exp_date"]))
+                            options={"require": ["username", "exp_date", "iat", "gen"]})
+        gen = claims["gen"]
+        if isinstance(gen, bool) or not isinstance(gen, int):
+            raise TypeError("gen")
+        token = LoginToken(str(claims["username"]), float(claims["iat"]), float(claims["exp_date"]), gen)
     except (jwt.InvalidTokenError, TypeError, ValueError) as exc:
         log.info("login cookie refused", extra={"reason": type(exc).__name__})
         return None
@@ -229,12 +243,54 @@ def read_token(value: str, key: str, now: dt.datetime) -> LoginToken | None:
     return token
 
 
-def issued_after(issued_at: float, valid_after: dt.datetime | None) -> bool:
-    """True when a login issued at `issued_at` (epoch seconds) is newer than the user's last logout."""
-    return valid_after is None or issued_at > valid_after.timestamp()
+def cookie_is_current(token: LoginToken, generation: Generation, now: float, max_age_seconds: float) -> bool:
+    """A verified cookie opens a session only under the user's current generation and within the maximum
+    age. Numbers, not clocks: a cookie issued by a server whose clock runs fast is revoked all the same."""
+    return token.gen == generation.number and now - token.issued_at < max_age_seconds
+
+
+def startup_warnings(settings: Settings) -> list[str]:
+    """What an operator should hear at start but that does not stop the app."""
+    if settings.is_hosted and settings.login == "password":
+        return ["Hosted with password logins: accounts live in secrets.toml, without MFA or a provider's "
+                "breach checks. Failed logins are slowed and locked per username, but prefer login = \"oidc\" "
+                "(Cognito with MFA) on the open internet."]
+    return []
 
 
 # -- OIDC identities ----------------------------------------------------------------------------
+LOGGED_OUT = "This login ended when you logged out. Sign in again."
+UNVERIFIED = ("Your provider has not verified your email address, and this app uses it as your id: "
+              "verify it with the provider, then sign in again.")
+
+
+def oidc_refusal(claims: Mapping[str, Any], user_claim: str, now: float, max_age_seconds: float,
+                 generation: Generation) -> str | None:
+    """Why an OIDC identity may not open a session (None: it may), in words for the user.
+
+    Streamlit keeps the identity in its own cookie for 30 days; we hold it to the ID token's expiry,
+    the maximum session age (from auth_time, else iat) and the user's last logout.
+    """
+    if user_claim == "email" and not email_verified(claims):
+        return UNVERIFIED
+    exp = claims.get("exp")
+    if exp is not None and (not isinstance(exp, int | float) or isinstance(exp, bool) or exp <= now):
+        return "Your sign-in has expired. Sign in again."
+    signed_in = authenticated_at(claims)
+    if signed_in is None or not -300 <= now - signed_in <= max_age_seconds:
+        return f"Your sign-in is older than {max_age_seconds / 3600:g} hours. Sign in again."
+    if issued_before_logout(signed_in, generation):
+        return LOGGED_OUT
+    return None
+
+
+def oidc_session_end(claims: Mapping[str, Any], max_age_seconds: float) -> float:
+    """When an OIDC session must end (epoch seconds): the ID token's expiry or the maximum age, the earlier."""
+    ends = (authenticated_at(claims) or 0.0) + max_age_seconds
+    exp = claims.get("exp")
+    if isinstance(exp, int | float) and not isinstance(exp, bool):
+        ends = min(ends, float(exp))
+    return ends
 def oidc_display_name(claims: Mapping[str, Any], user_id: str) -> str:
     """The token's name, then given_name, then the part of the email before @, capitalised; else the id."""
     for key in ("name", "given_name"):

@@ -18,6 +18,7 @@ from typing import Any
 import streamlit as st
 
 from lib.config import Settings, load_settings
+from lib.core import clock
 from lib.core.types import Window
 from lib.store import Store, Usage, open_store
 
@@ -284,3 +285,12 @@ def prepare_import(ctx: Context, data: bytes, file_name: str, options: Any) -> t
     """An uploaded file parsed with the user's remembered mapping, once per file and options (not every rerun)."""
     return _prepared(ctx.settings.store_url, ctx.user_id, data, file_name, options, ctx.today,
                      data_version(ctx.user_id))
+
+
+def check_import_quota(ctx: Context) -> None:
+    """Hosted, each user may import a limited number of files an hour (RateLimitedError with the wait);
+    a laptop imports as many as its owner likes."""
+    if ctx.settings.is_hosted:
+        from lib.store.throttle import check_import_quota as take_import
+
+        take_import(ctx.store, ctx.user_id, clock.now().timestamp())

@@ -15,15 +15,20 @@ import streamlit as st
 from lib.core import clock
 from lib.core.errors import FinanceError, StoreUnavailableError
 from lib.core.plain import md_escape
+from lib.web import sessions
 from lib.web.auth import (
     DEMO_USERNAME,
     AuthConfig,
     auth_config,
+    cookie_is_current,
+    cookie_lifetime,
     issue_token,
-    issued_after,
     oidc_display_name,
+    oidc_refusal,
+    oidc_session_end,
     read_token,
     startup_problems,
+    startup_warnings,
 )
 from lib.web.perf import freeze_imports
 from lib.web.sidebar import render_sidebar, render_usage
@@ -35,6 +40,7 @@ from lib.web.state import (  # noqa: F401
     _secrets,
     _store,
     bedrock_coach,
+    check_import_quota,
     data_version,
     load_dashboard,
     load_forecast,
@@ -59,7 +65,9 @@ PAGES: list[tuple[str, str, str]] = [
 
 
 # -- the gate ---------------------------------------------------------------------------------
-def _authenticator(auth: AuthConfig) -> Any:
+def _authenticator(auth: AuthConfig, cfg: Any, store: Any = None) -> Any:
+    """streamlit-authenticator, with our cookie (carrying the session generation) and, given the store,
+    the per-username failure count in front of its password check."""
     import streamlit_authenticator as stauth
 
     # The authenticator pauses 0.7 s on every signed-out run for its cookie component to report the
@@ -70,11 +78,15 @@ def _authenticator(auth: AuthConfig) -> Any:
         auth.credentials, auth.cookie_name, auth.cookie_key, auth.cookie_expiry_days, auto_hash=False, **extra
     )
     model = authenticator.cookie_controller.cookie_model
-    # Our cookie carries its issue time (for revocation at logout) and is written once, by
-    # _remember_login, with the flags the browser allows; the authenticator's own writer would race it.
+    # Our cookie carries the session generation it was issued under (a logout bumps it) and is written
+    # once, by _remember_login, with the flags the browser allows; the authenticator's own writer would race it.
     model._token_encode = lambda: issue_token(
-        str(st.session_state["username"]), auth.cookie_key, auth.cookie_expiry_days, _now())
+        str(st.session_state["username"]), auth.cookie_key, auth.cookie_expiry_days, _now(),
+        gen=int((st.session_state.get(sessions.SESSION_KEY) or {}).get("gen", 0)),
+        max_age_seconds=sessions.max_age(cfg))
     model.set_cookie = lambda: None
+    if store is not None:
+        sessions.guard_logins(authenticator, store)
     return authenticator
 
 
@@ -90,7 +102,7 @@ def _served_over_https() -> bool:
 
 
 def _verified_cookie(auth: AuthConfig, cfg: Any) -> dict[str, Any] | None:
-    """The login cookie's claims when it is genuine AND issued after the user's last logout.
+    """The login cookie's claims when it is genuine, unexpired AND of the user's current session generation.
 
     Runs only while the session is signed out; the store is read once per cookie value, never per rerun.
     """
@@ -104,15 +116,17 @@ def _verified_cookie(auth: AuthConfig, cfg: Any) -> dict[str, Any] | None:
     token = read_token(raw, auth.cookie_key, _now())
     if token is not None and token.username in auth.usernames:
         try:
-            valid_after = _store(cfg.store_url).sessions_valid_after(token.username)
+            store = _store(cfg.store_url)
+            current = sessions.current_generation(cfg, store, token.username)
         except FinanceError as exc:
             log.warning("could not check a login cookie", extra={"user_id": token.username, "error": str(exc)})
             st.warning(f"Could not check your saved login ({exc}): sign in again.", icon="⚠️")
             return None  # not remembered: the next rerun may reach the store
-        if issued_after(token.issued_at, valid_after):
-            verdict = {"username": token.username, "exp_date": token.exp_date}
+        # Compared by number, never by clock: a cookie from a server whose clock runs fast is still revoked.
+        if cookie_is_current(token, current, _now().timestamp(), sessions.max_age(cfg)):
+            verdict = {"username": token.username, "exp_date": token.exp_date, "gen": token.gen}
         else:
-            log.info("login cookie refused", extra={"reason": "issued before logout", "user_id": token.username})
+            log.info("login cookie refused", extra={"reason": "logged out or too old", "user_id": token.username})
     st.session_state["_cookie_checked"] = (raw, verdict)
     return verdict
 
@@ -150,16 +164,41 @@ def _refuse(problems: list[str]) -> None:
     st.stop()
 
 
+def _sign_out_here(reason: str) -> None:
+    """End this session (expired, or logged out elsewhere): the gate then shows the login with the reason."""
+    for key in ("authentication_status", "username", "name"):
+        st.session_state[key] = None
+    for key in ("_cookie_checked", "_oidc_checked", sessions.SESSION_KEY):
+        st.session_state.pop(key, None)
+    st.session_state["_session_ended"] = reason
+
+
 def _password_gate(cfg: Any, auth: AuthConfig) -> tuple[str, str, Any]:
     """streamlit-authenticator's form or a verified cookie; returns (user id, name, authenticator or None).
 
     A signed-in run builds no authenticator: building one mounts its cookie component, whose first
     report makes the browser run the page a second time after every page switch. It is built when the
     session is signed out (the form, the cookie written at login) and when Log out is clicked.
+    Every signed-in run checks the session still holds (its expiry, the user's generation: a dict look-up
+    and, at most every 30 s per process, one read).
     """
     authenticator = None
+    if st.session_state.get("authentication_status"):
+        user = str(st.session_state["username"])
+        try:
+            reason = sessions.end_reason(cfg, _store(cfg.store_url), user)
+        except FinanceError as exc:
+            friendly_error(exc, "check your login")
+            st.stop()
+        if reason:
+            _sign_out_here(reason)
     if not st.session_state.get("authentication_status"):
-        authenticator = _authenticator(auth)
+        try:
+            store = _store(cfg.store_url)
+        except FinanceError as exc:
+            friendly_error(exc, "open the data store")
+            st.stop()
+        authenticator = _authenticator(auth, cfg, store)
         verified = _verified_cookie(auth, cfg)
         authenticator.cookie_controller.cookie_model.get_cookie = lambda: verified
         login_box = st.empty()
@@ -168,14 +207,35 @@ def _password_gate(cfg: Any, auth: AuthConfig) -> tuple[str, str, Any]:
             st.caption("Your money, your budget, no excuses. Sign in to face the numbers.")
             authenticator.login(location="main", key="login")
         status = st.session_state.get("authentication_status")
+        wait = st.session_state.pop(sessions.WAIT_KEY, None)
         if status is False:
-            st.error("Username or password is incorrect.")
+            # The same words for a known and an unknown username.
+            st.error(sessions.wait_message(int(wait)) if wait else "Username or password is incorrect.")
+        # Kept until the next sign-in: the cookie component's first report reruns the page at once.
+        ended = st.session_state.get("_session_ended")
+        if ended and not status:
+            st.warning(ended, icon="🔒")
         if not status:
             if not cfg.is_hosted and DEMO_USERNAME in auth.usernames:
                 st.info("Trying it out? Sign in as **demo** with password **demo**.")
             st.stop()
         login_box.empty()
-        _remember_login(authenticator)
+        st.session_state.pop("_session_ended", None)
+        user = str(st.session_state["username"])
+        if verified is not None and verified["username"] == user:
+            # Signed in by the cookie: the session keeps the cookie's generation and expiry (no new cookie,
+            # so opening the app again never stretches a login past its age).
+            sessions.start(user, int(verified["gen"]), float(verified["exp_date"]))
+        else:
+            try:
+                gen = sessions.current_generation(cfg, store, user, fresh=True).number
+            except FinanceError as exc:
+                friendly_error(exc, "check your login")
+                st.stop()
+            days = auth.cookie_expiry_days
+            life = cookie_lifetime(days, sessions.max_age(cfg)) if days else sessions.max_age(cfg)
+            sessions.start(user, gen, _now().timestamp() + life)
+            _remember_login(authenticator)
     user_id = str(st.session_state["username"])  # from the login only: never the URL or a form
     return user_id, str(st.session_state.get("name") or user_id), authenticator
 
@@ -196,24 +256,39 @@ def _oidc_gate(cfg: Any) -> tuple[str, str]:
         if st.button("Log out", key="oidc_logout_missing_claim"):
             st.logout()
         st.stop()
-    # Streamlit keeps the identity in its own cookie for 30 days: a session that starts from it is
-    # checked once against the user's last logout here, like the password login's cookie.
-    if st.session_state.get("_oidc_checked") != user_id:
-        issued = float(str(claims.get("iat") or 0))
-        try:
-            valid_after = _store(cfg.store_url).sessions_valid_after(user_id)
-        except FinanceError as exc:
-            friendly_error(exc, "check your login")
-            st.stop()
-        if not issued_after(issued, valid_after):
-            log.info("oidc login refused", extra={"reason": "issued before logout", "user_id": user_id})
-            st.title(f"💸 {APP_NAME}")
-            st.warning("This login ended when you logged out. Sign in again.", icon="🔒")
-            if st.button("Sign in again", type="primary", key="oidc_relogin"):
-                st.logout()  # clears the stale identity cookie; the next click on Sign in starts afresh
-            st.stop()
-        st.session_state["_oidc_checked"] = user_id
+    try:
+        store = _store(cfg.store_url)
+        if st.session_state.get("_oidc_checked") == user_id:
+            reason = sessions.end_reason(cfg, store, user_id)
+        else:
+            # Streamlit keeps the identity in its own cookie for 30 days: a session that starts from it is
+            # held to the ID token's expiry, the maximum session age, the proven email and the last logout.
+            now = _now().timestamp()
+            generation = sessions.current_generation(cfg, store, user_id, fresh=True)
+            reason = oidc_refusal(claims, cfg.user_claim, now, sessions.max_age(cfg), generation)
+            if not reason:
+                sessions.start(user_id, generation.number, oidc_session_end(claims, sessions.max_age(cfg)))
+                st.session_state["_oidc_checked"] = user_id
+    except FinanceError as exc:
+        friendly_error(exc, "check your login")
+        st.stop()
+    if reason:
+        log.info("oidc login refused", extra={"reason": reason, "user_id": user_id})
+        st.session_state.pop("_oidc_checked", None)
+        st.title(f"💸 {APP_NAME}")
+        st.warning(reason, icon="🔒")
+        if st.button("Sign in again", type="primary", key="oidc_relogin"):
+            st.logout()  # clears the stale identity cookie; the next click on Sign in goes through the provider
+        st.stop()
     return user_id, oidc_display_name(claims, user_id)
+
+
+@st.cache_resource(show_spinner=False)
+def _warned(warnings: tuple[str, ...]) -> bool:
+    """Startup warnings go to the log once per process, not on every rerun."""
+    for warning in warnings:
+        log.warning(warning)
+    return True
 
 
 def page(title: str, icon: str, history_days: int | None = None) -> Context:
@@ -224,11 +299,15 @@ def page(title: str, icon: str, history_days: int | None = None) -> Context:
     """
     st.set_page_config(page_title=f"{title} · {APP_NAME}", page_icon=icon, layout="wide")
     cfg = settings()
+    if cfg.is_hosted:
+        # No stack trace (server paths, code) in a browser on the open internet; the log keeps it.
+        st.set_option("client.showErrorDetails", "none")
     secrets = _secrets()
     auth = auth_config(secrets)
     problems = startup_problems(cfg, auth, st.get_option("server.address"), secrets)
     if problems:
         _refuse(problems)
+    _warned(tuple(startup_warnings(cfg)))
 
     password_auth: AuthConfig | None = None
     if cfg.login == "oidc":
@@ -271,7 +350,7 @@ def finish(ctx: Context) -> None:
 def _end_sessions(ctx: Context) -> None:
     """Logout revokes: every login of this user issued until now is refused from here on, on every server."""
     try:
-        ctx.store.end_sessions(ctx.user_id, _now())
+        sessions.end_everywhere(ctx.settings, ctx.store, ctx.user_id, _now())
     except FinanceError as exc:
         log.warning("could not record a logout", extra={"user_id": ctx.user_id, "error": str(exc)})
         st.warning(f"Signed out here, but other devices may stay signed in: {exc}", icon="⚠️")
@@ -295,7 +374,7 @@ def _sidebar(ctx: Context, password_auth: AuthConfig | None) -> None:
         # setting it after a widget with that key exists raises StreamlitWidgetAlreadyInstantiatedError.
         # The authenticator (and its cookie component, which deletes the cookie) only on the click.
         if st.button("Log out", key="logout_button"):
-            _authenticator(password_auth).logout(location="unrendered")
+            _authenticator(password_auth, ctx.settings).logout(location="unrendered")
         if not st.session_state.get("authentication_status"):
             _end_sessions(ctx)
             # No st.rerun() here: it would race the cookie deletion and log the user back in.

@@ -10,6 +10,7 @@ import pytest
 
 from lib.core import clock
 from lib.core.models import validate_transaction
+from lib.store.session_gen import end_all_sessions, read_generation
 from tests.app.conftest import app_secrets, example_secrets
 
 ALL_PAGES = ["dashboard", "transactions", "forecast", "settings"]
@@ -153,7 +154,8 @@ def test_the_old_secrets_layout_says_how_to_move_it(make_app, demo_store) -> Non
 
 
 def test_logout_revokes_the_users_earlier_logins(make_app, demo_store) -> None:
-    assert demo_store.sessions_valid_after("demo") is None
+    # (Issue 22: revocation is the user's session generation, no longer a "valid after" time.)
+    assert read_generation(demo_store, "demo").number == 0
     at = make_app("dashboard", user="demo").run()
     before = time.time()
     at.sidebar.button(key="logout_button").click().run()
@@ -161,9 +163,9 @@ def test_logout_revokes_the_users_earlier_logins(make_app, demo_store) -> None:
     assert not at.exception
     [signed_out] = at.success
     assert "You are signed out" in signed_out.value
-    revoked = demo_store.sessions_valid_after("demo")
-    assert revoked is not None and revoked.timestamp() >= before
-    assert demo_store.sessions_valid_after("bob") is None  # other users keep their logins
+    revoked = read_generation(demo_store, "demo")
+    assert revoked.number == 1 and revoked.ended_at is not None and revoked.ended_at.timestamp() >= before - 1
+    assert read_generation(demo_store, "bob").number == 0  # other users keep their logins
 
 
 # -- OIDC (st.login) -------------------------------------------------------------------------
@@ -213,7 +215,9 @@ def test_oidc_user_id_is_the_claim_and_the_name_falls_back(make_app, store, seen
 def test_oidc_user_claim_is_configurable_and_a_missing_claim_is_explained(make_app, store, monkeypatch) -> None:
     monkeypatch.setenv("FINANCE_USER_CLAIM", "email")
     at = make_app("dashboard", user=None, secrets=oidc_secrets())
-    at.user = {"is_logged_in": True, "sub": "x", "email": "ada@example.com", "iat": time.time()}
+    # (email_verified: an unproven address is no identity, issue 22; see tests/app/test_sessions.py)
+    at.user = {"is_logged_in": True, "sub": "x", "email": "ada@example.com", "email_verified": True,
+               "iat": time.time()}
     at.run()
     assert not at.exception
     assert at.session_state["_oidc_checked"] == "ada@example.com"
@@ -229,7 +233,7 @@ def test_oidc_user_claim_is_configurable_and_a_missing_claim_is_explained(make_a
 
 def test_oidc_login_issued_before_the_users_logout_is_refused(make_app, store) -> None:
     issued = time.time() - 60
-    store.end_sessions("oidc-sub-1", dt.datetime.now(dt.UTC))
+    end_all_sessions(store, "oidc-sub-1", dt.datetime.now(dt.UTC))
     at = make_app("dashboard", user=None, secrets=oidc_secrets())
     at.user = {"is_logged_in": True, "sub": "oidc-sub-1", "iat": issued}
     at.run()

@@ -15,6 +15,7 @@ import pytest
 
 from lib.core import clock
 from lib.core.models import validate_transaction
+from lib.store.session_gen import read_generation
 from lib.store.sqlite import SQLiteStore
 from lib.web.auth import EXAMPLE_COOKIE_KEY
 from tests.e2e.conftest import REPO, TIMEOUT, run_cli, server_env, streamlit_server
@@ -123,7 +124,8 @@ def test_a_genuine_cookie_signs_in_so_the_refusals_above_can_fail(browser: Any, 
 
     now = time.time()
     key = app["secrets"]["passwords"]["cookie_key"]
-    token = jwt.encode({"username": "bob", "exp_date": now + 86400, "iat": now}, key, algorithm="HS256")
+    gen = read_generation(SQLiteStore(app["db"]), "bob").number  # the session generation (issue 22)
+    token = jwt.encode({"username": "bob", "exp_date": now + 86400, "iat": now, "gen": gen}, key, algorithm="HS256")
     context = _with_cookie(browser, app["url"], token)
     page = context.new_page()
     page.goto(app["url"])
@@ -151,7 +153,7 @@ def test_a_cookie_replayed_after_logout_is_refused(browser: Any, app: dict[str, 
     page.get_by_test_id("stSidebar").get_by_role("button", name="Log out").click()
     _signed_in(page, None)
     store = SQLiteStore(app["db"])
-    assert store.sessions_valid_after("demo") is not None, "the logout is recorded in the table"
+    assert read_generation(store, "demo").number >= 1, "the logout is recorded in the table"
     store.close()
 
     third = _with_cookie(browser, app["url"], stolen)
@@ -164,6 +166,58 @@ def test_a_cookie_replayed_after_logout_is_refused(browser: Any, app: dict[str, 
     _login(replay, "demo")  # signing in again works, with a new cookie
     _login_cookie(third, other_than=stolen)
     for context in (first, third):
+        context.close()
+
+
+def test_a_cookie_from_a_server_whose_clock_runs_fast_is_revoked_by_logout(browser: Any,
+                                                                          app: dict[str, Any]) -> None:
+    """Issue 22, finding 10: revocation compares generations, not the issuing and the logging-out clocks."""
+    now = time.time()
+    key = app["secrets"]["passwords"]["cookie_key"]
+    gen = read_generation(SQLiteStore(app["db"]), "bob").number
+    fast = now + 45  # the server that issued it runs 45 s ahead
+    token = jwt.encode({"username": "bob", "exp_date": fast + 3600, "iat": fast, "gen": gen}, key, algorithm="HS256")
+    first = _with_cookie(browser, app["url"], token)
+    page = first.new_page()
+    page.goto(app["url"])
+    _signed_in(page, "Bob")  # accepted before the logout (so the refusal below can fail)
+    page.get_by_test_id("stSidebar").get_by_role("button", name="Log out").click()
+    _signed_in(page, None)
+    first.close()
+
+    replay = _with_cookie(browser, app["url"], token)
+    again = replay.new_page()
+    again.goto(app["url"])
+    _signed_in(again, None)
+    replay.close()
+
+
+def test_logging_out_on_one_device_ends_the_session_open_on_another(browser: Any, app: dict[str, Any]) -> None:
+    """Issue 22, finding 1: device B, signed in and open, is signed out at its next click after A's logout."""
+    from playwright.sync_api import expect
+
+    a_context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    b_context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    device_a, device_b = a_context.new_page(), b_context.new_page()
+    for page in (device_a, device_b):
+        page.goto(app["url"])
+        _login(page, "bob")
+    # One page in front at a time: Chromium throttles a background page's timers.
+    device_a.bring_to_front()
+    _signed_in(device_a, "Bob")
+    device_a.get_by_test_id("stSidebar").get_by_role("button", name="Log out").click()
+    _signed_in(device_a, None)
+
+    device_b.bring_to_front()
+    # B's next run (a click; or the browser's own rerun when the tab comes back) finds the session ended.
+    link = device_b.get_by_test_id("stSidebar").get_by_role("link", name="Transactions")
+    if link.count():
+        link.click()
+    _signed_in(device_b, None)
+    expect(device_b.get_by_text("this session has ended")).to_be_visible(timeout=TIMEOUT)
+    device_b.reload()  # its cookie is of the old generation: refused too
+    _signed_in(device_b, None)
+    for context in (a_context, b_context):
         context.close()
 
 

@@ -8,16 +8,19 @@ from pathlib import Path
 import jwt
 import pytest
 
-from lib.config import load_settings
+from lib.config import Settings, load_settings
+from lib.store.session_gen import Generation
 from lib.web.auth import (
     EXAMPLE_COOKIE_KEY,
+    LoginToken,
     auth_config,
+    cookie_is_current,
     is_loopback,
     issue_token,
-    issued_after,
     oidc_display_name,
     read_token,
     startup_problems,
+    startup_warnings,
 )
 
 EXAMPLE = Path(__file__).resolve().parents[2] / ".streamlit" / "secrets.toml.example"
@@ -135,9 +138,11 @@ def test_loopback_addresses() -> None:
 
 # -- login cookies --------------------------------------------------------------------------
 def test_a_cookie_we_issue_reads_back_with_its_issue_time() -> None:
-    token = read_token(issue_token("demo", KEY, 7, NOW), KEY, NOW + dt.timedelta(days=1))
+    week = 7 * 86400  # (a maximum session age of a week; the default is 12 h, see below)
+    token = read_token(issue_token("demo", KEY, 7, NOW, max_age_seconds=week), KEY, NOW + dt.timedelta(days=1))
     assert token is not None and token.username == "demo" and token.issued_at == NOW.timestamp()
-    assert read_token(issue_token("demo", KEY, 7, NOW), KEY, NOW + dt.timedelta(days=7, seconds=1)) is None
+    assert read_token(issue_token("demo", KEY, 7, NOW, max_age_seconds=week), KEY,
+                      NOW + dt.timedelta(days=7, seconds=1)) is None
 
 
 def test_forged_and_foreign_cookies_are_refused() -> None:
@@ -152,12 +157,40 @@ def test_forged_and_foreign_cookies_are_refused() -> None:
     assert read_token("not a token", KEY, NOW) is None
 
 
-def test_a_login_issued_before_the_last_logout_is_not_current() -> None:
-    issued = NOW.timestamp()
-    assert issued_after(issued, None)
-    assert issued_after(issued, NOW - dt.timedelta(microseconds=1))
-    assert not issued_after(issued, NOW)
-    assert not issued_after(issued, NOW + dt.timedelta(seconds=1))
+def test_a_login_of_an_older_session_generation_is_not_current() -> None:
+    # Issue 22, finding 10: revocation compares generations, never two servers' clocks.
+    fast = NOW + dt.timedelta(seconds=45)  # the issuing server's clock runs 45 s fast
+    token = read_token(issue_token("demo", KEY, 7, fast, gen=0), KEY, NOW)
+    assert token is not None and token.gen == 0
+    before_logout = Generation(0, None)
+    after_logout = Generation(1, NOW)  # the logout, recorded by a server with the right time
+    assert cookie_is_current(token, before_logout, NOW.timestamp(), 12 * 3600)
+    assert not cookie_is_current(token, after_logout, NOW.timestamp(), 12 * 3600)
+    new = read_token(issue_token("demo", KEY, 7, NOW, gen=1), KEY, NOW)
+    assert new is not None and cookie_is_current(new, after_logout, NOW.timestamp(), 12 * 3600)
+
+
+def test_a_cookie_lives_no_longer_than_the_maximum_session_age() -> None:
+    token = read_token(issue_token("demo", KEY, 30, NOW, gen=0, max_age_seconds=12 * 3600), KEY, NOW)
+    assert token is not None and token.exp_date == NOW.timestamp() + 12 * 3600
+    assert read_token(issue_token("demo", KEY, 30, NOW), KEY, NOW + dt.timedelta(hours=12, seconds=1)) is None
+    old = LoginToken("demo", NOW.timestamp() - 13 * 3600, NOW.timestamp() + 86400, 0)
+    assert not cookie_is_current(old, Generation(0, None), NOW.timestamp(), 12 * 3600)
+
+
+def test_a_cookie_without_a_generation_is_refused() -> None:
+    exp = (NOW + dt.timedelta(days=7)).timestamp()
+    legacy = jwt.encode({"username": "bob", "exp_date": exp, "iat": NOW.timestamp()}, KEY, algorithm="HS256")
+    assert read_token(legacy, KEY, NOW) is None
+    assert read_token(jwt.encode({"username": "bob", "exp_date": exp, "iat": NOW.timestamp(), "gen": "1"},
+                                 KEY, algorithm="HS256"), KEY, NOW) is None
+
+
+def test_hosting_with_password_logins_warns_at_start() -> None:
+    assert startup_warnings(Settings(env="hosted", login="password"))
+    assert "oidc" in startup_warnings(Settings(env="hosted", login="password"))[0]
+    assert startup_warnings(Settings(env="local", login="password")) == []
+    assert startup_warnings(Settings(env="hosted", login="oidc")) == []
 
 
 def test_oidc_display_name_fallbacks() -> None:
