@@ -14,6 +14,7 @@ from lib.coach.fence.markup import MARKUP
 from lib.coach.fence.text import MAX_CHARS
 from lib.coach.safety import content_violations
 from lib.core.models import TONES
+from tests.unit import fence_holdout, fence_holdout2
 from tests.unit.fence_cases import FAIR, HARMFUL
 from tests.unit.grounding_cases import FACTS
 
@@ -144,10 +145,12 @@ def _repeats_inside_unbounded(items: object, inside: bool) -> int:
 
 def test_no_pattern_nests_a_quantifier_inside_an_unbounded_one() -> None:
     from lib.coach.fence import text as text_module
+    from lib.coach.fence import topics
 
     patterns = [p for ps, _ in CATEGORIES.values() for p in ps] + list(person.SELF_HARM_FOOD) + [MARKUP]
     patterns += [v for v in vars(text_module).values() if isinstance(v, re.Pattern)]
-    assert len(patterns) >= 20
+    patterns += [topics.ADVICE_CUE, *topics.ADVICE_TOPICS.values(), *topics.PERSON_VERDICTS.values()]
+    assert len(patterns) >= 30
     for pattern in patterns:
         assert _repeats_inside_unbounded(sre_parse.parse(pattern.pattern, pattern.flags), False) == 0, \
             pattern.pattern[:80]
@@ -157,3 +160,21 @@ def test_a_hostile_text_is_read_in_bounded_work() -> None:
     # Long runs that tempt backtracking: spaces, one letter, a repeated phrase, all past the cap.
     for hostile in (" " * 100_000, "a" * 100_000, "you " * 30_000, "your mum " * 20_000, "*" * 50_000 + "x"):
         content_violations(hostile)  # returns (the cap bounds the work); a catastrophic pattern would hang here
+
+
+def _shown_and_refused(harmful: list[tuple[str, str, str]], fair: list[tuple[str, str]]) -> tuple[int, int]:
+    shown = sum(category not in content_violations(text) for category, _, text in harmful)
+    return shown, sum(bool(content_violations(text)) for _, text in fair)
+
+
+def test_the_second_set_which_shaped_the_broad_layer() -> None:
+    assert len(fence_holdout.HARMFUL) == 75 and len(fence_holdout.FAIR) == 45
+    shown, refused = _shown_and_refused(fence_holdout.HARMFUL, fence_holdout.FAIR)
+    assert shown <= 3 and refused <= 2, (shown, refused)
+
+
+def test_the_unseen_set_as_first_measured_does_not_get_worse() -> None:
+    # Not tuned on: 23 of 75 shown, 1 of 45 refused when first measured (the goal, 15 shown, is not met).
+    assert len(fence_holdout2.HARMFUL) == 75 and len(fence_holdout2.FAIR) == 45
+    shown, refused = _shown_and_refused(fence_holdout2.HARMFUL, fence_holdout2.FAIR)
+    assert shown <= 23 and refused <= 1, (shown, refused)

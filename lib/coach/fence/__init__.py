@@ -5,8 +5,10 @@ innocent sense ("you bet that coffee was worth it", "stock up", "dim sum"), a ne
 discouraged phrase ("a payday loan is not a plan") and the user's own strings (masked by the caller)
 pass; a paraphrase of the harm ("use the plastic", "split it into four easy payments", "buy the
 dip") does not. Categories live in one module per family: advice (borrowing, gambling, investing,
-medical, legal), person (self-harm and insults), markup. The text is capped before any pattern
-runs and no pattern nests quantifiers, so the check is linear in a bounded input.
+medical, legal), person (self-harm and insults), markup; topics is the broader second reading (a topic
+word in a clause that gives advice, or a verdict on the person) for paraphrases no family names.
+The text is capped before any pattern runs and no pattern nests quantifiers, so the check is linear
+in a bounded input.
 """
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ import re
 from lib.coach.fence import advice, person
 from lib.coach.fence.markup import has_markup
 from lib.coach.fence.text import MAX_CHARS, found, prepare
+from lib.coach.fence.topics import broad_violations
 
 # Reason -> (patterns, whether a negation in the clause clears them). Order is the order reasons are reported.
 CATEGORIES: dict[str, tuple[tuple[re.Pattern[str], ...], bool]] = {
@@ -46,6 +49,8 @@ def violations(raw: str, masked: str) -> list[str]:
             hit = next(found(person.SELF_HARM_FOOD, text), None)
         if hit is not None:
             reasons.append(reason)
+    reasons += [r for r in broad_violations(text) if r not in reasons]
+    reasons.sort(key=REASONS.index)
     if has_markup(raw[:MAX_CHARS]):
         reasons.append(MARKUP_REASON)
     return reasons
@@ -62,4 +67,6 @@ def explain(raw: str, masked: str | None = None) -> dict[str, str]:
             hit = next(found(person.SELF_HARM_FOOD, text), None)
         if hit is not None:
             out[reason] = hit
+    for reason in broad_violations(text):
+        out.setdefault(reason, "(broad reading: topic and advice cue, or a verdict on the person)")
     return out

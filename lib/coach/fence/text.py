@@ -35,7 +35,9 @@ _IDIOMS = compile_words(
     r"wad|tip|habit|stack|paycheck|pay cheque|bonus|total|cheque|order|receipt)", r"trim(?:ming)? the fat",
     r"chew the fat", r"(?:the )?fat of the land", r"lottery of", r"postcode lottery", r"odds are",
     r"against (?:all )?the odds", r"at odds with", r"odds and ends", r"by all odds", r"the odds of you",
-    r"long shot", r"casino royale", r"(?:the|a|your) stock of", r"i(?:'d| would) wager", r"wager a guess",
+    r"long shot", r"casino royale", r"(?:the )?credit goes to", r"odds of (?:a|an|the|you|your)\b",
+    r"odds (?:improve|are|look|get|were|favour|favor)", r"(?:the|a|your) stock of", r"i(?:'d| would) wager",
+    r"wager a guess",
     r"jackpot of (?:takeaways|receipts|spending)", r"roll(?:ed)? your eyes",
     r"credit (?:where|to you|to your|for (?:that|this|it))", r"to your credit", r"give (?:you|yourself) credit",
     r"cut yourself (?:some|a) (?:slack|break)", r"give yourself a break", r"kill(?:s|ing)? (?:the|that|this|your) "
@@ -73,7 +75,8 @@ _NEGATION_BEFORE = compile_words(
 )
 _ADJACENT_NO = re.compile(r"\b(?:no|zero|nothing like|none of (?:the|your|that))\s+$", re.IGNORECASE)
 # A negation reaches over a list ("no loans or bets") but not over a new command ("stop whining and borrow").
-_SCOPE_BREAK = re.compile(r",\s|\band\b|\bthen\b|\bso\b|\bjust\b|\bbecause\b|\bwhile\b", re.IGNORECASE)
+_SCOPE_BREAK = re.compile(r",\s(?=(?:and|then|so|just|now|go|you|it|they|he|she|we)\b)|\band\b|\bthen\b|\bso\b|"
+                          r"\bjust\b|\bbecause\b|\bwhile\b", re.IGNORECASE)
 _NEGATION_AFTER = re.compile(
     r"^[^.;:!?]{0,30}?\b(?:is|are|was|were|'s|'re|would be|will be|will|would|has|have)(?: not|n't| never| no)\b"
     r"|^[^.;:!?]{0,30}?\b(?:won't|isn't|aren't|never|no)\b (?:save|fix|help|work|rescue|a plan|the answer|an? "
@@ -115,12 +118,17 @@ def clauses(text: str) -> list[Clause]:
     return [c for c in out if c.text.strip()]
 
 
-def negated(clause: str, start: int, end: int, *, window: int = 45) -> bool:
+# Plain negation only: for topics where "stop", "skip" or "cancel" are the harm itself (medicine, rent).
+PLAIN_NEGATION = compile_words(r"don't", r"do not", r"never", r"not", r"avoid", r"won't", r"shouldn't", r"mustn't",
+                               r"no need to", r"rather than", r"instead of", r"refuse to", r"can't")
+
+
+def negated(clause: str, start: int, end: int, *, window: int = 45, cues: re.Pattern[str] | None = None) -> bool:
     """Whether the phrase at clause[start:end] is negated or discouraged within its clause."""
     before = clause[max(0, start - window):start]
     breaks = list(_SCOPE_BREAK.finditer(before))
     scoped = before[breaks[-1].end():] if breaks else before
-    if _NEGATION_BEFORE.search(scoped) or _ADJACENT_NO.search(before):
+    if (cues or _NEGATION_BEFORE).search(scoped) or _ADJACENT_NO.search(before):
         return True
     after = clause[end:end + 70]
     cut = _SCOPE_BREAK.search(after)
