@@ -15,6 +15,7 @@ from typing import Any
 
 import jwt
 
+from lib.coach.guardrail import guardrail_problems
 from lib.config import ENVS, LOGINS, Settings
 
 log = logging.getLogger(__name__)
@@ -193,6 +194,7 @@ def startup_problems(
         problems += _password_problems(settings, auth, address)
     else:
         problems += _oidc_problems(settings, secrets or {}, address)
+    problems += guardrail_problems(settings)  # issue 24: a hosted coach on Bedrock needs its guardrail
     return problems
 
 
