@@ -216,7 +216,8 @@ def get_commentary(
         judged = _judged(facts, day, user_id, key, answer.text, tokens, answer.model, bedrock, save)
         if judged.source != "bedrock":
             return judged
-        answer = dataclasses.replace(answer, input_tokens=judged.input_tokens, output_tokens=judged.output_tokens)
+        answer = dataclasses.replace(answer, input_tokens=judged.input_tokens, output_tokens=judged.output_tokens,
+                                     judge_tokens=judged.judge_tokens)
         tokens = (answer.input_tokens, answer.output_tokens)
     _save(save, _commentary(user_id, day, facts, key, answer.text, answer.model, tokens))
     return answer
@@ -345,7 +346,8 @@ class CommentaryStream:
             for i, sentence in enumerate(released):
                 yield sentence if i == 0 else " " + sentence
         _save(self._save, _commentary(user_id, day, facts, key, text, stream.model_id, tokens))
-        self._result = CoachResult(text, "bedrock", None, tokens[0], tokens[1], stream.model_id)
+        self._result = CoachResult(text, "bedrock", None, tokens[0], tokens[1], stream.model_id,
+                                   judge_tokens=judged.judge_tokens if hold else 0)
 
     @staticmethod
     def _drain(stream: object) -> None:
