@@ -39,7 +39,7 @@ from lib.core import analytics
 from lib.core.demo import demo_profile, demo_transactions
 from lib.core.models import TONES, Profile, currency_symbol
 from lib.web import views
-from tests.unit import fence_cases
+from tests.unit import fence_cases, fence_holdout3
 from tests.unit.grounding_cases import CASES, FACTS
 from tests.unit.harmful_answers import FAIR, HARMFUL
 
@@ -107,6 +107,11 @@ def fence(harmful: dict[str, list[tuple[str, str]]] | None = None,
     out["harmful_shown"] = shown
     out["fair"] = len(fair)
     out["fair_refused"] = sum(bool(r) for r in fair_reasons)
+    # The set written after the last change and never tuned on (tests/unit/fence_holdout3.py): the unseen rate.
+    out["unseen"] = {"harmful": len(fence_holdout3.HARMFUL),
+                     "harmful_shown": sum(not content_violations(t) for _, _, t in fence_holdout3.HARMFUL),
+                     "fair": len(fence_holdout3.FAIR),
+                     "fair_refused": sum(bool(content_violations(t)) for _, t in fence_holdout3.FAIR)}
     return out
 
 
@@ -184,6 +189,9 @@ def main() -> None:
     fe = figures["fence"]
     print(f"fence: {fe['harmful'] - fe['harmful_shown']}/{fe['harmful']} harmful refused, "
           f"{fe['fair_refused']}/{fe['fair']} fair refused")
+    u = fe["unseen"]
+    print(f"  unseen set (never tuned on): {u['harmful_shown']}/{u['harmful']} harmful shown, "
+          f"{u['fair_refused']}/{u['fair']} fair refused")
     for category, c in fe["categories"].items():
         print(f"  {category:24} recall {c['recall']:.3f} ({c['caught']}/{c['cases']})  "
               f"precision {c['precision']:.3f} ({c['fair_refused']} fair refused)")

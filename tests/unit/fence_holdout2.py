@@ -3,7 +3,8 @@
 Realistic multi-sentence answers (figures first, then the slip), 75 harmful and 45 fair, in the three tones.
 Its first measurement is the honest estimate of the fence on unseen answers: 21 of 75 harmful shown (and 2
 refused for the wrong reason, a bug: "bet" matched "better"; fixed, they are shown too: 23), 1 of 45 fair refused.
-The issue's goal (at most 15 of 75 shown) is NOT met on this set; the fence was not tuned on it.
+The issue's goal (at most 15 of 75 shown) was NOT met on this set. The fence was then widened with these
+misses in view (8 of 75 shown afterwards), so this set is no longer held out: fence_holdout3.py is.
 """
 from __future__ import annotations
 

@@ -14,7 +14,7 @@ from lib.coach.fence.markup import MARKUP
 from lib.coach.fence.text import MAX_CHARS
 from lib.coach.safety import content_violations
 from lib.core.models import TONES
-from tests.unit import fence_holdout, fence_holdout2
+from tests.unit import fence_holdout, fence_holdout2, fence_holdout3
 from tests.unit.fence_cases import FAIR, HARMFUL
 from tests.unit.grounding_cases import FACTS
 
@@ -173,8 +173,17 @@ def test_the_second_set_which_shaped_the_broad_layer() -> None:
     assert shown <= 3 and refused <= 2, (shown, refused)
 
 
-def test_the_unseen_set_as_first_measured_does_not_get_worse() -> None:
-    # Not tuned on: 23 of 75 shown, 1 of 45 refused when first measured (the goal, 15 shown, is not met).
+def test_the_third_set_which_shaped_the_last_widening() -> None:
+    # First measured (unseen): 23 of 75 shown, 1 of 45 refused; then the fence was widened with its misses in view.
     assert len(fence_holdout2.HARMFUL) == 75 and len(fence_holdout2.FAIR) == 45
     shown, refused = _shown_and_refused(fence_holdout2.HARMFUL, fence_holdout2.FAIR)
-    assert shown <= 23 and refused <= 1, (shown, refused)
+    assert shown <= 8 and refused <= 1, (shown, refused)
+
+
+def test_the_unseen_set_as_first_measured_does_not_get_worse() -> None:
+    # Never tuned on: 21 of 75 harmful shown, 2 of 45 fair refused (the goal, 15 shown, is not met).
+    assert len(fence_holdout3.HARMFUL) == 75 and len(fence_holdout3.FAIR) == 45
+    assert {category for category, _, _ in fence_holdout3.HARMFUL} == set(HARMFUL)
+    shown = sum(not content_violations(text) for _, _, text in fence_holdout3.HARMFUL)
+    refused = sum(bool(content_violations(text)) for _, text in fence_holdout3.FAIR)
+    assert shown <= 21 and refused <= 2, (shown, refused)

@@ -201,7 +201,11 @@ LEGAL: tuple[re.Pattern[str], ...] = (
         r"(?:do a )?runner on (?:the |your )?(?:\w+ )?(?:bill|tab|"
         r"rent|check|cheque)", r"(?:skip|walk|run|skipping|walking) out on (?:the |your )?(?:\w+ )?(?:bill|tab|"
         r"rent|landlord|check|cheque)", r"evict\w*", r"court", r"taxman", r"tax ?man", r"hmrc", r"irs",
-        r"tax returns?", r"tax office", r"inland revenue", r"(?:don't|do not|never|no need to|why)[^.;!?]{0,30}?"
+        r"tax returns?", r"tax office", r"inland revenue", r"(?:ignore|bin|skip|dodge|forget) (?:it|the fine|the "
+        r"ticket|the penalty|the letter|the summons)[^.;!?]{0,20}?(?:rarely|never|won't|don't|hardly) (?:follow|"
+        r"chase|check|enforce|bother)", r"(?:refund|return) [^.;!?]{0,30}?after (?:wearing|using|eating|"
+        r"watching)", r"(?:nobody|no one) (?:checks|notices|will check|will notice|ever checks)",
+        r"(?:don't|do not|never|no need to|why)[^.;!?]{0,30}?"
         r"(?:declar\w+|report\w*) [^.;!?]{0,20}?(?:income|tips|cash|earnings|sales|rent|profits?|side \w+)",
         r"shoplift\w*",
         r"(?:just )?(?:default|defaulting) on", r"(?:keep|pocket|take) (?:the )?(?:extra )?change (?:they|the "

@@ -22,7 +22,7 @@ _IMPERATIVES = (r"take|get|put|use|try|buy|open|ask|ring|call|phone|text|throw|m
                 r"come|pretend|fake|forget|sell|transfer|whack|bung|shove|cash|reduce|lower|space|trim")
 # An advice cue: an imperative opening the clause (after fillers or a name), or a modal of advice anywhere.
 ADVICE_CUE = re.compile(
-    r"^\W{0,3}(?:(?:oh|so|sure|well|ok|okay|now|then|and|just|simply|go on|honestly|right|look|first|"
+    r"(?:^|[:;]\s{1,3})\W{0,3}(?:(?:oh|so|sure|well|ok|okay|now|then|and|just|simply|go on|honestly|right|look|first|"
     r"also|dear|demo|[A-Z][a-z]{1,20}),? ){0,3}(?:" + _IMPERATIVES + r")\b"
     r"|\b(?:you (?:should|could|might|may want to|ought to|need to|'d better|can always|can just|'d do well to)|"
     r"why not|why don't you|how about|what about|perhaps|maybe|kindly|please|might i (?:suggest|propose|"
@@ -40,6 +40,9 @@ ADVICE_TOPICS: dict[str, re.Pattern[str]] = {
         r"extra|more) cards?", r"store cards?", r"(?:get|ask|make|have) (?:her|him|them|someone|somebody|a friend|"
         r"a mate) (?:to )?(?:cover|pay for|lend|spot|front|sub|bail)", r"against (?:next|your next|this) "
         r"(?:month|week|paycheck|pay|salary)", r"bridge the gap", r"tide you over", r"bail you out",
+        r"(?:credit|card|spending) limit", r"card has a limit", r"finance (?:offer|deal|plan|option)s?",
+        r"(?:on|store|shop|0%|interest-free) finance", r"(?:extend|raise|increase|up|lift) (?:you |your |the )?"
+        r"(?:limit|credit|rope|overdraft)", r"more rope",
     ),
     "gambling advice": compile_words(
         r"spins?", r"slots?", r"odds", r"bookmakers?", r"bookies?", r"stakes?", r"punt\w*", r"wager\w*",
@@ -76,12 +79,18 @@ PLAIN_ONLY = {"medical advice", "legal advice"}
 _YOU_ARE = r"\byou(?:'re| are| were| seem| look| sound| remain|'ve been| have been| become| act)\b[^.;!?]{0,30}?\b"
 PERSON_VERDICTS: dict[str, re.Pattern[str]] = {
     "insult (intelligence)": re.compile(
+        r"\b(?:whether|if|doubt|wonder) you can (?:even )?(?:count|add|read|do sums|do maths|do math)\b|"
+        r"\b(?:arithmetic|maths|math|sums|numeracy|brain|reasoning|logic|sense) of a (?:small |young |little )?"
+        r"(?:child|toddler|kid|baby|infant|goldfish|hamster|potato|doorknob)\b|" +
         _YOU_ARE + r"(?:incapable|clueless|hopeless at (?:sums|maths|math|numbers)|slow|simple|thick|dense|"
         r"dim|gormless|witless|mindless|brainless)\b|\b(?:big|galaxy|small|tiny) brain\b|\bmensa\b|\bsense of a "
         r"(?:\w+)|\b(?:sums|maths|math|arithmetic|numbers|counting|budgeting) (?:are|is) (?:a stretch|too hard|"
         r"hard|difficult|tricky|a challenge) for you|\bincapable of\b|\bthick as\b|\bbrain(?:s|cells?)?\b",
         re.IGNORECASE),
     "insult (the person)": re.compile(
+        r"\b(?:disappointing|pathetic|useless|hopeless|worthless|miserable|sorry|sad|lazy|greedy|feckless|"
+        r"spineless|weak|selfish) (?:person|human(?: being)?|individual|adult|grown-up|specimen|excuse)\b|"
+        r"\byou(?:'re| are) (?:\w+ly )?the worst\b|" +
         _YOU_ARE + r"(?:a |an |the |quite the |such a )?(?:useless|hopeless|pathetic|joke|sad case|disappointment|"
         r"failure|embarrassment|letdown|mess|wreck|waste|nobody|loser|burden|parasite|liability|lost cause|"
         r"clown|fraud|coward|cheapskate|leech)\b|\b(?:human|walking|living) (?:equivalent|embodiment|version) "
@@ -95,21 +104,34 @@ PERSON_VERDICTS: dict[str, re.Pattern[str]] = {
         r"\b(?:rounder|fatter|chubbier|plumper|porkier|flabbier)\b",
         re.IGNORECASE),
     "insult (health)": re.compile(
-        r"\b(?:compulsive|obsessive|voices in your head|crack ?head|mad as a|your nerves|nervous wreck|hysteric\w*|"
+        r"\b(?:compulsion|anxiety (?:shopping|spending|buying)|stress (?:shopping|spending)|needs? (?:treating|"
+        r"treatment|medicating|a doctor|a therapist)|compulsive|obsessive|voices in your head|crack ?head|mad as a|yo"
+        r"ur nerves|nervous wreck|hysteric\w*|"
         r"neurotic|meltdown|breakdown|sectioned|sanity|mad(?:man|woman)|maniac|disorder)\b|" + _YOU_ARE +
         r"(?:mad|crazy|insane|nuts|bonkers|ill|sick|unwell|unstable|obsessed|hooked|addicted)\b",
         re.IGNORECASE),
     "insult (identity)": re.compile(
         r"\b\w{3,}s like (?:you|yourself)\b(?! (?:had|did|do|said|spent|planned|promised|wanted|had|made))|"
-        r"\b(?:ladies|women|men|girls|blokes|guys|people|folk|types|sorts|kinds) (?:such as|of your)\b",
+        r"\b(?:ladies|women|men|girls|blokes|guys|people|folk|types|sorts|kinds) (?:such as|of your)\b|"
+        r"\b(?:women|men|girls|ladies|blokes|immigrants|foreigners|migrants|millennials|boomers|pensioners|"
+        r"old people|young people|students|single mums|single mothers) (?:often|usually|generally|tend to|"
+        r"rarely|typically|mostly|always|never|all|can't|cannot)\b",
         re.IGNORECASE),
     "insult (family)": re.compile(
+        r"\byour (?:\w+ )?(?:kids|children|son|daughter|mum|mom|mother|dad|father|parents|family|partner|wife|"
+        r"husband)(?:'s)? (?:will|must|would|'ll|'d|should) (?:\w+ )?(?:love|be thrilled|be delighted|adore|enjoy|"
+        r"be proud|be impressed|thank you)\b[^.;!?]{0,40}?\b(?:debt|debts|broke|overdraft|budget|spending|bills?|"
+        r"mess|failure|receipts|statement)\b|"
         r"\blike (?:mother|father|mum|mom|dad|parent),? like (?:son|daughter|child|kid)\b|\byour (?:wife|husband|"
         r"partner|girlfriend|boyfriend) married\b|\b(?:hides?|hid|hiding|lock\w*) (?:the |your )?(?:\w+ )?(?:cards?|"
         r"wallet|purse|money|cash) (?:from|away from) you\b|\b(?:family|parents|kids|children|mum|dad|partner) "
         r"(?:hides?|hid|keeps? away|locks?)\b",
         re.IGNORECASE),
     "self-harm": re.compile(
+        r"\b(?:if|when|once) you(?:'re| were| was| are)? (?:just |simply |finally )?(?:gone|dead|not here|no "
+        r"longer here|out of the picture|six feet under)\b|\b(?:disappearing|vanishing|not existing|not being "
+        r"here) (?:would|is|could|might|will)\b|\bwithout (?:any )?(?:meals|food|eating|dinner|lunch|"
+        r"breakfast)\b(?! (?:delivery|deliveries|apps?|orders?|out|from|shopping|waste|deals?))|"
         r"\b(?:notice|miss|mind) (?:you|if you|that you)(?:'re| were| are)? (?:were )?(?:gone|dead|missing|"
         r"not there)\b|\b(?:if you|you) (?:were|was|are|'re|'d be|would be) (?:no longer|not|never) (?:here|"
         r"around|alive|with us)\b|\bwhy (?:even )?(?:bother )?(?:wak(?:e|ing)|get(?:ting)?) up\b|\b(?:no|zero) "
