@@ -43,9 +43,8 @@ def build_default_app(settings: Settings, store: Store | None = None) -> LambdaF
     bedrock = None
     if settings.bedrock_enabled:
         from lib.coach.bedrock import coach_from_settings
-        from lib.coach.guardrail import require_guardrail
 
-        require_guardrail(settings)  # hosted on Bedrock without a guardrail: refuse (a 503 with the reason)
+        # Hosted on Bedrock without a guardrail, this raises UnguardedError: the handler answers 503 with why.
         bedrock = coach_from_settings(settings)  # the sidebar's own builder: same timeouts and guardrail
     return create_app(settings, store, TokenVerifier.from_settings(settings), bedrock=bedrock)
 

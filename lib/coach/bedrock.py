@@ -361,7 +361,12 @@ class BedrockCoach:
 
 
 def coach_from_settings(settings: Any) -> BedrockCoach:
-    """The Bedrock coach and its client as lib.config.Settings describe them (UI and CLI build it once)."""
+    """The Bedrock coach and its client as lib.config.Settings describe them (UI and CLI build it once).
+
+    Hosted without a guardrail it raises UnguardedError (lib.coach.guardrail), unless overridden: every
+    caller (the sidebar, the API, the CLI) gets the same rule from this one builder.
+    """
+    guard.require_guardrail(settings)
     client = make_bedrock_client(
         settings.bedrock_region,
         connect_timeout=settings.bedrock_connect_timeout,

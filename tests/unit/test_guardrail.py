@@ -183,4 +183,8 @@ def test_the_coach_built_from_settings_carries_guardrail_and_judge() -> None:
                                         bedrock_guardrail_version="2"))
     assert coach.guardrail == ("gr-9", "2")
     assert coach.judge is not None and coach.judge.guardrail == ("gr-9", "2")
-    assert coach_from_settings(_hosted(bedrock_region="us-east-1", bedrock_judge_setting=False)).judge is None
+    assert coach_from_settings(_hosted(bedrock_region="us-east-1", bedrock_guardrail_id="gr-9",
+                                       bedrock_judge_setting=False)).judge is None
+    with pytest.raises(UnguardedError):  # the one builder every caller uses (sidebar, API, CLI) refuses
+        coach_from_settings(_hosted(bedrock_region="us-east-1"))
+    assert coach_from_settings(_hosted(bedrock_region="us-east-1", bedrock_allow_unguarded=True)).guardrail is None
