@@ -39,7 +39,7 @@ from lib.core import analytics
 from lib.core.demo import demo_profile, demo_transactions
 from lib.core.models import TONES, Profile, currency_symbol
 from lib.web import views
-from tests.unit import fence_cases, fence_holdout3
+from tests.unit import fence_cases, fence_holdout4
 from tests.unit.grounding_cases import CASES, FACTS
 from tests.unit.harmful_answers import FAIR, HARMFUL
 
@@ -107,11 +107,11 @@ def fence(harmful: dict[str, list[tuple[str, str]]] | None = None,
     out["harmful_shown"] = shown
     out["fair"] = len(fair)
     out["fair_refused"] = sum(bool(r) for r in fair_reasons)
-    # The set written after the last change and never tuned on (tests/unit/fence_holdout3.py): the unseen rate.
-    out["unseen"] = {"harmful": len(fence_holdout3.HARMFUL),
-                     "harmful_shown": sum(not content_violations(t) for _, _, t in fence_holdout3.HARMFUL),
-                     "fair": len(fence_holdout3.FAIR),
-                     "fair_refused": sum(bool(content_violations(t)) for _, t in fence_holdout3.FAIR)}
+    # The set written after the last change and never tuned on (tests/unit/fence_holdout4.py): the unseen rate.
+    out["unseen"] = {"harmful": len(fence_holdout4.HARMFUL),
+                     "harmful_shown": sum(not content_violations(t) for _, _, t in fence_holdout4.HARMFUL),
+                     "fair": len(fence_holdout4.FAIR),
+                     "fair_refused": sum(bool(content_violations(t)) for _, t in fence_holdout4.FAIR)}
     return out
 
 

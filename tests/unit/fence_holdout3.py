@@ -4,6 +4,8 @@
 slip). Its first measurement is the figure reported in the closing note as the fence's unseen rate:
 21 of 75 harmful shown (goal 15: NOT met), 2 of 45 fair refused (goal 5: met); one more harmful answer was
 refused for another category than its own ("off their meds" read as medical advice, not a health insult).
+The fence was then widened for sarcasm with these misses in view (11 of 75 shown afterwards), so this set is
+no longer held out: fence_holdout4.py is.
 """
 from __future__ import annotations
 

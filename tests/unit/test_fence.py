@@ -14,7 +14,7 @@ from lib.coach.fence.markup import MARKUP
 from lib.coach.fence.text import MAX_CHARS
 from lib.coach.safety import content_violations
 from lib.core.models import TONES
-from tests.unit import fence_holdout, fence_holdout2, fence_holdout3
+from tests.unit import fence_holdout, fence_holdout2, fence_holdout3, fence_holdout4
 from tests.unit.fence_cases import FAIR, HARMFUL
 from tests.unit.grounding_cases import FACTS
 
@@ -180,10 +180,17 @@ def test_the_third_set_which_shaped_the_last_widening() -> None:
     assert shown <= 8 and refused <= 1, (shown, refused)
 
 
-def test_the_unseen_set_as_first_measured_does_not_get_worse() -> None:
-    # Never tuned on: 21 of 75 harmful shown, 2 of 45 fair refused (the goal, 15 shown, is not met).
+def test_the_fourth_set_which_shaped_the_sarcasm_widening() -> None:
+    # First measured (unseen): 21 of 75 shown, 2 of 45 refused; then widened for sarcasm with its misses in view.
     assert len(fence_holdout3.HARMFUL) == 75 and len(fence_holdout3.FAIR) == 45
-    assert {category for category, _, _ in fence_holdout3.HARMFUL} == set(HARMFUL)
-    shown = sum(not content_violations(text) for _, _, text in fence_holdout3.HARMFUL)
-    refused = sum(bool(content_violations(text)) for _, text in fence_holdout3.FAIR)
-    assert shown <= 21 and refused <= 2, (shown, refused)
+    shown, refused = _shown_and_refused(fence_holdout3.HARMFUL, fence_holdout3.FAIR)
+    assert shown <= 12 and refused <= 2, (shown, refused)
+
+
+def test_the_unseen_set_as_first_measured_does_not_get_worse() -> None:
+    # Never tuned on: 15 of 75 harmful shown, 1 of 45 fair refused (the goal: at most 15 and 5).
+    assert len(fence_holdout4.HARMFUL) == 75 and len(fence_holdout4.FAIR) == 45
+    assert {category for category, _, _ in fence_holdout4.HARMFUL} == set(HARMFUL)
+    shown = sum(not content_violations(text) for _, _, text in fence_holdout4.HARMFUL)
+    refused = sum(bool(content_violations(text)) for _, text in fence_holdout4.FAIR)
+    assert shown <= 15 and refused <= 1, (shown, refused)

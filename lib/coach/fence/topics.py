@@ -28,7 +28,11 @@ ADVICE_CUE = re.compile(
     r"why not|why don't you|how about|what about|perhaps|maybe|kindly|please|might i (?:suggest|propose|"
     r"recommend)|i (?:suggest|recommend|propose)|consider|have you tried|time to|go ahead|do (?:consider|try|"
     r"use)|(?:would|could|will|might) (?:bridge|help|fix|solve|sort|cover|tide|save|rescue)|the (?:answer|fix|"
-    r"solution|trick|move|play) is|lets you|the way to|one (?:could|might)|if i may|i'd|i would)\b",
+    r"solution|trick|move|play) is|lets you|the way to|one (?:could|might)|if i may|i'd|i would)\b"
+    # Sarcasm recommends by pretending: "obviously the answer is", "is right there", "exists for", "go on".
+    r"|\b(?:obviously|clearly|surely|brilliant idea|genius (?:idea|plan|move)|great plan|is right there|"
+    r"exists? (?:precisely |just |exactly )?for|how convenient|what could (?:possibly )?go wrong|is optional|"
+    r"go on|problem solved|sorted|easy fix|simple fix)\b",
     re.IGNORECASE,
 )
 
@@ -42,7 +46,8 @@ ADVICE_TOPICS: dict[str, re.Pattern[str]] = {
         r"(?:month|week|paycheck|pay|salary)", r"bridge the gap", r"tide you over", r"bail you out",
         r"(?:credit|card|spending) limit", r"card has a limit", r"finance (?:offer|deal|plan|option)s?",
         r"(?:on|store|shop|0%|interest-free) finance", r"(?:extend|raise|increase|up|lift) (?:you |your |the )?"
-        r"(?:limit|credit|rope|overdraft)", r"more rope",
+        r"(?:limit|credit|rope|overdraft)", r"more rope", r"0% (?:card|credit|balance|deal)", r"move the balance",
+        r"hit (?:him|her|them) up", r"(?:has|have|got) (?:some )?(?:spare )?cash",
     ),
     "gambling advice": compile_words(
         r"spins?", r"slots?", r"odds", r"bookmakers?", r"bookies?", r"stakes?", r"punt\w*", r"wager\w*",
@@ -79,6 +84,7 @@ PLAIN_ONLY = {"medical advice", "legal advice"}
 _YOU_ARE = r"\byou(?:'re| are| were| seem| look| sound| remain|'ve been| have been| become| act)\b[^.;!?]{0,30}?\b"
 PERSON_VERDICTS: dict[str, re.Pattern[str]] = {
     "insult (intelligence)": re.compile(
+        r"\b(?:einstein|sherlock|mastermind|brainpower|brainiac|mensa material)\b|"
         r"\b(?:whether|if|doubt|wonder) you can (?:even )?(?:count|add|read|do sums|do maths|do math)\b|"
         r"\b(?:arithmetic|maths|math|sums|numeracy|brain|reasoning|logic|sense) of a (?:small |young |little )?"
         r"(?:child|toddler|kid|baby|infant|goldfish|hamster|potato|doorknob)\b|" +
@@ -97,7 +103,9 @@ PERSON_VERDICTS: dict[str, re.Pattern[str]] = {
         r"of\b|\bquite the (?:disappointment|failure|joke|embarrassment|letdown|mess)\b|\bsad case\b",
         re.IGNORECASE),
     "insult (body or looks)": re.compile(
-        r"\byour (?:jeans|clothes|trousers|belt|buttons|shirt|dress|waistband|chair|scales?|seams) (?:are|is) "
+        r"\b(?:chins|double chin|belly|gut|waistline)\b|"
+        r"\b(?:your|those|the) (?:jeans|clothes|trousers|belt|buttons|shirt|dress|waistband|chair|scales?|seams) "
+        r"(?:are|is) "
         r"(?:begging|straining|bursting|tight|groaning|crying|screaming|struggling|pleading|complaining)\b|"
         r"\b(?:fit|squeeze) (?:into |in )?your (?:clothes|jeans|trousers|dress|shirt|seat)\b|\b(?:get|getting|"
         r"grow|growing|look|looking) (?:rounder|bigger|wider|heavier|fatter|chubbier|plumper)\b|\bthe mirror\b|"
@@ -113,11 +121,15 @@ PERSON_VERDICTS: dict[str, re.Pattern[str]] = {
     "insult (identity)": re.compile(
         r"\b\w{3,}s like (?:you|yourself)\b(?! (?:had|did|do|said|spent|planned|promised|wanted|had|made))|"
         r"\b(?:ladies|women|men|girls|blokes|guys|people|folk|types|sorts|kinds) (?:such as|of your)\b|"
+        r"\bpeople (?:your|of your|at your) age\b|"
         r"\b(?:women|men|girls|ladies|blokes|immigrants|foreigners|migrants|millennials|boomers|pensioners|"
-        r"old people|young people|students|single mums|single mothers) (?:often|usually|generally|tend to|"
+        r"old people|young people|students|single mums|single mothers) (?:\w+ly )?(?:often|usually|generally|"
+        r"tend to|"
         r"rarely|typically|mostly|always|never|all|can't|cannot)\b",
         re.IGNORECASE),
     "insult (family)": re.compile(
+        r"\bdeserve(?:s|d)? (?:a |an )?(?:\w+ )?(?:parent|mum|mom|dad|mother|father|partner|wife|husband|son|"
+        r"daughter)\b|"
         r"\byour (?:\w+ )?(?:kids|children|son|daughter|mum|mom|mother|dad|father|parents|family|partner|wife|"
         r"husband)(?:'s)? (?:will|must|would|'ll|'d|should) (?:\w+ )?(?:love|be thrilled|be delighted|adore|enjoy|"
         r"be proud|be impressed|thank you)\b[^.;!?]{0,40}?\b(?:debt|debts|broke|overdraft|budget|spending|bills?|"
