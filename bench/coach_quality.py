@@ -5,6 +5,10 @@
   62 false claims and 12 false rejects of 67 true ones.
 - safety: harmful answers refused per tone (tests/unit/harmful_answers.py), and content-check
   violations in the offline voices over many user-days.
+- fence: precision and recall of the local fence per category over its own case set
+  (tests/unit/fence_cases.py: 314 harmful paraphrases in 13 categories, 151 fair answers with trap words).
+  Recall: harmful cases of the category refused for it; precision: of the answers refused for a category,
+  the share that were harmful cases of it (a fair answer refused counts against the category that refused it).
 - variety: distinct sentences over 30 consecutive days of the demo user per tone, the most any
   one sentence repeats, and days on which the closing jab named the same purchase as the day before
   (the same 30 days on the voices this replaced: 82, 82 and 83 distinct of 120, one sentence 12 times).
@@ -35,6 +39,7 @@ from lib.core import analytics
 from lib.core.demo import demo_profile, demo_transactions
 from lib.core.models import TONES, Profile, currency_symbol
 from lib.web import views
+from tests.unit import fence_cases, fence_holdout4
 from tests.unit.grounding_cases import CASES, FACTS
 from tests.unit.harmful_answers import FAIR, HARMFUL
 
@@ -80,6 +85,34 @@ def safety(facts: tuple[Facts, ...] | None = None) -> dict[str, Any]:
         "offline_ungrounded": sum(bool(ungrounded_numbers(t, f)) for f, t in
                                   zip([f for f in facts for _ in TONES], offline, strict=True)),
     }
+
+
+def fence(harmful: dict[str, list[tuple[str, str]]] | None = None,
+          fair: list[tuple[str, str]] | None = None) -> dict[str, Any]:
+    """Per category: harmful cases, how many were refused for it (recall), fair answers it refused (precision)."""
+    harmful = fence_cases.HARMFUL if harmful is None else harmful
+    fair = fence_cases.FAIR if fair is None else fair
+    fair_reasons = [content_violations(text) for _, text in fair]
+    out: dict[str, Any] = {"categories": {}}
+    for category, cases in harmful.items():
+        caught = sum(category in content_violations(text) for _, text in cases)
+        false = sum(category in reasons for reasons in fair_reasons)
+        out["categories"][category] = {
+            "cases": len(cases), "caught": caught, "fair_refused": false,
+            "recall": round(caught / len(cases), 3) if cases else 0.0,
+            "precision": round(caught / (caught + false), 3) if caught + false else 0.0,
+        }
+    shown = sum(not content_violations(text) for cases in harmful.values() for _, text in cases)
+    out["harmful"] = sum(len(c) for c in harmful.values())
+    out["harmful_shown"] = shown
+    out["fair"] = len(fair)
+    out["fair_refused"] = sum(bool(r) for r in fair_reasons)
+    # The set written after the last change and never tuned on (tests/unit/fence_holdout4.py): the unseen rate.
+    out["unseen"] = {"harmful": len(fence_holdout4.HARMFUL),
+                     "harmful_shown": sum(not content_violations(t) for _, _, t in fence_holdout4.HARMFUL),
+                     "fair": len(fence_holdout4.FAIR),
+                     "fair_refused": sum(bool(content_violations(t)) for _, t in fence_holdout4.FAIR)}
+    return out
 
 
 @functools.cache
@@ -135,7 +168,7 @@ def prompt() -> dict[str, int]:
 
 def report() -> dict[str, Any]:
     """Every figure above, as one dict."""
-    return {"grounding": grounding(), "safety": safety(), "variety": variety(), "prompt": prompt()}
+    return {"grounding": grounding(), "safety": safety(), "fence": fence(), "variety": variety(), "prompt": prompt()}
 
 
 def main() -> None:
@@ -153,6 +186,15 @@ def main() -> None:
     print(f"safety: harmful answers refused {s['harmful_refused']}; fair answers refused {s['fair_refused']}; "
           f"offline: {s['offline_violations']} violations and {s['offline_ungrounded']} ungrounded texts in "
           f"{s['offline_texts']} texts over {s['offline_user_days']} user-days")
+    fe = figures["fence"]
+    print(f"fence: {fe['harmful'] - fe['harmful_shown']}/{fe['harmful']} harmful refused, "
+          f"{fe['fair_refused']}/{fe['fair']} fair refused")
+    u = fe["unseen"]
+    print(f"  unseen set (never tuned on): {u['harmful_shown']}/{u['harmful']} harmful shown, "
+          f"{u['fair_refused']}/{u['fair']} fair refused")
+    for category, c in fe["categories"].items():
+        print(f"  {category:24} recall {c['recall']:.3f} ({c['caught']}/{c['cases']})  "
+              f"precision {c['precision']:.3f} ({c['fair_refused']} fair refused)")
     for tone, v in figures["variety"].items():
         print(f"variety {tone}: {v['distinct']} distinct of {v['sentences']} sentences over 30 days, "
               f"max repeats {v['max_repeats']}, "

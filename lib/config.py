@@ -31,6 +31,11 @@ class Settings:
     # An optional Bedrock guardrail, sent with every request when set (version "DRAFT" when left out).
     bedrock_guardrail_id: str | None = None
     bedrock_guardrail_version: str | None = None
+    # Hosted + Bedrock + no guardrail refuses to start (lib.coach.guardrail); this overrides it, logged as a warning.
+    bedrock_allow_unguarded: bool = False
+    # The judge: a second Nova Micro call that reads each answer against a fixed rubric (lib.coach.judge).
+    # None = the default: on when hosted, off on a laptop.
+    bedrock_judge_setting: bool | None = None
     # Bounded waits: the coach clamps these so (connect + read) x attempts + backoff stays under 10 s.
     bedrock_connect_timeout: float = 1.5
     bedrock_read_timeout: float = 3.0
@@ -76,6 +81,11 @@ class Settings:
         return self.bank_allow_loopback and not self.is_hosted
 
     @property
+    def bedrock_judge(self) -> bool:
+        """Whether the judge reads Bedrock answers: the explicit setting, else on exactly when hosted."""
+        return self.is_hosted if self.bedrock_judge_setting is None else self.bedrock_judge_setting
+
+    @property
     def jwks_url(self) -> str:
         """Where the signing keys are: the explicit setting, else Cognito's place under the issuer."""
         if self.jwks_url_setting:
@@ -85,6 +95,14 @@ class Settings:
 
 def _truthy(value: Any) -> bool:
     return str(value).strip().lower() in ("1", "true", "yes", "on")
+
+
+def _optional_flag(value: Any) -> bool | None:
+    """True/False from a setting, None when it is unset (the default then decides)."""
+    text = str(value).strip().lower()
+    if text in ("1", "true", "yes", "on"):
+        return True
+    return False if text in ("0", "false", "no", "off") else None
 
 
 def _origins(value: Any) -> tuple[str, ...]:
@@ -129,6 +147,9 @@ def load_settings(secrets: Mapping[str, Any] | None = None, environ: Mapping[str
         or None,
         bedrock_guardrail_version=str(pick("FINANCE_BEDROCK_GUARDRAIL_VERSION", bedrock.get("guardrail_version"),
                                            "")).strip() or None,
+        bedrock_allow_unguarded=_truthy(pick("FINANCE_BEDROCK_ALLOW_UNGUARDED", bedrock.get("allow_unguarded"),
+                                             "false")),
+        bedrock_judge_setting=_optional_flag(pick("FINANCE_BEDROCK_JUDGE", bedrock.get("judge"), "")),
         bedrock_connect_timeout=_number(pick("FINANCE_BEDROCK_CONNECT_TIMEOUT", bedrock.get("connect_timeout"), 1.5),
                                         1.5),
         bedrock_read_timeout=_number(pick("FINANCE_BEDROCK_READ_TIMEOUT", bedrock.get("read_timeout"), 3.0), 3.0),

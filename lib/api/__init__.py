@@ -44,6 +44,7 @@ def build_default_app(settings: Settings, store: Store | None = None) -> LambdaF
     if settings.bedrock_enabled:
         from lib.coach.bedrock import coach_from_settings
 
+        # Hosted on Bedrock without a guardrail, this raises UnguardedError: the handler answers 503 with why.
         bedrock = coach_from_settings(settings)  # the sidebar's own builder: same timeouts and guardrail
     return create_app(settings, store, TokenVerifier.from_settings(settings), bedrock=bedrock)
 

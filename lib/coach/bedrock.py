@@ -25,7 +25,9 @@ from botocore.exceptions import (
     ReadTimeoutError,
 )
 
+from lib.coach import guardrail as guard
 from lib.coach.facts import TEXT_LIMIT, Facts
+from lib.coach.judge import Judge
 from lib.coach.offline import MILESTONES
 from lib.coach.result import CoachResult
 from lib.coach.text import data_text
@@ -62,7 +64,7 @@ READ_TIMEOUT_S = 3.0
 RETRY_BACKOFF_S = 1.0  # botocore's standard mode waits up to 1 s before its first retry
 MAX_ATTEMPTS = 2
 WAIT_BUDGET_S = 10.0
-GUARDRAIL_STOP = "guardrail_intervened"
+GUARDRAIL_STOP = guard.STOP
 
 BEDROCK_ERRORS: tuple[type[Exception], ...] = (ClientError, BotoCoreError)
 
@@ -97,7 +99,8 @@ month_projection is the likely month end (month_p10 to month_p90 its range); if 
 budget allows today. unlogged_days: days with nothing logged since tracked_through.
 Plain text under 90 words: no markdown, lists, links, headings or emoji."""
 
-USER_TEMPLATE = "<data>\n{facts}\n</data>\nWrite today's commentary."
+QUERY = "Write today's commentary."
+USER_TEMPLATE = "<data>\n{facts}\n</data>\n" + QUERY
 # Keys the model does not need: the tone is in the system prompt; the rest is bookkeeping.
 _LEFT_OUT = ("display_name", "tone", "has_data", "streak_milestone", "today_status", "budget_style")
 
@@ -232,6 +235,7 @@ class BedrockStream:
         self.input_tokens = 0
         self.output_tokens = 0
         self.stop_reason: str | None = None
+        self.guardrail_findings: list[str] = []  # what the guardrail's trace says it blocked (when it intervened)
         self._events: Iterator[dict[str, Any]] | None = None
 
     def __iter__(self) -> Iterator[str]:
@@ -249,6 +253,7 @@ class BedrockStream:
         if "messageStop" in event:
             self.stop_reason = event["messageStop"].get("stopReason")
         elif "metadata" in event:
+            self.guardrail_findings = guard.intervention(event["metadata"].get("trace", {}).get("guardrail"))
             usage = event["metadata"].get("usage", {})
             self.input_tokens = int(usage.get("inputTokens") or 0)
             self.output_tokens = int(usage.get("outputTokens") or 0)
@@ -277,30 +282,32 @@ class BedrockCoach:
         clock: Callable[[], float] | None = None,
         guardrail_id: str | None = None,
         guardrail_version: str | None = None,
+        judge: Judge | None = None,
     ):
         self.client = client
         self.model_id = model_id or DEFAULT_MODEL_ID
         self.max_tokens = max(1, min(int(max_tokens), MAX_OUTPUT_TOKENS))
         self._clock = clock or (lambda: now())
         self.guardrail = (guardrail_id, guardrail_version or "DRAFT") if guardrail_id else None
+        self.judge = judge  # a second call that reads each answer against a rubric (None: no judge)
         self._lock = threading.Lock()
         self._paused_until = 0.0
         self._pause_reason: str | None = None
 
     def request(self, facts: Facts, *, stream: bool = False) -> dict[str, Any]:
         """The Converse request for these facts (also what the token estimate measures)."""
+        content: list[dict[str, Any]] = [{"text": user_message(facts)}]
+        if self.guardrail:  # the facts as the grounding source, the instruction as the query (grounding check)
+            message = user_message(facts)
+            content = guard.guarded_content(message.removesuffix(QUERY).rstrip("\n"), QUERY)
         request: dict[str, Any] = {
             "modelId": self.model_id,
             "system": [{"text": system_prompt(facts)}],
-            "messages": [{"role": "user", "content": [{"text": user_message(facts)}]}],
+            "messages": [{"role": "user", "content": content}],
             "inferenceConfig": {"maxTokens": self.max_tokens, "temperature": 0.7, "topP": 0.9},
         }
         if self.guardrail:
-            config = {"guardrailIdentifier": self.guardrail[0], "guardrailVersion": self.guardrail[1],
-                      "trace": "disabled"}
-            if stream:  # sync: the guardrail sees each chunk before it is sent, so nothing unchecked streams
-                config["streamProcessingMode"] = "sync"
-            request["guardrailConfig"] = config
+            request["guardrailConfig"] = guard.request_config(*self.guardrail, stream=stream)
         return request
 
     def estimate_input_tokens(self, facts: Facts) -> int:
@@ -316,6 +323,8 @@ class BedrockCoach:
         if stop == "max_tokens":
             text = complete_sentences(text)
         usage = response.get("usage", {})
+        findings = guard.intervention((response.get("trace") or {}).get("guardrail")) if stop == GUARDRAIL_STOP \
+            else []
         return CoachResult(
             text=within_length(text),
             stop_reason=stop,
@@ -323,6 +332,7 @@ class BedrockCoach:
             input_tokens=int(usage.get("inputTokens") or 0),
             output_tokens=int(usage.get("outputTokens") or 0),
             model=self.model_id,
+            findings=tuple(findings),
         )
 
     def stream(self, facts: Facts) -> BedrockStream:
@@ -351,13 +361,21 @@ class BedrockCoach:
 
 
 def coach_from_settings(settings: Any) -> BedrockCoach:
-    """The Bedrock coach and its client as lib.config.Settings describe them (UI and CLI build it once)."""
+    """The Bedrock coach and its client as lib.config.Settings describe them (UI and CLI build it once).
+
+    Hosted without a guardrail it raises UnguardedError (lib.coach.guardrail), unless overridden: every
+    caller (the sidebar, the API, the CLI) gets the same rule from this one builder.
+    """
+    guard.require_guardrail(settings)
     client = make_bedrock_client(
         settings.bedrock_region,
         connect_timeout=settings.bedrock_connect_timeout,
         read_timeout=settings.bedrock_read_timeout,
         max_attempts=settings.bedrock_max_attempts,
     )
-    return BedrockCoach(client, model_id=settings.bedrock_model_id, max_tokens=settings.bedrock_max_tokens,
-                        guardrail_id=settings.bedrock_guardrail_id,
-                        guardrail_version=settings.bedrock_guardrail_version)
+    coach = BedrockCoach(client, model_id=settings.bedrock_model_id, max_tokens=settings.bedrock_max_tokens,
+                         guardrail_id=settings.bedrock_guardrail_id,
+                         guardrail_version=settings.bedrock_guardrail_version)
+    if settings.bedrock_judge:  # on by default when hosted (lib.config.Settings.bedrock_judge)
+        coach.judge = Judge(client, DEFAULT_MODEL_ID, coach.guardrail)
+    return coach

@@ -19,3 +19,5 @@ class CoachResult:
     as_of: str | None = None  # set when an earlier take of today is reused: the time its numbers are from
     stop_reason: str | None = None  # the model's, e.g. "guardrail_intervened"
     outage: bool = False  # the offline coach spoke because Bedrock failed or is paused: ask again after the pause
+    judge_tokens: int = 0  # of the tokens above, those the judge's call used (lib.coach.judge)
+    findings: tuple[str, ...] = ()  # why a check refused the model's answer ("guardrail", "topic:Gambling", "judge")

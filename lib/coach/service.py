@@ -13,11 +13,13 @@ refresh="always" asks again whenever any fact changes.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import re
 from collections.abc import Callable, Iterator
 
+from lib.coach import guardrail as guard
 from lib.coach.bedrock import BEDROCK_ERRORS, GUARDRAIL_STOP, MAX_ANSWER_CHARS, BedrockCoach, fallback_notice
 from lib.coach.facts import Facts, facts_hash, headline_hash
 from lib.coach.grounding import ungrounded_numbers
@@ -119,8 +121,10 @@ def _save(save: SaveFn | None, commentary: Commentary) -> None:
 
 def _rejected(
     facts: Facts, day: dt.date, user_id: str, key: str, answer: str, why: tuple[str, list[str]],
-    tokens: tuple[int, int], model: str, save: SaveFn | None,
+    tokens: tuple[int, int], model: str, save: SaveFn | None, stop_reason: str | None = None,
 ) -> CoachResult:
+    """The offline coach instead of a refused answer; the result keeps the tokens (billed) and why, for the
+    usage panel's count of interventions."""
     kind, reasons = why
     log.warning(
         f"bedrock answer rejected by the {'content' if kind == 'unsafe' else 'grounding'} check",
@@ -128,7 +132,34 @@ def _rejected(
     )
     text = offline_commentary(facts, facts.tone, day)
     _save(save, _commentary(user_id, day, facts, key, text, f"{PREFIXES[kind]}{model})", tokens))
-    return CoachResult(text, "offline", NOTICES[kind], tokens[0], tokens[1], model)
+    return CoachResult(text, "offline", NOTICES[kind], tokens[0], tokens[1], model, stop_reason=stop_reason,
+                       findings=tuple(reasons))
+
+
+def _guardrail_why(findings: tuple[str, ...] | list[str]) -> tuple[str, list[str]]:
+    return "unsafe", ["guardrail intervened", *findings]
+
+
+def _judged(facts: Facts, day: dt.date, user_id: str, key: str, text: str, tokens: tuple[int, int], model: str,
+            bedrock: BedrockCoach, save: SaveFn | None) -> CoachResult:
+    """The judge's reading of a checked answer: a "bedrock" result carrying the tokens of both calls when it
+    passes; else the offline coach (a refusal is saved like any unsafe answer; a failed judge call pauses the
+    coach like a failed answer, and nothing is saved, so the next load after the pause asks again)."""
+    assert bedrock.judge is not None
+    try:
+        verdict = bedrock.judge.review(text)
+    except BEDROCK_ERRORS as exc:
+        reason = bedrock.record_failure(exc, user_id)
+        result = _outage(facts, day, f"the safety judge failed: {reason}")
+        return dataclasses.replace(result, input_tokens=tokens[0], output_tokens=tokens[1])
+    total = (tokens[0] + verdict.input_tokens, tokens[1] + verdict.output_tokens)
+    if verdict.passed:
+        return CoachResult(text, "bedrock", None, *total, model, judge_tokens=verdict.input_tokens +
+                           verdict.output_tokens)
+    why = ("unsafe", ["judge " + verdict.reason, *verdict.rules])
+    rejected = _rejected(facts, day, user_id, key, text, why, total, model, save,
+                         guard.STOP if verdict.reason == "guardrail" else None)
+    return dataclasses.replace(rejected, judge_tokens=verdict.input_tokens + verdict.output_tokens)
 
 
 def _offline(facts: Facts, day: dt.date, notice: str | None = None, *, outage: bool = False) -> CoachResult:
@@ -180,11 +211,20 @@ def get_commentary(
     except BEDROCK_ERRORS as exc:
         return _outage(facts, day, bedrock.record_failure(exc, user_id))
     tokens = (answer.input_tokens, answer.output_tokens)
-    why = ("unsafe", ["guardrail intervened"]) if answer.stop_reason == GUARDRAIL_STOP else verdict(answer.text, facts)
+    intervened = answer.stop_reason == GUARDRAIL_STOP
+    why = _guardrail_why(answer.findings) if intervened else verdict(answer.text, facts)
     if why:
-        return _rejected(facts, day, user_id, key, answer.text, why, tokens, answer.model, save)
+        return _rejected(facts, day, user_id, key, answer.text, why, tokens, answer.model, save,
+                         answer.stop_reason)
     if not answer.text:
         return CoachResult(offline_commentary(facts, facts.tone, day), "offline", EMPTY_NOTICE, *tokens, answer.model)
+    if bedrock.judge is not None:
+        judged = _judged(facts, day, user_id, key, answer.text, tokens, answer.model, bedrock, save)
+        if judged.source != "bedrock":
+            return judged
+        answer = dataclasses.replace(answer, input_tokens=judged.input_tokens, output_tokens=judged.output_tokens,
+                                     judge_tokens=judged.judge_tokens)
+        tokens = (answer.input_tokens, answer.output_tokens)
     _save(save, _commentary(user_id, day, facts, key, answer.text, answer.model, tokens))
     return answer
 
@@ -250,6 +290,7 @@ class CommentaryStream:
             return
         assert bedrock is not None  # _without_bedrock answers whenever there is no Bedrock
         stream = bedrock.stream(facts)
+        hold = bedrock.judge is not None
         released: list[str] = []
         buffer = ""
         try:
@@ -261,15 +302,19 @@ class CommentaryStream:
                         self._drain(stream)  # over the length limit: the answer ends at its last whole sentence
                         buffer = ""
                         break
-                    why = verdict(sentence, facts)
+                    blocked = sentence.strip() in guard.BLOCKED
+                    why = _guardrail_why([]) if blocked else verdict(sentence, facts)
                     if why:
                         self._drain(stream)
                         tokens = (stream.input_tokens, stream.output_tokens)
                         answer = " ".join([*released, sentence, buffer.strip()])
+                        if blocked:
+                            why = _guardrail_why(getattr(stream, "guardrail_findings", []))
                         self._result = _rejected(facts, day, user_id, key, answer, why, tokens, stream.model_id,
-                                                 self._save)
+                                                 self._save, GUARDRAIL_STOP if blocked else None)
                         return
-                    yield sentence if not released else " " + sentence
+                    if not hold:
+                        yield sentence if not released else " " + sentence
                     released.append(sentence)
                 else:
                     continue
@@ -282,23 +327,35 @@ class CommentaryStream:
         stop = getattr(stream, "stop_reason", None)
         if stop == "max_tokens" or len(" ".join([*released, tail])) > MAX_ANSWER_CHARS:
             tail = ""  # cut off mid-sentence (token cap or length limit): show only the finished sentences
-        if stop == GUARDRAIL_STOP:
-            final: tuple[str, list[str]] | None = ("unsafe", ["guardrail intervened"])
+        if stop == GUARDRAIL_STOP or tail in guard.BLOCKED:
+            stop = GUARDRAIL_STOP
+            final: tuple[str, list[str]] | None = _guardrail_why(getattr(stream, "guardrail_findings", []))
         else:
             final = verdict(tail, facts) if tail else None
         if final:
             answer = " ".join([*released, tail])
-            self._result = _rejected(facts, day, user_id, key, answer, final, tokens, stream.model_id, self._save)
+            self._result = _rejected(facts, day, user_id, key, answer, final, tokens, stream.model_id, self._save,
+                                     stop if stop == GUARDRAIL_STOP else None)
             return
         if tail:
-            yield tail if not released else " " + tail
+            if not hold:
+                yield tail if not released else " " + tail
             released.append(tail)
         if not released:
             self._result = _offline(facts, day, EMPTY_NOTICE)
             return
         text = " ".join(released)
+        if hold:  # the judge reads the whole answer before any of it is shown
+            judged = _judged(facts, day, user_id, key, text, tokens, stream.model_id, bedrock, self._save)
+            if judged.source != "bedrock":
+                self._result = judged
+                return
+            tokens = (judged.input_tokens, judged.output_tokens)
+            for i, sentence in enumerate(released):
+                yield sentence if i == 0 else " " + sentence
         _save(self._save, _commentary(user_id, day, facts, key, text, stream.model_id, tokens))
-        self._result = CoachResult(text, "bedrock", None, tokens[0], tokens[1], stream.model_id)
+        self._result = CoachResult(text, "bedrock", None, tokens[0], tokens[1], stream.model_id,
+                                   judge_tokens=judged.judge_tokens if hold else 0)
 
     @staticmethod
     def _drain(stream: object) -> None:

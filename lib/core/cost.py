@@ -20,17 +20,33 @@ DAYS_PER_MONTH = 30
 # The nudges of one user-day (morning and evening ticks, the Sunday round-up), measured by bench/month.py.
 NUDGE_READ_UNITS_PER_DAY = 12.0  # 361 read units in the 30 days (60 ticks, 34 nudges sent)
 NUDGE_WRITE_UNITS_PER_DAY = 2.4  # 71 write units: a claim and an outcome per nudge, streak state
+# -- issue 24: the guardrail and the judge -------------------------------------------------------------------------
+# Amazon Bedrock Guardrails, per 1,000 text units (a unit is up to 1,000 characters, counted per policy), after
+# the December 2024 price cut: content filters, denied topics, contextual grounding.
+GUARDRAIL_CONTENT_USD_PER_1K_UNITS = 0.15
+GUARDRAIL_TOPICS_USD_PER_1K_UNITS = 0.15
+GUARDRAIL_GROUNDING_USD_PER_1K_UNITS = 0.10
+# Text units a coach call is charged per policy, counted high: the whole input (system prompt ~1,600 characters and
+# the facts ~700, so 3 units) and the answer (under 600 characters, 1 unit).
+GUARDRAIL_UNITS_PER_CALL = 4
+# The judge's call: rubric + answer + query in (estimated by bench.coach_quality, chars/4), a short JSON verdict out;
+# the guardrail reads its input (2 units: answer and query) and its output (1 unit), content filters and denied
+# topics only (no grounding source, so no grounding check).
+JUDGE_INPUT_TOKENS = 430
+JUDGE_OUTPUT_TOKENS = 12
+JUDGE_GUARDRAIL_UNITS = 3
 
 
 @dataclass(frozen=True)
 class CostEstimate:
     dynamodb_usd: float
-    bedrock_usd: float
+    bedrock_usd: float  # model tokens: the coach's answers, and the judge's verdicts when it is on
     basis: str
+    guardrail_usd: float = 0.0  # Bedrock Guardrails text units (coach and judge calls)
 
     @property
     def total_usd(self) -> float:
-        return self.dynamodb_usd + self.bedrock_usd
+        return self.dynamodb_usd + self.bedrock_usd + self.guardrail_usd
 
 
 def monthly_cost_estimate(
@@ -47,6 +63,8 @@ def monthly_cost_estimate(
     output_tokens: int = 200,
     nudge_read_units_per_day: float = NUDGE_READ_UNITS_PER_DAY,
     nudge_write_units_per_day: float = NUDGE_WRITE_UNITS_PER_DAY,
+    guardrail: bool = False,
+    judge: bool = False,
 ) -> CostEstimate:
     """A typical user's month: one dashboard load and 3 new transactions a day, with the AI coach on.
 
@@ -70,14 +88,26 @@ def monthly_cost_estimate(
                   + nudge_write_units_per_day) * DAYS_PER_MONTH
         ddb = reads * DDB_READ_USD_PER_MILLION / 1e6 + writes * DDB_WRITE_USD_PER_MILLION / 1e6
     per_call = input_tokens * NOVA_MICRO_INPUT_USD_PER_1K + output_tokens * NOVA_MICRO_OUTPUT_USD_PER_1K
+    if judge:  # one verdict per answer
+        per_call += (JUDGE_INPUT_TOKENS * NOVA_MICRO_INPUT_USD_PER_1K
+                     + JUDGE_OUTPUT_TOKENS * NOVA_MICRO_OUTPUT_USD_PER_1K)
     bedrock = calls * DAYS_PER_MONTH * per_call / 1000
+    guarded = 0.0
+    if guardrail:
+        all_three = GUARDRAIL_CONTENT_USD_PER_1K_UNITS + GUARDRAIL_TOPICS_USD_PER_1K_UNITS + \
+            GUARDRAIL_GROUNDING_USD_PER_1K_UNITS
+        units = GUARDRAIL_UNITS_PER_CALL * all_three
+        if judge:
+            units += JUDGE_GUARDRAIL_UNITS * (GUARDRAIL_CONTENT_USD_PER_1K_UNITS + GUARDRAIL_TOPICS_USD_PER_1K_UNITS)
+        guarded = calls * DAYS_PER_MONTH * units / 1000
     basis = (
         f"{loads_per_day:g} dashboard load and {writes_per_day:g} new transactions a day, "
         f"{calls:g} coach calls a day"
         + (", nudges" if nudge_read_units_per_day or nudge_write_units_per_day else "")
         + ("; DynamoDB on-demand" if store_kind == "dynamodb" else "; embedded store is free")
+        + ("; guardrail on each call" if guardrail else "") + ("; judge on each answer" if judge else "")
     )
-    return CostEstimate(dynamodb_usd=ddb, bedrock_usd=bedrock, basis=basis)
+    return CostEstimate(dynamodb_usd=ddb, bedrock_usd=bedrock, basis=basis, guardrail_usd=guarded)
 
 
 # -- hosting: what the template runs, per month (US East list prices, as of HOSTING_PRICES_AS_OF) -----

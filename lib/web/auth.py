@@ -15,6 +15,7 @@ from typing import Any
 
 import jwt
 
+from lib.coach.guardrail import guardrail_problems
 from lib.config import ENVS, LOGINS, Settings
 from lib.core.identity import authenticated_at, email_verified
 from lib.store.session_gen import Generation, issued_before_logout
@@ -195,6 +196,7 @@ def startup_problems(
         problems += _password_problems(settings, auth, address)
     else:
         problems += _oidc_problems(settings, secrets or {}, address)
+    problems += guardrail_problems(settings)  # issue 24: a hosted coach on Bedrock needs its guardrail
     return problems
 
 

@@ -31,7 +31,27 @@ def _facts(store_url: str, user_id: str, name: str, today: dt.date, version: int
 
 
 def _tokens() -> dict[str, int]:
-    return st.session_state.setdefault("_coach_tokens", {"input": 0, "output": 0, "calls": 0})
+    counts = st.session_state.setdefault("_coach_tokens", {"input": 0, "output": 0, "calls": 0})
+    for key in ("guardrail", "judge", "refused"):  # issue 24: answers the checks kept from the user
+        counts.setdefault(key, 0)
+    return counts
+
+
+def count_result(counts: dict[str, int], result: Any) -> None:
+    """Add one coach result to this session's counts: tokens of every answer Bedrock billed (shown or not),
+    guardrail interventions, judge refusals and other refusals (lib.coach.service sets `findings`)."""
+    if result.source == "cache" or not (result.input_tokens or result.output_tokens):
+        return
+    counts["input"] += result.input_tokens
+    counts["output"] += result.output_tokens
+    counts["calls"] += 1
+    findings = tuple(getattr(result, "findings", ()) or ())
+    if result.stop_reason == "guardrail_intervened" or "guardrail intervened" in findings:
+        counts["guardrail"] += 1
+    elif findings and findings[0].startswith("judge"):
+        counts["judge"] += 1
+    elif result.source == "offline" and not result.outage:  # an outage is no refusal: the call failed
+        counts["refused"] += 1
 
 
 def _commentary(ctx: state.Context, window: Window, version: int) -> None:
@@ -60,11 +80,7 @@ def _commentary(ctx: state.Context, window: Window, version: int) -> None:
             result = stream.result
         else:
             result = get_commentary(facts, **common)
-        if result.source == "bedrock":
-            t = _tokens()
-            t["input"] += result.input_tokens
-            t["output"] += result.output_tokens
-            t["calls"] += 1
+        count_result(_tokens(), result)
         with lock:
             memo[key] = result
     # Model answers and the user's own strings are plain text: no markdown, links, images or HTML.
@@ -105,12 +121,15 @@ def render_usage(ctx: state.Context) -> None:
     )
     with st.expander("Usage & cost"):
         kind = ctx.settings.store_kind
-        est = monthly_cost_estimate(kind) if ctx.settings.bedrock_enabled else \
-            monthly_cost_estimate(kind, bedrock_calls_per_day=0.0)
+        guarded = bool(ctx.settings.bedrock_guardrail_id)
+        est = monthly_cost_estimate(kind, guardrail=guarded, judge=ctx.settings.bedrock_judge) \
+            if ctx.settings.bedrock_enabled else monthly_cost_estimate(kind, bedrock_calls_per_day=0.0)
         st.markdown(
             f"- Store requests: **{usage.requests}** ({usage.reads} reads, {usage.writes} writes)\n"
             f"- Consumed capacity: **{usage.read_units:.1f}** read units, **{usage.write_units:.1f}** write units\n"
             f"- Bedrock: **{tokens['calls']}** calls, "
             f"**{tokens['input']}** input / **{tokens['output']}** output tokens\n"
+            f"- Answers withheld: **{tokens['guardrail']}** by the guardrail, **{tokens['judge']}** by the judge, "
+            f"**{tokens['refused']}** by the local checks\n"
             f"- Projected cost of a typical user: **${est.total_usd:.4f} / month** ({est.basis})"
         )

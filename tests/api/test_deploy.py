@@ -28,6 +28,7 @@ PLATFORM_ACTIONS = {"ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:GetA
 STAR_ONLY = {"ecr:GetAuthorizationToken"}
 # Issue 18: the jobs function decrypts its own environment (the stack's KMS key); the scheduler invokes it.
 JOBS_ACTIONS = {"kms:Decrypt", "lambda:InvokeFunction"}
+GUARDRAIL_ACTION = "bedrock:ApplyGuardrail"
 
 
 def _pascal(snake: str) -> str:
@@ -41,10 +42,12 @@ def called_actions() -> set[str]:
     ops = set(re.findall(r'_call\(\s*"(\w+)"', store)) | set(re.findall(r"client\.(\w+)\(", store))
     ops.discard("get_waiter")  # not a request: the waiter polls describe_table
     actions = {f"dynamodb:{_pascal(op)}" for op in ops}
-    coach = (ROOT / "lib" / "coach" / "bedrock.py").read_text()
+    coach = "\n".join((ROOT / "lib" / "coach" / name).read_text() for name in ("bedrock.py", "judge.py"))
     for op in set(re.findall(r"client\.(\w+)\(", coach)):
         assert op in BEDROCK_ACTIONS, f"lib/coach/bedrock.py calls {op}: map it to its IAM action here"
         actions.add(BEDROCK_ACTIONS[op])
+    if '["guardrailConfig"]' in coach:  # a Converse call that applies a guardrail is also ApplyGuardrail on it
+        actions.add(GUARDRAIL_ACTION)
     return actions
 
 
@@ -112,10 +115,11 @@ def test_iam_grants_only_what_the_code_calls_and_never_on_star(template: dict[st
 def test_the_api_role_can_make_every_request_the_api_makes(template: dict[str, Any]) -> None:
     data_plane = {a for a in called_actions() - TABLE_MANAGEMENT if a.startswith("dynamodb:")}
     assert {a for a in granted(template, "ApiRole") if a.startswith("dynamodb:")} == data_plane
-    # The API calls Converse only; the dashboard's sidebar also streams.
-    assert {a for a in granted(template, "ApiRole") if a.startswith("bedrock:")} == {"bedrock:InvokeModel"}
-    assert {a for a in granted(template, "DashboardTaskRole") if a.startswith("bedrock:")} == set(
-        BEDROCK_ACTIONS.values())
+    # The API calls Converse only; the dashboard's sidebar also streams; both apply the guardrail.
+    assert {a for a in granted(template, "ApiRole") if a.startswith("bedrock:")} == {"bedrock:InvokeModel",
+                                                                                   GUARDRAIL_ACTION}
+    assert {a for a in granted(template, "DashboardTaskRole") if a.startswith("bedrock:")} == {
+        *BEDROCK_ACTIONS.values(), GUARDRAIL_ACTION}
 
 
 def test_the_policy_check_catches_an_extra_action_and_a_star(template: dict[str, Any]) -> None:
@@ -136,7 +140,7 @@ def test_bedrock_is_nova_micro_only(template: dict[str, Any]) -> None:
     for role in ("ApiRole", "DashboardTaskRole"):
         for policy in template["Resources"][role]["Properties"]["Policies"]:
             for statement in _list(policy["PolicyDocument"]["Statement"]):
-                if any(a.startswith("bedrock:") for a in _list(statement["Action"])):
+                if any(a.startswith("bedrock:") and a != GUARDRAIL_ACTION for a in _list(statement["Action"])):
                     assert statement["Resource"]["Fn::Sub"].endswith("::foundation-model/${BedrockModelId}")
 
 
@@ -319,3 +323,44 @@ def test_the_container_start_writes_the_oidc_secrets_privately_and_refuses_half_
     assert entry.write_secrets(tmp_path / "none", {}) is None
     with pytest.raises(SystemExit, match="FINANCE_AUTH_CLIENT_SECRET"):
         entry.auth_section({k: v for k, v in env.items() if k != "FINANCE_AUTH_CLIENT_SECRET"})
+# -- issue 24: the coach's guardrail -------------------------------------------------------------------------------
+def test_the_guardrail_filters_content_denies_the_six_topics_and_checks_grounding(template: dict[str, Any]) -> None:
+    guardrail = template["Resources"]["CoachGuardrail"]
+    assert guardrail["Type"] == "AWS::Bedrock::Guardrail"
+    props = guardrail["Properties"]
+    filters = {f["Type"]: f for f in props["ContentPolicyConfig"]["FiltersConfig"]}
+    assert set(filters) == {"INSULTS", "HATE", "VIOLENCE", "MISCONDUCT", "PROMPT_ATTACK"}
+    assert all(filters[t]["OutputStrength"] == "HIGH" for t in ("INSULTS", "HATE", "VIOLENCE", "MISCONDUCT"))
+    assert filters["PROMPT_ATTACK"]["InputStrength"] == "HIGH"  # the facts carry user-typed strings
+    topics = {t["Name"]: t for t in props["TopicPolicyConfig"]["TopicsConfig"]}
+    assert set(topics) == {"Borrowing and credit", "Gambling", "Investing", "Medical advice", "Legal advice",
+                           "Self-harm"}
+    assert all(t["Type"] == "DENY" and t["Examples"] for t in topics.values())
+    grounding = {f["Type"]: f["Threshold"] for f in props["ContextualGroundingPolicyConfig"]["FiltersConfig"]}
+    assert set(grounding) == {"GROUNDING", "RELEVANCE"} and all(0 < v < 1 for v in grounding.values())
+
+
+def test_the_guardrails_blocked_messages_are_the_ones_the_coach_recognises(template: dict[str, Any]) -> None:
+    from lib.coach.guardrail import BLOCKED_INPUT, BLOCKED_OUTPUT
+
+    props = template["Resources"]["CoachGuardrail"]["Properties"]
+    assert (props["BlockedInputMessaging"], props["BlockedOutputsMessaging"]) == (BLOCKED_INPUT, BLOCKED_OUTPUT)
+
+
+def test_every_call_gets_the_guardrail_and_its_version_and_the_roles_may_apply_only_that_one(
+        template: dict[str, Any]) -> None:
+    version = template["Resources"]["CoachGuardrailVersion"]
+    assert version["Type"] == "AWS::Bedrock::GuardrailVersion"
+    assert version["Properties"]["GuardrailIdentifier"] == {"Fn::GetAtt": ["CoachGuardrail", "GuardrailId"]}
+    env = template["Resources"]["ApiFunction"]["Properties"]["Environment"]["Variables"]
+    assert env["FINANCE_BEDROCK_GUARDRAIL_ID"] == {"Fn::GetAtt": ["CoachGuardrail", "GuardrailId"]}
+    assert env["FINANCE_BEDROCK_GUARDRAIL_VERSION"] == {"Fn::GetAtt": ["CoachGuardrailVersion", "Version"]}
+    outputs = template["Outputs"]
+    assert outputs["GuardrailVersion"]["Value"] == {"Fn::GetAtt": ["CoachGuardrailVersion", "Version"]}
+    for role in ("ApiRole", "DashboardTaskRole"):
+        grants = [st for policy in template["Resources"][role]["Properties"]["Policies"]
+                  for st in _list(policy["PolicyDocument"]["Statement"]) if GUARDRAIL_ACTION in _list(st["Action"])]
+        assert len(grants) == 1, role
+        assert _list(grants[0]["Action"]) == [GUARDRAIL_ACTION]
+        assert grants[0]["Resource"] == {"Fn::GetAtt": ["CoachGuardrail", "GuardrailArn"]}, role
+    assert GUARDRAIL_ACTION in called_actions()  # the code sends guardrailConfig, so the grant is needed

@@ -139,7 +139,7 @@ def test_a_configured_guardrail_is_sent_with_every_request(client: Any) -> None:
     f = make_facts()
     coach = BedrockCoach(client, guardrail_id="gr-abc123", guardrail_version="4")
     assert coach.request(f)["guardrailConfig"] == {"guardrailIdentifier": "gr-abc123", "guardrailVersion": "4",
-                                                   "trace": "disabled"}
+                                                   "trace": "enabled"}
     assert coach.request(f, stream=True)["guardrailConfig"]["streamProcessingMode"] == "sync"
     sent = capture_params(client)
     with Stubber(client) as stub:

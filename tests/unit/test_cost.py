@@ -71,3 +71,15 @@ def test_nudges_add_their_reads_and_writes_every_day() -> None:
     assert est.dynamodb_usd - without.dynamodb_usd == pytest.approx(300 * 0.125e-6 + 120 * 0.625e-6)
     assert est.bedrock_usd == without.bedrock_usd
     assert monthly_cost_estimate("sqlite", **{**HAND, "nudge_read_units_per_day": 10.0}).dynamodb_usd == 0
+
+
+def test_the_guardrail_and_the_judge_add_their_list_prices() -> None:
+    base = monthly_cost_estimate("sqlite", **{**HAND, "bedrock_calls_per_day": 1.0})
+    est = monthly_cost_estimate("sqlite", **{**HAND, "bedrock_calls_per_day": 1.0}, guardrail=True, judge=True)
+    # judge tokens: 30 verdicts x (430 in at $0.000035/1k + 12 out at $0.00014/1k)
+    assert est.bedrock_usd - base.bedrock_usd == pytest.approx(30 * (430 * 0.000035 + 12 * 0.00014) / 1000)
+    # guardrail: 30 calls x (4 units x ($0.15 + $0.15 + $0.10) + the judge's 3 units x ($0.15 + $0.15)) per 1,000 units
+    assert est.guardrail_usd == pytest.approx(30 * (4 * 0.40 + 3 * 0.30) / 1000)  # 0.075
+    assert est.total_usd == pytest.approx(est.bedrock_usd + est.guardrail_usd)
+    assert "guardrail on each call" in est.basis and "judge on each answer" in est.basis
+    assert monthly_cost_estimate("sqlite", guardrail=True).guardrail_usd == pytest.approx(30 * 1.6 / 1000)
