@@ -254,7 +254,7 @@ APP_HOME = ["here is the damage", "Signed in as", "Your coach says"]
 
 
 def app_side(url: str) -> Side:
-    return Side("app", url, APP_HOME, "Transactions", ["Import CSV"], "Forecast", ["Month end (median)"],
+    return Side("app", url, APP_HOME, "Transactions", ["Import"], "Forecast", ["Month end (median)"],
                 "What-if daily budget", login=True)
 
 
@@ -470,7 +470,7 @@ def concurrent(app_url: str, server: Server, cookie_source: str, sessions: int =
 
 
 def browser_metrics(workdir: Path, db: Path, sessions: int, concurrent_rounds: int,
-                    before_root: Path | None = None) -> dict[str, Any]:
+                    before_root: Path | None = None, quick: bool = False) -> dict[str, Any]:
     """Serve the app and the bare page, measure the interactions, then memory and p95 on a fresh app server.
 
     With `before_root` (another checkout of the app) that version is served too and measured in the
@@ -487,11 +487,11 @@ def browser_metrics(workdir: Path, db: Path, sessions: int, concurrent_rounds: i
             urls["before"] = stack.enter_context(
                 serve("streamlit_app.py", before_root, env, before_secrets, workdir)).url
         plain = stack.enter_context(serve("bare.py", bare, env, secrets, workdir))
-        out = interactions(urls, plain.url, sessions)
+        out = interactions(urls, plain.url, sessions, reruns=1 if quick else 3, steps=1 if quick else 3)
     (workdir / "interactions.json").write_text(json.dumps(out, indent=1))  # kept if what follows fails
     try:
         with serve("streamlit_app.py", ROOT, env, secrets, workdir) as app:
-            out.update(concurrent(app.url, app, app.url, rounds=concurrent_rounds))
+            out.update(concurrent(app.url, app, app.url, sessions=3 if quick else 10, rounds=concurrent_rounds))
     except (RuntimeError, PlaywrightError) as exc:  # reported as a failed measurement, never as a number
         out.update({"memory_per_session_mb": math.nan, "p95_rerun_10_sessions_ms": math.nan,
                     "_concurrent_error": str(exc)[:500]})
