@@ -33,13 +33,15 @@ def what_if(fc: ForecastData) -> None:
     cats = ["(none)", *fc.sim.category_shares]
     cut_cat = c2.selectbox("Cut a category", cats, key="wi_cat",
                            format_func=lambda c: c if c == "(none)" else f"{c} ({fc.sim.category_shares[c]:.0%})")
-    cut_pct = c3.slider("…by", 0, 100, 0, step=5, format="%d%%", key="wi_pct", disabled=cut_cat == "(none)")
+    # Shown only with a category to cut: a disabled slider's greyed label fails contrast (axe), and says nothing.
+    cut_pct = 0 if cut_cat == "(none)" else c3.slider("…by", 0, 100, 0, step=5, format="%d%%", key="wi_pct")
 
     view = views.forecast_view(fc, budget, None if cut_cat == "(none)" else cut_cat, cut_pct)
     ui.metrics(view.metrics, per_row=4)
 
     st.plotly_chart(charts.forecast_fan(view.outlook.month.fan, view.outlook.month.budget_total_cents,
                                         view.outlook.daily_budget_cents), key="fan")
+    st.caption(view.fan_caption)
 
     if view.savings_table is not None:
         st.subheader("Savings against your salary")

@@ -25,6 +25,7 @@ from lib.web.auth import (
     read_token,
     startup_problems,
 )
+from lib.web.layout import phone_css
 from lib.web.perf import freeze_imports
 from lib.web.sidebar import render_sidebar, render_usage
 
@@ -221,6 +222,7 @@ def page(title: str, icon: str, history_days: int | None = None) -> Context:
     read, so the page costs one Query, not two.
     """
     st.set_page_config(page_title=f"{title} · {APP_NAME}", page_icon=icon, layout="wide")
+    phone_css()
     cfg = settings()
     secrets = _secrets()
     auth = auth_config(secrets)
@@ -248,13 +250,18 @@ def page(title: str, icon: str, history_days: int | None = None) -> Context:
     return ctx
 
 
-def metrics(items: list[Any], per_row: int) -> None:
-    """Draw view-model metrics in bordered cards, `per_row` to a row; facts (delta_color "off") get no arrow."""
-    cols = st.columns(per_row)
-    for i, m in enumerate(items):
-        with cols[i % per_row]:
-            st.metric(m.label, m.value, m.delta, delta_color=m.delta_color, help=m.help, border=True,
-                      delta_arrow="off" if m.delta_color == "off" else "auto")
+def metrics(items: list[Any], per_row: int, key: str = "cards") -> None:
+    """Draw view-model metrics in bordered cards, `per_row` to a row; facts (delta_color "off") get no arrow.
+
+    One row of columns per `per_row` cards, in reading order, in a container keyed `key` (starting
+    "cards"): on a phone each row wraps to two cards (lib/web/layout.py), the first cards first.
+    """
+    with st.container(key=key):
+        for at in range(0, len(items), per_row):
+            for col, m in zip(st.columns(per_row), items[at:at + per_row], strict=False):
+                with col:
+                    st.metric(m.label, m.value, m.delta, delta_color=m.delta_color, help=m.help, border=True,
+                              delta_arrow="off" if m.delta_color == "off" else "auto")
 
 
 def finish(ctx: Context) -> None:

@@ -180,6 +180,43 @@ def dashboard(window: Window, start: dt.date, end: dt.date, today: dt.date,
     )
 
 
+def _day(ts: Any) -> str:
+    return f"{pd.Timestamp(ts):%d %b}"
+
+
+def chart_captions(view: DashboardView, today: dt.date) -> dict[str, str]:
+    """Each dashboard chart's key numbers in words: its text alternative, shown under it."""
+    from lib.web.charts import clip_cap
+
+    out: dict[str, str] = {}
+    daily, budget = view.daily, view.budget_cents
+    if daily.empty:
+        out["daily"] = "Daily spending: no days in the range."
+    else:
+        cents = daily.to_numpy(dtype="int64")
+        top = int(cents.argmax())
+        over = int((cents > budget).sum())
+        cap = clip_cap(cents, budget)
+        out["daily"] = (f"Daily spending {_day(daily.index[0])} – {_day(daily.index[-1])}: on average "
+                        f"{fmt(int(cents.mean()))} a day; the highest {fmt(int(cents[top]))} on "
+                        f"{_day(daily.index[top])}" + (" (drawn clipped, its value written above it)" if cap else "")
+                        + f"; {over} of {_days(len(cents))} over the {fmt(budget)} budget.")
+    s = view.standing
+    out["month"] = (f"{today:%B} so far: {fmt(int(view.month_daily.sum()))} spent; the budget pace by today is "
+                    f"{fmt(budget * today.day)} and {fmt(s.month_budget_cents)} at month end.")
+    states = view.day_states
+    counts = {k: int((states == v).sum()) for k, v in (("kept", 1), ("broke", 2), ("nothing", 0))}
+    out["calendar"] = (f"Streak calendar, {_days(len(states))}: {counts['kept']} kept the streak (✓), "
+                       f"{counts['broke']} broke it (✗), {counts['nothing']} with nothing spent (·), "
+                       f"{int(states.isna().sum())} not logged (blank).")
+    cats = view.by_category[view.by_category["amount_cents"] > 0].head(5)
+    out["categories"] = ("Where the money went: " + "; ".join(
+        f"{c} {fmt(int(a))} ({sh:.0%})" for c, a, sh in zip(cats["category"], cats["amount_cents"], cats["share"],
+                                                            strict=True)) + "."
+                         if len(cats) else "Where the money went: nothing spent in the range.")
+    return out
+
+
 TONE_TASTES: dict[str, str] = {
     "brutal": "“You spent 41.20 on takeaway. Again. Stop.”",
     "sarcastic": "“Another 41.20 on takeaway? Bold strategy for someone with a budget.”",
@@ -254,6 +291,7 @@ class ForecastView:
     savings_table: pd.DataFrame | None
     backtest_table: pd.DataFrame
     coverage_text: str
+    fan_caption: str = ""  # the projection chart's key numbers in words (its text alternative)
 
 
 def _band(p: tuple[int, int, int]) -> str:
@@ -316,4 +354,7 @@ def forecast_view(fc: Any, budget: float, cut_category: str | None, cut_pct: flo
         )
         cov = forecast.coverage(bt)
         coverage_text = f"{cov:.0%} of {len(bt)}" if cov is not None else "—"
-    return ForecastView(out, metrics, savings_table, table, coverage_text)
+    fan_caption = (f"Month-end projection: median {fmt(m.p50)}, likely {fmt(m.p10)} – {fmt(m.p90)} (8 in 10 simulated "
+                   f"months end inside), against {budget_line}; {m.under_budget_probability:.0%} chance to end "
+                   "within it.")
+    return ForecastView(out, metrics, savings_table, table, coverage_text, fan_caption)
