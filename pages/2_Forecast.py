@@ -57,8 +57,9 @@ def what_if(fc: ForecastData) -> None:
                   help="Calibrated bands hold the truth about 80% of the time.")
         st.dataframe(view.backtest_table, hide_index=True)
 
+    # Deferred: the CSV is written when the button is pressed, not on every slider step.
     st.download_button("Download the daily series and projections (CSV)",
-                       forecast.forecast_csv(fc.daily, view.outlook), file_name=f"{ctx.user_id}-forecast.csv",
+                       lambda: forecast.forecast_csv(fc.daily, view.outlook), file_name=f"{ctx.user_id}-forecast.csv",
                        mime="text/csv")
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -50,6 +50,9 @@ class Simulation:
     rough: bool = False
     note: str = ""
     seed: int = 0
+    # what_if's budget-independent pricing per (cut, fixed categories, today's floor): a budget slider's
+    # step re-prices only the budget comparisons (lib/core/forecast/scenario.py). Lives with the simulation.
+    priced: dict = field(default_factory=dict, compare=False, repr=False)  # type: ignore[type-arg]
 
     @property
     def n_paths(self) -> int:
