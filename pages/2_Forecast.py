@@ -49,14 +49,6 @@ def what_if(fc: ForecastData) -> None:
     else:
         st.info("Set your monthly salary in **Settings** to see savings projections.", icon="💼")
 
-    st.subheader("Backtest: how good is this model on your own history?")
-    if view.backtest_table.empty:
-        st.caption("Not enough complete months of history to backtest yet.")
-    else:
-        st.metric("Band coverage (truth inside p10–p90)", view.coverage_text,
-                  help="Calibrated bands hold the truth about 80% of the time.")
-        st.dataframe(view.backtest_table, hide_index=True)
-
     # Deferred: the CSV is written when the button is pressed, not on every slider step.
     st.download_button("Download the daily series and projections (CSV)",
                        lambda: forecast.forecast_csv(fc.daily, view.outlook), file_name=f"{ctx.user_id}-forecast.csv",
@@ -64,4 +56,14 @@ def what_if(fc: ForecastData) -> None:
 
 
 what_if(fc)
+
+# Outside the fragment: the sliders do not change the backtest, so a step does not send it again.
+st.subheader("Backtest: how good is this model on your own history?")
+backtest_table, coverage_text = views.backtest_view(fc.backtest)
+if backtest_table.empty:
+    st.caption("Not enough complete months of history to backtest yet.")
+else:
+    st.metric("Band coverage (truth inside p10–p90)", coverage_text,
+              help="Calibrated bands hold the truth about 80% of the time.")
+    st.dataframe(backtest_table, hide_index=True)
 ui.finish(ctx)

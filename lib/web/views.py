@@ -289,9 +289,7 @@ class ForecastView:
     outlook: Any
     metrics: list[Metric]
     savings_table: pd.DataFrame | None
-    backtest_table: pd.DataFrame
-    coverage_text: str
-    fan_caption: str = ""  # the projection chart's key numbers in words (its text alternative)
+    fan_caption: str  # the projection chart's key numbers in words (its text alternative)
 
 
 def _band(p: tuple[int, int, int]) -> str:
@@ -337,7 +335,17 @@ def forecast_view(fc: Any, budget: float, cut_category: str | None, cut_pct: flo
         )
     else:
         metrics.append(Metric("Saved this month", "no salary set", None, "off"))
-    bt = fc.backtest
+    fan_caption = (f"Month-end projection: median {fmt(m.p50)}, likely {fmt(m.p10)} – {fmt(m.p90)} (8 in 10 simulated "
+                   f"months end inside), against {budget_line}; {m.under_budget_probability:.0%} chance to end "
+                   "within it.")
+    return ForecastView(out, metrics, savings_table, fan_caption)
+
+
+def backtest_view(bt: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+    """The backtest as a display table and its band coverage ("80% of 10"): the what-if sliders do not
+    change it, so the page draws it outside their fragment, once per load."""
+    from lib.core import forecast
+
     table = pd.DataFrame()
     coverage_text = "—"
     if len(bt):
@@ -354,7 +362,4 @@ def forecast_view(fc: Any, budget: float, cut_category: str | None, cut_pct: flo
         )
         cov = forecast.coverage(bt)
         coverage_text = f"{cov:.0%} of {len(bt)}" if cov is not None else "—"
-    fan_caption = (f"Month-end projection: median {fmt(m.p50)}, likely {fmt(m.p10)} – {fmt(m.p90)} (8 in 10 simulated "
-                   f"months end inside), against {budget_line}; {m.under_budget_probability:.0%} chance to end "
-                   "within it.")
-    return ForecastView(out, metrics, savings_table, table, coverage_text, fan_caption)
+    return table, coverage_text
