@@ -222,7 +222,6 @@ def page(title: str, icon: str, history_days: int | None = None) -> Context:
     read, so the page costs one Query, not two.
     """
     st.set_page_config(page_title=f"{title} · {APP_NAME}", page_icon=icon, layout="wide")
-    phone_css()
     cfg = settings()
     secrets = _secrets()
     auth = auth_config(secrets)
@@ -247,6 +246,7 @@ def page(title: str, icon: str, history_days: int | None = None) -> Context:
                   history_start=today - dt.timedelta(days=history_days - 1) if history_days else None)
     usage_this_session(ctx)  # starts this session's usage count before its first read
     _sidebar(ctx, password_auth)
+    phone_css()  # after the gate: an element ahead of the login form's cookie component cost a second run
     return ctx
 
 
