@@ -109,9 +109,14 @@ def whole(page: Any, viewport: dict[str, int], path: Any, text: str) -> None:
 
 
 def box(page: Any, locator: Any) -> dict[str, float]:
-    b = locator.bounding_box()
-    assert b is not None, locator
-    return dict(b)
+    """Where an element is drawn; waited for, as a login's later script runs may redraw the page."""
+    for _ in range(5):
+        locator.wait_for(state="visible", timeout=TIMEOUT)
+        b = locator.bounding_box()
+        if b is not None:
+            return dict(b)
+        page.wait_for_function(SETTLED_JS, timeout=TIMEOUT)
+    raise AssertionError(f"{locator} is not drawn")
 
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["390", "1400"])
