@@ -331,6 +331,24 @@ def whatif_step(side: Side, page: Any) -> dict[str, Any]:
     return settled(page, t0, side.whatif_text)
 
 
+def _cookie_name() -> str:
+    import tomllib
+
+    secrets = tomllib.loads((ROOT / ".streamlit" / "secrets.toml.example").read_text())
+    return str(secrets.get("passwords", secrets.get("auth", {})).get("cookie_name", "finance_coach_auth"))
+
+
+def wait_for_login_cookie(context: Any, timeout_s: float = 30.0) -> None:
+    """The returning visit needs the login cookie, which the app's cookie component writes from the page a
+    moment after the login; on a busy machine the visit could otherwise start before it exists (untimed)."""
+    name = _cookie_name()
+    deadline = time.monotonic() + timeout_s
+    while not any(c["name"] == name for c in context.cookies()):
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"the login cookie {name!r} was not written within {timeout_s:.0f} s")
+        time.sleep(0.2)
+
+
 def session(side: Side, browser: Any, reruns: int, steps: int) -> None:
     """One fresh visitor: login, reruns, a page switch, what-if steps, then a returning visit (cookie)."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
@@ -343,6 +361,8 @@ def session(side: Side, browser: Any, reruns: int, steps: int) -> None:
             switch(side, page, side.whatif_link, side.whatif_text)
         for _ in range(steps):
             side.record("whatif", whatif_step(side, page))
+        if side.login:
+            wait_for_login_cookie(context)
         page.close()
         page = open_page(context)  # same browser profile: its cookie and cache, a new Streamlit session
         page.goto(side.url)
