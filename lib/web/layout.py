@@ -30,7 +30,9 @@ CSS = f"""
   [class*="st-key-cards"] [data-testid="stMetricDelta"] {{ font-size: 0.75rem; }}
   /* Half a phone is narrow: labels and deltas wrap instead of ending in "…". */
   [class*="st-key-cards"] [data-testid="stMetricLabel"] p,
-  [class*="st-key-cards"] [data-testid="stMetricDelta"] div {{ white-space: normal; overflow: visible; }}
+  [class*="st-key-cards"] [data-testid="stMetricDelta"], [class*="st-key-cards"] [data-testid="stMetricDelta"] * {{
+      white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+      height: auto !important; }}
 }}
 </style>
 """
