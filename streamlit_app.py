@@ -6,10 +6,13 @@ import streamlit as st
 from lib.core.errors import FinanceError
 from lib.web import settings_bank, ui, views
 from lib.web.settings_nudges import paused_notice
+from lib.web.sidebar import coach_on_page
 
 ctx = ui.page("Spending & streak", "🔥")
 
-title = st.empty()  # filled once the profile is loaded, but drawn above the range picker
+# The first screen of a phone: the title, today's allowance and the streak, the coach's words. They are
+# filled once the profile is loaded but drawn above the range picker, which only steers the charts.
+first_screen = st.container()
 start_default, end_default = views.default_range(ctx.today)
 picked = st.date_input(
     "Range", value=(start_default, end_default), max_value=ctx.today, key="dash_range", format="YYYY-MM-DD"
@@ -19,43 +22,51 @@ start, end = (picked if isinstance(picked, tuple) and len(picked) == 2 else (sta
 try:
     dashboard = ui.load_dashboard(ctx, start, end)
 except FinanceError as exc:
-    ui.friendly_error(exc, "load your spending")
+    with first_screen:
+        ui.friendly_error(exc, "load your spending")
     st.stop()
 
 view, figures = dashboard.view, dashboard.figures
-title.title(f"🔥 {view.profile.display_name}, here is the damage")
-if not view.has_data:
-    st.info("No transactions yet. Add some or import your bank's CSV on the **Transactions** page.", icon="🧾")
-    st.page_link("pages/1_Transactions.py", label="Go to Transactions", icon="🧾")
+with first_screen:
+    st.title(f"🔥 {view.profile.display_name}, here is the damage")
+    if not view.has_data:
+        st.info("No transactions yet. Add some or import your bank's CSV on the **Transactions** page.", icon="🧾")
+        st.page_link("pages/1_Transactions.py", label="Go to Transactions", icon="🧾")
+    settings_bank.render_bank_notices(ctx, start, end)  # issue 20: your bank needs attention / stale / revoked
+    ui.metrics(view.metrics[:4], per_row=4, key="cards")
+    coach_on_page(ctx)
+    ui.metrics(view.metrics[4:], per_row=4, key="cards_more")
+    paused_notice(view.paused_channels)  # issue 18: a nudge channel paused after 5 failures
+    if view.unlogged_note:
+        st.warning(view.unlogged_note, icon="🕳️")
+    checkin = view.checkin_offer and st.button(
+        "Nothing spent today", key="checkin", icon="✅",
+        help="Check in: today is a known day with nothing spent, so it can keep your streak.")
+    if checkin:
+        try:
+            ctx.store.mark_known(ctx.user_id, ctx.today)
+        except FinanceError as exc:
+            ui.friendly_error(exc, "save your check-in")
+        else:
+            ui.mark_changed(ctx.user_id)
+            st.rerun()
 
-settings_bank.render_bank_notices(ctx, start, end)  # issue 20: your bank needs attention / stale / revoked / lapsed
-ui.metrics(view.metrics, per_row=4)
-paused_notice(view.paused_channels)  # issue 18: a nudge channel paused after 5 failures
-if view.unlogged_note:
-    st.warning(view.unlogged_note, icon="🕳️")
-checkin = view.checkin_offer and st.button(
-    "Nothing spent today", key="checkin", icon="✅",
-    help="Check in: today is a known day with nothing spent, so it can keep your streak.")
-if checkin:
-    try:
-        ctx.store.mark_known(ctx.user_id, ctx.today)
-    except FinanceError as exc:
-        ui.friendly_error(exc, "save your check-in")
-    else:
-        ui.mark_changed(ctx.user_id)
-        st.rerun()
 
+captions = views.chart_captions(view, ctx.today)
 left, right = st.columns([3, 2])
 with left:
     st.plotly_chart(figures["daily"], key="daily")
+    st.caption(captions["daily"])
 with right:
     st.plotly_chart(figures["month"], key="month")
+    st.caption(captions["month"])
 st.plotly_chart(figures["calendar"], key="calendar")
-st.caption(f"How today counts: {view.streak_rule}")
+st.caption(f"{captions['calendar']} How today counts: {view.streak_rule}")
 
 left, right = st.columns([2, 3])
 with left:
     st.plotly_chart(figures["categories"], key="categories")
+    st.caption(captions["categories"])
 with right:
     st.subheader("Recent transactions")
     st.dataframe(view.recent, hide_index=True)

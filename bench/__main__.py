@@ -40,21 +40,8 @@ def _split(values: dict[str, Any], metrics: dict[str, Any], details: dict[str, A
         (details if key.startswith("_") else metrics)[key.lstrip("_")] = value
 
 
-def _import_speed(quick: bool, store: Any, table: str, today: dt.date) -> dict[str, Any]:
-    """The import-speed goal: the import's own benchmark when it exists, else CSV import against put_item."""
-    try:
-        from bench import import_speed  # type: ignore[attr-defined]
-    except ImportError:
-        from bench import dynamo
-
-        rows = 1_000 if quick else 10_000
-        return {**dynamo.import_comparison(store, table, rows, reps=1 if quick else 3, today=today),
-                "_import_rows": rows}
-    return dict(import_speed.measure(quick))
-
-
 def run_all(quick: bool, before: Path | None) -> dict[str, Any]:
-    from bench import analytics_loop, app_pages, browser, dynamo, month, store_cost
+    from bench import analytics_loop, app_pages, browser, dynamo, import_speed, month, store_cost
     from bench.window_cost import dynalite
 
     app_pages.quiet_streamlit()
@@ -76,31 +63,34 @@ def run_all(quick: bool, before: Path | None) -> dict[str, Any]:
 
         t0 = _step("the five interactions in Chromium: the app against a bare page"
                    + (f" (and {before})" if before else ""))
-        _split(browser.browser_metrics(work, work / "demo-3y.db", sessions=2 if quick else 8,
-                                       concurrent_rounds=2 if quick else 3, before_root=before), metrics, details)
+        _split(browser.browser_metrics(work, work / "demo-3y.db", sessions=1 if quick else 8,
+                                       concurrent_rounds=1 if quick else 3, before_root=before, quick=quick),
+               metrics, details)
         _done(t0)
 
         t0 = _step("the dashboard's chart kinds drawn by Plotly and by Vega-Lite (first paint, rerun)")
         from bench import chart_libs
 
-        _split(chart_libs.compare(work, visits=2 if quick else 4), metrics, details)
+        _split(chart_libs.compare(work, visits=1 if quick else 4), metrics, details)
         _done(t0)
 
         t0 = _step("store reads of a cached dashboard rerun; dashboard load at 1, 3 and 10 years of history")
         _split(app_pages.cached_rerun_reads(h, urls[3]), metrics, details)
-        _split(app_pages.history_scaling(h, urls, reps=3 if quick else 7), metrics, details)
+        _split(app_pages.history_scaling(h, urls, reps=1 if quick else 7), metrics, details)
         _done(t0)
 
-        t0 = _step("analytics on 1,000,000 transactions (3-10 a day) against a plain loop over lists")
-        _split(analytics_loop.analytics_comparison(100_000 if quick else 1_000_000, reps=1 if quick else 3),
+        rows = 20_000 if quick else 1_000_000
+        t0 = _step(f"analytics on {rows:,} transactions (3-10 a day) against a plain loop over lists")
+        _split(analytics_loop.analytics_comparison(rows, reps=1 if quick else 3),
                metrics, details)
         _done(t0)
 
         with dynalite() as endpoint, dynamo.dynamodb_env(endpoint):
             table = f"bench-{uuid.uuid4().hex[:8]}"
-            t0 = _step("seeding dynalite: the demo user (3 years) and 99 users (1 year each)")
+            others = 9 if quick else dynamo.OTHER_USERS  # the Scan's cost grows with them; the app's does not
+            t0 = _step(f"seeding dynalite: the demo user (3 years) and {others} users (1 year each)")
             store = dynamo.open_bench_store(table)
-            details["dynalite_seed"] = dynamo.seed(store, today, other_years=1)
+            details["dynalite_seed"] = dynamo.seed(store, today, other_years=1, others=others)
             _done(t0)
 
             t0 = _step("store cost of the dashboard and the Forecast page; the Scan-and-filter way")
@@ -112,11 +102,11 @@ def run_all(quick: bool, before: Path | None) -> dict[str, Any]:
             _done(t0)
 
             t0 = _step("a simulated month of one user (AI coach on, fake Bedrock)")
-            _split(month.simulate(h, f"{table}-month", days=7 if quick else month.DAYS), metrics, details)
+            _split(month.simulate(h, f"{table}-month", days=3 if quick else month.DAYS), metrics, details)
             _done(t0)
 
             t0 = _step("import speed")
-            _split(_import_speed(quick, store, table, today), metrics, details)
+            _split(import_speed.measure(quick), metrics, details)
             _done(t0)
     details["elapsed_s"] = time.perf_counter() - started
     return {"metrics": metrics, "details": details}

@@ -254,7 +254,7 @@ APP_HOME = ["here is the damage", "Signed in as", "Your coach says"]
 
 
 def app_side(url: str) -> Side:
-    return Side("app", url, APP_HOME, "Transactions", ["Import CSV"], "Forecast", ["Month end (median)"],
+    return Side("app", url, APP_HOME, "Transactions", ["Import"], "Forecast", ["Month end (median)"],
                 "What-if daily budget", login=True)
 
 
@@ -331,6 +331,24 @@ def whatif_step(side: Side, page: Any) -> dict[str, Any]:
     return settled(page, t0, side.whatif_text)
 
 
+def _cookie_name() -> str:
+    import tomllib
+
+    secrets = tomllib.loads((ROOT / ".streamlit" / "secrets.toml.example").read_text())
+    return str(secrets.get("passwords", secrets.get("auth", {})).get("cookie_name", "finance_coach_auth"))
+
+
+def wait_for_login_cookie(context: Any, timeout_s: float = 30.0) -> None:
+    """The returning visit needs the login cookie, which the app's cookie component writes from the page a
+    moment after the login; on a busy machine the visit could otherwise start before it exists (untimed)."""
+    name = _cookie_name()
+    deadline = time.monotonic() + timeout_s
+    while not any(c["name"] == name for c in context.cookies()):
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"the login cookie {name!r} was not written within {timeout_s:.0f} s")
+        time.sleep(0.2)
+
+
 def session(side: Side, browser: Any, reruns: int, steps: int) -> None:
     """One fresh visitor: login, reruns, a page switch, what-if steps, then a returning visit (cookie)."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
@@ -343,6 +361,8 @@ def session(side: Side, browser: Any, reruns: int, steps: int) -> None:
             switch(side, page, side.whatif_link, side.whatif_text)
         for _ in range(steps):
             side.record("whatif", whatif_step(side, page))
+        if side.login:
+            wait_for_login_cookie(context)
         page.close()
         page = open_page(context)  # same browser profile: its cookie and cache, a new Streamlit session
         page.goto(side.url)
@@ -470,7 +490,7 @@ def concurrent(app_url: str, server: Server, cookie_source: str, sessions: int =
 
 
 def browser_metrics(workdir: Path, db: Path, sessions: int, concurrent_rounds: int,
-                    before_root: Path | None = None) -> dict[str, Any]:
+                    before_root: Path | None = None, quick: bool = False) -> dict[str, Any]:
     """Serve the app and the bare page, measure the interactions, then memory and p95 on a fresh app server.
 
     With `before_root` (another checkout of the app) that version is served too and measured in the
@@ -487,11 +507,11 @@ def browser_metrics(workdir: Path, db: Path, sessions: int, concurrent_rounds: i
             urls["before"] = stack.enter_context(
                 serve("streamlit_app.py", before_root, env, before_secrets, workdir)).url
         plain = stack.enter_context(serve("bare.py", bare, env, secrets, workdir))
-        out = interactions(urls, plain.url, sessions)
+        out = interactions(urls, plain.url, sessions, reruns=1 if quick else 3, steps=1 if quick else 3)
     (workdir / "interactions.json").write_text(json.dumps(out, indent=1))  # kept if what follows fails
     try:
         with serve("streamlit_app.py", ROOT, env, secrets, workdir) as app:
-            out.update(concurrent(app.url, app, app.url, rounds=concurrent_rounds))
+            out.update(concurrent(app.url, app, app.url, sessions=3 if quick else 10, rounds=concurrent_rounds))
     except (RuntimeError, PlaywrightError) as exc:  # reported as a failed measurement, never as a number
         out.update({"memory_per_session_mb": math.nan, "p95_rerun_10_sessions_ms": math.nan,
                     "_concurrent_error": str(exc)[:500]})

@@ -93,17 +93,21 @@ def read_floor(items: list[dict[str, Any]]) -> float:
 
 
 # -- seeding ------------------------------------------------------------------------------------
-def seed(store: DynamoDBStore, today: dt.date, main_years: int = 3, other_years: int = 1) -> dict[str, int]:
-    """The demo user (profile, history, today's cached commentary) and 99 one-year users, batch-written."""
+def seed(store: DynamoDBStore, today: dt.date, main_years: int = 3, other_years: int = 1,
+         others: int = OTHER_USERS) -> dict[str, int]:
+    """The demo user (profile, history, today's cached commentary) and `others` one-year users, batch-written."""
     store.save_profile(demo_profile(USER, "Demo"))
     main = store.put_transactions(demo_transactions(USER, days=main_years * 365, today=today))
     store.put_commentary(Commentary(USER, today.isoformat(), "brutal", "seeded", COMMENTARY_TEXT, "offline"))
-    others = 0
-    for n in range(OTHER_USERS):
+    other_items = 0
+    for n in range(others):
         user = f"user-{n:03d}"
         store.save_profile(demo_profile(user, f"User {n}"))
-        others += store.put_transactions(demo_transactions(user, days=other_years * 365, today=today, seed=100 + n))
-    return {"main_items": main, "other_items": others, "users": OTHER_USERS + 1}
+        other_items += store.put_transactions(demo_transactions(user, days=other_years * 365, today=today,
+                                                                seed=100 + n))
+    if others and not other_items:
+        raise RuntimeError(f"seeded {others} other users but no items for them")
+    return {"main_items": main, "other_items": other_items, "users": others + 1}
 
 
 # -- one dashboard load through the app -------------------------------------------------------

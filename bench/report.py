@@ -40,7 +40,8 @@ GOALS = [
     Goal("naive_scan_rcu_ratio", "≥ 20", lambda v: v >= 20, "{:.0f}"),
     Goal("analytics_speedup_vs_loop", "≥ 10", lambda v: v >= 10, "{:.1f}"),
     Goal("analytics_1m_seconds", "— (informative)", None, "{:.3f}"),
-    Goal("import_speedup_vs_put_item", "≥ 10", lambda v: v >= 10, "{:.1f}"),
+    Goal("import_dynamo_speedup_vs_put_item_2ms", "≥ 10", lambda v: v >= 10, "{:.1f}"),
+    Goal("import_sqlite_linearity", "— (informative; 1.0 = linear)", None, "{:.2f}"),
     Goal("bedrock_input_tokens", "— (informative)", None, "{:d}"),
     Goal("bedrock_output_tokens", "— (informative)", None, "{:d}"),
     Goal("cost_per_user_month_usd", "< 0.002", lambda v: v < 0.002, "{:.5f}"),
@@ -147,6 +148,8 @@ def markdown(metrics: dict[str, Any], d: dict[str, Any], machine: dict[str, Any]
         "",
         "## Store cost per page (dynalite, the real app in AppTest, a cold cache)",
         "",
+        "The steady load: a fresh session with empty caches, after the page has been loaded once since "
+        "the data was seeded (what a user pays day after day). "
         "Needed = the user's items the page shows or uses (its date range and the sidebar coach's, the "
         "profile, the saved commentary), found by a separate Query of the whole partition; item bytes by "
         "DynamoDB's size rule (what read units are charged on).",
@@ -158,7 +161,15 @@ def markdown(metrics: dict[str, Any], d: dict[str, Any], machine: dict[str, Any]
           f"{p['items_needed']:,} | {p['bytes_needed']:,} | {p['floor_units']:g} | {p['overread_ratio']:.2f} |"
           for name, p in (("dashboard", dash), ("Forecast", fc))),
         "",
-        f"The Scan-and-filter way of the same dashboard load (100 users): {d['scan_units']:g} read units in "
+        "Apart, the one-time rebuild: the first load after data arrived outside the app (here the seeding) "
+        "reads the whole history once to rebuild the streak summary and saves it: dashboard "
+        f"{dash['first_requests']} requests, {dash['first_read_units']:g} read units "
+        f"({dash['first_items_read']:,} items), {dash['first_write_units']:g} write units; Forecast "
+        f"{fc['first_requests']} requests, {fc['first_read_units']:g} read units "
+        f"({fc['first_items_read']:,} items), {fc['first_write_units']:g} write units.",
+        "",
+        f"The Scan-and-filter way of the same dashboard load ({d['dynalite_seed']['users']} users): "
+        f"{d['scan_units']:g} read units in "
         f"{d['scan_requests']} requests, {m['naive_scan_rcu_ratio']:.0f}x the app's.",
         "",
         "## A simulated month (cost per user-month)",
@@ -221,11 +232,11 @@ NOTES: dict[str, Callable[[dict[str, Any], dict[str, Any]], str]] = {
     "browser_whatif_ratio": lambda m, d: _interaction_note("whatif")(m, d) + (
         " The step reruns only the what-if fragment; its script time is re-pricing the simulation "
         "(views.forecast_view) and redrawing the fan chart."),
-    "import_speedup_vs_put_item": lambda m, d: (
-        f"{d.get('import_store_s', float('nan')):.1f} s through the store against "
-        f"{d.get('import_put_item_s', float('nan')):.1f} s with one PutItem per row on dynalite (no network: "
-        "batching saves round trips, not per-item work); projected with a real round trip: "
-        + ", ".join(f"{rtt} {x:.1f}x" for rtt, x in d.get("import_projected_speedup", {}).items()) + "."),
+    "import_dynamo_speedup_vs_put_item_2ms": lambda m, d: (
+        f"{d['import_dynamo_rows']:,.0f} rows: {d['import_dynamo_store_s']:.1f} s through the store "
+        f"({d['import_dynamo_store_requests']:,.0f} requests) against {d['import_dynamo_put_item_s']:.1f} s with "
+        f"one PutItem per row ({d['import_dynamo_put_item_requests']:,.0f} requests), every request 2 ms more "
+        "than dynalite on this machine takes."),
     "dashboard_overread_ratio": lambda m, d: (
         f"the dashboard's one Query returns {d['store_dashboard']['bytes_read']:,} item bytes for "
         f"{d['store_dashboard']['bytes_needed']:,} it uses."),

@@ -33,13 +33,15 @@ def what_if(fc: ForecastData) -> None:
     cats = ["(none)", *fc.sim.category_shares]
     cut_cat = c2.selectbox("Cut a category", cats, key="wi_cat",
                            format_func=lambda c: c if c == "(none)" else f"{c} ({fc.sim.category_shares[c]:.0%})")
-    cut_pct = c3.slider("…by", 0, 100, 0, step=5, format="%d%%", key="wi_pct", disabled=cut_cat == "(none)")
+    # Shown only with a category to cut: a disabled slider's greyed label fails contrast (axe), and says nothing.
+    cut_pct = 0 if cut_cat == "(none)" else c3.slider("…by", 0, 100, 0, step=5, format="%d%%", key="wi_pct")
 
     view = views.forecast_view(fc, budget, None if cut_cat == "(none)" else cut_cat, cut_pct)
     ui.metrics(view.metrics, per_row=4)
 
     st.plotly_chart(charts.forecast_fan(view.outlook.month.fan, view.outlook.month.budget_total_cents,
                                         view.outlook.daily_budget_cents), key="fan")
+    st.caption(view.fan_caption)
 
     if view.savings_table is not None:
         st.subheader("Savings against your salary")
@@ -47,27 +49,30 @@ def what_if(fc: ForecastData) -> None:
     else:
         st.info("Set your monthly salary in **Settings** to see savings projections.", icon="💼")
 
-    st.subheader("Backtest: how good is this model on your own history?")
-    if view.backtest_table.empty:
-        st.caption("Not enough complete months of history to backtest yet.")
-    else:
-        st.metric("Band coverage (truth inside p10–p90)", view.coverage_text,
-                  help="Calibrated bands hold the truth about 80% of the time.")
-        if view.skill_table is not None:
-            st.caption("Skill: mean pinball loss of the p10/p50/p90 against simple guesses (lower is better; "
-                       "a single guess scores half its error).")
-            st.dataframe(view.skill_table, hide_index=True)
-        st.dataframe(view.backtest_table, hide_index=True)
-        exported = forecast.backtest_table(fc.backtest)
-        st.download_button("Download the backtest (CSV)", exported.to_csv(index=False, lineterminator="\n"),
-                           file_name=f"{ctx.user_id}-backtest.csv", mime="text/csv")
-        st.download_button("Download the backtest (Parquet)", views.parquet_bytes(exported),
-                           file_name=f"{ctx.user_id}-backtest.parquet", mime="application/vnd.apache.parquet")
-
+    # Deferred: the CSV is written when the button is pressed, not on every slider step.
     st.download_button("Download the daily series and projections (CSV)",
-                       forecast.forecast_csv(fc.daily, view.outlook), file_name=f"{ctx.user_id}-forecast.csv",
+                       lambda: forecast.forecast_csv(fc.daily, view.outlook), file_name=f"{ctx.user_id}-forecast.csv",
                        mime="text/csv")
 
 
 what_if(fc)
+
+# Outside the fragment: the sliders do not change the backtest, so a step does not send it again.
+st.subheader("Backtest: how good is this model on your own history?")
+backtest_table, coverage_text, skill = views.backtest_view(fc.backtest)
+if backtest_table.empty:
+    st.caption("Not enough complete months of history to backtest yet.")
+else:
+    st.metric("Band coverage (truth inside p10–p90)", coverage_text,
+              help="Calibrated bands hold the truth about 80% of the time.")
+    if skill is not None:
+        st.caption("Skill: mean pinball loss of the p10/p50/p90 against simple guesses (lower is better; "
+                   "a single guess scores half its error).")
+        st.dataframe(skill, hide_index=True)
+    st.dataframe(backtest_table, hide_index=True)
+    exported = forecast.backtest_table(fc.backtest)
+    st.download_button("Download the backtest (CSV)", exported.to_csv(index=False, lineterminator="\n"),
+                       file_name=f"{ctx.user_id}-backtest.csv", mime="text/csv")
+    st.download_button("Download the backtest (Parquet)", views.parquet_bytes(exported),
+                       file_name=f"{ctx.user_id}-backtest.parquet", mime="application/vnd.apache.parquet")
 ui.finish(ctx)

@@ -43,22 +43,58 @@ def _layout(fig: go.Figure, title: str, height: int = 320) -> go.Figure:
     return fig
 
 
+CLIP_OVER = 2.5  # a day above 2.5x the usual high (the budget or the 90th percentile) is drawn clipped
+CLIP_AT = 1.6  # ... at 1.6x that usual high, its value written above it
+
+
+def clip_cap(cents: np.ndarray, budget_cents: int) -> int | None:
+    """Where the daily chart's axis stops when one day towers over the rest (else None: nothing clipped).
+
+    Without it one day of 700 flattens ninety days of 20 into a line along the bottom.
+    """
+    spent = cents[cents > 0]
+    if spent.size == 0:
+        return None
+    usual = max(budget_cents, int(np.percentile(spent, 90)))
+    if usual <= 0 or spent.max() <= CLIP_OVER * usual:
+        return None
+    return int(CLIP_AT * usual)
+
+
 def daily_spending(daily: pd.Series, budget_cents: int) -> go.Figure:
-    """Bars per day, green at or under the budget and red over it, with the budget line."""
-    values = daily.to_numpy(dtype=np.int64) / 100
-    colors = np.where(daily.to_numpy() > budget_cents, OVER, UNDER)
+    """Bars per day, green at or under the budget and red over it (and hatched), with the budget line; a day far
+    above the rest is clipped at the axis' top, hatched the other way and labelled with its value."""
+    cents = daily.to_numpy(dtype=np.int64)
+    values = cents / 100
+    over = cents > budget_cents
+    colors = np.where(over, OVER, UNDER)
+    cap = clip_cap(cents, budget_cents)
+    clipped = cents > cap if cap is not None else np.zeros(len(cents), dtype=bool)
+    shown = np.minimum(values, cap / 100) if cap is not None else values
     fig = go.Figure(
-        go.Bar(x=daily.index, y=values, marker_color=colors, name="Spent", hovertemplate="%{y:,.2f}<extra></extra>")
+        go.Bar(x=daily.index, y=shown, customdata=values, marker_color=colors, name="Spent",
+               # Colour is not the only signal: over-budget days are hatched, clipped ones cross-hatched.
+               marker_pattern_shape=np.where(clipped, "x", np.where(over, "/", "")).tolist(),
+               marker_pattern_fgcolor="#0F1117", marker_pattern_size=6,
+               hovertemplate="%{customdata:,.2f}<extra></extra>")
     )
     fig.add_hline(
         y=budget_cents / 100, line_dash="dash", line_color=ACCENT,
         annotation_text=f"budget {budget_cents / 100:,.2f}", annotation_position="top left",
     )
+    if cap is not None:
+        fig.update_yaxes(range=[0, cap / 100 * 1.18])
+        for day, value in zip(daily.index[clipped], values[clipped], strict=True):
+            fig.add_annotation(x=day, y=cap / 100, text=f"▲ {value:,.0f}", showarrow=False, yanchor="bottom",
+                               font={"size": 11, "color": "#F3F4F6"}, bgcolor="rgba(15,17,23,0.8)")
     return _layout(fig, "Daily spending against your budget")
 
 
+KEPT_MARK, BROKE_MARK, NOTHING_MARK = "✓", "✗", "·"
+
+
 def streak_calendar(states: pd.Series, daily: pd.Series) -> go.Figure:
-    """A calendar heatmap, one column per week: green kept, red broke, dark nothing spent, blank not logged."""
+    """A calendar heatmap, one column per week: green ✓ kept, red ✗ broke, dark · nothing spent, blank not logged."""
     if daily.empty:
         return _layout(go.Figure(), "Streak calendar")
     idx = pd.DatetimeIndex(daily.index)
@@ -66,9 +102,13 @@ def streak_calendar(states: pd.Series, daily: pd.Series) -> go.Figure:
     state = states.to_numpy(dtype=float)
     week = (idx - pd.to_timedelta(idx.day_of_week, unit="D")).normalize()
     label = np.where(np.isnan(state), "not logged", np.char.add("spent ", np.char.mod("%.2f", cents / 100)))
-    frame = pd.DataFrame({"week": week, "weekday": idx.day_of_week, "state": state, "label": label, "day": idx})
+    # Colour is never the only signal: every cell also carries a mark.
+    mark = np.where(state == 2, BROKE_MARK, np.where(state == 1, KEPT_MARK, np.where(state == 0, NOTHING_MARK, "")))
+    frame = pd.DataFrame({"week": week, "weekday": idx.day_of_week, "state": state, "label": label, "day": idx,
+                          "mark": mark})
     z = frame.pivot(index="weekday", columns="week", values="state").reindex(range(7))
     labels = frame.pivot(index="weekday", columns="week", values="label").reindex(range(7)).fillna("")
+    marks = frame.pivot(index="weekday", columns="week", values="mark").reindex(range(7)).fillna("")
     day = frame.pivot(index="weekday", columns="week", values="day").reindex(range(7))
     text = day.apply(lambda col: col.dt.strftime("%a %d %b %Y")).fillna("")
     fig = go.Figure(
@@ -77,6 +117,7 @@ def streak_calendar(states: pd.Series, daily: pd.Series) -> go.Figure:
             x=list(z.columns),
             y=[calendar.day_abbr[i] for i in range(7)],
             customdata=np.dstack([text.to_numpy(), labels.to_numpy()]),
+            text=marks.to_numpy().tolist(), texttemplate="%{text}", textfont={"size": 12, "color": "#F3F4F6"},
             colorscale=[[0, EMPTY], [0.33, EMPTY], [0.34, UNDER], [0.66, UNDER], [0.67, OVER], [1, OVER]],
             zmin=0, zmax=2, showscale=False, xgap=3, ygap=3,
             hovertemplate="%{customdata[0]}<br>%{customdata[1]}<extra></extra>",
@@ -84,7 +125,8 @@ def streak_calendar(states: pd.Series, daily: pd.Series) -> go.Figure:
     )
     fig.update_yaxes(autorange="reversed")
     fig.update_layout(hovermode="closest")
-    return _layout(fig, "Streak calendar: green kept the streak, red broke it, blank not logged", height=260)
+    # Short enough for a phone's width; the caption under the chart spells out every mark.
+    return _layout(fig, f"Streak calendar: {KEPT_MARK} kept, {BROKE_MARK} broke", height=260)
 
 
 def categories(by_cat: pd.DataFrame, top: int = 8) -> go.Figure:
@@ -93,10 +135,11 @@ def categories(by_cat: pd.DataFrame, top: int = 8) -> go.Figure:
     fig = go.Figure(
         go.Bar(
             x=data["amount_cents"] / 100, y=data["category"], orientation="h", marker_color=OVER,
-            text=[f"{s:.0%}" for s in data["share"]], textposition="outside",
+            text=[f"{s:.0%}" for s in data["share"]], textposition="outside", cliponaxis=False,
             hovertemplate="%{y}: %{x:,.2f}<extra></extra>",
         )
     )
+    fig.update_xaxes(automargin=True)
     fig.update_layout(hovermode="closest")
     return _layout(fig, "Where the money went")
 
@@ -114,7 +157,7 @@ def month_cumulative(daily: pd.Series, budget_cents: int, today: dt.date) -> go.
         go.Scatter(x=actual.index, y=actual.values, name="Spent so far", line={"color": OVER, "width": 3},
                    fill="tozeroy", fillcolor="rgba(255,90,54,0.12)")
     )
-    return _layout(fig, f"{today:%B}: spent so far against the budget pace")
+    return _layout(fig, f"{today:%B}: spent against the budget pace")
 
 
 def forecast_fan(fan: pd.DataFrame, budget_total_cents: int, daily_budget_cents: int) -> go.Figure:

@@ -90,12 +90,30 @@ def _commentary(ctx: state.Context, window: Window, version: int) -> None:
     if result.as_of:
         label += f", numbers as of {result.as_of}"
     st.caption(f"{label} · tone: {window.profile.ai_tone}")
+    st.session_state[_SAID] = (ctx.user_id, result.text, f"{label} · tone: {window.profile.ai_tone}")
     if result.notice:
         st.warning(result.notice, icon="⚠️")
 
 
+_SAID = "_coach_said"  # this run's words (user, text, caption), for the page's own copy on a phone
+
+
+def coach_on_page(ctx: state.Context) -> None:
+    """The coach's words of this run again, in the page's main column, shown only where the sidebar
+    starts collapsed (lib/web/layout.py): on a phone the product's voice is on the first screen.
+    No second model call and no second read: the sidebar's result of this same run, kept in the session."""
+    said = st.session_state.get(_SAID)
+    if not said or said[0] != ctx.user_id:
+        return
+    with st.container(key="coach_main", border=True):
+        st.markdown("**🗣️ Your coach says**")
+        st.text(said[1])  # plain text, as in the sidebar
+        st.caption(said[2])
+
+
 def render_sidebar(ctx: state.Context) -> None:
     """Coach commentary in the user's tone, then the usage & cost panel."""
+    st.session_state.pop(_SAID, None)  # a run that cannot reach the coach shows no old words on the page
     st.markdown("#### 🗣️ Your coach says")
     # The version is read before the load: a write in between can only make the window newer
     # than its key, which the next run simply recomputes, never the other way round.

@@ -30,6 +30,7 @@ from lib.web.auth import (
     startup_problems,
     startup_warnings,
 )
+from lib.web.layout import phone_css
 from lib.web.perf import freeze_imports
 from lib.web.sidebar import render_sidebar, render_usage
 
@@ -329,16 +330,22 @@ def page(title: str, icon: str, history_days: int | None = None) -> Context:
         log.warning("could not check for other writes", extra={"error": str(exc)})
     ctx = user_context(ctx, history_days)  # the user's own today (their profile's zone), from the page's first read
     _sidebar(ctx, password_auth)
+    phone_css()  # after the gate: an element ahead of the login form's cookie component cost a second run
     return ctx
 
 
-def metrics(items: list[Any], per_row: int) -> None:
-    """Draw view-model metrics in bordered cards, `per_row` to a row; facts (delta_color "off") get no arrow."""
-    cols = st.columns(per_row)
-    for i, m in enumerate(items):
-        with cols[i % per_row]:
-            st.metric(m.label, m.value, m.delta, delta_color=m.delta_color, help=m.help, border=True,
-                      delta_arrow="off" if m.delta_color == "off" else "auto")
+def metrics(items: list[Any], per_row: int, key: str = "cards") -> None:
+    """Draw view-model metrics in bordered cards, `per_row` to a row; facts (delta_color "off") get no arrow.
+
+    One row of columns per `per_row` cards, in reading order, in a container keyed `key` (starting
+    "cards"): on a phone each row wraps to two cards (lib/web/layout.py), the first cards first.
+    """
+    with st.container(key=key):
+        for at in range(0, len(items), per_row):
+            for col, m in zip(st.columns(per_row), items[at:at + per_row], strict=False):
+                with col:
+                    st.metric(m.label, m.value, m.delta, delta_color=m.delta_color, help=m.help, border=True,
+                              delta_arrow="off" if m.delta_color == "off" else "auto")
 
 
 def finish(ctx: Context) -> None:

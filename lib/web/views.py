@@ -128,11 +128,12 @@ def dashboard_metrics(s: standing.Standing) -> list[Metric]:
                     else "Over your whole history.")
     over_pace = s.month_everyday_cents - s.month_allowed_cents
     band = f"likely {fmt(s.month_end_p10_cents)} – {fmt(s.month_end_p90_cents)}"
+    # The first two are a phone's first row: what is left per day (the allowance), then the streak.
     return [
         period_metric(s),
-        first,
         Metric("Current streak", _days(s.current_streak), status, "inverse" if s.today_status == "over" else "normal",
                help=analytics.TODAY_RULE + (" " + ROLLING_RULE if s.budget_style == "rolling" else "") + FIXED_RULE),
+        first,
         Metric("Longest streak", _days(s.longest_streak), None, help=longest_help),
         Metric(
             f"{today:%B} spent", fmt(s.month_spent_cents),
@@ -200,6 +201,43 @@ def dashboard(window: Window, start: dt.date, end: dt.date, today: dt.date,
         checkin_offer=s.tracked_through != today,
         paused_channels=window.paused_channels,
     )
+
+
+def _day(ts: Any) -> str:
+    return f"{pd.Timestamp(ts):%d %b}"
+
+
+def chart_captions(view: DashboardView, today: dt.date) -> dict[str, str]:
+    """Each dashboard chart's key numbers in words: its text alternative, shown under it."""
+    from lib.web.charts import clip_cap
+
+    out: dict[str, str] = {}
+    daily, budget = view.daily, view.budget_cents
+    if daily.empty:
+        out["daily"] = "Daily spending: no days in the range."
+    else:
+        cents = daily.to_numpy(dtype="int64")
+        top = int(cents.argmax())
+        over = int((cents > budget).sum())
+        cap = clip_cap(cents, budget)
+        out["daily"] = (f"Daily spending {_day(daily.index[0])} – {_day(daily.index[-1])}: on average "
+                        f"{fmt(int(cents.mean()))} a day; the highest {fmt(int(cents[top]))} on "
+                        f"{_day(daily.index[top])}" + (" (drawn clipped, its value written above it)" if cap else "")
+                        + f"; {over} of {_days(len(cents))} over the {fmt(budget)} budget.")
+    s = view.standing
+    out["month"] = (f"{today:%B} so far: {fmt(int(view.month_daily.sum()))} spent; the budget pace by today is "
+                    f"{fmt(budget * today.day)} and {fmt(s.month_budget_cents)} at month end.")
+    states = view.day_states
+    counts = {k: int((states == v).sum()) for k, v in (("kept", 1), ("broke", 2), ("nothing", 0))}
+    out["calendar"] = (f"Streak calendar, {_days(len(states))}: {counts['kept']} kept the streak (✓), "
+                       f"{counts['broke']} broke it (✗), {counts['nothing']} with nothing spent (·), "
+                       f"{int(states.isna().sum())} not logged (blank).")
+    cats = view.by_category[view.by_category["amount_cents"] > 0].head(5)
+    out["categories"] = ("Where the money went: " + "; ".join(
+        f"{c} {fmt(int(a))} ({sh:.0%})" for c, a, sh in zip(cats["category"], cats["amount_cents"], cats["share"],
+                                                            strict=True)) + "."
+                         if len(cats) else "Where the money went: nothing spent in the range.")
+    return out
 
 
 TONE_TASTES: dict[str, str] = {
@@ -274,9 +312,7 @@ class ForecastView:
     outlook: Any
     metrics: list[Metric]
     savings_table: pd.DataFrame | None
-    backtest_table: pd.DataFrame
-    coverage_text: str
-    skill_table: pd.DataFrame | None = None  # pinball loss of the model and the simple baselines
+    fan_caption: str  # the projection chart's key numbers in words (its text alternative)
 
 
 SKILL_NAMES = {"last_pace": "Rest of last month", "year_ago": "Same days a year ago"}
@@ -325,7 +361,17 @@ def forecast_view(fc: Any, budget: float, cut_category: str | None, cut_pct: flo
         )
     else:
         metrics.append(Metric("Saved this month", "no salary set", None, "off"))
-    bt = fc.backtest
+    fan_caption = (f"Month-end projection: median {fmt(m.p50)}, likely {fmt(m.p10)} – {fmt(m.p90)} (8 in 10 simulated "
+                   f"months end inside), against {budget_line}; {m.under_budget_probability:.0%} chance to end "
+                   "within it.")
+    return ForecastView(out, metrics, savings_table, fan_caption)
+
+
+def backtest_view(bt: pd.DataFrame) -> tuple[pd.DataFrame, str, pd.DataFrame | None]:
+    """The backtest as a display table, its band coverage ("8 of 10 (80%)") and the model's skill against
+    simple baselines: the what-if sliders do not change it, so the page draws it outside their fragment."""
+    from lib.core import forecast
+
     table = pd.DataFrame()
     coverage_text = "—"
     if len(bt):
@@ -342,7 +388,7 @@ def forecast_view(fc: Any, budget: float, cut_category: str | None, cut_pct: flo
         )
         cov = forecast.coverage(bt)
         coverage_text = f"{int(bt['inside'].sum())} of {len(bt)} ({cov:.0%})" if cov is not None else "—"
-    return ForecastView(out, metrics, savings_table, table, coverage_text, skill_table(bt))
+    return table, coverage_text, skill_table(bt) if len(bt) else None
 
 
 def skill_table(bt: pd.DataFrame) -> pd.DataFrame | None:

@@ -29,8 +29,19 @@ def test_metrics_and_charts_are_shown(make_app, demo_store) -> None:
     assert metrics["Current streak"][0].endswith(("day", "days"))
     assert len(at.get("plotly_chart")) >= 4  # daily bars, month pace, streak calendar, categories
     assert at.title[0].value == "🔥 Demo, here is the damage"
-    visible = [c.type for c in at.main.children.values() if c.type != "component_instance"]  # cookie manager
-    assert visible[:2] == ["title", "date_input"], "the page title comes first"
+    visible = [c for c in at.main.children.values()  # not the cookie manager, not the phone layout's style rules
+               if c.type != "component_instance" and not (c.type == "markdown" and c.value.startswith("<style>"))]
+    # The first screen (a phone's too): the title, the first four cards, the coach, then the range picker.
+    first, picker = visible[:2]
+    assert picker.type == "date_input"
+    inside = [c.type for c in first.children.values()]
+    assert inside[0] == "title", "the page title comes first"
+    first_cards = [m.label for m in first.get("metric")][:2]
+    # The allowance left per day (issue 26's first card), then the streak: a phone's first row.
+    assert first_cards[1] == "Current streak" and first_cards[0] in ("Left per day this month",
+                                                                      "Left per day until payday")
+    coach = [c for c in first.children.values() if getattr(c, "key", None) == "coach_main"]
+    assert len(coach) == 1 and coach[0].get("text")[0].value == at.sidebar.get("text")[0].value
     [recent] = at.dataframe
     assert list(recent.value.columns) == ["Date", "Amount", "Category", "Description"]
     assert len(recent.value) > 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -57,6 +57,9 @@ class Simulation:
     # What the rest of last month cost from the same day on, rescaled to this month's days left (NaN: not
     # tracked then): the calibration's blend moves the band toward it (a payday splurge, a fixed-day habit).
     hint_cents: float = float("nan")
+    # what_if's budget-independent pricing per (cut, fixed categories, today's floor): a budget slider's
+    # step re-prices only the budget comparisons (lib/core/forecast/scenario.py). Lives with the simulation.
+    priced: dict = field(default_factory=dict, compare=False, repr=False)  # type: ignore[type-arg]
 
     @property
     def n_paths(self) -> int:

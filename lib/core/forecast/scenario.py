@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -25,46 +26,34 @@ def _quantiles(x: np.ndarray, axis: int = 0) -> np.ndarray:
     return np.rint(np.percentile(x, QUANTILES, axis=axis)).astype("int64")
 
 
-def what_if(
-    sim: Simulation,
-    *,
-    daily_budget_cents: int,
-    monthly_salary_cents: int | None = None,
-    cut_category: str | None = None,
-    cut_pct: float = 0.0,
-    cap_at_budget: bool = False,
-    fixed_categories: frozenset[str] = frozenset(),
-    fixed_allowance_cents: int = 0,
-    today_everyday_cents: int | None = None,
-) -> Outlook:
-    """Price the simulated paths under a scenario: budget, category cut (percent), optional daily cap.
+@dataclass(frozen=True)
+class _Priced:
+    """A scenario's paths priced, everything that does not depend on the daily budget."""
 
-    Cheap (no re-simulation, no store reads), so a page can call it on every slider move. Fixed
-    costs (the bills found, and `fixed_categories`) count in the month total but not against the
-    daily budget: the chance to end within budget compares the month with the daily budget times
-    its days plus `fixed_allowance_cents` (the month's fixed costs), and the streak outlook looks at
-    everyday spending only (`today_everyday_cents`: what of today's spending is not fixed).
-    """
-    if not 0 <= cut_pct <= 100:
-        raise ValidationError({"cut_pct": "The cut must be between 0 and 100 percent."})
-    if daily_budget_cents < 0:
-        raise ValidationError({"daily_budget": "The daily budget cannot be negative."})
+    paths: np.ndarray  # every simulated day, bills included, today floored at what is already spent
+    everyday: np.ndarray  # the next STREAK_DAYS days of everyday spending (fixed costs out)
+    month_total: np.ndarray  # each path's month total
+    p: tuple[int, int, int]  # its p10, p50, p90
+    fan: pd.DataFrame
+    actual_total: int
+    n_month_future: int
+
+
+MEMO_PER_SIMULATION = 16  # scenarios kept per simulation (a cut category and percent each)
+
+
+def _price(sim: Simulation, day_values: np.ndarray, bills: np.ndarray, cap_cents: float | None,
+           budget_cents: int, fixed_categories: frozenset[str], today_everyday_cents: int | None) -> _Priced:
     inp = sim.inputs
-    day_values, bills = inp.hist_total, inp.bills_total
-    if cut_category and cut_pct:
-        cut = cut_pct / 100.0
-        if cut_category in inp.hist_by_category:
-            day_values = day_values - cut * inp.hist_by_category[cut_category]
-        if cut_category in inp.bills_by_category:
-            bills = bills - cut * inp.bills_by_category[cut_category]
     if sim.paths.idx is None:
-        paths = np.repeat(sim.paths.level * float(daily_budget_cents), sim.n_future, axis=1)
+        paths = np.repeat(sim.paths.level * float(budget_cents), sim.n_future, axis=1)
     else:
         paths = sim.paths.price(day_values)
-    if cap_at_budget:  # only everyday spending can be held to the budget; bills still fall due
-        paths = np.minimum(paths, float(daily_budget_cents))
+    if cap_cents is not None:  # only everyday spending can be held to the budget; bills still fall due
+        paths = np.minimum(paths, cap_cents)
     everyday = paths[:, :STREAK_DAYS]
     if fixed_categories and sim.paths.idx is not None:
+        # Only the next STREAK_DAYS columns of the fixed part are needed: price those, not the whole horizon.
         fixed_values = sum((inp.hist_by_category[c] for c in fixed_categories if c in inp.hist_by_category),
                            np.zeros_like(day_values))
         everyday = everyday - sim.paths.price(fixed_values)[:, :STREAK_DAYS]
@@ -105,17 +94,68 @@ def what_if(
         bands[:, n_done:] = _quantiles(cum, axis=0)
     for row, q in enumerate(QUANTILES):
         fan[f"p{q}_cum"] = np.rint(bands[row]).astype("int64")
+    return _Priced(paths, everyday, month_total, (p10, p50, p90), fan, int(actual.sum()), n_month_future)
+
+
+def what_if(
+    sim: Simulation,
+    *,
+    daily_budget_cents: int,
+    monthly_salary_cents: int | None = None,
+    cut_category: str | None = None,
+    cut_pct: float = 0.0,
+    cap_at_budget: bool = False,
+    fixed_categories: frozenset[str] = frozenset(),
+    fixed_allowance_cents: int = 0,
+    today_everyday_cents: int | None = None,
+) -> Outlook:
+    """Price the simulated paths under a scenario: budget, category cut (percent), optional daily cap.
+
+    Cheap (no re-simulation, no store reads), so a page can call it on every slider move; a new budget
+    with the same cut reuses the scenario's priced paths (kept on the simulation) and only compares. Fixed
+    costs (the bills found, and `fixed_categories`) count in the month total but not against the
+    daily budget: the chance to end within budget compares the month with the daily budget times
+    its days plus `fixed_allowance_cents` (the month's fixed costs), and the streak outlook looks at
+    everyday spending only (`today_everyday_cents`: what of today's spending is not fixed).
+    """
+    if not 0 <= cut_pct <= 100:
+        raise ValidationError({"cut_pct": "The cut must be between 0 and 100 percent."})
+    if daily_budget_cents < 0:
+        raise ValidationError({"daily_budget": "The daily budget cannot be negative."})
+    inp = sim.inputs
+    cutting = bool(cut_category and cut_pct)
+    # The paths depend on the budget only with a cap, or with no history to draw from (paths at the budget).
+    by_budget = cap_at_budget or sim.paths.idx is None
+    key = (cut_category if cutting else None, float(cut_pct) if cutting else 0.0, fixed_categories,
+           today_everyday_cents)
+    priced = None if by_budget else sim.priced.get(key)
+    if priced is None:
+        day_values, bills = inp.hist_total, inp.bills_total
+        if cutting:
+            cut = cut_pct / 100.0
+            if cut_category in inp.hist_by_category:
+                day_values = day_values - cut * inp.hist_by_category[cut_category]
+            if cut_category in inp.bills_by_category:
+                bills = bills - cut * inp.bills_by_category[cut_category]
+        priced = _price(sim, day_values, bills, float(daily_budget_cents) if cap_at_budget else None,
+                        daily_budget_cents, fixed_categories, today_everyday_cents)
+        if not by_budget:
+            if len(sim.priced) >= MEMO_PER_SIMULATION:
+                sim.priced.clear()  # atomic, unlike evicting one while another session may be inserting
+            sim.priced[key] = priced
+    p10, p50, p90 = priced.p
+    month_total = priced.month_total
 
     budget_total = daily_budget_cents * len(sim.month_dates) + int(fixed_allowance_cents)
     month = MonthForecast(
         month_start=sim.month_start,
         month_end=sim.month_end,
-        actual_to_date_cents=int(actual.sum()),
-        days_remaining=n_month_future,
+        actual_to_date_cents=priced.actual_total,
+        days_remaining=priced.n_month_future,
         p10=p10,
         p50=p50,
         p90=p90,
-        fan=fan,
+        fan=priced.fan,
         budget_total_cents=budget_total,
         under_budget_probability=float((month_total <= budget_total).mean()),
         method=sim.method,
@@ -123,9 +163,10 @@ def what_if(
         rough=sim.rough,
         note=sim.note,
     )
-    streak = float((everyday <= daily_budget_cents).all(axis=1).mean())
+    streak = float((priced.everyday <= daily_budget_cents).all(axis=1).mean())
     savings = None
     if monthly_salary_cents is not None:
+        paths = priced.paths
         later = np.add.reduceat(paths, sim.month_bounds[1:], axis=1) if len(sim.month_bounds) > 1 else None
         months = month_total[:, None] if later is None else np.column_stack([month_total, later])
         saved = monthly_salary_cents * np.arange(1, months.shape[1] + 1)[None, :] - np.cumsum(months, axis=1)
