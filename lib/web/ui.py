@@ -141,7 +141,7 @@ def friendly_error(exc: Exception, doing: str) -> None:
         st.error(md_escape(f"Could not {doing}: {exc}"), icon="🛑")
 
 
-def _remember_login(authenticator: Any) -> None:
+def _remember_login(authenticator: Any, value: str | None = None, expires: float | None = None) -> None:
     """Set the login cookie again, outside the emptied login box, so a reload stays signed in.
 
     The authenticator renders its cookie-setting component inside the login form's container; emptying
@@ -152,9 +152,12 @@ def _remember_login(authenticator: Any) -> None:
     model = authenticator.cookie_controller.cookie_model
     if not model.cookie_expiry_days:
         return
+    # Signed in by the cookie: the same value and end again (never a longer login). Mounting the cookie
+    # component in this session is also what lets "Log out" delete the cookie in the browser later.
     model.cookie_manager.set(
-        model.cookie_name, model._token_encode(), key="login_cookie",
-        expires_at=dt.datetime.now() + dt.timedelta(days=model.cookie_expiry_days),
+        model.cookie_name, value or model._token_encode(), key="login_cookie",
+        expires_at=dt.datetime.fromtimestamp(expires) if expires else
+        dt.datetime.now() + dt.timedelta(days=model.cookie_expiry_days),
         secure=_served_over_https() or None, same_site="strict",
     )
 
@@ -227,6 +230,7 @@ def _password_gate(cfg: Any, auth: AuthConfig) -> tuple[str, str, Any]:
             # Signed in by the cookie: the session keeps the cookie's generation and expiry (no new cookie,
             # so opening the app again never stretches a login past its age).
             sessions.start(user, int(verified["gen"]), float(verified["exp_date"]))
+            _remember_login(authenticator, st.context.cookies.get(auth.cookie_name), float(verified["exp_date"]))
         else:
             try:
                 gen = sessions.current_generation(cfg, store, user, fresh=True).number
