@@ -105,6 +105,14 @@ def run_all(quick: bool, before: Path | None) -> dict[str, Any]:
             _split(month.simulate(h, f"{table}-month", days=3 if quick else month.DAYS), metrics, details)
             _done(t0)
 
+            t0 = _step("capacity: 1, 10 and 50 signed-in sessions at the WebSocket level; freshness across processes")
+            from bench import load
+
+            measured = load.measure(quick)
+            details["_load_levels"] = measured.pop("_load_levels")
+            _split(measured, metrics, details)
+            _done(t0)
+
             t0 = _step("import speed")
             _split(import_speed.measure(quick), metrics, details)
             _done(t0)

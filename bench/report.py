@@ -45,6 +45,10 @@ GOALS = [
     Goal("bedrock_input_tokens", "— (informative)", None, "{:d}"),
     Goal("bedrock_output_tokens", "— (informative)", None, "{:d}"),
     Goal("cost_per_user_month_usd", "< 0.002", lambda v: v < 0.002, "{:.5f}"),
+    # Issue 23: one server's capacity at Streamlit's WebSocket protocol, and replicas that agree.
+    Goal("load_p95_ratio_10", "≤ 3", lambda v: v <= 3, "{:.2f}"),
+    Goal("load_p95_ratio_50", "— (informative)", None, "{:.2f}"),
+    Goal("replica_freshness_seconds", "≤ 5", lambda v: v <= 5, "{:.2f}"),
     Goal("history_scaling_exponent", "≤ 1 (no worse than linear)", lambda v: v <= 1, "{:.2f}"),
 ]
 METRIC_NAMES = [g.name for g in GOALS]
@@ -205,6 +209,21 @@ def markdown(metrics: dict[str, Any], d: dict[str, Any], machine: dict[str, Any]
         + ", ".join(f"{y} y {ms:.0f} ms" for y, ms in d["load_ms_by_years"].items())
         + f"; the log-log slope {m['history_scaling_exponent']:.2f} (about 0: the page reads a fixed window).",
     ]
+    if "_load_levels" in d:
+        levels = d["_load_levels"]
+        parts += ["", "## One server, many sessions (bench/load.py)", "",
+                  "Signed-in sessions at Streamlit's WebSocket protocol (no browser each: the login cookie in the "
+                  "handshake, `rerun_script` until `script_finished`), each rerunning the dashboard every 3-6 s; "
+                  "one level after another on the same server.", "",
+                  "| sessions | reruns | p50 (ms) | p95 (ms) | server RSS (MB) | server CPU (cores) |",
+                  "|---:|---:|---:|---:|---:|---:|"]
+        parts += [f"| {v['sessions']} | {v['reruns']} | {v['p50_s'] * 1000:.0f} | {v['p95_s'] * 1000:.0f} | "
+                  f"{v['rss_mb']:.0f} | {v['server_cpu_cores']:.2f} |" for v in levels.values()]
+        parts += ["", f"Write in another process (the CLI's import) → seen on this server's next page load: "
+                      f"{m['replica_freshness_seconds']:.2f} s, {d.get('freshness_page_loads', '?')} page load(s)."]
+    from bench import scale_cost
+
+    parts += ["", scale_cost.markdown(m["cost_per_user_month_usd"])]
     unmet = _unmet(m)
     if unmet:
         parts += ["", "## Goals not met", ""]

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from lib.core import clock
 
 REPO = Path(__file__).resolve().parents[2]
@@ -50,3 +52,48 @@ def test_without_a_look_a_process_keeps_its_cache(make_app, demo_store, store_pa
     at.run()
     assert app_requests("demo") == before
     assert "NOT-YET-SEEN" not in seen(at)
+
+
+@pytest.mark.dynalite
+def test_on_one_dynalite_table_a_write_by_another_process_shows_on_the_next_load(dynalite_endpoint, tmp_path,
+                                                                                 monkeypatch) -> None:
+    """The hosted shape: the app's process and another process (the CLI, as the API or the worker would)
+    on one DynamoDB table (dynalite); the app looks again at most every freshness window."""
+    import uuid
+
+    import boto3
+    from streamlit.testing.v1 import AppTest
+
+    from lib.core.demo import demo_profile, demo_transactions
+    from lib.store.dynamodb import DynamoDBStore
+    from tests.app.conftest import PAGES, app_secrets
+
+    table = f"replicas-{uuid.uuid4().hex[:12]}"
+    direct = DynamoDBStore(table, client=boto3.client("dynamodb", region_name="us-east-1",
+                                                        endpoint_url=dynalite_endpoint))
+    direct.init()
+    direct.save_profile(demo_profile("demo", "Demo"))
+    direct.put_transactions(demo_transactions("demo", days=30, today=clock.today()))
+    for name, value in {"FINANCE_STORE": f"dynamodb://{table}", "AWS_ENDPOINT_URL_DYNAMODB": dynalite_endpoint,
+                        "FINANCE_LOGIN_SLEEP": "0", "FINANCE_FRESHNESS_SECONDS": "0.000001"}.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("FINANCE_BEDROCK", raising=False)
+    monkeypatch.delenv("FINANCE_ENV", raising=False)
+    at = AppTest.from_file(str(REPO / PAGES["dashboard"]), default_timeout=60)
+    at.switch_page(PAGES["transactions"])
+    for key, value in app_secrets().items():
+        at.secrets[key] = value
+    at.session_state["authentication_status"] = True
+    at.session_state["username"] = at.session_state["name"] = "demo"
+    at.run()
+    assert not at.exception
+
+    csv = tmp_path / "elsewhere.csv"
+    csv.write_text(f"Date,Description,Amount\n{clock.today().isoformat()},SEEN-ACROSS-PROCESSES,-7.77\n")
+    run = subprocess.run([sys.executable, "-m", "lib", "import", str(csv), "--user", "demo"], cwd=REPO,
+                         env={**os.environ}, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stdout + run.stderr
+    at.run()
+    assert not at.exception
+    shown = " ".join(str(df.value.to_dict()) for df in at.dataframe)
+    assert "SEEN-ACROSS-PROCESSES" in shown
