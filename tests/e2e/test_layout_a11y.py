@@ -154,7 +154,8 @@ def test_a_phone_shows_allowance_streak_and_coach_on_the_first_screen(browser: A
         allowance, streak = box(page, cards.nth(0)), box(page, cards.nth(1))
         assert allowance["y"] == streak["y"] and allowance["x"] < streak["x"], "two cards to a row"
         assert "Current streak" in cards.nth(1).inner_text()
-        assert any(t in cards.nth(0).inner_text() for t in ("Today", "You can spend today"))
+        # The allowance: what is left per day until the period ends (issue 26's first card).
+        assert any(t in cards.nth(0).inner_text() for t in ("Left per day this month", "Left per day until payday"))
         words = page.locator(".st-key-coach_main [data-testid='stText']")
         said = page.get_by_test_id("stSidebar").locator(".st-key-coach_words [data-testid='stText']")
         assert words.inner_text().strip() == said.inner_text().strip() != ""  # the same words, on the page
