@@ -73,8 +73,9 @@ def _checked(current: Profile, changes: dict[str, Any]) -> Profile:
 def profile_dict(profile: Profile) -> dict[str, Any]:
     """The profile as printed by --json (money as strings, every field)."""
     out = dataclasses.asdict(profile)
+    out["nudges"] = profile.nudges.to_dict()  # an object, as the nudges command prints it
     for name, value in out.items():
-        if value is not None and not isinstance(value, str | int | bool | list | tuple):
+        if value is not None and not isinstance(value, str | int | bool | list | tuple | dict):
             out[name] = str(value)
     return out
 
@@ -96,15 +97,15 @@ def cmd_profile(args: argparse.Namespace, store: Store) -> int:
         wanted = apply_nudge_flags(current, args)
     except ValidationError as exc:
         errors.update({f"--{k.replace('_', '-')}": v for k, v in exc.errors.items()})
-    if errors:
-        raise ValidationError(errors)
     profile = current
-    if changes or wanted is not current:
-        try:
+    if changes or wanted is not current or errors:
+        try:  # every refused value gets its reason, not only the first kind found
             wanted = _checked(wanted, changes)
         except ValidationError as exc:
             by_flag = {f.field: f.flag for f in FLAGS}
-            raise ValidationError({by_flag.get(k, k): v for k, v in exc.errors.items()}) from None
+            errors.update({by_flag.get(k, k): v for k, v in exc.errors.items() if by_flag.get(k, k) not in errors})
+        if errors:
+            raise ValidationError(errors)
         profile = manage.save_profile(store, wanted)  # the nudges' schedule follows the zone and times
     if args.json:
         print(json.dumps(profile_dict(profile), indent=2))

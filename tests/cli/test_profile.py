@@ -87,3 +87,13 @@ def test_profile_sets_the_payday_rule_and_refuses_a_bad_one(tmp_path: Path) -> N
     refused = run(tmp_path, "profile", "--user", "ann", "--payday", "monthly:40", "--name", "Ann", code=2)
     assert "--payday" in refused.stderr
     assert SQLiteStore(tmp_path / "cli.db").get_profile("ann").payday == "biweekly:2026-11-27"  # nothing saved
+
+
+def test_profile_refuses_a_bad_nudge_time_and_a_bad_zone_together_and_prints_nudges_as_an_object(
+        tmp_path: Path) -> None:
+    run(tmp_path, "init")
+    refused = run(tmp_path, "profile", "--user", "ann", "--morning", "25:00", "--timezone", "Mars/Olympus", code=2)
+    assert "--morning: " in refused.stderr and "--timezone: " in refused.stderr, refused.stderr
+    shown = json.loads(run(tmp_path, "profile", "--user", "ann", "--evening", "off", "--json").stdout)
+    assert shown["nudges"]["evening"] is None or shown["nudges"]["evening"] in ("off", "")
+    assert shown["nudges"]["morning"] == "08:00"
