@@ -15,7 +15,6 @@ to the window's days (lib.core.standing) and never reads further back. It is der
 from __future__ import annotations
 
 import datetime as dt
-import logging
 
 import numpy as np
 import pandas as pd
@@ -23,8 +22,6 @@ import pandas as pd
 from lib.core import analytics as an
 from lib.core.models import DEFAULT_BUDGET_STYLE, Profile
 from lib.core.types import StreakState
-
-log = logging.getLogger(__name__)
 
 HISTORY_START = dt.date(1900, 1, 1)
 

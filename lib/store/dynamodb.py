@@ -211,9 +211,7 @@ class DynamoDBStore(DynamoRequests, ChangeCounter):
         with the window and never an import record or a rule. For a window in the past that would read the whole later
         history, so a BETWEEN query is paired with a second query for just those two items.
         """
-        # Someone's current window (a user's today is in their zone; a day of margin for windows that end on
-        # a western user's today when the caller passed the server's yesterday): one query.
-        if end >= clock.earliest_today() - dt.timedelta(days=1):
+        if window.is_current(end):  # someone's current window: one query
             items = list(self._between(user_id, *schema.window_bounds(start)))
         else:
             items = list(self._between(user_id, *schema.day_range(start, end))) if start <= end else []

@@ -235,9 +235,7 @@ class SQLiteStore(ChangeCounter):
         return [t for t in txns if t is not None]
 
     def load_window(self, user_id: str, start: dt.date, end: dt.date, default_name: str | None = None) -> Window:
-        # Someone's current window (a user's today is in their zone; a day of margin for windows that end on
-        # a western user's today when the caller passed the server's yesterday): one query.
-        if end >= clock.earliest_today() - dt.timedelta(days=1):
+        if window.is_current(end):  # someone's current window: one query
             items = self._query(user_id, *schema.window_bounds(start))
         else:
             low, high = schema.day_range(start, end)

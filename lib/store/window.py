@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from lib.core import clock
 from lib.core.types import Window
 from lib.store.schema import (
     SK,
@@ -35,3 +36,9 @@ def split_window(items: list[Item], user_id: str, start: dt.date, end: dt.date, 
     return Window(item_to_profile(profile_item, user_id, default_name), txns, item_to_commentary(commentary_item),
                   item_to_checkin(checkin_item), item_to_streak_state(state_item), item_to_data_version(version_item),
                   item_to_bank_note(note_item), paused_channels=paused_from_items(items))
+
+
+def is_current(end: dt.date) -> bool:
+    """True when a window ending on `end` is someone's current one (a user's today is in their zone, with a
+    day of margin for a western user's today passed as the server's yesterday): one query to the window's end."""
+    return end >= clock.earliest_today() - dt.timedelta(days=1)
