@@ -1,4 +1,5 @@
-"""`python -m lib profile --user U [--name N] [--budget D] [--tone T] [--timezone Area/City] [--payday RULE] [--json]`.
+"""`python -m lib profile --user U [--name N] [--budget D] [--tone T] [--timezone Area/City] [--payday RULE]
+[--currency CODE] [--json]`.
 
 Sets what is given and prints the profile. Every value goes through the same validation as the Settings
 page; a refused value exits 2 with a reason per field and nothing is saved. The flags are a table
@@ -51,11 +52,12 @@ FLAGS: list[Flag] = [
     Flag("--tone", "ai_tone", _text, "TONE", "coach tone: brutal, sarcastic or polite"),
     Flag("--timezone", "timezone", _text, "AREA/CITY", "your IANA time zone (your today), e.g. Australia/Sydney"),
     Flag("--payday", "payday", _payday, "RULE", f"the budget period: {period.EXAMPLES}"),
+    Flag("--currency", "currency", _text, "CODE", "your home currency, ISO 4217 (EUR, USD, GBP ...)"),
 ]
 
 
 VALIDATED = ("display_name", "daily_budget", "monthly_salary", "ai_tone", "fixed_categories", "budget_style",
-             "timezone", "payday")
+             "timezone", "payday", "currency")
 
 
 def _checked(current: Profile, changes: dict[str, Any]) -> Profile:
@@ -64,7 +66,7 @@ def _checked(current: Profile, changes: dict[str, Any]) -> Profile:
     valid = validate_profile(
         current.user_id, merged.display_name, merged.daily_budget, merged.monthly_salary, merged.ai_tone,
         current.version, fixed_categories=merged.fixed_categories, budget_style=merged.budget_style,
-        timezone=merged.timezone, payday=merged.payday,
+        timezone=merged.timezone, payday=merged.payday, currency=merged.currency,
     )
     # Only what validate_profile checks comes from it; fields it does not know keep the values given.
     return dataclasses.replace(merged, **{name: getattr(valid, name) for name in VALIDATED})

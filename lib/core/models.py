@@ -14,6 +14,7 @@ import regex
 
 from lib.core import clock, period
 from lib.core.errors import ValidationError
+from lib.core.money import is_currency
 from lib.core.nudge_prefs import NudgePrefs
 
 TONES: tuple[str, ...] = ("brutal", "sarcastic", "polite")
@@ -214,6 +215,8 @@ class Profile:
     # The budget period (lib.core.period): "calendar", "monthly:25", "monthly:25:friday", "biweekly:2026-11-27".
     payday: str = "calendar"
     nudges: NudgePrefs = field(default_factory=NudgePrefs)  # when the coach may reach out (lib.core.nudge_prefs)
+    # The home currency (issue 25): an ISO 4217 code ("EUR"); empty until the user picks one (bare figures).
+    currency: str = ""
 
     @classmethod
     def default(cls, user_id: str, name: str | None = None) -> Profile:
@@ -234,6 +237,7 @@ def validate_profile(
     timezone: object = "",
     payday: object = "calendar",
     nudges: NudgePrefs | None = None,
+    currency: object = "",
 ) -> Profile:
     """Build a Profile from form input, or raise ValidationError with a reason per field."""
     errors: dict[str, str] = {}
@@ -282,9 +286,14 @@ def validate_profile(
     if payday_reason:
         errors["payday"] = payday_reason
 
+    home = str(currency or "").strip().upper()
+    if home and not is_currency(home):
+        errors["currency"] = f"Currency '{home[:12]}' is not an ISO 4217 code (for example EUR, USD, GBP)."
+
     if errors:
         raise ValidationError(errors)
     return Profile(
+        currency=home,
         payday=period.parse_rule(payday).text if not payday_reason else period.CALENDAR,
         nudges=nudges or NudgePrefs(),
         timezone=zone_name,

@@ -30,6 +30,7 @@ from lib.core.models import (
     normalise_tone,
     parse_money,
 )
+from lib.core.money import is_currency
 from lib.core.nudge_prefs import prefs_from_stored
 from lib.core.types import StreakState
 
@@ -226,6 +227,8 @@ def profile_to_item(profile: Profile) -> Item:
         item["payday"] = profile.payday
     if not profile.nudges.is_default():
         item["nudges"] = profile.nudges.to_dict()
+    if profile.currency:  # issue 25: the home currency, once picked
+        item["currency"] = profile.currency
     return item
 
 
@@ -251,7 +254,14 @@ def item_to_profile(item: Item | None, user_id: str, default_name: str | None = 
         timezone=str(item.get("timezone") or "")[:64],
         payday=_payday(item.get("payday")),
         nudges=prefs_from_stored(item.get("nudges")),
+        currency=_home_currency(item.get("currency")),
     )
+
+
+def _home_currency(value: object) -> str:
+    """A stored home currency; a code no longer known reads as none picked (bare figures), not a crash."""
+    code = str(value or "").strip().upper()[:3]
+    return code if is_currency(code) else ""
 
 
 def _payday(value: object) -> str:
