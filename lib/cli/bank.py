@@ -65,6 +65,8 @@ def cmd_status(args: argparse.Namespace, store: Store) -> int:
         return 0
     print(f"{info['state']}: last sync {info['last_sync_at'] or 'never'}, last answer {info['last_ok_at'] or 'never'}, "
           f"{info['requests_today']} requests today")
+    if info.get("sync_slots"):
+        print(f"  synced by itself at {', '.join(info['sync_slots'])} UTC and before the morning nudge")  # type: ignore[arg-type]
     for a in info["accounts"]:  # type: ignore[attr-defined]
         print(f"  {a['name']} ({a['institution']}, {a['currency']}): {a['state']}"
               f"{', spending' if a['spending'] else ''}{' - ' + a['error'] if a['error'] else ''}")

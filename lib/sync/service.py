@@ -359,7 +359,7 @@ def status(store: Store, user_id: str, now: dt.datetime) -> dict[str, object]:
     return {
         "connected": True, "provider": conn.provider, "state": conn.state, "message": conn.message,
         "connected_at": conn.connected_at, "last_sync_at": conn.last_sync_at, "last_ok_at": conn.last_ok_at,
-        "synced_through": conn.synced_through, "requests_today": used,
+        "synced_through": conn.synced_through, "requests_today": used, "sync_slots": list(conn.sync_slots),
         "accounts": [{"name": a.name, "institution": a.institution, "currency": a.currency, "spending": a.spending,
                       "state": a.state, "error": a.error, "last_ok_at": a.last_ok_at} for a in accounts],
         "notices": [text for _, text in notices(BankNote.of(conn, accounts), now)],

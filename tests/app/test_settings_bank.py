@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 
 from lib.core import clock
+from lib.core.bank import sync_slots
 from lib.store.schema_bank import bank_connection_key
 from lib.store.sealed import new_key
 from tests.app.conftest import shown
@@ -41,6 +42,8 @@ def test_paste_a_token_see_accounts_sync_now(make_app, store, bridge) -> None:
     boxes = {c.label: c.value for c in at.checkbox if (c.key or "").startswith("bank_")}
     assert boxes == {"Everyday Checking · Demo Bank · USD": True, "High Yield Savings · Demo Bank · USD": False}
     assert "p@ss" not in str(store.get_record(bank_connection_key("demo")))
+    slots = ", ".join(sync_slots("demo"))  # the jobs tick's regular syncs: the user is told when
+    assert f"Synced by itself at {slots} UTC and before your morning nudge." in [c.value for c in at.caption]
 
     at.checkbox(key="bank_acct_1").check()  # the user decides the savings account counts too
     [save] = [b for b in at.button if b.label == "Save spending accounts"]
