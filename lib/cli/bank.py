@@ -28,6 +28,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = cmds.add_parser("disconnect", help="forget the connection (rows already synced stay)")
     p.add_argument("--user", required=True)
     p.set_defaults(handler=cmd_disconnect)
+    p = cmds.add_parser("reindex", help="put a user's connection in the jobs tick's regular syncs again "
+                                        "(a connection made before they existed gets there on its next sync)")
+    p.add_argument("--user", required=True)
+    p.set_defaults(handler=cmd_reindex)
 
 
 def cmd_connect(args: argparse.Namespace, store: Store) -> int:
@@ -61,6 +65,8 @@ def cmd_status(args: argparse.Namespace, store: Store) -> int:
         return 0
     print(f"{info['state']}: last sync {info['last_sync_at'] or 'never'}, last answer {info['last_ok_at'] or 'never'}, "
           f"{info['requests_today']} requests today")
+    if info.get("sync_slots"):
+        print(f"  synced by itself at {', '.join(info['sync_slots'])} UTC and before the morning nudge")  # type: ignore[arg-type]
     for a in info["accounts"]:  # type: ignore[attr-defined]
         print(f"  {a['name']} ({a['institution']}, {a['currency']}): {a['state']}"
               f"{', spending' if a['spending'] else ''}{' - ' + a['error'] if a['error'] else ''}")
@@ -72,4 +78,10 @@ def cmd_status(args: argparse.Namespace, store: Store) -> int:
 def cmd_disconnect(args: argparse.Namespace, store: Store) -> int:
     service.disconnect(store, args.user)
     print("disconnected (rows already synced stay)")
+    return 0
+
+
+def cmd_reindex(args: argparse.Namespace, store: Store) -> int:
+    slots = service.reindex(store, args.user)
+    print(f"regular syncs at {', '.join(slots)} UTC" if slots else "no live bank connection: not in the regular syncs")
     return 0

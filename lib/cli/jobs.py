@@ -10,6 +10,7 @@ from lib.cli.nudges import settings_with_app_secrets
 from lib.core import clock
 from lib.core.errors import ValidationError
 from lib.jobs import worker
+from lib.jobs.banksync import regular_syncs
 from lib.jobs.tick import bank_sync, parse_instant, tick
 from lib.store import Store
 from lib.store.sealed import sealer_from_settings
@@ -32,7 +33,7 @@ def cmd_jobs(args: argparse.Namespace, store: Store) -> int:
     except ValueError as exc:
         raise ValidationError({"at": f"'{str(args.at)[:40]}' is not an ISO 8601 instant with a zone ({exc})."}) from exc
     report = tick(store, sealer_from_settings(settings), at, allow_private=not settings.is_hosted,
-                  before_morning=bank_sync(settings))
+                  before_morning=bank_sync(settings), syncs=regular_syncs(settings))
     data = report.to_dict()
     if args.json:
         print(json.dumps(data))
@@ -42,6 +43,9 @@ def cmd_jobs(args: argparse.Namespace, store: Store) -> int:
             print(f"  sent {s['kind']} to {s['user']}: {s['channels_ok']} ok, {s['channels_failed']} failed")
         for s in report.skipped:
             print(f"  skipped {s['kind']} for {s['user']}: {s['why']}")
+        for s in report.synced:
+            gist = f" ({s['state']}, {s['added']} added, {s['requests']} requests)" if "state" in s else ""
+            print(f"  bank sync for {s['user']}: {s['outcome']}{gist}")
     return 0
 
 
@@ -52,6 +56,6 @@ def cmd_worker(args: argparse.Namespace, store: Store) -> int:
         signal.signal(sig, lambda *_: stop.set())
     print("worker: a tick every minute; Ctrl+C stops it", flush=True)
     worker.run(store, sealer_from_settings(settings), allow_private=not settings.is_hosted, stop=stop,
-               before_morning=bank_sync(settings),
+               before_morning=bank_sync(settings), syncs=regular_syncs(settings),
                on_tick=lambda summary: print(json.dumps(summary), flush=True))  # one JSON line per tick
     return 0

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import hashlib
 import re
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -23,6 +24,8 @@ MAX_CHUNK_DAYS = 60  # the bridge answers at most this many days per request
 FIRST_SYNC_DAYS = 90  # how far back the first sync reads
 OVERLAP_DAYS = 7  # later syncs read again this far back: pending rows settle, late rows arrive
 REQUESTS_PER_DAY = 24  # the bridge's fair use (its developer guide): 24 requests a day or fewer
+SYNCS_PER_DAY = 4  # regular syncs by the jobs tick, spread over the day (plus the one before the morning nudge)
+SYNC_SLOT_MINUTES = 5  # the jobs tick's slot: one Query of the slot's index partition per tick
 MATCH_DAYS = 3  # a bank row and a row imported from a file are the same purchase within these days
 # Account names that count as spending by default (checking and credit cards); savings, loans,
 # investments do not: money moved there is not spent.
@@ -94,6 +97,7 @@ class Connection:
     last_sync_at: str = ""  # the last attempt
     last_ok_at: str = ""  # the last attempt the bridge answered
     synced_through: str = ""  # ISO day: rows up to it were read at least once
+    sync_slots: tuple[str, ...] = ()  # the UTC slots ("HH:MM") whose index items list this user (jobs tick)
     version: int = 0
 
     def with_outcome(self, state: str, message: str, at: dt.datetime, *, answered: bool,
@@ -227,3 +231,28 @@ def _stale_since(note: BankNote, now: dt.datetime) -> str:
     except ValueError:
         return ""
     return ok.date().isoformat() if now - ok > dt.timedelta(hours=36) else ""
+
+
+# ---------------------------------------------------------------------------------------------
+# Regular syncs (the jobs tick): which UTC slots a user's syncs fall in, and what the nudge says
+# ---------------------------------------------------------------------------------------------
+def sync_slots(user_id: str, per_day: int = SYNCS_PER_DAY) -> tuple[str, ...]:
+    """The UTC "HH:MM" slots of a user's regular syncs: `per_day` evenly apart, offset by a hash of the id,
+    so users spread over the whole gap (72 five-minute slots for 4 a day) rather than all syncing at once."""
+    gap = 24 * 60 // per_day
+    offset = int(hashlib.sha256(user_id.encode("utf-8")).hexdigest()[:8], 16) % (gap // SYNC_SLOT_MINUTES)
+    first = offset * SYNC_SLOT_MINUTES
+    return tuple(f"{m // 60:02d}:{m % 60:02d}" for m in sorted((first + k * gap) % (24 * 60) for k in range(per_day)))
+
+
+def nudge_alert(note: BankNote | None, now: dt.datetime) -> tuple[str, str] | None:
+    """What a nudge says about the bank, worst first: ("revoked"|"lapsed"|"attention"|"stale", since-day);
+    None when the feed is fine or not connected. The same facts as `notices`, shorter for a phone."""
+    if note is None:
+        return None
+    if note.state in (REVOKED, LAPSED):
+        return note.state, ""
+    if note.attention or note.state == NEEDS_ATTENTION:
+        return "attention", ""
+    stale = _stale_since(note, now)
+    return ("stale", stale) if stale else None

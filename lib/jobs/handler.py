@@ -10,6 +10,7 @@ from typing import Any
 
 from lib.config import load_settings
 from lib.core import clock
+from lib.jobs.banksync import regular_syncs
 from lib.jobs.tick import bank_sync, parse_instant, tick
 from lib.store import open_store
 from lib.store.sealed import sealer_from_settings
@@ -26,6 +27,6 @@ def handler(event: dict[str, Any] | None, context: Any = None) -> dict[str, obje
     text = str((event or {}).get("at") or "")
     at = parse_instant(text) if text else clock.now()
     report = tick(_CACHE["store"], _CACHE["sealer"], at, allow_private=not _CACHE["settings"].is_hosted,
-                  before_morning=bank_sync(_CACHE["settings"]))
+                  before_morning=bank_sync(_CACHE["settings"]), syncs=regular_syncs(_CACHE["settings"]))
     log.info("jobs tick", extra={"due": report.due, "sent": len(report.sent), "skipped": len(report.skipped)})
     return report.to_dict()

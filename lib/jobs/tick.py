@@ -15,9 +15,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lib.config import Settings
+from lib.core.bank import nudge_alert
 from lib.core.errors import FinanceError
 from lib.core.standing import load_standing, standing_from_window
 from lib.jobs import schedule
+from lib.jobs.banksync import RegularSyncs, no_syncs
 from lib.net.guard import Resolver, system_resolver
 from lib.notify import messages
 from lib.notify.channels import list_channels
@@ -53,6 +55,7 @@ class TickReport:
     due: int = 0
     sent: list[dict[str, object]] = field(default_factory=list)
     skipped: list[dict[str, object]] = field(default_factory=list)
+    synced: list[dict[str, object]] = field(default_factory=list)  # the slot's regular bank syncs (lib.jobs.banksync)
 
     def add(self, outcome: Outcome) -> None:
         (self.sent if outcome.sent else self.skipped).append(
@@ -62,7 +65,10 @@ class TickReport:
         self.skipped.append({"user": user, "kind": kind, "why": why})
 
     def to_dict(self) -> dict[str, object]:
-        return {"due": self.due, "sent": self.sent, "skipped": self.skipped}
+        out: dict[str, object] = {"due": self.due, "sent": self.sent, "skipped": self.skipped}
+        if self.synced:  # only a tick whose slot holds connected users says so
+            out["synced"] = self.synced
+        return out
 
 
 def due_items(store: Any, at: dt.datetime) -> list[dict[str, Any]]:
@@ -75,10 +81,13 @@ def due_items(store: Any, at: dt.datetime) -> list[dict[str, Any]]:
 
 
 def tick(store: Any, sealer: Sealer, at: dt.datetime, *, allow_private: bool,
-         before_morning: BeforeMorning = no_step, resolver: Resolver = system_resolver) -> TickReport:
+         before_morning: BeforeMorning = no_step, resolver: Resolver = system_resolver,
+         syncs: RegularSyncs = no_syncs) -> TickReport:
     """Nudge everyone due at instant `at` (aware); returns what was sent and what was skipped, and why."""
     at = at.astimezone(dt.UTC)
     report = TickReport(at=at.isoformat())
+    # The slot's regular bank syncs first: a morning nudge in the same slot then finds the bank fresh.
+    report.synced = syncs(store, at)
     items = due_items(store, at)
     report.due = len({str(i["user"]) for i in items})
     for item in items:
@@ -106,6 +115,7 @@ def _nudge_user(store: Any, sealer: Sealer, item: dict[str, Any], at: dt.datetim
         before_morning(store, user, at)
     standing, window = load_standing(store, user, day)
     profile, prefs = window.profile, window.profile.nudges
+    bank = nudge_alert(window.bank, at)  # the feed's note rides in the window's Query: no read of its own
     if schedule.local_times(profile).get(part) != item.get("local") or \
             schedule.zone_of(profile.timezone) != item.get("zone"):
         # The profile changed without its schedule: put it right; the new time gets its own tick.
@@ -119,12 +129,13 @@ def _nudge_user(store: Any, sealer: Sealer, item: dict[str, Any], at: dt.datetim
     if part == "am":
         if prefs.morning:  # yesterday's verdict from the same window (no second read)
             yesterday = standing_from_window(window, day - dt.timedelta(days=1))
-            wanted.append(("morning", messages.morning(yesterday, standing, hide_amounts=hide), ""))
+            wanted.append(("morning", messages.morning(yesterday, standing, hide_amounts=hide, bank=bank), ""))
         if prefs.milestones:
             wanted.append(("milestone", messages.milestone(standing, hide_amounts=hide), "no milestone today"))
     else:
         if prefs.evening:
-            wanted.append(("evening", messages.evening(standing, hide_amounts=hide), "today is already logged"))
+            wanted.append(("evening", messages.evening(standing, hide_amounts=hide, bank=bank),
+                           "today is already logged"))
         if prefs.weekly and day.weekday() == 6:
             wanted.append(("weekly", messages.weekly(standing, window, hide_amounts=hide), ""))
     for kind, nudge, why_not in wanted:

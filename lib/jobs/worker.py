@@ -12,6 +12,7 @@ from typing import Any
 
 from lib.core import clock
 from lib.jobs import schedule
+from lib.jobs.banksync import RegularSyncs, no_syncs
 from lib.jobs.tick import BeforeMorning, no_step, tick
 from lib.store.sealed import Sealer
 
@@ -20,7 +21,7 @@ INTERVAL_SECONDS = 60.0
 
 
 def run(store: Any, sealer: Sealer, *, allow_private: bool, stop: threading.Event,
-        before_morning: BeforeMorning = no_step,
+        before_morning: BeforeMorning = no_step, syncs: RegularSyncs = no_syncs,
         interval: float = INTERVAL_SECONDS, on_tick: Callable[[dict[str, object]], None] | None = None) -> int:
     """Tick until `stop` is set; returns the number of ticks run. A failed tick is logged, the loop goes on."""
     done_slot = ""
@@ -30,7 +31,8 @@ def run(store: Any, sealer: Sealer, *, allow_private: bool, stop: threading.Even
         slot = f"{at:%Y-%m-%d}T{schedule.floor_slot(at.time())}"
         if slot != done_slot:
             try:
-                report = tick(store, sealer, at, allow_private=allow_private, before_morning=before_morning)
+                report = tick(store, sealer, at, allow_private=allow_private, before_morning=before_morning,
+                              syncs=syncs)
             except Exception:
                 log.exception("tick failed")
             else:

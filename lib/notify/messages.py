@@ -4,6 +4,8 @@ Morning: yesterday's verdict (the standing as of yesterday), today's allowance a
 Evening: nothing known today yet (no purchase, no check-in): log or check in before midnight.
 Weekly (Sunday evening): the last 7 days against 7 daily budgets, the streak, the month's projection.
 Milestone (in the morning): the streak just reached 7/14/30/60/100/365 days.
+A morning or evening text ends with one line on the bank feed when it needs the user (`bank`, from
+lib.core.bank.nudge_alert): "your bank needs attention", "stale since <date>", revoked, lapsed.
 Titles are at most 60 characters, bodies at most 240; every text passes the coach's content check.
 """
 from __future__ import annotations
@@ -19,7 +21,7 @@ from lib.core.models import clip_words
 from lib.core.nudge_prefs import MILESTONES
 from lib.core.standing import Standing, day_states, split_fixed
 from lib.core.types import Window
-from lib.notify.voices import HIDDEN_TITLES, RISKS, VOICES
+from lib.notify.voices import BANK_LINES, HIDDEN_TITLES, RISKS, VOICES
 
 TITLE_MAX = 60
 BODY_MAX = 240
@@ -51,12 +53,17 @@ def _fit(text: str, limit: int) -> str:
     return text if len(text) <= limit else clip_words(text, limit)
 
 
-def _render(tone: str, key: str, values: dict[str, str], hide: bool, kind: str) -> Nudge:
+def _render(tone: str, key: str, values: dict[str, str], hide: bool, kind: str,
+            bank: tuple[str, str] | None = None) -> Nudge:
     tone = tone if tone in VOICES else "brutal"
     title, body, bare = VOICES[tone][key]
     if hide:
         title, body = HIDDEN_TITLES[tone].get(key, title), bare
-    nudge = Nudge(kind, _fit(title.format(**values), TITLE_MAX), _fit(body.format(**values), BODY_MAX))
+    text = body.format(**values)
+    if bank is not None and bank[0] in BANK_LINES[tone]:  # the bank's line always fits: the text gives way
+        line = BANK_LINES[tone][bank[0]].format(since=bank[1])
+        text = f"{_fit(text, BODY_MAX - len(line) - 1)} {line}"
+    nudge = Nudge(kind, _fit(title.format(**values), TITLE_MAX), _fit(text, BODY_MAX))
     problems = content_violations(nudge.title + "\n" + nudge.body)
     if problems:
         raise UnsafeText(f"{tone}/{key}: {', '.join(problems)}")
@@ -72,8 +79,10 @@ def _yesterday_known(today: Standing) -> bool:
     return today.tracked_through is not None and today.tracked_through >= today.today - dt.timedelta(days=1)
 
 
-def morning(yesterday: Standing, today: Standing, *, hide_amounts: bool = False) -> Nudge:
-    """Yesterday's verdict (the standing as of yesterday), today's allowance and the streak (as of today).
+def morning(yesterday: Standing, today: Standing, *, hide_amounts: bool = False,
+            bank: tuple[str, str] | None = None) -> Nudge:
+    """Yesterday's verdict (the standing as of yesterday), today's allowance and the streak (as of today),
+    and the bank feed's trouble when there is some (`bank`: lib.core.bank.nudge_alert).
 
     The standing counts finished days only, so today's streak is the run through yesterday.
     """
@@ -86,7 +95,7 @@ def morning(yesterday: Standing, today: Standing, *, hide_amounts: bool = False)
         key = "morning_unlogged"
     else:
         key = "morning_over" if y.today_status == "over" else "morning_kept"
-    return _render(s.tone, key, values, hide_amounts, "morning")
+    return _render(s.tone, key, values, hide_amounts, "morning", bank)
 
 
 def milestone(today: Standing, *, hide_amounts: bool = False) -> Nudge | None:
@@ -103,15 +112,15 @@ def today_known(today: Standing) -> bool:
     return today.tracked_through is not None and today.tracked_through >= today.today
 
 
-def evening(today: Standing, *, hide_amounts: bool = False) -> Nudge | None:
-    """Log or check in before midnight (the streak at risk); None when today is already known."""
+def evening(today: Standing, *, hide_amounts: bool = False, bank: tuple[str, str] | None = None) -> Nudge | None:
+    """Log or check in before midnight (the streak at risk), and the bank's trouble; None when today is known."""
     s = today
     if today_known(s):
         return None
     with_streak, without = RISKS.get(s.tone, RISKS["brutal"])
     streak = s.current_streak  # the run through yesterday (today is not counted until it is over)
     risk = with_streak.format(n=streak) if streak else without
-    return _render(s.tone, "evening", {**_base(s), "risk": risk}, hide_amounts, "evening")
+    return _render(s.tone, "evening", {**_base(s), "risk": risk}, hide_amounts, "evening", bank)
 
 
 def weekly(today: Standing, window: Window, *, hide_amounts: bool = False) -> Nudge:

@@ -108,3 +108,19 @@ RISKS: dict[str, tuple[str, str]] = {  # (with a streak, without one)
 }
 
 VOICES: dict[str, dict[str, Entry]] = {"brutal": BRUTAL, "sarcastic": SARCASTIC, "polite": POLITE}
+
+# The bank feed's state (issue 20), one short line after a morning or evening text: worst first, no amounts.
+BANK_LINES: dict[str, dict[str, str]] = {
+    "brutal": {"attention": "Your bank needs attention: fix the link at the bridge, or spending goes missing.",
+               "stale": "Bank data stale since {since}: I may be judging half your spending.",
+               "revoked": "Your bank connection was revoked: connect it again in Settings.",
+               "lapsed": "Your bank isn't syncing: the SimpleFIN subscription lapsed."},
+    "sarcastic": {"attention": "Also, your bank needs attention. The bridge misses you.",
+                  "stale": "Bank data stale since {since}, so this is vintage news.",
+                  "revoked": "Your bank connection was revoked. Connect it again in Settings, if you like facts.",
+                  "lapsed": "Your bank isn't syncing: the SimpleFIN subscription lapsed. Bold."},
+    "polite": {"attention": "Your bank needs attention: please sign in at the bridge to fix the link.",
+               "stale": "Your bank data is stale since {since}; some spending may be missing.",
+               "revoked": "Your bank connection was revoked; please connect it again in Settings.",
+               "lapsed": "Your bank is not syncing because the SimpleFIN subscription lapsed."},
+}

@@ -31,6 +31,8 @@ def bank_connection_to_item(conn: Connection) -> Item:
     for name in ("connected_at", "last_sync_at", "last_ok_at", "synced_through"):
         if getattr(conn, name):
             item[name] = getattr(conn, name)
+    if conn.sync_slots:
+        item["sync_slots"] = list(conn.sync_slots)
     return item
 
 
@@ -42,7 +44,9 @@ def item_to_bank_connection(item: Item | None) -> Connection | None:
                       sealed_access=str(item["access"]), state=state if state in BANK_STATES else OK,
                       message=clean_text(item.get("message"), 300), connected_at=str(item.get("connected_at") or ""),
                       last_sync_at=str(item.get("last_sync_at") or ""), last_ok_at=str(item.get("last_ok_at") or ""),
-                      synced_through=str(item.get("synced_through") or ""), version=version_of(item))
+                      synced_through=str(item.get("synced_through") or ""),
+                      sync_slots=tuple(str(s)[:5] for s in (item.get("sync_slots") or [])[:24]),
+                      version=version_of(item))
 
 
 def bank_account_to_item(acct: AccountState) -> Item:

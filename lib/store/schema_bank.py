@@ -78,3 +78,27 @@ def item_to_bank_note(item: Item | None) -> BankNote | None:
     return BankNote(state=str(item.get("state") or ""), message=clean_text(item.get("message"), 300),
                     last_ok_at=str(item.get("last_ok_at") or ""), connected_at=str(item.get("connected_at") or ""),
                     attention=tuple(clean_text(n, 80) for n in (item.get("attention") or [])[:10]))
+
+
+# ---------------------------------------------------------------------------------------------
+# Regular syncs (issue 20, lib.jobs): an index of connected users by UTC slot, one partition per slot
+# ("BANKSYNC#07:15"), so the tick finds whom to sync with one Query of its slot, never a Scan. Written on
+# connect (and by any sync of a connection made before the index existed); removed on disconnect and 403.
+# ---------------------------------------------------------------------------------------------
+BANK_SYNC_PARTITION = "BANKSYNC#"
+BANK_SYNC_ITEM_PREFIX = "U#"  # a Query needs a non-empty key condition: every item of a slot starts so
+
+
+def bank_sync_partition(slot: str) -> str:
+    """The index partition of one UTC slot ("07:15")."""
+    return f"{BANK_SYNC_PARTITION}{slot}"
+
+
+def bank_sync_item_key(slot: str, user_id: str) -> dict[str, str]:
+    """Primary key of a connected user's place in one slot of the regular syncs."""
+    return {PK: bank_sync_partition(slot), SK: f"{BANK_SYNC_ITEM_PREFIX}{user_id}"}
+
+
+def bank_sync_item(slot: str, user_id: str) -> Item:
+    """A user's place in a slot (the user id again as an attribute: the key's text is ours to change)."""
+    return {**bank_sync_item_key(slot, user_id), "user": user_id}

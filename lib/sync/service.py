@@ -2,8 +2,9 @@
 
 A sync records its outcome on the connection item (versioned), counts each request before
 sending it (lib.sync.quota), and writes rows through lib.sync.rows, so a retry or two syncs at
-once change nothing twice. `before_morning(store, user_id, now)` is the hook the jobs tick calls
-before a user's morning nudge; `due_for_sync` says whether a regular tick should sync them.
+once change nothing twice. The jobs tick calls `regular_sync` for the users its slot's index lists
+(lib.sync.index: about 4 a day each) and `before_morning` before a user's morning nudge; both claim
+the sync with a versioned write first, so two ticks at once make one sync, never two.
 """
 from __future__ import annotations
 
@@ -47,6 +48,7 @@ from lib.store.schema_bank import (
     item_to_bank_note,
 )
 from lib.store.sealed import sealer_from_settings
+from lib.sync import index
 from lib.sync.base import Fetched, Provider, SyncError
 from lib.sync.http import Policy
 from lib.sync.quota import DailyQuota
@@ -56,6 +58,7 @@ from lib.sync.simplefin import SimpleFIN
 log = logging.getLogger(__name__)
 
 SYNC_EVERY = dt.timedelta(hours=6)  # a few times a day: 4 regular syncs
+REGULAR_SKIP = dt.timedelta(hours=3)  # a regular slot skips a user synced within 3 h (the morning one, Sync now)
 BEFORE_MORNING = dt.timedelta(hours=1)  # the morning sync is skipped when one ran within the hour
 LAPSED_EVERY = dt.timedelta(hours=24)  # a lapsed subscription is tried again once a day
 
@@ -89,16 +92,22 @@ def _accounts(store: Store, user_id: str) -> list[AccountState]:
 
 
 def _save_conn(store: Store, conn: Connection) -> Connection:
-    """Versioned write of the connection; a lost race re-reads and keeps the newer outcome's fields."""
+    """Versioned write of the connection; a lost race re-reads and keeps the newer outcome's fields.
+
+    The regular syncs' index follows the saved connection (written after it: a tick never finds an
+    index item without its connection), so a 403 drops it and an older connection gets it."""
+    stored, conn = conn.sync_slots, index.with_slots(conn)
     for _ in range(3):
         try:
             store.put_record(bank_connection_to_item(_bump(conn)), expected_version=conn.version)
-            return _bump(conn)
         except ConflictError as exc:
             current = item_to_bank_connection(exc.current if isinstance(exc.current, dict) else None)
             if current is None or current.sealed_access != conn.sealed_access:
                 raise  # disconnected or connected anew meanwhile: this outcome is about an old link
-            conn = _merge(current, conn)
+            stored, conn = current.sync_slots, _merge(current, conn)
+            continue
+        index.move(store, conn.user_id, stored, conn.sync_slots)
+        return _bump(conn)
     raise ConflictError("The bank connection is being changed elsewhere; try again.")
 
 
@@ -207,7 +216,8 @@ def account_ids(store: Store, user_id: str) -> list[str]:
 
 def disconnect(store: Store, user_id: str) -> int:
     """Forget the connection and the account states (rows already synced stay); returns items deleted."""
-    _, accounts = load(store, user_id)
+    conn, accounts = load(store, user_id)
+    index.drop(store, user_id, conn.sync_slots if conn else ())
     for acct in accounts:
         store.delete_record(bank_account_key(user_id, acct.account_id))
     store.delete_record(bank_connection_key(user_id))
@@ -226,8 +236,8 @@ def sync_user(store: Store, settings: Settings, user_id: str, now: dt.datetime,
 
 
 def _sync_user(store: Store, settings: Settings, user_id: str, now: dt.datetime,
-               provider: Provider | None) -> SyncReport:
-    conn = item_to_bank_connection(store.get_record(bank_connection_key(user_id)))
+               provider: Provider | None, conn: Connection | None = None) -> SyncReport:
+    conn = conn or item_to_bank_connection(store.get_record(bank_connection_key(user_id)))
     if conn is None:
         raise NotConnectedError("No bank is connected: paste a SimpleFIN setup token in Settings first.")
     report = SyncReport()
@@ -273,7 +283,10 @@ def _sync_user(store: Store, settings: Settings, user_id: str, now: dt.datetime,
 
 def due_for_sync(store: Store, user_id: str, now: dt.datetime, every: dt.timedelta = SYNC_EVERY) -> bool:
     """The user has a live connection whose last sync attempt is at least `every` ago (a lapsed one: a day)."""
-    conn = item_to_bank_connection(store.get_record(bank_connection_key(user_id)))
+    return _due(item_to_bank_connection(store.get_record(bank_connection_key(user_id))), now, every)
+
+
+def _due(conn: Connection | None, now: dt.datetime, every: dt.timedelta) -> bool:
     if conn is None or conn.state == REVOKED:
         return False
     if not conn.last_sync_at:
@@ -288,12 +301,51 @@ def due_for_sync(store: Store, user_id: str, now: dt.datetime, every: dt.timedel
 def before_morning(store: Store, user_id: str, now: dt.datetime,
                    settings: Settings | None = None) -> SyncReport | None:
     """The jobs hook before a morning nudge: sync unless one ran within the hour (None: nothing to do)."""
-    if not due_for_sync(store, user_id, now, every=BEFORE_MORNING):
-        return None
+    return _claimed_sync(store, settings or load_settings(), user_id, now, BEFORE_MORNING)[1]
+
+
+NOT_CONNECTED, NOT_DUE, TAKEN, SYNCED = "not connected", "not due", "taken by another tick", "synced"
+
+
+def regular_sync(store: Store, settings: Settings, user_id: str, slot: str, now: dt.datetime,
+                 provider: Provider | None = None) -> tuple[str, SyncReport | None]:
+    """One of the day's regular syncs (the tick found the user in `slot`'s index): (what happened, the report).
+
+    An index item with no live connection behind it (deleted user, revoked) is dropped here."""
+    outcome, report = _claimed_sync(store, settings, user_id, now, REGULAR_SKIP, provider)
+    if outcome == NOT_CONNECTED:
+        index.drop_one(store, slot, user_id)
+    return outcome, report
+
+
+def _claimed_sync(store: Store, settings: Settings, user_id: str, now: dt.datetime, every: dt.timedelta,
+                  provider: Provider | None = None) -> tuple[str, SyncReport | None]:
+    """Sync when due, after claiming it: a versioned write of the attempt's time, so of two ticks at the
+    same moment one syncs and the other sees the claim (or loses the write) and does nothing."""
+    conn = item_to_bank_connection(store.get_record(bank_connection_key(user_id)))
+    if conn is None or conn.state == REVOKED:
+        return NOT_CONNECTED, None
+    if not _due(conn, now, every):
+        return NOT_DUE, None
+    claimed = replace(conn, last_sync_at=_iso(now), version=conn.version + 1)
     try:
-        return sync_user(store, settings or load_settings(), user_id, now)
-    except NotConnectedError:
-        return None
+        store.put_record(bank_connection_to_item(claimed), expected_version=conn.version)
+    except ConflictError:
+        return TAKEN, None
+    with store.batched_changes(user_id):
+        return SYNCED, _sync_user(store, settings, user_id, now, provider, claimed)
+
+
+def reindex(store: Store, user_id: str) -> tuple[str, ...]:
+    """Put the user's regular-sync index items again (all of them, whatever the connection lists): the
+    slots now listed. A connection made before the index existed also gets them on its next sync."""
+    conn = item_to_bank_connection(store.get_record(bank_connection_key(user_id)))
+    if conn is None:
+        index.drop(store, user_id)
+        return ()
+    index.move(store, user_id, tuple(set(conn.sync_slots) - set(index.wanted(conn))), ())
+    saved = _save_conn(store, replace(conn, sync_slots=()))  # nothing listed: every wanted item is put
+    return saved.sync_slots
 
 
 def status(store: Store, user_id: str, now: dt.datetime) -> dict[str, object]:
@@ -301,11 +353,13 @@ def status(store: Store, user_id: str, now: dt.datetime) -> dict[str, object]:
     conn, accounts = load(store, user_id)
     if conn is None:
         return {"connected": False, "accounts": [], "notices": []}
+    if conn.sync_slots != index.wanted(conn):
+        conn = _save_conn(store, conn)  # a connection made before the regular syncs' index: index it now
     used = DailyQuota(store, user_id, now).used()
     return {
         "connected": True, "provider": conn.provider, "state": conn.state, "message": conn.message,
         "connected_at": conn.connected_at, "last_sync_at": conn.last_sync_at, "last_ok_at": conn.last_ok_at,
-        "synced_through": conn.synced_through, "requests_today": used,
+        "synced_through": conn.synced_through, "requests_today": used, "sync_slots": list(conn.sync_slots),
         "accounts": [{"name": a.name, "institution": a.institution, "currency": a.currency, "spending": a.spending,
                       "state": a.state, "error": a.error, "last_ok_at": a.last_ok_at} for a in accounts],
         "notices": [text for _, text in notices(BankNote.of(conn, accounts), now)],

@@ -84,6 +84,8 @@ def _accounts(ctx: Context, info: dict[str, Any]) -> None:
                        f"{_when(info['last_sync_at'])} · {info['requests_today']} of 24 requests used today"))
     if info.get("message"):
         st.caption(md_escape(info["message"]))
+    if info.get("sync_slots"):
+        st.caption(f"Synced by itself at {', '.join(info['sync_slots'])} UTC and before your morning nudge.")
     accounts = info["accounts"]
     if not accounts:
         st.info("No accounts yet: press Sync now.", icon="ℹ️")

@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 
 from lib.core import clock
+from lib.core.bank import sync_slots
 from lib.store.schema_bank import bank_connection_key
 from lib.store.sealed import new_key
 from tests.app.conftest import shown
@@ -41,6 +42,8 @@ def test_paste_a_token_see_accounts_sync_now(make_app, store, bridge) -> None:
     boxes = {c.label: c.value for c in at.checkbox if (c.key or "").startswith("bank_")}
     assert boxes == {"Everyday Checking · Demo Bank · USD": True, "High Yield Savings · Demo Bank · USD": False}
     assert "p@ss" not in str(store.get_record(bank_connection_key("demo")))
+    slots = ", ".join(sync_slots("demo"))  # the jobs tick's regular syncs: the user is told when
+    assert f"Synced by itself at {slots} UTC and before your morning nudge." in [c.value for c in at.caption]
 
     at.checkbox(key="bank_acct_1").check()  # the user decides the savings account counts too
     [save] = [b for b in at.button if b.label == "Save spending accounts"]
@@ -69,3 +72,29 @@ def test_a_bad_token_gets_a_reason_next_to_the_field(make_app, store, bridge) ->
     assert not at.exception
     assert store.get_record(bank_connection_key("demo")) is None
     assert any("private or internal" in shown(e.value) for e in at.error), [shown(e.value) for e in at.error]
+
+
+def test_a_sync_by_the_jobs_tick_reaches_the_dashboard(make_app, store, bridge, monkeypatch) -> None:
+    """The worker (another process, here the same store file) syncs at the user's slot; the dashboard's next
+    load looks again (the freshness check) and shows the rows, today's pending one counted, and the notice."""
+    from lib.config import load_settings
+    from lib.jobs.banksync import regular_syncs
+
+    monkeypatch.setenv("FINANCE_FRESHNESS_SECONDS", "0.000001")  # look on every load
+    today = clock.today()
+    bridge.accounts[0]["transactions"].append(row("c2", today, "-4.10", "BAKERY", pending=True))
+    bridge.errlist = [{"code": "act.failed", "msg": "Please sign in again.", "account_id": "ACT-1"}]
+    at = make_app("settings").run()
+    at.text_input(key="bank_token").input(bridge.token())
+    [connect] = [b for b in at.button if b.label == "Connect bank"]
+    connect.click().run()
+    slot = dt.datetime.combine(today, dt.time.fromisoformat(sync_slots("demo")[0]), tzinfo=dt.UTC)
+    [done] = regular_syncs(load_settings())(store, slot)
+    assert (done["outcome"], done["added"]) == ("synced", 2)
+    dash = make_app("dashboard").run()
+    assert not dash.exception
+    assert [shown(w.value) for w in dash.warning if "bank" in shown(w.value)] == [
+        "Your bank needs attention (Everyday Checking): sign in at the bridge to fix the link. "
+        "Spending from it may be missing."]
+    assert {m.label: m.value for m in dash.metric}["Today"].startswith("4.10")
+    assert any("⏳ pending · BAKERY" in str(df.value.to_dict()) for df in dash.dataframe)

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from lib.core import clock
+from lib.core.bank import sync_slots
 from lib.store.sealed import new_key
 from tests.sync.standin import Bridge, Running, account, row
 
@@ -59,8 +60,12 @@ def test_connect_sync_status_disconnect(tmp_path: Path, bridge: Bridge) -> None:
     status = json.loads(run(tmp_path, "bank", "status", "--user", "ann", "--json").stdout)
     assert status["state"] == "ok" and status["requests_today"] == 5  # claim, list, 2 chunks, 1 chunk
     assert "access" not in json.dumps(status) and "user123" not in json.dumps(status)
+    assert status["sync_slots"] == list(sync_slots("ann"))
+    reindexed = run(tmp_path, "bank", "reindex", "--user", "ann")
+    assert reindexed.returncode == 0 and f"regular syncs at {', '.join(sync_slots('ann'))} UTC" in reindexed.stdout
     assert run(tmp_path, "bank", "disconnect", "--user", "ann").returncode == 0
     assert "no bank connected" in run(tmp_path, "bank", "status", "--user", "ann").stdout
+    assert "not in the regular syncs" in run(tmp_path, "bank", "reindex", "--user", "ann").stdout
 
 
 def test_a_second_claim_and_an_internal_address_fail_with_one_line(tmp_path: Path, bridge: Bridge) -> None:

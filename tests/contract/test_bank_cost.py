@@ -87,3 +87,46 @@ def test_one_sync_of_3_accounts_over_90_days(dynamo_store: Any, bridge: Bridge, 
                       "later_sync": {**again.as_json(), "store": again_cost},
                       "quiet_sync": {**quiet.as_json(), "store": quiet_cost},
                       "usd_per_user_month_4_syncs_a_day": month_usd}, indent=1))
+
+
+def _total(store: Any, before: Any) -> dict[str, float]:
+    used = store.meter.total().minus(before)
+    return {"requests": used.requests, "reads": used.reads, "writes": used.writes,
+            "read_units": round(used.read_units, 1), "write_units": round(used.write_units, 1)}
+
+
+def test_a_day_of_regular_syncs_through_the_tick(dynamo_store: Any, bridge: Bridge) -> None:
+    """What the jobs tick's 4 regular syncs of one user cost in a day (the first reads 90 days): every request
+    of the store counted, the slot's index Query and the claim of each sync included."""
+    from lib.core.bank import sync_slots
+    from lib.jobs.banksync import regular_syncs
+
+    settings = Settings(env="local", bank_allow_loopback=True, encryption_keys=(new_key(),))
+    before = dynamo_store.meter.total()
+    service.connect(dynamo_store, settings, "ann", bridge.token(), NOW - dt.timedelta(hours=7))
+    connect_cost = _total(dynamo_store, before)
+    step = regular_syncs(settings)
+    day = NOW.date()
+    costs, reports = [], []
+    for n, slot in enumerate(sync_slots("ann")):
+        at = dt.datetime.combine(day, dt.time.fromisoformat(slot), tzinfo=dt.UTC)
+        if n == 2:  # mid-day the card books a purchase
+            bridge.accounts[1]["transactions"].append(row("v-mid", day, "-6.10", "LUNCH"))
+        before = dynamo_store.meter.total()
+        [done] = step(dynamo_store, at)
+        costs.append(_total(dynamo_store, before))
+        reports.append(done)
+    assert [r["outcome"] for r in reports] == ["synced"] * 4
+    assert [r["requests"] for r in reports] == [2, 1, 1, 1] and [r["added"] for r in reports] == [270, 0, 1, 0]
+    # A later regular sync: the index Query, the connection read, its claim, then the sync itself.
+    assert all(c["reads"] <= 7 and c["writes"] <= 8 for c in costs[1:])
+    before = dynamo_store.meter.total()
+    assert step(dynamo_store, NOW.replace(hour=0, minute=0) + dt.timedelta(minutes=2)) == []  # nobody at 00:00
+    empty_tick = _total(dynamo_store, before)
+    later = costs[1:]
+    day_ru = sum(c["read_units"] for c in later) * 4 / 3  # a day of later syncs: 4 like the 3 measured
+    day_wu = sum(c["write_units"] for c in later) * 4 / 3
+    month_usd = 30 * (day_ru * DDB_READ_USD_PER_MILLION + day_wu * DDB_WRITE_USD_PER_MILLION) / 1e6
+    syncs = [{**r, "store": c} for r, c in zip(reports, costs, strict=True)]
+    print(json.dumps({"connect": connect_cost, "tick_syncs": syncs,
+                      "empty_slot_tick": empty_tick, "usd_per_user_month_4_regular_syncs": month_usd}, indent=1))
