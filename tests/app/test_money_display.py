@@ -43,6 +43,8 @@ def test_a_euro_profile_in_a_german_browser_sees_euros_the_german_way(make_app, 
     assert daily["layout"]["annotations"][0]["text"] == f"budget 1.234,50{NBSP}€"
     assert (daily["layout"]["separators"], daily["layout"]["yaxis"]["ticksuffix"]) == (",.", f"{NBSP}€")
     assert "1,500.25" not in shown and "1234.50" not in shown, "no English or bare figure left on the page"
+    coach = at.sidebar.get("text")[0].value  # the offline coach, in the browser's locale
+    assert f"1.500,25{NBSP}€" in coach and "$" not in coach, coach
     # The browser's locale is saved for the nudges and the CLI (one write, with nothing else changed).
     saved = store.get_profile("ute")
     assert (saved.locale, saved.currency, saved.version) == ("de_DE", "EUR", 2)
@@ -55,6 +57,7 @@ def test_the_same_profile_in_an_english_browser_sees_euros_the_english_way(make_
     at.run()
     assert not at.exception
     assert _metrics(at)["Today"][0] == "€1,500.25 / €1,234.50"
+    assert "€1,500.25" in at.sidebar.get("text")[0].value
 
 
 def test_without_a_currency_the_figures_stay_bare(make_app, store) -> None:
