@@ -14,6 +14,7 @@ from lib.ingest import preview as import_view
 from lib.store.export import export_csv, export_json
 from lib.store.throttle import RateLimitedError
 from lib.web import state, ui, views
+from lib.web.money import page_money
 
 ctx = ui.page("Transactions", "🧾")
 st.title("🧾 Transactions")
@@ -37,6 +38,7 @@ except FinanceError as exc:
     ui.friendly_error(exc, "load your transactions")
     st.stop()
 categories = views.category_options(window.transactions)
+money = page_money(window.profile.currency, window.profile.locale)  # issue 25: amounts the reader's way
 
 # Keyed: a flash message above the tabs after a write must not send the user back to the first tab.
 tab_add, tab_edit, tab_import, tab_data = st.tabs(
@@ -69,18 +71,18 @@ with tab_add, st.form("add_txn"):
                 err_amount.error(md_escape(reason), icon="✋")
         except ConflictError as exc:
             st.session_state.pop("add_pending", None)
-            st.error(md_escape(writes.conflict_text(exc)), icon="🛑")
+            st.error(md_escape(writes.conflict_text(exc, money)), icon="🛑")
         except StoreUnavailableError as exc:
             st.session_state["add_pending"] = (writes.signature(txn), txn.sort_key)
             st.error(md_escape(writes.unconfirmed_text("add the transaction", exc, "Press Add again")), icon="🛑")
         else:
             st.session_state.pop("add_pending", None)
             st.session_state["add_saved"] = True
-            done(f"Added {writes.describe(txn)}.")
+            done(f"Added {writes.describe(txn, money)}.")
 
 with tab_edit:
     st.caption(f"The last {views.DEFAULT_WINDOW_DAYS} days. Select a row to edit or delete it.")
-    table = views.transactions_table(window.transactions)
+    table = views.transactions_table(window.transactions, money=money)
     # The key follows the data version: after a write the table is a new widget with no selection,
     # so a stale row number cannot crash the page or open a different transaction.
     table_key = f"edit_table_{ui.data_version(ctx.user_id)}"
@@ -128,7 +130,7 @@ with tab_edit:
                 # The form reopens on the current value (gone if it was deleted), so a new save
                 # builds on what is stored now, not on the version that lost.
                 st.session_state["editing"] = exc.current
-                st.warning(md_escape(writes.conflict_text(exc)), icon="⚠️")
+                st.warning(md_escape(writes.conflict_text(exc, money)), icon="⚠️")
             except StoreUnavailableError as exc:
                 st.error(md_escape(writes.unconfirmed_text("save the change", exc, "Save again")), icon="🛑")
             else:
@@ -140,12 +142,12 @@ with tab_edit:
             except ConflictError as exc:
                 ui.mark_changed(ctx.user_id)
                 st.session_state.pop("editing", None)
-                st.warning(md_escape(f"Not deleted. {writes.conflict_text(exc)}"), icon="⚠️")
+                st.warning(md_escape(f"Not deleted. {writes.conflict_text(exc, money)}"), icon="⚠️")
             except StoreUnavailableError as exc:
                 st.error(md_escape(writes.unconfirmed_text("delete it", exc, "Delete again")), icon="🛑")
             else:
                 st.session_state.pop("editing", None)
-                done(f"Deleted {writes.describe(current)}.")
+                done(f"Deleted {writes.describe(current, money)}.")
 
 with tab_import:
     st.caption(

@@ -6,6 +6,7 @@ import streamlit as st
 from lib.core import analytics, forecast
 from lib.core.errors import FinanceError
 from lib.web import charts, ui, views
+from lib.web.money import page_money
 from lib.web.state import ForecastData
 
 ctx = ui.page("Forecast", "🔮", history_days=ui.FORECAST_HISTORY_DAYS)  # one read for the page and the coach
@@ -16,6 +17,8 @@ try:
 except FinanceError as exc:
     ui.friendly_error(exc, "load your history")
     st.stop()
+
+money = page_money(fc.standing.currency, fc.standing.locale)  # issue 25: the home currency, the reader's way
 
 if fc.sim.rough:
     st.warning(f"**Rough estimate.** {fc.sim.note}", icon="🧪")
@@ -28,7 +31,8 @@ def what_if(fc: ForecastData) -> None:
     """The what-if controls and everything they re-price: a change reruns this part only, not the page."""
     budget_default = float(analytics.cents_to_decimal(fc.budget_cents))
     c1, c2, c3 = st.columns(3)
-    budget = c1.slider("What-if daily budget", 0.0, max(budget_default * 3, 10.0), budget_default, step=0.5,
+    label = "What-if daily budget" + (f" ({money.sign})" if money.currency else "")  # issue 25: which money
+    budget = c1.slider(label, 0.0, max(budget_default * 3, 10.0), budget_default, step=0.5,
                        key="wi_budget")
     cats = ["(none)", *fc.sim.category_shares]
     cut_cat = c2.selectbox("Cut a category", cats, key="wi_cat",
@@ -36,11 +40,11 @@ def what_if(fc: ForecastData) -> None:
     # Shown only with a category to cut: a disabled slider's greyed label fails contrast (axe), and says nothing.
     cut_pct = 0 if cut_cat == "(none)" else c3.slider("…by", 0, 100, 0, step=5, format="%d%%", key="wi_pct")
 
-    view = views.forecast_view(fc, budget, None if cut_cat == "(none)" else cut_cat, cut_pct)
+    view = views.forecast_view(fc, budget, None if cut_cat == "(none)" else cut_cat, cut_pct, money)
     ui.metrics(view.metrics, per_row=4)
 
     st.plotly_chart(charts.forecast_fan(view.outlook.month.fan, view.outlook.month.budget_total_cents,
-                                        view.outlook.daily_budget_cents), key="fan")
+                                        view.outlook.daily_budget_cents, money), key="fan")
     st.caption(view.fan_caption)
 
     if view.savings_table is not None:
@@ -59,7 +63,7 @@ what_if(fc)
 
 # Outside the fragment: the sliders do not change the backtest, so a step does not send it again.
 st.subheader("Backtest: how good is this model on your own history?")
-backtest_table, coverage_text, skill = views.backtest_view(fc.backtest)
+backtest_table, coverage_text, skill = views.backtest_view(fc.backtest, money)
 if backtest_table.empty:
     st.caption("Not enough complete months of history to backtest yet.")
 else:

@@ -1,6 +1,8 @@
 """Settings: display name, daily budget, monthly salary, coach tone (saved with a version check)."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import streamlit as st
 
 from lib.core import writes
@@ -65,6 +67,8 @@ if submitted:
                                   fixed_categories=st.session_state["set_fixed_categories"],
                                   budget_style=st.session_state["set_budget_style"], payday=base.payday,
                                   nudges=base.nudges, timezone=base.timezone)  # set in their sections below
+        # Issue 25: the home currency is set in its own section and the locale comes from the browser: keep both.
+        wanted = replace(wanted, currency=base.currency, locale=base.locale)
         saved = ctx.store.save_profile(wanted)
     except ValidationError as exc:
         for field, reason in exc.errors.items():

@@ -16,6 +16,7 @@ from lib.cli.common import user_today
 from lib.config import load_settings
 from lib.core.errors import ValidationError
 from lib.core.models import TONES
+from lib.core.money import money_format
 from lib.store import Store
 
 
@@ -46,17 +47,19 @@ def cmd_stats(args: argparse.Namespace, store: Store) -> int:
     if args.json:
         print(json.dumps(stats, indent=2))
         return 0
-    print(f"{args.user} on {stats['today']}: spent {stats['today_spent']} of {stats['daily_budget']} today "
+    t = money_format(where.currency, where.locale).text  # issue 25: the home currency, the saved locale's way
+    print(f"{args.user} on {stats['today']}: spent {t(stats['today_spent'])} of {t(stats['daily_budget'])} today "
           f"({stats['today_status']})")
     print(f"streak: {stats['current_streak']} days (longest {stats['longest_streak']}: "
           f"{stats['longest_streak_start']} to {stats['longest_streak_end']}); tracked through "
           f"{stats['tracked_through']}")
-    print(f"this month: spent {stats['month_spent']} (fixed bills {stats['month_fixed']}), allowed so far "
-          f"{stats['month_allowed']}, month end {stats['month_end_p50']} (likely {stats['month_end_p10']} - "
-          f"{stats['month_end_p90']}) of {stats['month_budget']} + fixed {stats['month_fixed_expected']}")
-    print(f"{stats['period_start']} to {stats['period_end']}: spent {stats['period_spent']}")
+    print(f"this month: spent {t(stats['month_spent'])} (fixed bills {t(stats['month_fixed'])}), allowed so far "
+          f"{t(stats['month_allowed'])}, month end {t(stats['month_end_p50'])} (likely {t(stats['month_end_p10'])}"
+          f" - {t(stats['month_end_p90'])}) of {t(stats['month_budget'])} + fixed "
+          f"{t(stats['month_fixed_expected'])}")
+    print(f"{stats['period_start']} to {stats['period_end']}: spent {t(stats['period_spent'])}")
     for row in stats["by_category"]:
-        print(f"  {row['category']:<24} {row['amount']:>12}  {row['share'] * 100:5.1f}%")
+        print(f"  {row['category']:<24} {t(row['amount']):>12}  {row['share'] * 100:5.1f}%")
     print(f"read: {used.requests} store request(s), {used.read_units:.1f} read units", file=sys.stderr)
     return 0
 

@@ -8,12 +8,14 @@ import argparse
 import datetime as dt
 import json
 import sys
+from collections.abc import Callable
 from typing import Any
 
 from lib.cli.common import iso_date as _date
 from lib.core import clock
 from lib.core.errors import ValidationError
 from lib.core.models import decimal_places, parse_money
+from lib.core.money import money_format
 from lib.store import Store
 from lib.store.files import write_private
 
@@ -52,6 +54,8 @@ def cmd_forecast(args: argparse.Namespace, store: Store) -> int:
     report = forecast.forecast_report(daily, today, budget, salary, frame, current_streak=where.current_streak,
                                       sim=sim, **extra)
     report["tracked_through"] = where.tracked_through.isoformat() if where.tracked_through else None
+    if profile.currency:  # issue 25: which money the figures are (they stay plain decimal strings)
+        report["currency"] = profile.currency
     if args.csv:
         outlook = forecast.what_if(sim, daily_budget_cents=budget, monthly_salary_cents=salary, **extra)
         write_private(args.csv, forecast.forecast_csv(daily, outlook))  # daily spending: owner-only
@@ -59,22 +63,22 @@ def cmd_forecast(args: argparse.Namespace, store: Store) -> int:
     if args.json:
         print(json.dumps(report, indent=2))
         return 0
-    _print_summary(args.user, report)
+    _print_summary(args.user, report, money_format(profile.currency, profile.locale).text)
     return 0
 
 
-def _print_summary(user: str, r: dict[str, Any]) -> None:
-    print(f"{user}, {r['month']} as of {r['today']}: spent {r['month_spent_to_date']}, "
+def _print_summary(user: str, r: dict[str, Any], t: Callable[[object], str] = str) -> None:
+    print(f"{user}, {r['month']} as of {r['today']}: spent {t(r['month_spent_to_date'])}, "
           f"{r['days_remaining']} days to go")
-    print(f"month end: {r['month_end_p50']} (likely {r['month_end_p10']} - {r['month_end_p90']}); "
-          f"budget {r['month_budget']}, chance to stay within it {r['month_under_budget_probability']:.0%}")
-    print(f"streak: {r['current_streak']} days; chance to keep it 7 more days at {r['daily_budget']} a day: "
+    print(f"month end: {t(r['month_end_p50'])} (likely {t(r['month_end_p10'])} - {t(r['month_end_p90'])}); "
+          f"budget {t(r['month_budget'])}, chance to stay within it {r['month_under_budget_probability']:.0%}")
+    print(f"streak: {r['current_streak']} days; chance to keep it 7 more days at {t(r['daily_budget'])} a day: "
           f"{r['streak_keep_7d_probability']:.0%}")
     if r["savings_p50"] is not None:
-        print(f"savings this month: {r['savings_p50']} (likely {r['savings_p10']} - {r['savings_p90']})")
+        print(f"savings this month: {t(r['savings_p50'])} (likely {t(r['savings_p10'])} - {t(r['savings_p90'])})")
         for h in (3, 6, 12):
-            print(f"  {h:>2} months to {r[f'savings_{h}m_through']}: {r[f'savings_{h}m_p50']} "
-                  f"(likely {r[f'savings_{h}m_p10']} - {r[f'savings_{h}m_p90']})")
+            print(f"  {h:>2} months to {r[f'savings_{h}m_through']}: {t(r[f'savings_{h}m_p50'])} "
+                  f"(likely {t(r[f'savings_{h}m_p10'])} - {t(r[f'savings_{h}m_p90'])})")
     else:
         print("savings: no monthly salary in the profile")
     if r["backtest_coverage"] is None:
@@ -85,7 +89,7 @@ def _print_summary(user: str, r: dict[str, Any]) -> None:
         sk = r.get("backtest_skill") or {}
         for key, name in (("last_pace", "the rest of last month"), ("year_ago", "the same days a year ago")):
             if key in sk:
-                print(f"  pinball loss {sk[f'model_vs_{key}']} against {sk[key]} for {name} (lower is better)")
+                print(f"  pinball loss {t(sk[f'model_vs_{key}'])} against {t(sk[key])} for {name} (lower is better)")
     print(("ROUGH: " if r["rough"] else "") + str(r["note"]))
 
 

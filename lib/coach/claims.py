@@ -35,8 +35,12 @@ FRACTIONS = {
 }
 MULTIPLIERS = {"twice": Decimal(2), "double": Decimal(2), "triple": Decimal(3), "treble": Decimal(3),
                "thrice": Decimal(3)}
-CURRENCY_SIGNS = "$€£¥₹"
-_CUR_WORD = r"(?:dollars?|euros?|pounds?|bucks|quid|usd|eur|gbp|chf)\b"
+CURRENCY_SIGNS = "$€£¥₹￥₩₽₺₪₫₱₴₦฿"
+# ISO codes a locale writes beside the digits ("1.234,50 EUR", "KWD1,234.500", "CHF 12.50"; issue 25). Only codes
+# that are no English word: "try", "all", "top", "cup" or a name like "ron" must stay words.
+_CODES = ("usd|eur|gbp|chf|jpy|cad|aud|nzd|sek|nok|dkk|pln|czk|huf|sgd|hkd|brl|inr|mxn|zar|kwd|cny|krw|ils|thb|"
+          "bhd|omr|jod|isk|bgn|uah|idr|myr|vnd|aed|sar")
+_CUR_WORD = rf"(?:dollars?|euros?|pounds?|bucks|quid|yen|francs?|kr|zł|kč|ft|lei|{_CODES})\b"
 _WORD = "|".join([*TENS, *UNITS, *SCALES])
 _WORDS = (rf"(?:\b(?:a|an)\s+(?=(?:hundred|thousand)\b))?\b(?:{_WORD})\b"
           rf"(?:(?:\s+and\s+|[\s-]+)(?:{_WORD})\b)*(?:\s+and\s+a\s+half\b)?")
@@ -53,7 +57,7 @@ _TOKEN = re.compile(
         (?=\s+(?:of\s+)?(?:your|the|this|my|its|that|a|an|gone|done|over|through|spent|used|way)\b))
     | (?P<mult>\b(?:twice|thrice|(?:double|triple|treble)(?=\s+(?:your|the|what|that|last|its)\b))\b)
     | (?P<amount>
-        (?P<pre>[{CURRENCY_SIGNS}]\s?|\b(?:usd|eur|gbp|chf)\s?)?
+        (?P<pre>[{CURRENCY_SIGNS}]\s?|\b(?:{_CODES})\s?)?
         (?:(?P<num>{_DIGITS})|(?P<words>{_WORDS}))
         (?P<unit>
             \s?(?:%|per\s?cent\b|percent\b)

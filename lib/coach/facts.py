@@ -16,6 +16,7 @@ import pandas as pd
 
 from lib.core import analytics as an
 from lib.core.models import Profile
+from lib.core.money import MoneyFormat, money_format
 
 if TYPE_CHECKING:
     from lib.core.standing import Standing
@@ -26,6 +27,7 @@ SPLURGE_WINDOW_DAYS = 7
 STREAK_MILESTONES = frozenset({3, 5, 7, 10, 14, 21, 30, 45, 60, 90, 100, 150, 180, 200, 250, 300, 365, 500, 730, 1000})
 # "Salary share high": the salary is being spent faster than the month passes, and it is no small part of it.
 SALARY_HIGH_MIN_PCT = 25
+UNSET_WHEN_EMPTY = ("currency", "locale")
 
 
 def _d(cents: int | None) -> Decimal | None:
@@ -91,6 +93,9 @@ class Facts:
     # The budget period (issue 26): its rule, and daily spending left per day until payday (today included)
     payday_rule: str = "calendar"
     left_per_day: Decimal | None = None
+    # Issue 25: the home currency ("" = none picked: bare figures after currency_symbol) and the reader's locale.
+    currency: str = ""
+    locale: str = ""
 
     @property
     def day(self) -> dt.date:
@@ -116,8 +121,15 @@ class Facts:
         out: dict[str, Any] = {}
         for f in fields(self):
             value = getattr(self, f.name)
+            if f.name in UNSET_WHEN_EMPTY and not value:
+                continue  # before a home currency is picked the facts (and their hash) are as they were
             out[f.name] = f"{value:.2f}" if isinstance(value, Decimal) else value
         return out
+
+    @property
+    def money(self) -> MoneyFormat:
+        """How the coach writes amounts: the home currency the reader's way, else currency_symbol + bare figure."""
+        return money_format(self.currency, self.locale, self.currency_symbol)
 
 
 
@@ -204,6 +216,8 @@ def facts_from_standing(s: Standing) -> Facts:
         month_ended=s.month_ended,
         payday_rule=s.period_rule,
         left_per_day=d(s.left_per_day_cents),
+        currency=s.currency,
+        locale=s.locale if s.currency else "",
     )
 
 

@@ -16,8 +16,9 @@ from collections.abc import Iterable
 from dataclasses import fields
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 
-from lib.coach.claims import Mention, mentions
+from lib.coach.claims import CURRENCY_SIGNS, Mention, mentions
 from lib.coach.facts import Facts, canonical_number
+from lib.core.money import minor_unit
 
 FRACTION_TOLERANCE = Decimal(2)  # "a third" is 32-35 %, "half" 48-52 %
 RATIO_TOLERANCE = Decimal("0.07")  # "twice" is 1.86-2.14 times
@@ -121,10 +122,15 @@ def pct_fields(facts: Facts) -> list[str]:
     return [f.name for f in fields(facts) if f.name.endswith("_pct") and getattr(facts, f.name) is not None]
 
 
-def money_variants(amount: Decimal) -> set[str]:
-    """How a reader may write an amount: exact, to 1 decimal, whole (half-up or half-even), to 100s/1000s."""
+def money_variants(amount: Decimal, currency: str = "") -> set[str]:
+    """How a reader may write an amount: exact, to 1 decimal, whole (half-up or half-even), to 100s/1000s, and
+    (issue 25) as the home currency writes it: to its minor unit, half-even like Babel ("￥1,234" for 1234.50).
+
+    The locale's marks ("1.234,50 €", "1'234,50 CHF", "KWD1,234.500") are read by lib.coach.claims."""
     m = abs(amount)
     out = {canonical_number(m), canonical_number(m.quantize(Decimal("0.1"), ROUND_HALF_UP))}
+    if currency:
+        out.add(canonical_number(m.quantize(Decimal(1).scaleb(-minor_unit(currency)), ROUND_HALF_EVEN)))
     for mode in (ROUND_HALF_UP, ROUND_HALF_EVEN):
         out.add(canonical_number(m.quantize(Decimal(1), mode)))
     if m >= 1000:
@@ -164,7 +170,7 @@ def user_strings(facts: Facts) -> dict[str, str]:
 def mask_user_strings(text: str, facts: Facts) -> str:
     """Replace each user string, where it stands as a whole span, with a placeholder that holds no digits."""
     for value, code in sorted(user_strings(facts).items(), key=lambda kv: len(kv[0]), reverse=True):
-        pattern = rf"(?<![\w$€£¥₹.,'’]){re.escape(value)}(?![\w%]|[.,]\d)"
+        pattern = rf"(?<![\w{CURRENCY_SIGNS}.,'’]){re.escape(value)}(?![\w%]|[.,]\d)"
         text = re.sub(pattern, f"\ue000{code}\ue000", text, flags=re.IGNORECASE)
     return text
 
@@ -217,7 +223,7 @@ def _money_ok(facts: Facts, m: Mention, names: Iterable[str]) -> bool:
     for name in names:
         value = _value(facts, name)
         if isinstance(value, Decimal):
-            allowed |= money_variants(value)
+            allowed |= money_variants(value, facts.currency)
     return any(canonical_number(abs(v)) in allowed for v in m.values)
 
 

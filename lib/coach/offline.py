@@ -22,7 +22,7 @@ UNLOGGED_MIN_DAYS = 2  # a day without a purchase is normal; two without any ent
 
 
 def _money(facts: Facts, amount: Decimal | None) -> str:
-    return f"{facts.currency_symbol}{abs(amount or Decimal(0)):,.2f}"
+    return facts.money.amount(abs(amount or Decimal(0)))
 
 
 def _days(n: int) -> str:

@@ -217,6 +217,8 @@ class Profile:
     nudges: NudgePrefs = field(default_factory=NudgePrefs)  # when the coach may reach out (lib.core.nudge_prefs)
     # The home currency (issue 25): an ISO 4217 code ("EUR"); empty until the user picks one (bare figures).
     currency: str = ""
+    # The reader's locale for nudges and the CLI (issue 25): Babel's "de_DE", saved from the browser on first sign-in.
+    locale: str = ""
 
     @classmethod
     def default(cls, user_id: str, name: str | None = None) -> Profile:

@@ -7,11 +7,21 @@ showed before (`1,234.50`), so a profile that has not picked one reads exactly a
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass
 from decimal import Decimal
 
-from babel.numbers import format_currency, get_currency_precision, list_currencies
+from babel import Locale, UnknownLocaleError
+from babel.numbers import (
+    format_currency,
+    get_currency_precision,
+    get_currency_symbol,
+    get_decimal_symbol,
+    get_group_symbol,
+    list_currencies,
+)
 
 DEFAULT_LOCALE = "en_US"
+LOCALE_MAX = 35  # a language tag from a browser is short; anything longer is not parsed
 
 
 def is_currency(code: str) -> bool:
@@ -29,8 +39,87 @@ def minor_unit(code: str) -> int:
     return get_currency_precision(code) if code else 2
 
 
+def clean_locale(tag: object) -> str:
+    """A browser's language tag ("de-DE", "fr_CH", "ja") as a locale Babel knows ("de_DE"), or "" for anything else."""
+    text = str(tag or "").strip().replace("-", "_")
+    if not text or len(text) > LOCALE_MAX or not text.replace("_", "").isalnum():
+        return ""
+    return _parsed(text)
+
+
+@functools.lru_cache(maxsize=256)
+def _parsed(text: str) -> str:
+    try:
+        return str(Locale.parse(text))
+    except (ValueError, TypeError, UnknownLocaleError):
+        return ""
+
+
 def format_money(amount: Decimal, currency: str = "", locale: str | None = None) -> str:
     """`amount` written for a reader: with its currency in their locale, or the bare `1,234.50` without one."""
     if not currency:
         return f"{amount:,.2f}"
+    # Babel rounds to the currency's own minor unit (JPY none, KWD three), half-even.
     return format_currency(amount, currency, locale=locale or DEFAULT_LOCALE)
+
+
+@dataclass(frozen=True)
+class MoneyFormat:
+    """How one reader sees amounts: the home currency in their locale, or the bare figures before one is picked.
+
+    `symbol` is only for a profile without a home currency: the coach and the nudges put the symbol of the
+    transactions' most common code in front of the bare figure (as they did before issue 25); pages put none.
+    """
+
+    currency: str = ""
+    locale: str = DEFAULT_LOCALE
+    symbol: str = ""
+
+    def amount(self, value: Decimal) -> str:
+        """A Decimal amount, written for this reader."""
+        if not self.currency:
+            return f"{self.symbol}{format_money(value)}"
+        return format_money(value, self.currency, self.locale)
+
+    def cents(self, cents: int | None) -> str:
+        """Integer cents (the product's unit inside), written for this reader; "—" for none."""
+        return "—" if cents is None else self.amount(Decimal(int(cents)).scaleb(-2))
+
+    def text(self, value: object) -> str:
+        """A JSON money string ("1234.50") for a text output: as it is without a home currency (the CLI's
+        figures before issue 25), else written the reader's way; None stays "None" as it printed before."""
+        if not self.currency or value is None:
+            return str(value)
+        return self.amount(Decimal(str(value)))
+
+    @property
+    def sign(self) -> str:
+        """The currency's symbol in the reader's locale ("€", "CHF", "￥"), else the fallback symbol."""
+        return get_currency_symbol(self.currency, self.locale) if self.currency else self.symbol
+
+    def affixes(self) -> tuple[str, str]:
+        """What the locale writes before and after the digits ("$", "") or ("", " €"): for chart axes."""
+        if not self.currency:
+            return self.symbol, ""
+        sample = format_money(Decimal(1), self.currency, self.locale)
+        digits = [i for i, ch in enumerate(sample) if ch.isdigit()]
+        return sample[: digits[0]], sample[digits[-1] + 1 :]
+
+    def separators(self) -> str:
+        """Plotly's `separators`: the locale's decimal mark, then its group mark (".," for en_US, ",." for de_DE)."""
+        if not self.currency:
+            return ".,"
+        return get_decimal_symbol(self.locale) + get_group_symbol(self.locale)
+
+
+def home_symbol(currency: str, locale: str = "") -> str:
+    """The home currency's symbol in the reader's locale ("€", "CHF"); "" before one is picked."""
+    return money_format(currency, locale).sign if currency else ""
+
+
+BARE = MoneyFormat()  # a profile without a home currency, on a page: today's bare figures
+
+
+def money_format(currency: str, locale: str = "", symbol: str = "") -> MoneyFormat:
+    """The reader's format: `locale` as given when Babel knows it, else en_US."""
+    return MoneyFormat(currency, clean_locale(locale) or DEFAULT_LOCALE, symbol)

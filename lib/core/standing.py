@@ -28,6 +28,7 @@ from lib.core.models import (
     currency_symbol,
     normalise_tone,
 )
+from lib.core.money import home_symbol
 from lib.core.types import StreakState, Window
 
 # One dashboard load reads this many days: the forecast's 84 complete days and the 95 days its
@@ -139,6 +140,8 @@ class Standing:
     splurge_cents: int | None = None  # biggest single everyday purchase over the last 7 days
     splurge_description: str | None = None
     splurge_date: dt.date | None = None
+    currency: str = ""  # issue 25: the home currency ("" = none picked: bare figures) and the reader's saved locale
+    locale: str = ""
 
     @property
     def month_over_cents(self) -> int:
@@ -318,7 +321,8 @@ def standing_from_frame(
         display_name=clip_words(profile.display_name, NAME_MAX) or profile.user_id[:NAME_MAX],
         tone=normalise_tone(profile.ai_tone) or "brutal",
         today=today,
-        currency_symbol=clean_text(symbol, 3),
+        currency_symbol=clean_text(home_symbol(profile.currency, profile.locale) or symbol, 3),
+        currency=profile.currency, locale=profile.locale,
         budget_style=style,
         daily_budget_cents=budget,
         monthly_salary_cents=salary,

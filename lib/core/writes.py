@@ -9,13 +9,14 @@ from dataclasses import replace
 
 from lib.core.errors import ConflictError, PartialWriteError, StoreUnavailableError
 from lib.core.models import Transaction
+from lib.core.money import BARE, MoneyFormat
 
 Signature = tuple[str, str, str, str]
 
 
-def describe(txn: Transaction) -> str:
-    """A transaction in one line: amount, category, date and description."""
-    text = f"{txn.amount:,.2f} for {txn.category} on {txn.date.isoformat()}"
+def describe(txn: Transaction, money: MoneyFormat = BARE) -> str:
+    """A transaction in one line: amount (in the home currency, once one is picked), category, date, description."""
+    text = f"{money.amount(txn.amount)} for {txn.category} on {txn.date.isoformat()}"
     return f"{text} ({txn.description})" if txn.description else text
 
 
@@ -53,11 +54,12 @@ def still_editing(
     return None
 
 
-def conflict_text(exc: ConflictError) -> str:
+def conflict_text(exc: ConflictError, money: MoneyFormat = BARE) -> str:
     """'Changed elsewhere, here is the current value': the refusal and what is stored now."""
     current = exc.current
     if isinstance(current, Transaction):
-        return f"{exc} It is now: {describe(current)}. The form shows it now: change it again if you still want to."
+        return (f"{exc} It is now: {describe(current, money)}. "
+                "The form shows it now: change it again if you still want to.")
     return f"{exc}"
 
 

@@ -18,6 +18,7 @@ import pandas as pd
 from lib.coach.safety import content_violations
 from lib.core import analytics as an
 from lib.core.models import clip_words
+from lib.core.money import money_format
 from lib.core.nudge_prefs import MILESTONES
 from lib.core.standing import Standing, day_states, split_fixed
 from lib.core.types import Window
@@ -42,7 +43,8 @@ class UnsafeText(ValueError):
 
 
 def _money(s: Standing, cents: int) -> str:
-    return f"{s.currency_symbol}{an.cents_to_decimal(abs(cents)):,.2f}"
+    """An amount in the home currency in the user's saved locale (issue 25); before one is picked, as before."""
+    return money_format(s.currency, s.locale, s.currency_symbol).cents(abs(cents))
 
 
 def _days(n: int) -> str:

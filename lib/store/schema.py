@@ -30,7 +30,7 @@ from lib.core.models import (
     normalise_tone,
     parse_money,
 )
-from lib.core.money import is_currency
+from lib.core.money import clean_locale, is_currency
 from lib.core.nudge_prefs import prefs_from_stored
 from lib.core.types import StreakState
 
@@ -229,6 +229,8 @@ def profile_to_item(profile: Profile) -> Item:
         item["nudges"] = profile.nudges.to_dict()
     if profile.currency:  # issue 25: the home currency, once picked
         item["currency"] = profile.currency
+    if profile.locale:  # issue 25: the reader's locale (nudges, CLI), saved from the browser
+        item["locale"] = profile.locale
     return item
 
 
@@ -255,6 +257,7 @@ def item_to_profile(item: Item | None, user_id: str, default_name: str | None = 
         payday=_payday(item.get("payday")),
         nudges=prefs_from_stored(item.get("nudges")),
         currency=_home_currency(item.get("currency")),
+        locale=clean_locale(item.get("locale")),
     )
 
 

@@ -1,4 +1,5 @@
-"""DataFrame -> plotly Figure, nothing else. Money arrives in integer cents."""
+"""DataFrame -> plotly Figure, nothing else. Money arrives in integer cents; a MoneyFormat (lib.core.money) writes
+it in titles, labels and hovers, and puts the currency and the locale's separators on the money axis (issue 25)."""
 from __future__ import annotations
 
 import calendar
@@ -7,6 +8,8 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+
+from lib.core.money import BARE, MoneyFormat
 
 UNDER = "#2BB673"
 OVER = "#FF5A36"
@@ -43,6 +46,20 @@ def _layout(fig: go.Figure, title: str, height: int = 320) -> go.Figure:
     return fig
 
 
+def _money_axis(fig: go.Figure, money: MoneyFormat, axis: str = "y") -> go.Figure:
+    """The money axis in the reader's way: "1.234,50 €"-style ticks (nothing changes without a home currency)."""
+    if money.currency:
+        prefix, suffix = money.affixes()
+        fig.update_layout(separators=money.separators())
+        (fig.update_yaxes if axis == "y" else fig.update_xaxes)(tickprefix=prefix, ticksuffix=suffix)
+    return fig
+
+
+def _hover(cents: np.ndarray, money: MoneyFormat) -> list[str]:
+    """Each amount written the reader's way, for a hover."""
+    return [money.cents(int(c)) for c in cents]
+
+
 CLIP_OVER = 2.5  # a day above 2.5x the usual high (the budget or the 90th percentile) is drawn clipped
 CLIP_AT = 1.6  # ... at 1.6x that usual high, its value written above it
 
@@ -61,7 +78,7 @@ def clip_cap(cents: np.ndarray, budget_cents: int) -> int | None:
     return int(CLIP_AT * usual)
 
 
-def daily_spending(daily: pd.Series, budget_cents: int) -> go.Figure:
+def daily_spending(daily: pd.Series, budget_cents: int, money: MoneyFormat = BARE) -> go.Figure:
     """Bars per day, green at or under the budget and red over it (and hatched), with the budget line; a day far
     above the rest is clipped at the axis' top, hatched the other way and labelled with its value."""
     cents = daily.to_numpy(dtype=np.int64)
@@ -76,24 +93,26 @@ def daily_spending(daily: pd.Series, budget_cents: int) -> go.Figure:
                # Colour is not the only signal: over-budget days are hatched, clipped ones cross-hatched.
                marker_pattern_shape=np.where(clipped, "x", np.where(over, "/", "")).tolist(),
                marker_pattern_fgcolor="#0F1117", marker_pattern_size=6,
-               hovertemplate="%{customdata:,.2f}<extra></extra>")
+               hovertext=_hover(cents, money) if money.currency else None,
+               hovertemplate="%{hovertext}<extra></extra>" if money.currency else "%{customdata:,.2f}<extra></extra>")
     )
     fig.add_hline(
         y=budget_cents / 100, line_dash="dash", line_color=ACCENT,
-        annotation_text=f"budget {budget_cents / 100:,.2f}", annotation_position="top left",
+        annotation_text=f"budget {money.cents(budget_cents)}", annotation_position="top left",
     )
     if cap is not None:
         fig.update_yaxes(range=[0, cap / 100 * 1.18])
-        for day, value in zip(daily.index[clipped], values[clipped], strict=True):
-            fig.add_annotation(x=day, y=cap / 100, text=f"▲ {value:,.0f}", showarrow=False, yanchor="bottom",
+        for day, value, exact in zip(daily.index[clipped], values[clipped], cents[clipped], strict=True):
+            label = money.cents(int(exact)) if money.currency else f"{value:,.0f}"
+            fig.add_annotation(x=day, y=cap / 100, text=f"▲ {label}", showarrow=False, yanchor="bottom",
                                font={"size": 11, "color": "#F3F4F6"}, bgcolor="rgba(15,17,23,0.8)")
-    return _layout(fig, "Daily spending against your budget")
+    return _money_axis(_layout(fig, "Daily spending against your budget"), money)
 
 
 KEPT_MARK, BROKE_MARK, NOTHING_MARK = "✓", "✗", "·"
 
 
-def streak_calendar(states: pd.Series, daily: pd.Series) -> go.Figure:
+def streak_calendar(states: pd.Series, daily: pd.Series, money: MoneyFormat = BARE) -> go.Figure:
     """A calendar heatmap, one column per week: green ✓ kept, red ✗ broke, dark · nothing spent, blank not logged."""
     if daily.empty:
         return _layout(go.Figure(), "Streak calendar")
@@ -101,7 +120,8 @@ def streak_calendar(states: pd.Series, daily: pd.Series) -> go.Figure:
     cents = daily.to_numpy(dtype=np.int64)
     state = states.to_numpy(dtype=float)
     week = (idx - pd.to_timedelta(idx.day_of_week, unit="D")).normalize()
-    label = np.where(np.isnan(state), "not logged", np.char.add("spent ", np.char.mod("%.2f", cents / 100)))
+    spent = [money.cents(int(c)) for c in cents] if money.currency else np.char.mod("%.2f", cents / 100)
+    label = np.where(np.isnan(state), "not logged", np.char.add("spent ", np.asarray(spent, dtype=str)))
     # Colour is never the only signal: every cell also carries a mark.
     mark = np.where(state == 2, BROKE_MARK, np.where(state == 1, KEPT_MARK, np.where(state == 0, NOTHING_MARK, "")))
     frame = pd.DataFrame({"week": week, "weekday": idx.day_of_week, "state": state, "label": label, "day": idx,
@@ -129,22 +149,23 @@ def streak_calendar(states: pd.Series, daily: pd.Series) -> go.Figure:
     return _layout(fig, f"Streak calendar: {KEPT_MARK} kept, {BROKE_MARK} broke", height=260)
 
 
-def categories(by_cat: pd.DataFrame, top: int = 8) -> go.Figure:
+def categories(by_cat: pd.DataFrame, top: int = 8, money: MoneyFormat = BARE) -> go.Figure:
     """Horizontal bars of net spending per category, biggest on top."""
     data = by_cat[by_cat["amount_cents"] > 0].head(top).iloc[::-1]
     fig = go.Figure(
         go.Bar(
             x=data["amount_cents"] / 100, y=data["category"], orientation="h", marker_color=OVER,
             text=[f"{s:.0%}" for s in data["share"]], textposition="outside", cliponaxis=False,
-            hovertemplate="%{y}: %{x:,.2f}<extra></extra>",
+            hovertext=_hover(data["amount_cents"].to_numpy(), money) if money.currency else None,
+            hovertemplate="%{y}: %{hovertext}<extra></extra>" if money.currency else "%{y}: %{x:,.2f}<extra></extra>",
         )
     )
     fig.update_xaxes(automargin=True)
     fig.update_layout(hovermode="closest")
-    return _layout(fig, "Where the money went")
+    return _money_axis(_layout(fig, "Where the money went"), money, axis="x")
 
 
-def month_cumulative(daily: pd.Series, budget_cents: int, today: dt.date) -> go.Figure:
+def month_cumulative(daily: pd.Series, budget_cents: int, today: dt.date, money: MoneyFormat = BARE) -> go.Figure:
     """This month's cumulative spending against the straight budget pace to month end."""
     start = pd.Timestamp(today.replace(day=1))
     end = start + pd.offsets.MonthEnd(0)
@@ -157,10 +178,11 @@ def month_cumulative(daily: pd.Series, budget_cents: int, today: dt.date) -> go.
         go.Scatter(x=actual.index, y=actual.values, name="Spent so far", line={"color": OVER, "width": 3},
                    fill="tozeroy", fillcolor="rgba(255,90,54,0.12)")
     )
-    return _layout(fig, f"{today:%B}: spent against the budget pace")
+    return _money_axis(_layout(fig, f"{today:%B}: spent against the budget pace"), money)
 
 
-def forecast_fan(fan: pd.DataFrame, budget_total_cents: int, daily_budget_cents: int) -> go.Figure:
+def forecast_fan(fan: pd.DataFrame, budget_total_cents: int, daily_budget_cents: int,
+                 money: MoneyFormat = BARE) -> go.Figure:
     """Cumulative spending this month: actuals, the p10–p90 band and median ahead, the budget pace."""
     dates = pd.to_datetime(fan["date"])
     fig = go.Figure()
@@ -173,4 +195,5 @@ def forecast_fan(fan: pd.DataFrame, budget_total_cents: int, daily_budget_cents:
     fig.add_trace(go.Scatter(x=dates, y=fan["actual_cum"] / 100, name="actual", line={"color": OVER, "width": 3}))
     pace = np.arange(1, len(dates) + 1) * daily_budget_cents / 100
     fig.add_trace(go.Scatter(x=dates, y=pace, name="budget pace", line={"dash": "dash", "color": MUTED}))
-    return _layout(fig, f"Month-end projection (budget {budget_total_cents / 100:,.2f})", height=380)
+    return _money_axis(_layout(fig, f"Month-end projection (budget {money.cents(budget_total_cents)})", height=380),
+                       money)

@@ -1,6 +1,7 @@
 """The sidebar every page shares after the gate: the coach's commentary and usage & cost."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import threading
 from typing import Any
@@ -54,10 +55,23 @@ def count_result(counts: dict[str, int], result: Any) -> None:
         counts["refused"] += 1
 
 
+def _in_browser_locale(facts: Any, digest: str) -> tuple[Any, str]:
+    """Issue 25: the coach writes the home currency the way this browser does (the saved locale is for nudges)."""
+    from lib.coach import facts_hash
+    from lib.web.money import browser_locale
+
+    browser = browser_locale()
+    if not facts.currency or not browser or browser == facts.locale:
+        return facts, digest
+    facts = dataclasses.replace(facts, locale=browser)
+    return facts, facts_hash(facts)
+
+
 def _commentary(ctx: state.Context, window: Window, version: int) -> None:
     from lib.coach import get_commentary, stream_commentary
 
     facts, digest = _facts(ctx.settings.store_url, ctx.user_id, ctx.name, ctx.today, version, ctx.history_start)
+    facts, digest = _in_browser_locale(facts, digest)
     key = (ctx.user_id, ctx.today.isoformat(), window.profile.ai_tone, digest)
     memo, lock = _coach_memo()
     bedrock = state.bedrock_coach(ctx.settings)

@@ -163,19 +163,24 @@ class DashboardPage:
 
 @st.cache_resource(ttl=300, show_spinner=False, max_entries=500)
 def _dashboard(
-    store_url: str, user_id: str, start: dt.date, end: dt.date, today: dt.date, name: str, version: int
+    store_url: str, user_id: str, start: dt.date, end: dt.date, today: dt.date, name: str, version: int,
+    browser_locale: str = "",
 ) -> DashboardPage:
-    """Resource cache (shared, never pickled): building the figures is most of a rerun's work otherwise."""
+    """Resource cache (shared, never pickled): building the figures is most of a rerun's work otherwise.
+
+    `browser_locale` is in the key: two browsers of one user see amounts each their own way (issue 25)."""
     from lib.web import charts, views
+    from lib.web.money import page_money
 
     window = _window(store_url, user_id, *views.load_range(start, end, today), name, version)
     where = _standing(store_url, user_id, today, name, version)
-    view = views.dashboard(window, start, end, today, where)
+    money = page_money(window.profile.currency, window.profile.locale, browser_locale)
+    view = views.dashboard(window, start, end, today, where, money)
     figures = {
-        "daily": charts.daily_spending(view.daily, view.budget_cents),
-        "month": charts.month_cumulative(view.month_daily, view.budget_cents, today),
-        "calendar": charts.streak_calendar(view.day_states, view.daily),
-        "categories": charts.categories(view.by_category),
+        "daily": charts.daily_spending(view.daily, view.budget_cents, money),
+        "month": charts.month_cumulative(view.month_daily, view.budget_cents, today, money),
+        "calendar": charts.streak_calendar(view.day_states, view.daily, money),
+        "categories": charts.categories(view.by_category, money=money),
     }
     return DashboardPage(view, figures)
 
@@ -205,7 +210,10 @@ def load_standing(ctx: Context) -> Any:
 
 def load_dashboard(ctx: Context, start: dt.date, end: dt.date) -> DashboardPage:
     """The dashboard for start..end; a rerun with unchanged data neither reads nor redraws anything."""
-    return _dashboard(ctx.settings.store_url, ctx.user_id, start, end, ctx.today, ctx.name, data_version(ctx.user_id))
+    from lib.web.money import browser_locale
+
+    return _dashboard(ctx.settings.store_url, ctx.user_id, start, end, ctx.today, ctx.name, data_version(ctx.user_id),
+                      browser_locale())
 
 
 def usage_this_session(ctx: Context) -> Usage:

@@ -4,7 +4,8 @@ The zone sits on the profile, and the profile comes with the user's window. The 
 the day the zone it expects gives (the one this session saw last, else the browser's), which is the
 page's own first read; only when the profile's zone turns out to give another day is the window read
 again. On the first sign-in of a profile without a zone the browser's zone is saved to it (one versioned
-write, once; a zone the user chose is never overwritten).
+write, once; a zone the user chose is never overwritten). The browser's locale rides on the same write (issue 25:
+nudges and the CLI write money the reader's way); a profile with a zone but no locale gets it in one write too.
 """
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from lib.core import clock, standing
 from lib.core.errors import ConflictError, FinanceError
 from lib.core.models import Profile
 from lib.web import state
+from lib.web.money import browser_locale
 
 log = logging.getLogger(__name__)
 
@@ -32,16 +34,19 @@ def browser_zone() -> str:
 
 
 def _save_browser_zone(ctx: state.Context, profile: Profile) -> str:
-    """First sign-in of a profile without a zone: save the browser's (once per session, never over a chosen zone)."""
+    """First sign-in of a profile without a zone (or locale): save the browser's (once per session, never over
+    a chosen one). Returns the zone saved, "" when none was."""
     flag = "_zone_offered"
     if st.session_state.get(flag) == ctx.user_id:
         return ""
     st.session_state[flag] = ctx.user_id
-    zone = browser_zone()
-    if not zone:
+    zone = "" if profile.timezone else browser_zone()
+    locale = "" if profile.locale else browser_locale()
+    if not zone and not locale:
         return ""
     try:
-        ctx.store.save_profile(dataclasses.replace(profile, timezone=zone))
+        ctx.store.save_profile(dataclasses.replace(profile, timezone=profile.timezone or zone,
+                                                   locale=profile.locale or locale))
     except ConflictError:
         log.info("browser zone not saved: the profile changed meanwhile", extra={"user_id": ctx.user_id})
         return ""
@@ -49,7 +54,8 @@ def _save_browser_zone(ctx: state.Context, profile: Profile) -> str:
         log.warning("browser zone not saved", extra={"user_id": ctx.user_id, "error": str(exc)})
         return ""
     state.mark_changed(ctx.user_id)
-    log.info("time zone saved from the browser", extra={"user_id": ctx.user_id, "zone": zone})
+    log.info("time zone / locale saved from the browser", extra={"user_id": ctx.user_id, "zone": zone,
+                                                                   "locale": locale})
     return zone
 
 
@@ -68,7 +74,8 @@ def user_context(ctx: state.Context, history_days: int | None) -> state.Context:
     except FinanceError as exc:
         log.warning("could not read the profile's zone", extra={"user_id": ctx.user_id, "error": str(exc)})
         return guessed  # the page's own read meets the same failure and says so
-    zone = profile.timezone or _save_browser_zone(ctx, profile)
+    saved = _save_browser_zone(ctx, profile) if not (profile.timezone and profile.locale) else ""
+    zone = profile.timezone or saved
     st.session_state["_user_zone"] = (ctx.user_id, state.data_version(ctx.user_id), zone, time.monotonic())
     today = clock.today(zone)
     return guessed if today == guessed.today else _at(ctx, today, history_days)

@@ -11,12 +11,16 @@ import pandas as pd
 
 from lib.core import analytics, standing
 from lib.core.models import Profile, Transaction
+from lib.core.money import BARE, MoneyFormat
 from lib.core.types import Window
+
+# Every amount a page shows goes through a MoneyFormat (lib.core.money): the profile's home currency in the
+# reader's locale (lib.web.money.page_money), or BARE, today's figures ("1,234.50"), before one is picked.
 
 
 def fmt(cents: int | None) -> str:
-    """Cents as a display amount with thousands separators ("1,234.50")."""
-    return "—" if cents is None else f"{analytics.cents_to_decimal(cents):,.2f}"
+    """Cents as a bare display amount with thousands separators ("1,234.50"): a profile without a home currency."""
+    return BARE.cents(cents)
 
 
 DEFAULT_WINDOW_DAYS = 90
@@ -64,11 +68,12 @@ class DashboardView:
     unlogged_note: str | None  # "Nothing logged since ..." when days are unknown
     checkin_offer: bool  # offer the "nothing spent today" check-in
     paused_channels: tuple[str, ...] = ()  # nudge channels paused after 5 failures (issue 18)
+    money: MoneyFormat = BARE  # how this reader sees amounts (issue 25)
 
 
-def recent_table(txns: list[Transaction], limit: int = 15) -> pd.DataFrame:
-    """The newest transactions as a display table, amounts with thousands separators."""
-    table = transactions_table(txns, limit, amount_format=",.2f")
+def recent_table(txns: list[Transaction], limit: int = 15, money: MoneyFormat = BARE) -> pd.DataFrame:
+    """The newest transactions as a display table, amounts with thousands separators (and the home currency)."""
+    table = transactions_table(txns, limit, amount_format=",.2f", money=money)
     return table[["Date", "Amount", "Category", "Description"]]
 
 
@@ -83,8 +88,9 @@ ROLLING_RULE = (
 FIXED_RULE = " Fixed bills (rent, utilities, subscriptions, monthly payees) never break it."
 
 
-def period_metric(s: standing.Standing) -> Metric:
+def period_metric(s: standing.Standing, money: MoneyFormat = BARE) -> Metric:
     """The first card: what daily spending may still come to per day until payday (issue 26)."""
+    fmt = money.cents
     calendar_month = s.period_rule == "calendar"
     days = _days(s.period_days_left)
     ends = "the month ends" if calendar_month else "payday"
@@ -101,8 +107,9 @@ def period_metric(s: standing.Standing) -> Metric:
     )
 
 
-def dashboard_metrics(s: standing.Standing) -> list[Metric]:
+def dashboard_metrics(s: standing.Standing, money: MoneyFormat = BARE) -> list[Metric]:
     """The dashboard's cards, every number from the one standing."""
+    fmt = money.cents
     today = s.today
     if s.budget_style == "rolling":
         first = Metric(
@@ -130,7 +137,7 @@ def dashboard_metrics(s: standing.Standing) -> list[Metric]:
     band = f"likely {fmt(s.month_end_p10_cents)} – {fmt(s.month_end_p90_cents)}"
     # The first two are a phone's first row: what is left per day (the allowance), then the streak.
     return [
-        period_metric(s),
+        period_metric(s, money),
         Metric("Current streak", _days(s.current_streak), status, "inverse" if s.today_status == "over" else "normal",
                help=analytics.TODAY_RULE + (" " + ROLLING_RULE if s.budget_style == "rolling" else "") + FIXED_RULE),
         first,
@@ -170,7 +177,7 @@ def dashboard_metrics(s: standing.Standing) -> list[Metric]:
 
 
 def dashboard(window: Window, start: dt.date, end: dt.date, today: dt.date,
-              where: standing.Standing | None = None) -> DashboardView:
+              where: standing.Standing | None = None, money: MoneyFormat = BARE) -> DashboardView:
     """Metrics and chart series for the spending & streak page."""
     s = where or standing.standing_from_window(window, today)
     profile = window.profile
@@ -189,17 +196,18 @@ def dashboard(window: Window, start: dt.date, end: dt.date, today: dt.date,
         profile=profile,
         standing=s,
         has_data=s.has_data,
-        metrics=dashboard_metrics(s),
+        metrics=dashboard_metrics(s, money),
         daily=everyday_daily[in_range],
         day_states=standing.day_states(everyday_daily, s)[in_range],
         month_daily=month_daily,
         budget_cents=s.daily_budget_cents,
         by_category=analytics.by_category(df, start, end),
-        recent=recent_table([t for t in window.transactions if start <= t.date <= end]),
+        recent=recent_table([t for t in window.transactions if start <= t.date <= end], money=money),
         streak_rule=analytics.TODAY_RULE + (" " + ROLLING_RULE if s.budget_style == "rolling" else "") + FIXED_RULE,
         unlogged_note=unlogged,
         checkin_offer=s.tracked_through != today,
         paused_channels=window.paused_channels,
+        money=money,
     )
 
 
@@ -212,6 +220,7 @@ def chart_captions(view: DashboardView, today: dt.date) -> dict[str, str]:
     from lib.web.charts import clip_cap
 
     out: dict[str, str] = {}
+    fmt = view.money.cents
     daily, budget = view.daily, view.budget_cents
     if daily.empty:
         out["daily"] = "Daily spending: no days in the range."
@@ -292,13 +301,16 @@ def category_options(txns: list[Transaction]) -> list[str]:
     return mine + [c for c in DEFAULT_CATEGORIES if c not in counts]
 
 
-def transactions_table(txns: list[Transaction], limit: int | None = None, amount_format: str = ".2f") -> pd.DataFrame:
-    """Transactions newest first (amounts exact, as text), with the id for selecting one to edit."""
+def transactions_table(txns: list[Transaction], limit: int | None = None, amount_format: str = ".2f",
+                       money: MoneyFormat = BARE) -> pd.DataFrame:
+    """Transactions newest first (amounts exact, as text; in the home currency once one is picked), with the id
+    for selecting one to edit."""
     newest = sorted(txns, key=lambda t: t.sort_key, reverse=True)[:limit]
     return pd.DataFrame(
         {
             "Date": [t.date.isoformat() for t in newest],
-            "Amount": [format(t.amount, amount_format) for t in newest],
+            "Amount": [money.amount(t.amount) if money.currency else format(t.amount, amount_format)
+                       for t in newest],
             "Category": [t.category for t in newest],
             "Description": [("⏳ pending · " if t.pending else "") + t.description for t in newest],
             "Source": [t.source for t in newest],
@@ -318,13 +330,16 @@ class ForecastView:
 SKILL_NAMES = {"last_pace": "Rest of last month", "year_ago": "Same days a year ago"}
 
 
-def _band(p: tuple[int, int, int]) -> str:
-    return f"{fmt(p[0])} – {fmt(p[2])}"
+def _band(p: tuple[int, int, int], money: MoneyFormat = BARE) -> str:
+    return f"{money.cents(p[0])} – {money.cents(p[2])}"
 
 
-def forecast_view(fc: Any, budget: float, cut_category: str | None, cut_pct: float) -> ForecastView:
+def forecast_view(fc: Any, budget: float, cut_category: str | None, cut_pct: float,
+                  money: MoneyFormat = BARE) -> ForecastView:
     """Re-price the cached simulation for a what-if budget and category cut (no store reads)."""
     from lib.core import forecast
+
+    fmt = money.cents
 
     budget_cents = analytics.decimal_to_cents(Decimal(str(budget)))
     where = fc.standing
@@ -350,13 +365,14 @@ def forecast_view(fc: Any, budget: float, cut_category: str | None, cut_pct: flo
     savings_table = None
     if out.savings is not None:
         s = out.savings
-        metrics.append(Metric("Saved this month (median)", fmt(s.this_month[1]), f"likely {_band(s.this_month)}",
+        metrics.append(Metric("Saved this month (median)", fmt(s.this_month[1]), f"likely {_band(s.this_month, money)}",
                               "off", help=f"Salary {fmt(s.salary_cents)} minus projected spending."))
         savings_table = pd.DataFrame(
             {
                 "Horizon": ["This month"] + [f"{h} months (to {s.horizon_end[h]})" for h in sorted(s.horizons)],
                 "Median savings": [fmt(s.this_month[1])] + [fmt(s.horizons[h][1]) for h in sorted(s.horizons)],
-                "Likely range (p10 – p90)": [_band(s.this_month)] + [_band(s.horizons[h]) for h in sorted(s.horizons)],
+                "Likely range (p10 – p90)": [_band(s.this_month, money)]
+                + [_band(s.horizons[h], money) for h in sorted(s.horizons)],
             }
         )
     else:
@@ -367,10 +383,12 @@ def forecast_view(fc: Any, budget: float, cut_category: str | None, cut_pct: flo
     return ForecastView(out, metrics, savings_table, fan_caption)
 
 
-def backtest_view(bt: pd.DataFrame) -> tuple[pd.DataFrame, str, pd.DataFrame | None]:
+def backtest_view(bt: pd.DataFrame, money: MoneyFormat = BARE) -> tuple[pd.DataFrame, str, pd.DataFrame | None]:
     """The backtest as a display table, its band coverage ("8 of 10 (80%)") and the model's skill against
     simple baselines: the what-if sliders do not change it, so the page draws it outside their fragment."""
     from lib.core import forecast
+
+    fmt = money.cents
 
     table = pd.DataFrame()
     coverage_text = "—"
@@ -380,7 +398,8 @@ def backtest_view(bt: pd.DataFrame) -> tuple[pd.DataFrame, str, pd.DataFrame | N
                 "Month": bt["month"],
                 "Said on day": bt["cutoff_day"],
                 "Projection (p50)": [fmt(int(v)) for v in bt["p50_cents"]],
-                "Band": [_band((int(a), 0, int(b))) for a, b in zip(bt["p10_cents"], bt["p90_cents"], strict=True)],
+                "Band": [_band((int(a), 0, int(b)), money)
+                         for a, b in zip(bt["p10_cents"], bt["p90_cents"], strict=True)],
                 "Actual": [fmt(int(v)) for v in bt["actual_cents"]],
                 "Error": [fmt(int(v)) for v in bt["error_cents"]],
                 "Inside band": ["yes" if v else "no" for v in bt["inside"]],
@@ -388,12 +407,14 @@ def backtest_view(bt: pd.DataFrame) -> tuple[pd.DataFrame, str, pd.DataFrame | N
         )
         cov = forecast.coverage(bt)
         coverage_text = f"{int(bt['inside'].sum())} of {len(bt)} ({cov:.0%})" if cov is not None else "—"
-    return table, coverage_text, skill_table(bt) if len(bt) else None
+    return table, coverage_text, skill_table(bt, money) if len(bt) else None
 
 
-def skill_table(bt: pd.DataFrame) -> pd.DataFrame | None:
+def skill_table(bt: pd.DataFrame, money: MoneyFormat = BARE) -> pd.DataFrame | None:
     """The model's pinball loss against each simple baseline on the projections both could make (lower wins)."""
     from lib.core import forecast
+
+    fmt = money.cents
 
     sk = forecast.skill(bt)
     rows = []
