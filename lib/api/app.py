@@ -157,7 +157,7 @@ def create_app(
         wanted = profile_from_body(who.user_id, data)
         stored = store.get_profile(who.user_id)
         # The body names no nudge settings (issue 18): keep the stored ones rather than reset them to defaults.
-        wanted = replace(wanted, nudges=stored.nudges)
+        wanted = replace(wanted, nudges=stored.nudges, currency=stored.currency)  # issue 25: nor a home currency
         if "timezone" not in data:  # not sent (older clients): the stored zone stays
             wanted = replace(wanted, timezone=stored.timezone)
         saved = manage.save_profile(store, wanted)  # the nudges' schedule follows a new zone
