@@ -195,8 +195,8 @@ def import_rows(
     replacing = earlier is not None and earlier.mapping_hash != m_hash
     needs_rules = any(not r.category or r.category == "Other" for r in result.rows)
     rules = rule_lookup(store.list_category_rules(user_id)) if needs_rules else {}
-    if home is None:
-        home = store.get_profile(user_id).currency
+    if home is None:  # read only for a file that names a currency: one without costs what it did
+        home = store.get_profile(user_id).currency if any(r.currency for r in result.rows) else ""
     candidates, errors = _candidates(user_id, result, batch_id, rules, home, rates)
     errors = sorted([*result.errors, *errors], key=lambda e: e.line_number)
 
