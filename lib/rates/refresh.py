@@ -74,3 +74,26 @@ def refresh(path: str, url: str = ECB_URL, *, allow_private: bool = False) -> Re
         raise
     log.info("rates refreshed", extra={"last_day": fresh.last_day.isoformat(), "path": path})
     return Refreshed(path, fresh.last_day, len(fresh.currencies), previous.last_day)
+
+
+STALE_AFTER_SECONDS = 20 * 3600  # the ECB publishes once a business day, around 16:00 CET
+
+
+def refresh_if_stale(path: str, now: float, url: str = ECB_URL, *, allow_private: bool = False) -> Refreshed | None:
+    """The daily step (jobs tick, every 5 minutes): fetch only when the file is missing or older than 20 hours.
+
+    Never raises into the tick: a failed fetch is logged and the previous history stays in use. Nothing is
+    done when no FINANCE_FX_RATES_FILE is set (the bundled history is used).
+    """
+    if not path:
+        return None
+    try:
+        if now - os.stat(path).st_mtime < STALE_AFTER_SECONDS:
+            return None
+    except FileNotFoundError:
+        pass
+    try:
+        return refresh(path, url, allow_private=allow_private)
+    except (FinanceError, OSError) as exc:
+        log.warning("rates refresh failed; the previous history stays in use", extra={"error": str(exc)})
+        return None

@@ -87,7 +87,7 @@ def test_manual_amounts_carry_their_currency(typed: str, amount: Decimal, code: 
 
 
 def test_an_unknown_code_in_an_amount_is_refused() -> None:
-    with pytest.raises(ValidationError, match="XYZ.*not an ISO 4217"):
+    with pytest.raises(ValidationError, match=r"XYZ.*not an ISO 4217"):
         validate_transaction("u", "2026-03-06", "12.50 XYZ")
     assert split_typed("12.50 USD") == ("12.50", "USD")
 
