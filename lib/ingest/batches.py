@@ -148,8 +148,8 @@ def currency_notes(rows: list[Transaction], home: str) -> list[str]:
     if not home:
         codes = sorted({t.currency for t in rows if t.currency})
         if len(codes) > 1 or (codes and rows and any(t.currency is None for t in rows)):
-            return [f"Rows in {', '.join(codes)} were imported as written, unconverted: pick a home currency "
-                    "in Settings and they are converted into it (nothing is lost)."]
+            return [f"Rows in {', '.join(codes)} are kept as written, unconverted: pick a home currency (Settings, "
+                    "or profile --currency) and they are converted into it; nothing is lost."]
         return []
     foreign = [t for t in rows if fx.is_foreign(t)]
     if not foreign:
@@ -158,7 +158,8 @@ def currency_notes(rows: list[Transaction], home: str) -> list[str]:
     for t in foreign:
         by[str(t.original_currency)] = by.get(str(t.original_currency), 0) + 1
     earlier = sum(1 for t in foreign if t.fx_date and t.fx_date < t.date)
-    text = (f"{len(foreign)} row(s) converted into {home} at the ECB's rate of their day ("
+    text = (f"{len(foreign)} row(s) of the file are in another currency, converted into {home} at the ECB's "
+            "rate of their day ("
             + ", ".join(f"{code} {n}" for code, n in sorted(by.items())) + ")")
     if earlier:
         text += f"; {earlier} had no rate on their own day and use the last earlier one"

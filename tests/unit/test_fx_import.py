@@ -57,7 +57,7 @@ def _rows(store: SQLiteStore) -> dict[str, object]:
 def test_a_trip_in_three_currencies_is_stored_in_home_money_with_its_originals(store: SQLiteStore) -> None:
     report = import_file(store, "ann", TRIP_CSV.encode(), "trip.csv", BANK, rates=load(""))
     assert (report.imported, report.rejected) == (11, 0)
-    assert "10 row(s) converted into EUR" in report.notes[0] and "CHF 3, GBP 3, USD 4" in report.notes[0]
+    assert "10 row(s) of the file are in another currency, converted into EUR" in report.notes[0] and "CHF 3, GBP 3, USD 4" in report.notes[0]
     rows = _rows(store)
     taxi = rows["Airport taxi"]
     assert (taxi.original_amount, taxi.original_currency, taxi.currency, taxi.fx_source) == (
@@ -85,7 +85,7 @@ def test_codes_and_symbols_in_the_amount_and_a_currency_without_a_rate(store: SQ
 def test_no_home_currency_imports_as_written_with_a_notice(store: SQLiteStore) -> None:
     store.save_profile(replace(store.get_profile("ann"), currency=""))
     report = import_file(store, "ann", TRIP_CSV.encode(), "trip.csv", BANK, rates=load(""))
-    assert report.imported == 11 and "imported as written, unconverted" in report.notes[0]
+    assert report.imported == 11 and "kept as written, unconverted" in report.notes[0]
     assert _rows(store)["Hotel NYC"].amount == D("210.00") and _rows(store)["Hotel NYC"].currency == "USD"
 
 
