@@ -100,3 +100,23 @@ def test_the_export_names_home_and_original_money(store: Any, rates: EcbRates) -
         == {"original_amount": "11.00", "original_currency": "USD", "fx_rate": "0.9090909091",
             "fx_date": "2026-11-06", "fx_source": "ECB"}
     assert by["bread"]["currency"] == "EUR" and "original_amount" not in by["bread"]
+
+
+def test_a_bank_account_in_another_currency_is_priced_and_a_second_sync_changes_nothing(store: Any,
+                                                                                      rates: EcbRates) -> None:
+    from lib.core.bank import BankTransaction, SyncReport
+    from lib.sync.rows import apply_rows
+
+    rows = [BankTransaction("ACT-1", "t1", DAY, D("-11.00"), "NYC DELI"),
+            BankTransaction("ACT-1", "t2", DAY, D("-5.00"), "NYC GUM", pending=True)]
+    first, again = SyncReport(), SyncReport()
+    apply_rows(store, "ann", rows, {"ACT-1": "USD"}, {"ACT-1"}, DAY, DAY, first, "EUR", lambda: rates)
+    apply_rows(store, "ann", rows, {"ACT-1": "USD"}, {"ACT-1"}, DAY, DAY, again, "EUR", lambda: rates)
+    assert (first.added, again.added, again.updated) == (2, 0, 0)  # priced the same way both times: no flip-flop
+    deli = next(t for t in store.list_transactions("ann", DAY, DAY) if t.description == "NYC DELI")
+    assert (deli.amount, deli.currency, deli.original_amount, deli.original_currency) == (D("10.00"), "EUR",
+                                                                                         D("11.00"), "USD")
+    nowhere = SyncReport()
+    apply_rows(store, "ann", [BankTransaction("ACT-2", "t9", DAY, D("-9.00"), "PESOS")], {"ACT-2": "ARS"},
+               {"ACT-2"}, DAY, DAY, nowhere, "EUR", lambda: rates)
+    assert nowhere.added == 0 and "ARS" in nowhere.errors[0]  # left for the next sync, said
