@@ -247,7 +247,8 @@ with tab_import:
                 st.radio("In this file, positive amounts are", ["spending (money out)", "income (money in)"],
                          index=None, key=f"{role_keys}_sign")
             st.markdown(f"**Preview** — {len(parsed.rows)} good rows, {len(parsed.errors)} with problems")
-            st.dataframe(import_view.preview_table(parsed.rows), hide_index=True)
+            st.dataframe(import_view.preview_table(parsed.rows, home=window.profile.currency, rates=fx_view.rates(ctx)),
+                         hide_index=True)  # issue 25: a foreign row shows what it becomes in home money
             if parsed.errors:
                 st.warning(md_escape(import_view.row_errors_text(parsed.errors)))
             if st.button(f"Import {len(parsed.rows)} rows", type="primary",

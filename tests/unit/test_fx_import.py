@@ -137,3 +137,19 @@ def test_camt_ccy(store: SQLiteStore) -> None:
     assert import_file(store, "ann", CAMT.encode(), "ch.xml", rates=load("")).imported == 1
     (row,) = _rows(store).values()
     assert (row.original_currency, row.original_amount, row.fx_date) == ("CHF", D("89.00"), dt.date(2026, 10, 30))
+
+
+def test_the_preview_shows_what_each_foreign_row_becomes() -> None:
+    from lib.ingest import parse_file
+    from lib.ingest.preview import preview_table
+
+    data = (b"Date;Text;Betrag\n2026-10-24;Taxi;-12,50 USD\n2026-10-27;Bread;-2,10 EUR\n"
+            b"2026-10-28;Empanada;-900,00 ARS\n")
+    rows = parse_file(data, "mixed.csv", BANK).rows
+    table = preview_table(rows, home="EUR", rates=load(""))
+    assert list(table.columns[3:6]) == ["Currency", "In EUR", "Rate"]
+    taxi, bread, empanada = table.to_dict("records")
+    assert taxi["Currency"] == "USD" and "ECB 2026-10-23, last before 2026-10-24" in taxi["Rate"]
+    assert (bread["In EUR"], bread["Rate"]) == ("2.10", "")
+    assert empanada["In EUR"] == "—" and "ARS" in empanada["Rate"]
+    assert "Currency" not in preview_table(rows[1:2], home="EUR").columns  # home money only: as before
