@@ -56,3 +56,38 @@ def test_picking_a_home_currency_reprices_and_manual_add_takes_a_code(make_app, 
     dash = make_app("dashboard").run()
     assert not dash.exception
     assert any(s.value == "Spent in other currencies" for s in dash.subheader)
+
+
+def _select(at, description: str) -> None:
+    [table] = [d for d in at.dataframe if (d.key or "").startswith("edit_table")]
+    rows = list(table.value["Description"])
+    at.session_state[table.key] = {"selection": {"rows": [rows.index(description)], "columns": [], "cells": []}}
+    at.run()
+
+
+def test_editing_a_foreign_row_shows_its_original_and_takes_the_users_rate(make_app, traveller, store_path) -> None:
+    db = SQLiteStore(store_path)
+    from dataclasses import replace
+
+    from lib.rates.ecb import load
+    from lib.rates.reprice import reprice_user
+
+    db.save_profile(replace(db.get_profile("demo"), currency="EUR"))
+    reprice_user(db, "demo", "EUR", load(""))
+    at = make_app("transactions").run()
+    _select(at, "taxi")
+    amount = next(t for t in at.text_input if t.label == "Amount" and t.key is None)
+    assert amount.value == "11.17 USD"  # the original, not the home amount
+    rate = next(t for t in at.text_input if t.label == "Rate (yours, optional)")
+    rate.input("0")
+    at.button(key="FormSubmitter:edit_txn-Save changes").click().run()
+    assert any("more than zero" in shown(e.value) for e in at.error)
+    taxi = next(t for t in db.list_transactions("demo", dt.date(2026, 10, 1), TODAY) if t.description == "taxi")
+    assert (taxi.fx_source, taxi.amount) == ("ECB", Decimal("10.00"))  # the refused edit wrote nothing
+    rate = next(t for t in at.text_input if t.label == "Rate (yours, optional)")
+    rate.input("0.9")
+    at.button(key="FormSubmitter:edit_txn-Save changes").click().run()
+    assert not at.exception
+    taxi = next(t for t in db.list_transactions("demo", dt.date(2026, 10, 1), TODAY) if t.description == "taxi")
+    assert (taxi.amount, taxi.fx_rate, taxi.fx_source, taxi.original_amount) == (
+        Decimal("10.05"), Decimal("0.9"), "user", Decimal("11.17"))  # 11.17 x 0.9 = 10.053
