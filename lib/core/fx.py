@@ -162,6 +162,7 @@ class RepriceReport:
     overrides_dropped: int = 0  # user rates set for the previous home currency, replaced by the source's
     by_currency: dict[str, int] = field(default_factory=dict)  # changed rows per original currency
     earlier_rates: int = 0  # rows priced at an earlier day's rate (no rate on their own day)
+    stamped: int = 0  # rows that named no currency, now marked as home money (amount unchanged)
     written: int = 0
 
     def lines(self) -> list[str]:
@@ -171,6 +172,9 @@ class RepriceReport:
         if self.by_currency:
             out.append("Changed, by the currency they were spent in: " +
                        ", ".join(f"{code} {n}" for code, n in sorted(self.by_currency.items())) + ".")
+        if self.stamped:
+            out.append(f"{self.stamped} of them named no currency: they are marked {self.home} now, amounts "
+                       "unchanged (so a later change of home currency knows what money they are).")
         if self.earlier_rates:
             out.append(f"{self.earlier_rates} of them had no ECB rate on their own day: the last earlier one is used.")
         if self.overrides_dropped:
@@ -204,8 +208,11 @@ def repriced(txns: Iterable[Transaction], home: str, rates: RateSource | None,
             report.overrides_dropped += 1
         if rate is not None and rate.earlier:
             report.earlier_rates += 1
-        code = spent(txn)[1] or home
-        report.by_currency[code] = report.by_currency.get(code, 0) + 1
+        code = spent(txn)[1]
+        if code is None:
+            report.stamped += 1
+        else:
+            report.by_currency[code] = report.by_currency.get(code, 0) + 1
         report.changed += 1
         out.append(new)
     return out

@@ -79,7 +79,9 @@ def edit_amount_text(txn: Transaction) -> str:
 def priced_entry(ctx: Context, txn: Transaction, home: str, rate_text: str = "") -> Transaction:
     """A typed transaction in home money (its rate the user's when they typed one); ValidationError otherwise."""
     override: Decimal | None = fx.parse_rate(rate_text) if rate_text.strip() else None
-    return fx.price_transaction(txn, home, rates(ctx), override=override)[0]
+    foreign = bool(home) and fx.spent(txn)[1] not in (None, home)
+    # The ECB history is read (once per process) only when a row needs it, not for every home-money entry.
+    return fx.price_transaction(txn, home, rates(ctx) if foreign else None, override=override)[0]
 
 
 def rate_input(txn: Transaction) -> str:

@@ -112,7 +112,8 @@ def test_repricing_is_idempotent_and_never_drops_an_original(rates: EcbRates) ->
     rows = [_txn("10.00", "USD"), _txn("20.00", "GBP"), _txn("3.00", None), _txn("7.00", "ARS")]
     report = fx.RepriceReport("EUR")
     first = fx.repriced(rows, "EUR", rates, report)
-    assert (report.changed, len(report.refused), report.by_currency) == (3, 1, {"EUR": 1, "GBP": 1, "USD": 1})
+    assert (report.changed, len(report.refused), report.by_currency, report.stamped) == (3, 1, {"GBP": 1, "USD": 1}, 1)
+    assert "1 of them named no currency: they are marked EUR now" in " ".join(report.lines())
     again = fx.RepriceReport("EUR")
     assert fx.repriced(first, "EUR", rates, again) == [] and again.unchanged == 3
     # Into USD: the USD row becomes home money again, the GBP row keeps 20.00 GBP, the EUR row is foreign now.
