@@ -4,7 +4,7 @@ from __future__ import annotations
 import streamlit as st
 
 from lib.core.errors import FinanceError
-from lib.web import settings_bank, ui, views
+from lib.web import fx_view, settings_bank, ui, views
 from lib.web.settings_nudges import paused_notice
 from lib.web.sidebar import coach_on_page
 
@@ -70,5 +70,6 @@ with left:
 with right:
     st.subheader("Recent transactions")
     st.dataframe(view.recent, hide_index=True)
+fx_view.render_foreign_spending(ctx, start, end)  # issue 25: spending in other currencies, when there is some
 
 ui.finish(ctx)

@@ -37,7 +37,8 @@ from lib.coach.offline import situations
 from lib.coach.safety import content_violations
 from lib.core import analytics
 from lib.core.demo import demo_profile, demo_transactions
-from lib.core.models import TONES, Profile, currency_symbol
+from lib.core.models import TONES, Profile
+from lib.core.money import currency_symbol
 from lib.web import views
 from tests.unit import fence_cases, fence_holdout4
 from tests.unit.grounding_cases import CASES, FACTS

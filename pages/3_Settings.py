@@ -9,7 +9,7 @@ from lib.core import writes
 from lib.core.errors import ConflictError, FinanceError, StoreUnavailableError, ValidationError
 from lib.core.models import BUDGET_STYLES, TONES, validate_profile
 from lib.core.plain import md_escape
-from lib.web import settings_bank, settings_day, ui, views
+from lib.web import settings_bank, settings_currency, settings_day, ui, views
 from lib.web.settings_nudges import render_nudges
 from lib.web.settings_period import render_period_section
 
@@ -66,7 +66,8 @@ if submitted:
         wanted = validate_profile(ctx.user_id, *(st.session_state[f"set_{f}"] for f in FIELDS), version=base.version,
                                   fixed_categories=st.session_state["set_fixed_categories"],
                                   budget_style=st.session_state["set_budget_style"], payday=base.payday,
-                                  nudges=base.nudges, timezone=base.timezone)  # set in their sections below
+                                  nudges=base.nudges, timezone=base.timezone,
+                                  currency=base.currency)  # set in their sections below
         # Issue 25: the home currency is set in its own section and the locale comes from the browser: keep both.
         wanted = replace(wanted, currency=base.currency, locale=base.locale)
         saved = ctx.store.save_profile(wanted)
@@ -95,6 +96,7 @@ if submitted:
 
 render_period_section(ctx, profile)
 settings_day.render(ctx, profile)
+settings_currency.render(ctx, profile, window.transactions)  # issue 25: the home currency, re-pricing
 settings_bank.render_bank_settings(ctx)  # issue 20: the bank feed section
 render_nudges(ctx, profile)  # issue 18: Settings > Nudges
 ui.finish(ctx)

@@ -26,7 +26,7 @@ from urllib.parse import unquote
 from aws_lambda_powertools.event_handler import CORSConfig, LambdaFunctionUrlResolver, Response, content_types
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 
-from lib.api import dashboard
+from lib.api import dashboard, fxrows
 from lib.api.auth import AuthError, AuthUnavailableError, Caller, TokenVerifier
 from lib.api.payloads import (
     date_range,
@@ -157,7 +157,7 @@ def create_app(
         wanted = profile_from_body(who.user_id, data)
         stored = store.get_profile(who.user_id)
         # The body names no nudge settings (issue 18): keep the stored ones rather than reset them to defaults.
-        wanted = replace(wanted, nudges=stored.nudges)
+        wanted = replace(wanted, nudges=stored.nudges, currency=stored.currency)  # issue 25: nor a home currency
         if "timezone" not in data:  # not sent (older clients): the stored zone stays
             wanted = replace(wanted, timezone=stored.timezone)
         saved = manage.save_profile(store, wanted)  # the nudges' schedule follows a new zone
@@ -175,7 +175,8 @@ def create_app(
     def post_transaction() -> Response:
         who = caller()
         # Idempotent: with a client id, a retry after a lost answer returns the stored transaction.
-        txn = store.add_transaction(transaction_from_body(who.user_id, body(), today=today_of(who)))
+        txn = store.add_transaction(fxrows.priced(store, settings,  # issue 25: "12.50 USD" in home money
+                                                  transaction_from_body(who.user_id, body(), today=today_of(who))))
         return _json(HTTPStatus.CREATED, {"transaction": transaction_json(txn)})
 
     @app.put("/transactions/<txn_id>")
@@ -192,6 +193,7 @@ def create_app(
         # Keep what the client cannot change (where it came from); the store checks the version.
         changed = replace(changed, source=current.source, fingerprint=current.fingerprint,
                           currency=changed.currency or current.currency, sort_key=key)
+        changed = fxrows.priced(store, settings, changed, current)  # issue 25: the original stays
         return {"transaction": transaction_json(store.update_transaction(key, changed))}
 
     @app.delete("/transactions/<txn_id>")

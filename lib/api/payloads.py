@@ -53,6 +53,10 @@ def transaction_json(txn: Transaction) -> dict[str, Any]:
     version = getattr(txn, "version", None)
     if version is not None:
         out["version"] = int(version)
+    if txn.original_currency is not None and txn.original_amount is not None:  # issue 25: a foreign row
+        out.update(original_amount=f"{txn.original_amount}", original_currency=txn.original_currency,
+                   fx_rate=None if txn.fx_rate is None else str(txn.fx_rate),
+                   fx_date=None if txn.fx_date is None else txn.fx_date.isoformat(), fx_source=txn.fx_source)
     return out
 
 

@@ -9,7 +9,7 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 
-from lib.cli import api, bank, channels, coach, data, forecast, jobs, nudges, profile
+from lib.cli import api, bank, channels, coach, data, forecast, fx, jobs, nudges, profile
 from lib.cli.common import open_configured_store
 from lib.core.errors import FinanceError, ValidationError
 from lib.store import Store
@@ -27,6 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
         module.register(sub)
     for module in (nudges, channels, jobs):  # issue 18: nudges
         module.register(sub)
+    fx.register(sub)  # issue 25: exchange rates, re-pricing
     return parser
 
 

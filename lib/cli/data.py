@@ -79,8 +79,11 @@ def cmd_import(args: argparse.Namespace, store: Store) -> int:
                                        "(positive amounts are spending)"})
     for setting, value in zip(*detected_table(parsed.detected).to_dict("list").values(), strict=True):
         print(f"detected {setting.lower()}: {value}", file=sys.stderr)
-    report = import_rows(store, args.user, parsed, progress=_progress, file_name=Path(args.file).name, options=used)
-    for note in report_notes(parsed.detected):
+    from lib.rates import rates_from_settings
+
+    report = import_rows(store, args.user, parsed, progress=_progress, file_name=Path(args.file).name, options=used,
+                         rates=rates_from_settings(load_settings()))
+    for note in [*report_notes(parsed.detected), *report.notes]:
         print(f"note: {note}", file=sys.stderr)
     for err in report.errors:
         print(f"line {err.line_number}: {err.reason}", file=sys.stderr)

@@ -12,6 +12,7 @@ from lib.core.errors import ValidationError
 from lib.jobs import worker
 from lib.jobs.banksync import regular_syncs
 from lib.jobs.tick import bank_sync, parse_instant, tick
+from lib.rates.refresh import refresh_if_stale
 from lib.store import Store
 from lib.store.sealed import sealer_from_settings
 
@@ -55,7 +56,10 @@ def cmd_worker(args: argparse.Namespace, store: Store) -> int:
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
     print("worker: a tick every minute; Ctrl+C stops it", flush=True)
+    def on_tick(summary: dict[str, object]) -> None:
+        print(json.dumps(summary), flush=True)  # one JSON line per tick
+        refresh_if_stale(settings.fx_rates_file, clock.now().timestamp())  # issue 25: the ECB history, daily
+
     worker.run(store, sealer_from_settings(settings), allow_private=not settings.is_hosted, stop=stop,
-               before_morning=bank_sync(settings), syncs=regular_syncs(settings),
-               on_tick=lambda summary: print(json.dumps(summary), flush=True))  # one JSON line per tick
+               before_morning=bank_sync(settings), syncs=regular_syncs(settings), on_tick=on_tick)
     return 0

@@ -8,6 +8,7 @@ page; a refused value exits 2 with a reason per field and nothing is saved. The 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import json
 import sys
@@ -109,6 +110,11 @@ def cmd_profile(args: argparse.Namespace, store: Store) -> int:
         if errors:
             raise ValidationError(errors)
         profile = manage.save_profile(store, wanted)  # the nudges' schedule follows the zone and times
+    if profile.currency and profile.currency != current.currency:  # issue 25: a new home currency re-prices
+        from lib.cli.fx import reprice_and_report
+
+        with contextlib.redirect_stdout(sys.stderr if args.json else sys.stdout):
+            reprice_and_report(store, profile.user_id, profile.currency)
     if args.json:
         print(json.dumps(profile_dict(profile), indent=2))
         return 0

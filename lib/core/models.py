@@ -15,6 +15,7 @@ import regex
 from lib.core import clock, period
 from lib.core.errors import ValidationError
 from lib.core.money import is_currency
+from lib.core.moneytext import split_typed
 from lib.core.nudge_prefs import NudgePrefs
 
 TONES: tuple[str, ...] = ("brutal", "sarcastic", "polite")
@@ -331,6 +332,12 @@ class Transaction:
     version: int = 0
     import_batch: str | None = None  # the import that wrote it, so that import can be undone or re-mapped
     pending: bool = False  # a bank feed's row not yet booked (it counts today; its booked row replaces it)
+    # Issue 25 (lib.core.fx): a foreign row keeps what was spent and its rate; `amount` is home money.
+    original_amount: Decimal | None = None
+    original_currency: str | None = None
+    fx_rate: Decimal | None = None
+    fx_date: dt.date | None = None  # the rate's own day (earlier than `date` when that day had none)
+    fx_source: str | None = None  # "ECB" or "user"
 
     def __post_init__(self) -> None:
         if not self.sort_key:
@@ -376,6 +383,10 @@ def validate_transaction(
         errors["date"] = f"{day.isoformat()} is in the future: your today is {today.isoformat()} (your time zone)."
     money = Decimal(0)
     try:
+        if isinstance(amount, str):  # issue 25: "12.50 USD", "€12.50"
+            amount, typed = split_typed(amount)
+            if typed:
+                currency = typed
         money = parse_money(amount)
         if money == 0:
             errors["amount"] = "Amount cannot be zero."
@@ -409,20 +420,6 @@ def validate_transaction(
         sort_key=sort_key,
         version=version,
     )
-
-
-CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "CHF": "CHF ", "INR": "₹"}
-
-
-def currency_symbol(txns: list[Transaction]) -> str:
-    """The symbol of the user's most common transaction currency; none when unknown (no guessing)."""
-    counts: dict[str, int] = {}
-    for t in txns:
-        if t.currency:
-            counts[t.currency] = counts.get(t.currency, 0) + 1
-    if not counts:
-        return ""
-    return CURRENCY_SYMBOLS.get(max(counts, key=lambda c: counts[c]), "")
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,10 @@ showed before (`1,234.50`), so a profile that has not picked one reads exactly a
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Protocol
 
 from babel import Locale, UnknownLocaleError
 from babel.numbers import (
@@ -123,3 +125,24 @@ BARE = MoneyFormat()  # a profile without a home currency, on a page: today's ba
 def money_format(currency: str, locale: str = "", symbol: str = "") -> MoneyFormat:
     """The reader's format: `locale` as given when Babel knows it, else en_US."""
     return MoneyFormat(currency, clean_locale(locale) or DEFAULT_LOCALE, symbol)
+
+
+class _Coded(Protocol):
+    """Anything carrying the code of the money it is in (a Transaction)."""
+
+    @property
+    def currency(self) -> str | None: ...
+
+
+CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "CHF": "CHF ", "INR": "₹"}
+
+
+def currency_symbol(txns: Iterable[_Coded]) -> str:
+    """The symbol of the user's most common transaction currency; none when unknown (no guessing)."""
+    counts: dict[str, int] = {}
+    for t in txns:
+        if t.currency:
+            counts[t.currency] = counts.get(t.currency, 0) + 1
+    if not counts:
+        return ""
+    return CURRENCY_SYMBOLS.get(max(counts, key=lambda c: counts[c]), "")

@@ -25,10 +25,9 @@ from lib.core.models import (
     Profile,
     clean_text,
     clip_words,
-    currency_symbol,
     normalise_tone,
 )
-from lib.core.money import home_symbol
+from lib.core.money import currency_symbol, home_symbol
 from lib.core.types import StreakState, Window
 
 # One dashboard load reads this many days: the forecast's 84 complete days and the 95 days its

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from lib.core.models import MAX_AMOUNT, decimal_places
+from lib.core.money import is_currency
 from lib.ingest.dates import date_parts
 
 SYMBOLS = {"€": "EUR", "£": "GBP", "$": "USD", "¥": "JPY", "₹": "INR", "₺": "TRY", "₽": "RUB", "₩": "KRW"}
@@ -16,6 +17,9 @@ _CODES = (
     "CZK", "HUF", "INR", "ZAR", "MXN", "BRL", "TRY", "RON", "BGN", "HKD", "SGD", "CNY",
 )
 CODE_RE = re.compile(r"(?<![A-Za-z])(" + "|".join(_CODES) + r")(?![A-Za-z])", re.IGNORECASE)
+# Any other ISO 4217 code written beside a number ("900,00 ARS"): read, so the row is refused for the rate it
+# lacks (issue 25) rather than as "not an amount".
+_ANY_CODE_RE = re.compile(r"(?<![A-Za-z])([A-Za-z]{3})(?![A-Za-z])")
 _DRCR_RE = re.compile(r"(.*\d)\s*(CR|DR)\.?", re.IGNORECASE)
 _SPACES_RE = re.compile(r"[\s'’\u00a0\u202f\u2009]")
 _NUMBER_CHARS_RE = re.compile(r"[\d.,]*\d[\d.,]*")
@@ -50,7 +54,7 @@ def split_amount(text: str) -> Money | str:
         # Statements that mark credits "CR" leave debits unmarked and positive, so a marked file is
         # read in the product's terms: DR (and no mark) is spending, CR is money back.
         s, sign, marked = m[1], (-1 if m[2].upper() == "CR" else 1), True
-    if m := CODE_RE.search(s):
+    if m := CODE_RE.search(s) or _any_code(s):
         currency = m[1].upper()
         s = s[: m.start()] + s[m.end():]
     for symbol, code in SYMBOLS.items():
@@ -69,6 +73,11 @@ def split_amount(text: str) -> Money | str:
     if not _NUMBER_CHARS_RE.fullmatch(s):
         return f"'{text.strip()}' is not an amount"
     return Money(s, sign, currency, marked, plus)
+
+
+def _any_code(text: str) -> re.Match[str] | None:
+    m = _ANY_CODE_RE.search(text)
+    return m if m and m[1].isupper() and is_currency(m[1]) else None
 
 
 def is_amountish(text: str) -> bool:

@@ -18,8 +18,9 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
-from lib.core import clock
+from lib.core import clock, fx
 from lib.core.errors import FinanceError, ValidationError
+from lib.core.fx import RateSource
 from lib.core.models import CENT, Transaction, clean_text, validate_transaction
 from lib.core.types import ImportBatch, SavedMapping
 from lib.ingest.amounts import amount_problem
@@ -107,7 +108,8 @@ def _texts(category: str, description: str, currency: str | None) -> tuple[str, 
 
 
 def _candidates(
-    user_id: str, result: ParseResult, batch_id: str, rules: dict[str, str]
+    user_id: str, result: ParseResult, batch_id: str, rules: dict[str, str],
+    home: str = "", rates: RateSource | None = None,
 ) -> tuple[list[Transaction], list[RowError]]:
     errors: list[RowError] = []
     occurrences: Counter[tuple[dt.date, Decimal, str]] = Counter()
@@ -125,14 +127,43 @@ def _candidates(
             errors.append(RowError(row.line_number, str(problem), row.raw))
             continue
         category, description, currency = texts
-        out.append(Transaction(
+        txn = Transaction(
             user_id=user_id, date=row.date, amount=row.amount.quantize(CENT), category=category,
             description=description, currency=currency, source="import", fingerprint=fp,
             # Derived from the fingerprint, so even two concurrent imports of one file overwrite
             # each other instead of doubling it.
             sort_key=f"{row.date.isoformat()}#{fp[:20]}", import_batch=batch_id,
-        ))
+        )
+        try:  # issue 25: home money, the original kept (no home currency: as it was read)
+            txn = fx.price_transaction(txn, home, rates)[0]
+        except ValidationError as exc:  # a currency without a rate: refused with the reason, the rest imports
+            errors.append(RowError(row.line_number, " ".join(exc.errors.values()), row.raw))
+            continue
+        out.append(txn)
     return out, errors
+
+
+def currency_notes(rows: list[Transaction], home: str) -> list[str]:
+    """What the import did with money in other currencies, in a sentence or two (none for home money)."""
+    if not home:
+        codes = sorted({t.currency for t in rows if t.currency})
+        if len(codes) > 1 or (codes and rows and any(t.currency is None for t in rows)):
+            return [f"Rows in {', '.join(codes)} are kept as written, unconverted: pick a home currency (Settings, "
+                    "or profile --currency) and they are converted into it; nothing is lost."]
+        return []
+    foreign = [t for t in rows if fx.is_foreign(t)]
+    if not foreign:
+        return []
+    by: dict[str, int] = {}
+    for t in foreign:
+        by[str(t.original_currency)] = by.get(str(t.original_currency), 0) + 1
+    earlier = sum(1 for t in foreign if t.fx_date and t.fx_date < t.date)
+    text = (f"{len(foreign)} row(s) of the file are in another currency, converted into {home} at the ECB's "
+            "rate of their day ("
+            + ", ".join(f"{code} {n}" for code, n in sorted(by.items())) + ")")
+    if earlier:
+        text += f"; {earlier} had no rate on their own day and use the last earlier one"
+    return [text + "."]
 
 
 def import_rows(
@@ -143,8 +174,13 @@ def import_rows(
     *,
     file_name: str = "",
     options: ImportOptions | None = None,
+    home: str | None = None,
+    rates: RateSource | None = None,
 ) -> ImportReport:
     """Write the parsed rows as one import batch: new rows added, rows already present skipped.
+
+    Issue 25: rows in another currency than `home` (None: the profile's) are converted at `rates`; a row
+    whose currency has no rate is refused with the reason. With no home currency picked rows import as read.
 
     Re-importing a file with a different mapping replaces the rows its earlier import wrote.
     Refuses a file whose direction is unknown (`sign_question`): a guessed sign is never written.
@@ -160,7 +196,9 @@ def import_rows(
     replacing = earlier is not None and earlier.mapping_hash != m_hash
     needs_rules = any(not r.category or r.category == "Other" for r in result.rows)
     rules = rule_lookup(store.list_category_rules(user_id)) if needs_rules else {}
-    candidates, errors = _candidates(user_id, result, batch_id, rules)
+    if home is None:  # read only for a file that names a currency: one without costs what it did
+        home = store.get_profile(user_id).currency if any(r.currency for r in result.rows) else ""
+    candidates, errors = _candidates(user_id, result, batch_id, rules, home, rates)
     errors = sorted([*result.errors, *errors], key=lambda e: e.line_number)
 
     days = [t.date for t in candidates]
@@ -215,7 +253,7 @@ def import_rows(
                "replaced": replaced, "rejected": len(errors)},
     )
     return ImportReport(imported=written, duplicates=duplicates, rejected=len(errors), errors=errors,
-                        replaced=replaced, batch_id=batch_id)
+                        replaced=replaced, batch_id=batch_id, notes=currency_notes(candidates, home))
 
 
 def _setting(value: Any) -> str:

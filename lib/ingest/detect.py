@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from lib.core import clock
 from lib.core.errors import ValidationError
+from lib.core.fx import RateSource
 from lib.ingest.batches import digest, file_id, import_rows, remembered_options
 from lib.ingest.camt import looks_like_camt, parse_camt
 from lib.ingest.csvfile import parse_csv
@@ -111,10 +112,11 @@ def import_file(
     options: ImportOptions | None = None,
     progress: Callable[[int, int], None] | None = None,
     today: dt.date | None = None,
+    rates: RateSource | None = None,
 ) -> ImportReport:
-    """Parse (with the remembered mapping) and import a file in one call."""
+    """Parse (with the remembered mapping) and import a file in one call (rates: issue 25's conversion)."""
     result, used = prepare(store, user_id, data, file_name, options, today)
-    return import_rows(store, user_id, result, progress, file_name=file_name, options=used)
+    return import_rows(store, user_id, result, progress, file_name=file_name, options=used, rates=rates)
 
 
 def import_csv(

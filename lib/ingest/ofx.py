@@ -80,6 +80,7 @@ def _with_ofxtools(data: bytes) -> list[tuple[str, str, str, str, Decimal, str |
             if getattr(t, "trnamt", None) is None:
                 continue  # an investment trade (BUYSTOCK...) is no bank transaction
             name = _text(getattr(t, "name", None)) or _text(getattr(getattr(t, "payee", None), "name", None))
+            # CURRENCY: TRNAMT is in that currency; ORIGCURRENCY: TRNAMT is in CURDEF, converted by the bank.
             currency = getattr(getattr(t, "currency", None), "cursym", None) or getattr(stmt, "curdef", None)
             out.append((acct, str(getattr(t, "fitid", "") or ""), name, _text(getattr(t, "memo", None)),
                         Decimal(t.trnamt), str(currency) if currency else None))

@@ -164,7 +164,7 @@ def read(text: str) -> Scanned:
     """Every STMTTRN of every statement and account, with the statement periods' ends."""
     out = Scanned()
     account, currency = "", None
-    in_from = in_payee = in_pending = in_invest = False
+    in_from = in_payee = in_pending = in_invest = in_orig = False
     current: RawTxn | None = None
 
     def close() -> None:
@@ -217,7 +217,12 @@ def read(text: str) -> Scanned:
             elif day:
                 out.period_start = min(out.period_start or day, day)
         elif current is not None:
-            if tag == "PAYEE":
+            if tag in ("ORIGCURRENCY", "/ORIGCURRENCY"):
+                # TRNAMT is in the account's currency (CURDEF): the bank converted it from this one.
+                in_orig = tag == "ORIGCURRENCY"
+            elif tag == "CURSYM" and in_orig:
+                current.fields.setdefault("ORIGCURSYM", ev.value[:3].upper())
+            elif tag == "PAYEE":
                 in_payee = True
             elif tag == "/PAYEE":
                 in_payee = False

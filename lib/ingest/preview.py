@@ -6,6 +6,10 @@ from typing import Any
 
 import pandas as pd
 
+from lib.core import fx
+from lib.core.errors import ValidationError
+from lib.core.fx import RateSource
+from lib.core.models import Transaction
 from lib.core.types import ImportBatch
 from lib.ingest.dates import date_parts
 from lib.ingest.types import DateQuestion, ParsedRow, RowError, SignQuestion
@@ -60,9 +64,14 @@ def detected_table(detected: dict[str, Any]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["Detected", "Value"])
 
 
-def preview_table(rows: list[ParsedRow], limit: int = 10) -> pd.DataFrame:
-    """The first parsed rows as they will be imported (line number, date, amount, text)."""
-    return pd.DataFrame(
+def preview_table(rows: list[ParsedRow], limit: int = 10, home: str = "",
+                  rates: RateSource | None = None) -> pd.DataFrame:
+    """The first parsed rows as they will be imported (line number, date, amount, text).
+
+    Issue 25: when a row is in another currency than `home`, its currency and what it becomes in home money
+    (at which rate of which day) are shown too; a row without a rate says so (the import refuses it).
+    """
+    table = pd.DataFrame(
         {
             "Line": [r.line_number for r in rows[:limit]],
             "Date": [r.date.isoformat() for r in rows[:limit]],
@@ -71,6 +80,27 @@ def preview_table(rows: list[ParsedRow], limit: int = 10) -> pd.DataFrame:
             "Category": [r.category for r in rows[:limit]],
         }
     )
+    if any(r.currency and r.currency != home for r in rows[:limit]):
+        table.insert(3, "Currency", [r.currency or home or "" for r in rows[:limit]])
+        if home:
+            converted = [_converted(r, home, rates) for r in rows[:limit]]
+            table.insert(4, f"In {home}", [c[0] for c in converted])
+            table.insert(5, "Rate", [c[1] for c in converted])
+    return table
+
+
+def _converted(row: ParsedRow, home: str, rates: RateSource | None) -> tuple[str, str]:
+    """(the home amount, the rate used and its day) of one previewed row."""
+    if not row.currency or row.currency == home:
+        return f"{row.amount:.2f}", ""
+    try:
+        txn, rate = fx.price_transaction(Transaction("-", row.date, row.amount, currency=row.currency), home, rates)
+    except ValidationError as exc:
+        return "—", " ".join(exc.errors.values())
+    if rate is None:
+        return f"{txn.amount}", f"{txn.fx_rate} (yours)"
+    earlier = f", last before {row.date.isoformat()}" if rate.earlier else ""
+    return f"{txn.amount}", f"{rate.value} ({rate.source} {rate.day.isoformat()}{earlier})"
 
 
 def sign_question_table(question: SignQuestion) -> pd.DataFrame:

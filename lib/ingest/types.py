@@ -103,3 +103,4 @@ class ImportReport:
     errors: list[RowError] = field(default_factory=list)
     replaced: int = 0  # rows of an earlier import of the same file that a corrected mapping replaced
     batch_id: str | None = None
+    notes: list[str] = field(default_factory=list)  # issue 25: what was converted (or left unconverted)

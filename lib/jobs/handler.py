@@ -12,6 +12,7 @@ from lib.config import load_settings
 from lib.core import clock
 from lib.jobs.banksync import regular_syncs
 from lib.jobs.tick import bank_sync, parse_instant, tick
+from lib.rates.refresh import refresh_if_stale
 from lib.store import open_store
 from lib.store.sealed import sealer_from_settings
 
@@ -29,4 +30,6 @@ def handler(event: dict[str, Any] | None, context: Any = None) -> dict[str, obje
     report = tick(_CACHE["store"], _CACHE["sealer"], at, allow_private=not _CACHE["settings"].is_hosted,
                   before_morning=bank_sync(_CACHE["settings"]), syncs=regular_syncs(_CACHE["settings"]))
     log.info("jobs tick", extra={"due": report.due, "sent": len(report.sent), "skipped": len(report.skipped)})
+    # Issue 25: the ECB history, fetched at most once a day (a no-op without FINANCE_FX_RATES_FILE).
+    refresh_if_stale(_CACHE["settings"].fx_rates_file, at.timestamp())
     return report.to_dict()

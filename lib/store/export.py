@@ -41,6 +41,10 @@ def export_json(user_id: str, items: list[Item]) -> str:
     # Re-mapped through the schema so money always shows cents, whichever backend stored it.
     profile = schema.profile_to_item(schema.item_to_profile(profile_item, user_id)) if profile_item else {}
     txns = [schema.transaction_to_item(t) for t in map(schema.item_to_transaction, items) if t is not None]
+    home = str(profile.get("currency") or "")
+    for item in txns:  # issue 25: `amount` is home money, so `currency` says which (foreign rows add original_*)
+        if home and not item.get("currency"):
+            item["currency"] = home
     doc = {
         "user_id": user_id,
         "profile": {k: _plain(v) for k, v in profile.items()},

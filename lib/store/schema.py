@@ -33,6 +33,7 @@ from lib.core.models import (
 from lib.core.money import clean_locale, is_currency
 from lib.core.nudge_prefs import prefs_from_stored
 from lib.core.types import StreakState
+from lib.store.schema_fx import fx_to_item, item_to_fx
 
 log = logging.getLogger(__name__)
 
@@ -294,6 +295,7 @@ def transaction_to_item(txn: Transaction) -> Item:
         item["import_batch"] = txn.import_batch
     if txn.pending:
         item["pending"] = True
+    item.update(fx_to_item(txn))  # issue 25: a foreign row's original money and rate (schema_fx)
     return item
 
 
@@ -318,6 +320,7 @@ def item_to_transaction(item: Item) -> Transaction | None:
         version=version_of(item),
         import_batch=item.get("import_batch") or None,
         pending=bool(item.get("pending")),
+        **item_to_fx(item),  # issue 25
     )
 
 

@@ -13,10 +13,13 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 from dataclasses import replace
 
+from lib.core import fx
 from lib.core.bank import MATCH_DAYS, BankTransaction, SyncReport, matches_file_row, spent
-from lib.core.errors import ConflictError
+from lib.core.errors import ConflictError, ValidationError
+from lib.core.fx import RateSource
 from lib.core.models import MAX_AMOUNT, Transaction, decimal_places
 from lib.ingest.categories import category_for, rule_lookup
 from lib.store import Store
@@ -46,8 +49,14 @@ def _same(a: Transaction, b: Transaction) -> bool:
 
 
 def apply_rows(store: Store, user_id: str, rows: list[BankTransaction], currencies: dict[str, str],
-               complete_accounts: set[str], start: dt.date, end: dt.date, report: SyncReport) -> None:
-    """Write the rows of the spending accounts; `complete_accounts` answered without an error (pending clean-up)."""
+               complete_accounts: set[str], start: dt.date, end: dt.date, report: SyncReport,
+               home: str = "", rates: Callable[[], RateSource] | None = None) -> None:
+    """Write the rows of the spending accounts; `complete_accounts` answered without an error (pending clean-up).
+
+    Issue 25: a row of an account in another currency than `home` is priced in home money (its original kept),
+    so it compares equal to what an earlier sync or a re-pricing stored; one without a rate is left for the
+    next sync and named in the report's errors.
+    """
     margin = dt.timedelta(days=MATCH_DAYS)
     stored = store.list_transactions(user_id, start - margin, end + margin)
     by_suffix = {_suffix(t.sort_key): t for t in stored if t.source == "bank" and bank_row_account(t.sort_key)}
@@ -59,6 +68,12 @@ def apply_rows(store: Store, user_id: str, rows: list[BankTransaction], currenci
         wanted = _wanted(user_id, txn, currencies.get(txn.account_id, ""))
         if wanted is None:
             continue
+        if home and wanted.currency and wanted.currency != home:
+            try:
+                wanted = fx.price_transaction(wanted, home, rates() if rates else None)[0]
+            except ValidationError as exc:
+                report.errors.append(f"{wanted.date} {wanted.description[:40]}: {' '.join(exc.errors.values())}")
+                continue
         seen.add(_suffix(wanted.sort_key))
         report.pending += wanted.pending
         old = by_suffix.get(_suffix(wanted.sort_key))

@@ -30,6 +30,7 @@ from lib.core.bank import (
     sync_range,
 )
 from lib.core.errors import ConflictError, FinanceError, StoreUnavailableError
+from lib.rates import rates_from_settings
 from lib.store import Store
 from lib.store.bank_items import (
     bank_account_to_item,
@@ -246,7 +247,8 @@ def _sync_user(store: Store, settings: Settings, user_id: str, now: dt.datetime,
         return report
     provider = provider or provider_for(settings)
     access = sealer_from_settings(settings).open(conn.sealed_access)
-    zone = _zone(store, user_id)
+    profile = store.get_profile(user_id)  # the user's days (zone) and home currency (issue 25)
+    zone = clock.zone(profile.timezone or None) or clock.now().astimezone().tzinfo or dt.UTC
     today = now.astimezone(zone).date()
     start, end = sync_range(conn, today)
     quota = DailyQuota(store, user_id, now)
@@ -268,7 +270,8 @@ def _sync_user(store: Store, settings: Settings, user_id: str, now: dt.datetime,
     rows = [r for r in fetched.transactions if r.account_id in spending]
     currencies = {a.account_id: a.currency for a in accounts}
     complete = spending - failing if not general else set()
-    apply_rows(store, user_id, rows, currencies, complete, start, end, report)
+    apply_rows(store, user_id, rows, currencies, complete, start, end, report, profile.currency,
+               lambda: rates_from_settings(settings))
     report.state = NEEDS_ATTENTION if report.errors else OK
     message = "; ".join(report.errors[:3]) if report.errors else f"Synced {report.accounts} accounts."
     conn = _save_conn(store, conn.with_outcome(report.state, message, now, answered=True, through=end))

