@@ -268,14 +268,15 @@ def standing_from_frame(
     days_in_month = calendar.monthrange(today.year, today.month)[1]
     rule = payday.rule_of(profile)
     p_start = period.period_of(today, rule)[0]
-    first = min(tracking or today, month_start, p_start)
+    # The series also covers the streak state's `upto` (a period start that can precede both).
+    first = min(tracking or today, month_start, p_start, state.upto if state is not None else today)
     daily_all = an.daily_totals(df, first, today)
     daily_fixed = an.daily_totals(fixed_df, first, today)
     daily_everyday = an.daily_totals(everyday_df, first, today)
 
     # Streaks run over known days only: from the first transaction to tracked_through (and today).
     known_end = min(tracked_through, today) if tracked_through else None
-    cents, excess = streaks.excess_series(state, daily_everyday, budget, style, tracking, known_end)
+    cents, excess = streaks.excess_series(state, daily_everyday, budget, style, tracking, known_end, rule)
     streak = an.streaks(cents, budget, today, style, excess=excess.to_numpy())
     longest, longest_start, longest_end = streaks.merge_longest(state, streak)
     today_all = int(daily_all.iloc[-1])
@@ -383,7 +384,7 @@ def split_fixed(frame: pd.DataFrame, standing: Standing) -> tuple[pd.DataFrame, 
 
 def day_states(daily_everyday: pd.Series, standing: Standing) -> pd.Series:
     """Each day of a range as the streak saw it: 0 nothing spent, 1 kept, 2 broke, NaN unknown (not logged)."""
-    excess = an.day_excess(daily_everyday, standing.daily_budget_cents, standing.budget_style)
+    excess = an.day_excess(daily_everyday, standing.daily_budget_cents, standing.budget_style, standing.period_rule)
     cents = daily_everyday.to_numpy(dtype=np.int64)
     state = np.where(excess > 0, 2.0, np.where(cents != 0, 1.0, 0.0))
     index = pd.DatetimeIndex(daily_everyday.index)
@@ -414,8 +415,9 @@ def ensure_streak_state(store: Any, window: Window, today: dt.date) -> tuple[Win
     Reads the days before the window only when the state is missing or stale (first need).
     """
     start, _ = window_range(today)
-    upto = today.replace(day=1)
     profile = window.profile
+    rule = payday.rule_of(profile)
+    upto = period.upto_of(today, rule)
     sig = streaks.signature(profile, DEFAULT_FIXED_CATEGORIES)
     state = window.streak_state
     if streaks.usable(state, sig, start, today):
@@ -436,7 +438,7 @@ def ensure_streak_state(store: Any, window: Window, today: dt.date) -> tuple[Win
     tracked = where.tracked_through
     cents, excess = streaks.excess_series(previous, an.daily_totals(everyday_frame, min(first or today, upto), today),
                                   where.daily_budget_cents, where.budget_style, first,
-                                  min(tracked, upto - dt.timedelta(days=1)) if tracked else None)
+                                  min(tracked, upto - dt.timedelta(days=1)) if tracked else None, rule)
     new = streaks.summarise(cents, excess, upto, sig, first, previous)
     if new.first_day is None:
         # Nothing to summarise (a new user, or one who just deleted everything): write no item.
