@@ -30,11 +30,10 @@ from lib.core.models import (
 )
 from lib.core.types import StreakState, Window
 
+log = logging.getLogger(__name__)
 # One dashboard load reads this many days: the forecast's 84 complete days and the 95 days its
 # monthly-bill detection looks at (lib.core.forecast.bills), so every page and command projects from
 # the same data. 100 days would cost 4.5 read units on the 3-year demo; 95 stay at 4.0.
-log = logging.getLogger(__name__)
-
 WINDOW_DAYS = 95
 DEFAULT_FIXED_CATEGORIES = ("Bills", "Rent", "Utilities", "Insurance", "Subscriptions")
 TOP_WINDOW_DAYS = 30
@@ -122,6 +121,10 @@ class Standing:
     period_budget_cents: int  # budget x days in the period (from the first tracked day when that is later)
     period_bills_due_cents: int  # fixed bills still due before payday
     left_per_day_cents: int  # (period budget - everyday spending so far) / days left, today included; never < 0
+    period_allowed_cents: int  # budget x the period's days so far (from the first tracked day when later)
+    period_fixed_cents: int
+    period_fixed_expected_cents: int  # fixed so far plus the bills still due before payday
+    period_within_budget_pct: int  # chance the period ends within its budget + fixed costs
     period_end_p10_cents: int
     period_end_p50_cents: int
     period_end_p90_cents: int
@@ -219,8 +222,7 @@ def standing_from_window(
     """Every fact about where the user stands, from one loaded window (and the month's simulation)."""
     df = an.transactions_frame(window.transactions) if frame is None else frame
     sig = streaks.signature(window.profile, DEFAULT_FIXED_CATEGORIES)
-    state = window.streak_state if streaks.usable(window.streak_state, sig, window_range(today)[0], today) \
-        else None
+    state = window.streak_state if streaks.usable(window.streak_state, sig, window_range(today)[0], today) else None
     return standing_from_frame(window.profile, df, today, currency_symbol(window.transactions), sim=sim,
                                checkin=window.checkin if checkin is None else checkin, state=state)
 
@@ -307,11 +309,13 @@ def standing_from_frame(
         today_everyday_cents=today_everyday,
     )
     m = outlook.month
+    within_pct = int(f"{m.under_budget_probability:.0%}".rstrip("%"))  # as the Forecast page rounds it
+    same = {"period_allowed_cents": budget * today.day, "period_fixed_expected_cents": fixed_expected,
+            "period_within_budget_pct": within_pct}
     in_period = payday.period_facts(rule, today, budget, daily_everyday, daily_fixed, sim, (m.p10, m.p50, m.p90),
-                                    bills_due, tracking)
+                                    bills_due, tracking, same)
     days_left = days_in_month - today.day
-    top = an.by_category(everyday_df, today - dt.timedelta(days=TOP_WINDOW_DAYS - 1), today)
-    top = top[top["amount_cents"] > 0]
+    top = an.by_category(everyday_df, today - dt.timedelta(days=TOP_WINDOW_DAYS - 1), today).query("amount_cents > 0")
     splurge = _splurge(everyday_df, today)
     month_budget = budget * days_in_month
     return Standing(
@@ -356,8 +360,7 @@ def standing_from_frame(
         month_end_p10_cents=m.p10,
         month_end_p50_cents=m.p50,
         month_end_p90_cents=m.p90,
-        # Rounded as the Forecast page prints it (":.0%"), so both show the same whole percent.
-        month_within_budget_pct=int(f"{m.under_budget_probability:.0%}".rstrip("%")),
+        month_within_budget_pct=within_pct,
         month_straight_line_cents=an.month_pace(daily_all, budget, salary, today).projection_cents,
         **in_period,
         forecast_rough=m.rough,

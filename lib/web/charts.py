@@ -144,10 +144,11 @@ def categories(by_cat: pd.DataFrame, top: int = 8) -> go.Figure:
     return _layout(fig, "Where the money went")
 
 
-def month_cumulative(daily: pd.Series, budget_cents: int, today: dt.date) -> go.Figure:
-    """This month's cumulative spending against the straight budget pace to month end."""
-    start = pd.Timestamp(today.replace(day=1))
-    end = start + pd.offsets.MonthEnd(0)
+def month_cumulative(daily: pd.Series, budget_cents: int, today: dt.date,
+                     period: tuple[dt.date, dt.date] | None = None) -> go.Figure:
+    """This month's (or the pay period's) cumulative spending against the straight budget pace to its end."""
+    start = pd.Timestamp(period[0] if period else today.replace(day=1))
+    end = pd.Timestamp(period[1]) if period else start + pd.offsets.MonthEnd(0)
     month_days = pd.date_range(start, end, freq="D")
     actual = daily[(daily.index >= start) & (daily.index <= pd.Timestamp(today))].cumsum() / 100
     pace = pd.Series(np.arange(1, len(month_days) + 1) * budget_cents / 100, index=month_days)
@@ -157,7 +158,7 @@ def month_cumulative(daily: pd.Series, budget_cents: int, today: dt.date) -> go.
         go.Scatter(x=actual.index, y=actual.values, name="Spent so far", line={"color": OVER, "width": 3},
                    fill="tozeroy", fillcolor="rgba(255,90,54,0.12)")
     )
-    return _layout(fig, f"{today:%B}: spent against the budget pace")
+    return _layout(fig, f"{'Since payday' if period else f'{today:%B}'}: spent against the budget pace")
 
 
 def forecast_fan(fan: pd.DataFrame, budget_total_cents: int, daily_budget_cents: int) -> go.Figure:

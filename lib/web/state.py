@@ -173,7 +173,9 @@ def _dashboard(
     view = views.dashboard(window, start, end, today, where)
     figures = {
         "daily": charts.daily_spending(view.daily, view.budget_cents),
-        "month": charts.month_cumulative(view.month_daily, view.budget_cents, today),
+        "month": charts.month_cumulative(view.month_daily, view.budget_cents, today, None if
+                                         view.standing.period_rule == "calendar" else
+                                         (view.standing.period_start, view.standing.period_end)),
         "calendar": charts.streak_calendar(view.day_states, view.daily),
         "categories": charts.categories(view.by_category),
     }

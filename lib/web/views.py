@@ -9,7 +9,7 @@ from typing import Any
 
 import pandas as pd
 
-from lib.core import analytics, standing
+from lib.core import analytics, period, standing
 from lib.core.models import Profile, Transaction
 from lib.core.types import Window
 
@@ -56,7 +56,7 @@ class DashboardView:
     metrics: list[Metric]
     daily: pd.Series  # daily (everyday) spending in cents over the picked range
     day_states: pd.Series  # per day of the range: 0 nothing, 1 kept, 2 broke, NaN unknown
-    month_daily: pd.Series  # cents per day (everything) from this month's start to today
+    month_daily: pd.Series  # cents per day (everything) from the budget period's start to today
     budget_cents: int
     by_category: pd.DataFrame
     recent: pd.DataFrame
@@ -80,6 +80,13 @@ ROLLING_RULE = (
     "Rolling budget: unspent budget carries forward within the month. A day keeps the streak if the "
     "month's daily spending up to it stays within the budget times the days so far."
 )
+
+
+def rolling_rule(s: standing.Standing) -> str:
+    """The rolling rule in words: over the month, or from payday to payday."""
+    cal = s.period_rule == period.CALENDAR
+    return ROLLING_RULE if cal else ROLLING_RULE.replace("within the month", "from payday to payday").replace(
+        "month's", "pay period's")
 FIXED_RULE = " Fixed bills (rent, utilities, subscriptions, monthly payees) never break it."
 
 
@@ -103,14 +110,14 @@ def period_metric(s: standing.Standing) -> Metric:
 
 def dashboard_metrics(s: standing.Standing) -> list[Metric]:
     """The dashboard's cards, every number from the one standing."""
-    today = s.today
     if s.budget_style == "rolling":
         first = Metric(
             "You can spend today", fmt(s.today_left_cents),
             f"{fmt(s.today_everyday_cents)} spent of {fmt(s.allowance_today_cents)}" if s.today_over_cents == 0
             else f"-{fmt(s.today_over_cents)} over the allowance",
             "normal" if s.today_over_cents == 0 else "inverse",
-            help="Rolling budget: this month's allowance so far minus what you already spent on daily things.",
+            help=f"Rolling budget: this {'month' if s.period_rule == period.CALENDAR else 'pay period'}'s "
+                 "allowance so far minus what you already spent on daily things.",
         )
     else:
         left = s.allowance_today_cents - s.today_everyday_cents
@@ -126,21 +133,34 @@ def dashboard_metrics(s: standing.Standing) -> list[Metric]:
     longest_help = (f"{s.longest_streak_start:%d %b %Y} – {s.longest_streak_end:%d %b %Y}, over your whole history"
                     if s.longest_streak_start and s.longest_streak_end and s.longest_streak > 1
                     else "Over your whole history.")
-    over_pace = s.month_everyday_cents - s.month_allowed_cents
-    band = f"likely {fmt(s.month_end_p10_cents)} – {fmt(s.month_end_p90_cents)}"
     # The first two are a phone's first row: what is left per day (the allowance), then the streak.
     return [
         period_metric(s),
         Metric("Current streak", _days(s.current_streak), status, "inverse" if s.today_status == "over" else "normal",
-               help=analytics.TODAY_RULE + (" " + ROLLING_RULE if s.budget_style == "rolling" else "") + FIXED_RULE),
+               help=analytics.TODAY_RULE + (" " + rolling_rule(s) if s.budget_style == "rolling" else "") + FIXED_RULE),
         first,
         Metric("Longest streak", _days(s.longest_streak), None, help=longest_help),
+        *(month_cards(s) if s.period_rule == period.CALENDAR else period_cards(s)),
+        Metric("Salary spent", f"{s.salary_share_pct}%" if s.salary_share_pct is not None else "no salary set",
+               f"{s.month_elapsed_pct}% of the month gone" if s.salary_share_pct is not None else None, "off",
+               help="Share of your monthly salary spent this month (set the salary in Settings)."),
+    ]
+
+
+def _pace_delta(over: int) -> tuple[str, str]:
+    # Streamlit reads a delta's direction from a leading "-": under pace must point down (green).
+    return (f"{fmt(over)} over pace" if over > 0 else f"-{fmt(-over)} under pace" if over < 0 else "on pace",
+            "inverse" if over else "off")
+
+
+def month_cards(s: standing.Standing) -> list[Metric]:
+    """The calendar month's cards: spent, fixed bills, the projected month end, the chance within budget."""
+    today = s.today
+    over_pace = s.month_everyday_cents - s.month_allowed_cents
+    band = f"likely {fmt(s.month_end_p10_cents)} – {fmt(s.month_end_p90_cents)}"
+    return [
         Metric(
-            f"{today:%B} spent", fmt(s.month_spent_cents),
-            # Streamlit reads a delta's direction from a leading "-": under pace must point down (green).
-            (f"{fmt(over_pace)} over pace" if over_pace > 0
-             else f"-{fmt(-over_pace)} under pace" if over_pace < 0 else "on pace"),
-            "inverse" if over_pace else "off",
+            f"{today:%B} spent", fmt(s.month_spent_cents), *_pace_delta(over_pace),
             help=(f"Everything this month, fixed bills included. Daily spending {fmt(s.month_everyday_cents)} "
                   f"against the {fmt(s.month_allowed_cents)} your budget allowed by today ({s.days_elapsed} days)."),
         ),
@@ -159,13 +179,28 @@ def dashboard_metrics(s: standing.Standing) -> list[Metric]:
                f"budget {fmt(s.month_budget_cents)} + fixed {fmt(s.month_fixed_expected_cents)}", "off",
                help="Share of the forecast's simulated months that end within the daily budget times the month's "
                     "days plus the month's fixed bills (the Forecast page shows the same)."),
-        Metric(
-            "Salary spent",
-            f"{s.salary_share_pct}%" if s.salary_share_pct is not None else "no salary set",
-            f"{s.month_elapsed_pct}% of the month gone" if s.salary_share_pct is not None else None,
-            "off",
-            help="Share of your monthly salary spent this month (set the salary in Settings).",
-        ),
+    ]
+
+
+def period_cards(s: standing.Standing) -> list[Metric]:
+    """The same cards over the pay period (a payday rule): spent since payday, bills due before payday,
+    the projection to the period's end and its chance within the period's budget."""
+    since, due = f"{s.period_start:%d %b}", s.period_fixed_expected_cents - s.period_fixed_cents
+    limit = f"budget {fmt(s.period_budget_cents)} + fixed {fmt(s.period_fixed_expected_cents)}"
+    return [
+        Metric(f"Spent since payday ({since})", fmt(s.period_spent_cents),
+               *_pace_delta(s.period_everyday_cents - s.period_allowed_cents),
+               help=f"Everything since payday, fixed bills included. Daily spending {fmt(s.period_everyday_cents)} "
+                    f"against the {fmt(s.period_allowed_cents)} your budget allowed by today."),
+        Metric("Fixed bills", fmt(s.period_fixed_cents), f"{fmt(due)} due before payday" if due > 0 else "none due",
+               "off", help="Rent, utilities, subscriptions and monthly payees since payday: in the period's total, "
+                           f"not in the daily budget. Fixed categories: {', '.join(s.fixed_categories) or 'none'}."),
+        Metric("Period ends at" if s.period_days_left == 1 else f"Projected by payday ({s.period_end:%d %b})",
+               fmt(s.period_end_p50_cents), f"likely {fmt(s.period_end_p10_cents)} – {fmt(s.period_end_p90_cents)}",
+               "off", help=f"The forecast's median for {since} – {s.period_end:%d %b}; the period's {limit}."),
+        Metric("Chance within budget", f"{s.period_within_budget_pct}%", limit, "off",
+               help="Share of the forecast's simulated pay periods that end within the daily budget times the "
+                    "period's days plus its fixed bills."),
     ]
 
 
@@ -177,10 +212,10 @@ def dashboard(window: Window, start: dt.date, end: dt.date, today: dt.date,
     df = analytics.transactions_frame(window.transactions)
     df = df[df["date"] <= pd.Timestamp(today)]
     everyday, _fixed = standing.split_fixed(df, s)
-    calendar_from = min(start.replace(day=1), start)  # a rolling month needs its first days
+    calendar_from = period.period_of(start, s.period_rule)[0]  # a rolling period needs its first days
     everyday_daily = analytics.daily_totals(everyday, calendar_from, end)
     in_range = everyday_daily.index >= pd.Timestamp(start)
-    month_daily = analytics.daily_totals(df, today.replace(day=1), today)
+    month_daily = analytics.daily_totals(df, s.period_start, today)
     unlogged = None
     if s.has_data and s.tracked_through and s.tracked_through < today:
         unlogged = (f"Nothing logged since {s.tracked_through:%d %b %Y} ({_days(s.unlogged_days)}): those days are "
@@ -196,7 +231,7 @@ def dashboard(window: Window, start: dt.date, end: dt.date, today: dt.date,
         budget_cents=s.daily_budget_cents,
         by_category=analytics.by_category(df, start, end),
         recent=recent_table([t for t in window.transactions if start <= t.date <= end]),
-        streak_rule=analytics.TODAY_RULE + (" " + ROLLING_RULE if s.budget_style == "rolling" else "") + FIXED_RULE,
+        streak_rule=analytics.TODAY_RULE + (" " + rolling_rule(s) if s.budget_style == "rolling" else "") + FIXED_RULE,
         unlogged_note=unlogged,
         checkin_offer=s.tracked_through != today,
         paused_channels=window.paused_channels,
@@ -225,8 +260,11 @@ def chart_captions(view: DashboardView, today: dt.date) -> dict[str, str]:
                         f"{_day(daily.index[top])}" + (" (drawn clipped, its value written above it)" if cap else "")
                         + f"; {over} of {_days(len(cents))} over the {fmt(budget)} budget.")
     s = view.standing
-    out["month"] = (f"{today:%B} so far: {fmt(int(view.month_daily.sum()))} spent; the budget pace by today is "
-                    f"{fmt(budget * today.day)} and {fmt(s.month_budget_cents)} at month end.")
+    cal = s.period_rule == period.CALENDAR  # the chart runs over the pay period with a payday rule
+    head, pace, total = (f"{today:%B}", budget * today.day, s.month_budget_cents) if cal else (
+        f"Since payday ({s.period_start:%d %b})", s.period_allowed_cents, s.period_budget_cents)
+    out["month"] = (f"{head} so far: {fmt(int(view.month_daily.sum()))} spent; the budget pace by today is "
+                    f"{fmt(pace)} and {fmt(total)} at {'month end' if cal else 'payday'}.")
     states = view.day_states
     counts = {k: int((states == v).sum()) for k, v in (("kept", 1), ("broke", 2), ("nothing", 0))}
     out["calendar"] = (f"Streak calendar, {_days(len(states))}: {counts['kept']} kept the streak (✓), "
