@@ -5,7 +5,7 @@ import streamlit as st
 
 from lib.core import analytics, forecast
 from lib.core.errors import FinanceError
-from lib.web import charts, ui, views
+from lib.web import backtest_view, charts, ui, views
 from lib.web.state import ForecastData
 
 ctx = ui.page("Forecast", "🔮", history_days=ui.FORECAST_HISTORY_DAYS)  # one read for the page and the coach
@@ -59,7 +59,7 @@ what_if(fc)
 
 # Outside the fragment: the sliders do not change the backtest, so a step does not send it again.
 st.subheader("Backtest: how good is this model on your own history?")
-backtest_table, coverage_text, skill = views.backtest_view(fc.backtest)
+backtest_table, coverage_text, skill = backtest_view.backtest_view(fc.backtest)
 if backtest_table.empty:
     st.caption("Not enough complete months of history to backtest yet.")
 else:
@@ -73,6 +73,6 @@ else:
     exported = forecast.backtest_table(fc.backtest)
     st.download_button("Download the backtest (CSV)", exported.to_csv(index=False, lineterminator="\n"),
                        file_name=f"{ctx.user_id}-backtest.csv", mime="text/csv")
-    st.download_button("Download the backtest (Parquet)", views.parquet_bytes(exported),
+    st.download_button("Download the backtest (Parquet)", backtest_view.parquet_bytes(exported),
                        file_name=f"{ctx.user_id}-backtest.parquet", mime="application/vnd.apache.parquet")
 ui.finish(ctx)

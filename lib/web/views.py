@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -92,8 +91,7 @@ FIXED_RULE = " Fixed bills (rent, utilities, subscriptions, monthly payees) neve
 
 def period_metric(s: standing.Standing) -> Metric:
     """The first card: what daily spending may still come to per day until payday (issue 26)."""
-    calendar_month = s.period_rule == "calendar"
-    days = _days(s.period_days_left)
+    calendar_month, days = s.period_rule == "calendar", _days(s.period_days_left)
     ends = "the month ends" if calendar_month else "payday"
     return Metric(
         "Left per day this month" if calendar_month else "Left per day until payday", fmt(s.left_per_day_cents),
@@ -102,7 +100,7 @@ def period_metric(s: standing.Standing) -> Metric:
         help=(f"The period {s.period_start:%d %b} – {s.period_end:%d %b}: its budget for daily spending "
               f"{fmt(s.period_budget_cents)} minus the {fmt(s.period_everyday_cents)} already spent, over the "
               f"{days} left (today included). Fixed bills are apart: {fmt(s.period_bills_due_cents)} still due "
-              f"before {'the month ends' if calendar_month else 'payday'}. Projected period end "
+              f"before {ends}. Projected period end "
               f"{fmt(s.period_end_p50_cents)} (likely {fmt(s.period_end_p10_cents)} – {fmt(s.period_end_p90_cents)}). "
               "Set your payday in Settings."),
     )
@@ -353,9 +351,6 @@ class ForecastView:
     fan_caption: str  # the projection chart's key numbers in words (its text alternative)
 
 
-SKILL_NAMES = {"last_pace": "Rest of last month", "year_ago": "Same days a year ago"}
-
-
 def _band(p: tuple[int, int, int]) -> str:
     return f"{fmt(p[0])} – {fmt(p[2])}"
 
@@ -399,53 +394,13 @@ def forecast_view(fc: Any, budget: float, cut_category: str | None, cut_pct: flo
         )
     else:
         metrics.append(Metric("Saved this month", "no salary set", None, "off"))
+    if where.period_rule != period.CALENDAR:  # a payday rule: the forecast to the period's end comes first
+        p = (where.period_end_p10_cents, where.period_end_p50_cents, where.period_end_p90_cents)
+        metrics.insert(0, Metric(f"By payday ({where.period_end:%d %b}, median)", fmt(p[1]), f"likely {_band(p)}",
+                                 "off", help=f"Everything spent {where.period_start:%d %b} – {where.period_end:%d %b} "
+                                 f"at your budget, no cut; {where.period_within_budget_pct}% chance within the "
+                                 "period's budget + fixed bills (the dashboard shows the same)."))
     fan_caption = (f"Month-end projection: median {fmt(m.p50)}, likely {fmt(m.p10)} – {fmt(m.p90)} (8 in 10 simulated "
                    f"months end inside), against {budget_line}; {m.under_budget_probability:.0%} chance to end "
                    "within it.")
     return ForecastView(out, metrics, savings_table, fan_caption)
-
-
-def backtest_view(bt: pd.DataFrame) -> tuple[pd.DataFrame, str, pd.DataFrame | None]:
-    """The backtest as a display table, its band coverage ("8 of 10 (80%)") and the model's skill against
-    simple baselines: the what-if sliders do not change it, so the page draws it outside their fragment."""
-    from lib.core import forecast
-
-    table = pd.DataFrame()
-    coverage_text = "—"
-    if len(bt):
-        table = pd.DataFrame(
-            {
-                "Month": bt["month"],
-                "Said on day": bt["cutoff_day"],
-                "Projection (p50)": [fmt(int(v)) for v in bt["p50_cents"]],
-                "Band": [_band((int(a), 0, int(b))) for a, b in zip(bt["p10_cents"], bt["p90_cents"], strict=True)],
-                "Actual": [fmt(int(v)) for v in bt["actual_cents"]],
-                "Error": [fmt(int(v)) for v in bt["error_cents"]],
-                "Inside band": ["yes" if v else "no" for v in bt["inside"]],
-            }
-        )
-        cov = forecast.coverage(bt)
-        coverage_text = f"{int(bt['inside'].sum())} of {len(bt)} ({cov:.0%})" if cov is not None else "—"
-    return table, coverage_text, skill_table(bt) if len(bt) else None
-
-
-def skill_table(bt: pd.DataFrame) -> pd.DataFrame | None:
-    """The model's pinball loss against each simple baseline on the projections both could make (lower wins)."""
-    from lib.core import forecast
-
-    sk = forecast.skill(bt)
-    rows = []
-    for key, name in SKILL_NAMES.items():
-        if key in sk:
-            model, base = sk[f"model_vs_{key}"], sk[key]
-            rows.append({"Baseline": name, "Projections": int(bt[f"{key}_pinball_cents"].notna().sum()),
-                         "Model's loss": fmt(round(model)), "Baseline's loss": fmt(round(base)),
-                         "Skill": f"{1 - model / base:+.0%}" if base else "—"})
-    return pd.DataFrame(rows) if rows else None
-
-
-def parquet_bytes(table: pd.DataFrame) -> bytes:
-    """A table as Parquet (pyarrow): Decimal money stays decimal128, dates stay dates."""
-    buf = io.BytesIO()
-    table.to_parquet(buf, index=False, engine="pyarrow")
-    return buf.getvalue()
