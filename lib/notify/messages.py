@@ -4,6 +4,7 @@ Morning: yesterday's verdict (the standing as of yesterday), today's allowance a
 Evening: nothing known today yet (no purchase, no check-in): log or check in before midnight.
 Weekly (Sunday evening): the last 7 days against 7 daily budgets, the streak, the month's projection.
 Milestone (in the morning): the streak just reached 7/14/30/60/100/365 days.
+With a payday rule the morning opens with what is left per day until payday (issue 26, the block at the end).
 Titles are at most 60 characters, bodies at most 240; every text passes the coach's content check.
 """
 from __future__ import annotations
@@ -86,7 +87,7 @@ def morning(yesterday: Standing, today: Standing, *, hide_amounts: bool = False)
         key = "morning_unlogged"
     else:
         key = "morning_over" if y.today_status == "over" else "morning_kept"
-    return _render(s.tone, key, values, hide_amounts, "morning")
+    return with_payday(_render(s.tone, key, values, hide_amounts, "morning"), s, hide_amounts)  # issue 26
 
 
 def milestone(today: Standing, *, hide_amounts: bool = False) -> Nudge | None:
@@ -128,3 +129,36 @@ def weekly(today: Standing, window: Window, *, hide_amounts: bool = False) -> Nu
     values = {**_base(s), "w_spent": _money(s, int(daily.sum())), "w_budget": _money(s, 7 * s.daily_budget_cents),
               "kept": str(kept), "days": "7", "projection": _money(s, s.month_end_p50_cents)}
     return _render(s.tone, "weekly", values, hide_amounts, "weekly")
+
+
+# --- issue 26: left per day until payday, first in the morning nudge when a payday rule is set -------------------
+
+PAYDAY_LINES: dict[str, tuple[str, str, str]] = {  # (days left, the last day, amounts hidden)
+    "brutal": ("Until payday: {lpd} a day for {days}. Not a cent more.", "Payday tomorrow: {lpd} left for today.",
+               "Payday in {days}."),
+    "sarcastic": ("Until payday: {lpd} a day for {days}. Riveting, I know.",
+                  "Payday tomorrow: {lpd} left for today. Try to savour it.", "Payday in {days}, if you can wait."),
+    "polite": ("Until payday you have {lpd} a day for {days}.", "Payday is tomorrow; {lpd} is left for today.",
+               "Payday is in {days}."),
+}
+
+
+def payday_line(s: Standing, *, hide_amounts: bool = False) -> str | None:
+    """What is left per day until payday, in the user's tone; None without a payday rule (or without data)."""
+    if s.period_rule == "calendar" or not s.has_data:
+        return None
+    many, last, hidden = PAYDAY_LINES.get(s.tone, PAYDAY_LINES["brutal"])
+    text = hidden if hide_amounts else (last if s.period_days_left == 1 else many)
+    return text.format(lpd=_money(s, s.left_per_day_cents), days=_days(s.period_days_left))
+
+
+def with_payday(nudge: Nudge, s: Standing, hide_amounts: bool) -> Nudge:
+    """The nudge with the payday line in front of its body (the body's tail is clipped to fit, never the line)."""
+    line = payday_line(s, hide_amounts=hide_amounts)
+    if line is None:
+        return nudge
+    body = _fit(line + " " + nudge.body, BODY_MAX)
+    problems = content_violations(nudge.title + "\n" + body)
+    if problems:
+        raise UnsafeText(f"{s.tone}/payday: {', '.join(problems)}")
+    return Nudge(nudge.kind, nudge.title, body)
