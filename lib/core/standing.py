@@ -177,7 +177,7 @@ def month_simulation(
     Only the standing window's days go in (more history would change the seed and the bills found),
     so the Forecast page, `forecast --json`, `stats --json` and the dashboard agree to the cent.
     Its band is calibrated on the backtest of those days (lib.core.forecast.calibration), and it runs
-    at least to the end of the budget period of the `payday` rule.
+    at least to the end of the budget period of the `payday` rule, whose band gets its own backtest's calibration.
     """
     from lib.core import forecast
 
@@ -187,9 +187,9 @@ def month_simulation(
     daily = an.daily_totals(part, history_start or today, today)
     sim = forecast.simulate(daily, today, frame=part, horizon_months=horizon_months, history_start=history_start,
                             fixed_categories=frozenset(fixed), period_end=period.period_of(today, payday)[1])
-    bt = forecast.backtest(daily, frame=part, today=today, history_start=history_start,
-                           fixed_categories=frozenset(fixed))
-    return forecast.calibrated(sim, bt)
+    bt, *own = [forecast.backtest(daily, frame=part, today=today, history_start=history_start, rule=r,
+                                   fixed_categories=frozenset(fixed)) for r in dict.fromkeys((period.CALENDAR, payday))]
+    return forecast.calibrated(sim, bt, own[0] if own else None, payday, daily)  # a payday rule: its own too
 
 
 def fixed_mask(frame: pd.DataFrame, categories: tuple[str, ...], payees: list[tuple[str, str]]) -> np.ndarray:

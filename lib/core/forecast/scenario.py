@@ -215,9 +215,12 @@ def period_outlook(
     if n and not sim.today_complete:
         paths[:, 0] = np.maximum(paths[:, 0], float(today_cents))
     future = paths.sum(axis=1)
-    if n and not sim.calibration.identity:
+    # A payday rule's own calibration (its backtest over pay periods, blend included), else the month's.
+    own = not sim.period_calibration.identity
+    cal = sim.period_calibration if own else sim.calibration
+    if n and not cal.identity:
         q10, q50, q90 = np.percentile(future, QUANTILES)
-        future = sim.calibration.apply(future, q10, q50, q90)
+        future = cal.apply(future, q10, q50, q90, sim.period_hint_cents if own else None)
     totals = float(done_cents) + future
     p10, p50, p90 = (int(v) for v in _quantiles(totals))
     within = None if limit_cents is None else float((totals <= limit_cents).mean())
