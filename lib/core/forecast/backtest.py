@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from lib.core import period as periods
-from lib.core.forecast.bills import DEFAULT_FIXED, _add_months, _prepare, _rows
+from lib.core.forecast.bills import DEFAULT_FIXED, _prepare, _rows
 from lib.core.forecast.calibration import Calibration, fit
 from lib.core.forecast.model import (
     MIN_HISTORY,
@@ -108,6 +108,7 @@ def backtest(
             future = paths.price(inputs.hist_total).sum(axis=1) + inputs.bills_total.sum()
             raw = _quantiles(future).astype("float64")
             last_pace = _same_days(cum, _before(bounds, i, 1, rule), month, first, as_of, end, to_date)
+            year_ago = _same_days(cum, _before(bounds, i, 12, rule), month, first, as_of, end, to_date)
             hint = last_pace - to_date
             cal = _fit_for(done, cut) if calibrate else Calibration()
             band = cal.apply(raw, raw[0], raw[1], raw[2], hint)
@@ -115,7 +116,6 @@ def backtest(
             p10, p50, p90 = (int(np.rint(to_date + v)) for v in band)
             past.append((raw[0], raw[1], raw[2], actual - to_date, cut, hint))
             straight = round(to_date * (((end - month).days + 1) / cut))
-            year_ago = _same_days(cum, _before(bounds, i, 12, rule), month, first, as_of, end, to_date)
             losses = pinball(np.array([actual] * 4), np.array([p10, r10, last_pace, year_ago]),
                              np.array([p50, r50, last_pace, year_ago]), np.array([p90, r90, last_pace, year_ago]))
             out.append(
@@ -161,10 +161,12 @@ def _before(bounds: list[tuple[dt.date, dt.date]], i: int, months: int,
     """The period `months` months before period i (for two weeks: as many days back as that, rounded to periods)."""
     start = bounds[i][0]
     parsed = periods.parse_rule(rule) if isinstance(rule, str) else rule
-    if parsed.kind == "biweekly":
-        back = start - dt.timedelta(days=periods.BIWEEKLY_DAYS * (1 if months == 1 else 26))
+    if months == 1:
+        back = start - dt.timedelta(days=1)  # the period holding the day before this one began
+    elif parsed.kind == "biweekly":
+        back = start - dt.timedelta(days=periods.BIWEEKLY_DAYS * 26)
     else:
-        back = _add_months(start, -months)
+        back = start.replace(year=start.year - 1, day=min(start.day, 28))  # the period holding that day a year back
     return periods.period_of(back, parsed)
 
 
