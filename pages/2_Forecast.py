@@ -75,4 +75,15 @@ else:
                        file_name=f"{ctx.user_id}-backtest.csv", mime="text/csv")
     st.download_button("Download the backtest (Parquet)", backtest_view.parquet_bytes(exported),
                        file_name=f"{ctx.user_id}-backtest.parquet", mime="application/vnd.apache.parquet")
+if fc.period_backtest is not None:  # a payday rule: the band to payday is calibrated on the user's pay periods
+    st.subheader("Backtest over your pay periods")
+    period_table, period_coverage, period_skill = backtest_view.backtest_view(fc.period_backtest)
+    if period_table.empty:
+        st.caption("Not enough complete pay periods of history to backtest yet.")
+    else:
+        st.metric("Pay-period band coverage (truth inside p10–p90)", period_coverage,
+                  help="What the dashboard's band to payday would have said on day 10 and 20 of each past period.")
+        if period_skill is not None:
+            st.dataframe(period_skill, hide_index=True)
+        st.dataframe(period_table, hide_index=True)
 ui.finish(ctx)

@@ -25,7 +25,7 @@ def backtest_view(bt: pd.DataFrame) -> tuple[pd.DataFrame, str, pd.DataFrame | N
     if len(bt):
         table = pd.DataFrame(
             {
-                "Month": bt["month"],
+                ("Month" if len(str(bt["month"].iloc[0])) == 7 else "Period from"): bt["month"],  # "2026-11" or a date
                 "Said on day": bt["cutoff_day"],
                 "Projection (p50)": [fmt(int(v)) for v in bt["p50_cents"]],
                 "Band": [_band((int(a), 0, int(b))) for a, b in zip(bt["p10_cents"], bt["p90_cents"], strict=True)],

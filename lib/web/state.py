@@ -233,6 +233,7 @@ class ForecastData:
     daily: Any
     budget_cents: int
     salary_cents: int | None
+    period_backtest: Any = None  # a payday rule's backtest over its own pay periods (issue 26); None: calendar
 
 
 @st.cache_resource(ttl=300, show_spinner="Simulating your next months…", max_entries=200)
@@ -257,6 +258,9 @@ def _forecast(store_url: str, user_id: str, today: dt.date, name: str, version: 
         daily=daily,
         budget_cents=analytics.decimal_to_cents(profile.daily_budget),
         salary_cents=analytics.decimal_to_cents(profile.monthly_salary) if profile.monthly_salary else None,
+        period_backtest=None if where.period_rule == "calendar" else forecast.backtest(
+            daily, frame=frame, today=today, fixed_categories=frozenset(standing.fixed_rule(profile)),
+            rule=where.period_rule),
     )
 
 
