@@ -134,12 +134,12 @@ def weekly(today: Standing, window: Window, *, hide_amounts: bool = False) -> Nu
 # --- issue 26: left per day until payday, first in the morning nudge when a payday rule is set -------------------
 
 PAYDAY_LINES: dict[str, tuple[str, str, str]] = {  # (days left, the last day, amounts hidden)
-    "brutal": ("Until payday: {lpd} a day for {days}. Not a cent more.", "Payday tomorrow: {lpd} left for today.",
-               "Payday in {days}."),
+    "brutal": ("Until payday: {lpd} a day for {days}. Not a cent more.",
+               "Payday tomorrow: {lpd} of this pay period's budget is left.", "Payday in {days}."),
     "sarcastic": ("Until payday: {lpd} a day for {days}. Riveting, I know.",
-                  "Payday tomorrow: {lpd} left for today. Try to savour it.", "Payday in {days}, if you can wait."),
-    "polite": ("Until payday you have {lpd} a day for {days}.", "Payday is tomorrow; {lpd} is left for today.",
-               "Payday is in {days}."),
+                  "Payday tomorrow, and {lpd} of this period's budget survived.", "Payday in {days}, if you can wait."),
+    "polite": ("Until payday you have {lpd} a day for {days}.",
+               "Payday is tomorrow; {lpd} of this pay period's budget is left.", "Payday is in {days}."),
 }
 
 
