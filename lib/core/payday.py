@@ -76,3 +76,16 @@ def period_facts(
         "period_end_p50_cents": band[1],
         "period_end_p90_cents": band[2],
     }
+
+
+def salary_since_payday(s: Any) -> tuple[int, int] | None:
+    """A monthly payday's salary card: (% of the monthly salary spent since payday, % of the pay period gone).
+
+    None for the calendar month (the month's own card), two weeks (a monthly salary against a 14-day period
+    says nothing honest) or no salary set. `s`: a lib.core.standing.Standing (core to core, no import circle).
+    """
+    if not s.monthly_salary_cents or not str(s.period_rule).startswith("monthly"):
+        return None
+    days = (s.period_end - s.period_start).days + 1
+    gone = (s.today - s.period_start).days + 1
+    return int(s.period_spent_cents * 100 / s.monthly_salary_cents + 0.5), int(gone * 100 / days + 0.5)

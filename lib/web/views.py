@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from lib.core import analytics, period, standing
+from lib.core import analytics, payday, period, standing
 from lib.core.models import Profile, Transaction
 from lib.core.types import Window
 
@@ -139,10 +139,19 @@ def dashboard_metrics(s: standing.Standing) -> list[Metric]:
         first,
         Metric("Longest streak", _days(s.longest_streak), None, help=longest_help),
         *(month_cards(s) if s.period_rule == period.CALENDAR else period_cards(s)),
-        Metric("Salary spent", f"{s.salary_share_pct}%" if s.salary_share_pct is not None else "no salary set",
-               f"{s.month_elapsed_pct}% of the month gone" if s.salary_share_pct is not None else None, "off",
-               help="Share of your monthly salary spent this month (set the salary in Settings)."),
+        salary_card(s),
     ]
+
+
+def salary_card(s: standing.Standing) -> Metric:
+    """The share of the salary spent: this month's, or since payday with a monthly payday (issue 26)."""
+    paid = payday.salary_since_payday(s)
+    if paid is not None:
+        return Metric("Salary spent since payday", f"{paid[0]}%", f"{paid[1]}% of the pay period gone", "off",
+                      help="Share of your monthly salary spent since payday, fixed bills included.")
+    return Metric("Salary spent", f"{s.salary_share_pct}%" if s.salary_share_pct is not None else "no salary set",
+                  f"{s.month_elapsed_pct}% of the month gone" if s.salary_share_pct is not None else None, "off",
+                  help="Share of your monthly salary spent this month (set the salary in Settings).")
 
 
 def _pace_delta(over: int) -> tuple[str, str]:

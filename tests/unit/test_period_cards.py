@@ -3,6 +3,7 @@ projection, the chance within budget) and its month chart run over the pay perio
 they read as they always did."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from decimal import Decimal
 
@@ -96,3 +97,15 @@ def test_the_rolling_rule_is_told_over_the_pay_period() -> None:
     s = _standing("monthly:25", D(2026, 12, 10), style="rolling")
     streak = {m.label: m for m in views.dashboard_metrics(s)}["Current streak"]
     assert streak.help is not None and "from payday to payday" in streak.help and "the month" not in streak.help
+
+
+def test_the_salary_card_follows_a_monthly_payday_only() -> None:
+    today = D(2026, 12, 10)  # day 16 of the period 25 Nov – 24 Dec (30 days)
+    profile = Profile("u", "Ada", daily_budget=Decimal("20.00"), payday="monthly:25", monthly_salary=Decimal("2000"))
+    s = standing.standing_from_frame(profile, _frame(today), today, "$")
+    card = {m.label: m for m in views.dashboard_metrics(s)}["Salary spent since payday"]
+    assert card.value == f"{round(s.period_spent_cents / 200000 * 100)}%" == "53%"  # 160.00 + 900.00 rent of 2000
+    assert card.delta == "53% of the pay period gone"  # 16 of 30 days
+    two_weeks = dataclasses.replace(profile, payday="biweekly:2026-11-27")
+    labels = [m.label for m in views.dashboard_metrics(standing.standing_from_frame(two_weeks, _frame(today), today))]
+    assert "Salary spent" in labels  # a monthly salary against two weeks: the month's card
