@@ -106,15 +106,18 @@ def daily_of(frame: pd.DataFrame) -> pd.Series:
     return s.reindex(pd.date_range(s.index.min(), s.index.max(), freq="D"), fill_value=0).astype("int64")
 
 
-def backtest_of(frame: pd.DataFrame, *, before: bool = False) -> pd.DataFrame:
-    """The spender's backtest; `before`: the model as it was before issue 26 (no calibration, rent bootstrapped)."""
+def backtest_of(frame: pd.DataFrame, *, before: bool = False, rule: str = "calendar") -> pd.DataFrame:
+    """The spender's backtest; `before`: the model as it was before issue 26 (no calibration, rent bootstrapped).
+
+    `rule`: over pay periods (lib.core.period), as a payday user's band is calibrated.
+    """
     from lib.core import forecast
 
     if before:
-        bt = forecast.backtest(daily_of(frame), frame=frame, calibrate=False, fixed_categories=())
+        bt = forecast.backtest(daily_of(frame), frame=frame, calibrate=False, fixed_categories=(), rule=rule)
         return bt.assign(p10_cents=bt["raw_p10_cents"], p50_cents=bt["raw_p50_cents"], p90_cents=bt["raw_p90_cents"],
                          pinball_cents=bt["raw_pinball_cents"])
-    return forecast.backtest(daily_of(frame), frame=frame)
+    return forecast.backtest(daily_of(frame), frame=frame, rule=rule)
 
 
 def measure(frame: pd.DataFrame, *, before: bool = False) -> dict[str, float]:
@@ -125,13 +128,13 @@ def measure(frame: pd.DataFrame, *, before: bool = False) -> dict[str, float]:
     return {"n": float(len(bt)), "coverage": float(bt["inside"].mean()), **forecast.skill(bt)}
 
 
-def table(seeds: tuple[int, ...] = (1,), *, before: bool = False) -> pd.DataFrame:
+def table(seeds: tuple[int, ...] = (1,), *, before: bool = False, rule: str = "calendar") -> pd.DataFrame:
     """One row per spender and seed, then per spender pooled and all pooled: coverage and pinball loss."""
     from lib.core import forecast
 
     rows = []
     for name, make in SPENDERS.items():
-        bts = [backtest_of(make(np.random.default_rng(seed)), before=before) for seed in seeds]
+        bts = [backtest_of(make(np.random.default_rng(seed)), before=before, rule=rule) for seed in seeds]
         bt = pd.concat(bts, ignore_index=True)
         sk = forecast.skill(bt)
         worst = max(sk[f"model_vs_{b}"] / sk[b] for b in ("last_pace", "year_ago") if b in sk)
@@ -159,9 +162,10 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--seeds", type=int, nargs="+", default=[1])
     p.add_argument("--before", action="store_true", help="the model before issue 26 (no calibration)")
+    p.add_argument("--rule", default="calendar", help="backtest over pay periods: monthly:25, biweekly:2024-01-05")
     args = p.parse_args(argv)
     with pd.option_context("display.width", 250):
-        print(table(tuple(args.seeds), before=args.before).to_string(index=False))
+        print(table(tuple(args.seeds), before=args.before, rule=args.rule).to_string(index=False))
     return 0
 
 

@@ -5,7 +5,7 @@ import streamlit as st
 
 from lib.core import analytics, forecast
 from lib.core.errors import FinanceError
-from lib.web import charts, ui, views
+from lib.web import backtest_view, charts, ui, views
 from lib.web.money import page_money
 from lib.web.state import ForecastData
 
@@ -63,7 +63,7 @@ what_if(fc)
 
 # Outside the fragment: the sliders do not change the backtest, so a step does not send it again.
 st.subheader("Backtest: how good is this model on your own history?")
-backtest_table, coverage_text, skill = views.backtest_view(fc.backtest, money)
+backtest_table, coverage_text, skill = backtest_view.backtest_view(fc.backtest, money)
 if backtest_table.empty:
     st.caption("Not enough complete months of history to backtest yet.")
 else:
@@ -77,6 +77,17 @@ else:
     exported = forecast.backtest_table(fc.backtest)
     st.download_button("Download the backtest (CSV)", exported.to_csv(index=False, lineterminator="\n"),
                        file_name=f"{ctx.user_id}-backtest.csv", mime="text/csv")
-    st.download_button("Download the backtest (Parquet)", views.parquet_bytes(exported),
+    st.download_button("Download the backtest (Parquet)", backtest_view.parquet_bytes(exported),
                        file_name=f"{ctx.user_id}-backtest.parquet", mime="application/vnd.apache.parquet")
+if fc.period_backtest is not None:  # a payday rule: the band to payday is calibrated on the user's pay periods
+    st.subheader("Backtest over your pay periods")
+    period_table, period_coverage, period_skill = backtest_view.backtest_view(fc.period_backtest)
+    if period_table.empty:
+        st.caption("Not enough complete pay periods of history to backtest yet.")
+    else:
+        st.metric("Pay-period band coverage (truth inside p10–p90)", period_coverage,
+                  help="What the dashboard's band to payday would have said on day 10 and 20 of each past period.")
+        if period_skill is not None:
+            st.dataframe(period_skill, hide_index=True)
+        st.dataframe(period_table, hide_index=True)
 ui.finish(ctx)

@@ -154,12 +154,8 @@ def create_app(
     def post_profile() -> dict[str, Any]:
         who = caller()
         data = body()
-        wanted = profile_from_body(who.user_id, data)
-        stored = store.get_profile(who.user_id)
-        # The body names no nudge settings (issue 18): keep the stored ones rather than reset them to defaults.
-        wanted = replace(wanted, nudges=stored.nudges, currency=stored.currency)  # issue 25: nor a home currency
-        if "timezone" not in data:  # not sent (older clients): the stored zone stays
-            wanted = replace(wanted, timezone=stored.timezone)
+        # What the body leaves out keeps its stored value (nudges, zone, payday, budget style, ...): never reset.
+        wanted = profile_from_body(who.user_id, data, store.get_profile(who.user_id))
         saved = manage.save_profile(store, wanted)  # the nudges' schedule follows a new zone
         return {"profile": profile_json(saved)}
 

@@ -14,7 +14,10 @@ from typing import Any
 from lib.core.errors import ValidationError
 from lib.core.models import Profile, Transaction, shown, validate_profile, validate_transaction
 
-PROFILE_FIELDS = frozenset({"display_name", "daily_budget", "monthly_salary", "ai_tone", "version", "timezone"})
+PROFILE_FIELDS = frozenset({"display_name", "daily_budget", "monthly_salary", "ai_tone", "version", "timezone",
+                            "payday"})
+# Left out of a POST /profile body, these keep their stored value (a partial update resets nothing it does not name).
+PROFILE_KEPT_WHEN_ABSENT = ("monthly_salary", "timezone", "payday")
 TRANSACTION_FIELDS = frozenset({"date", "amount", "category", "description", "currency"})
 # A client-chosen id makes a retried add safe: the same id and content again is the same transaction.
 CLIENT_ID_RE = re.compile(r"[A-Za-z0-9_-]{8,64}")
@@ -36,6 +39,7 @@ def profile_json(profile: Profile) -> dict[str, Any]:
         "version": profile.version,
         "updated_at": profile.updated_at,
         "timezone": profile.timezone or None,  # None: not set, the server's zone
+        "payday": profile.payday,  # the budget period's rule (lib.core.period): "calendar" unless set
     }
 
 
@@ -75,9 +79,15 @@ def _version(body: dict[str, Any], required: bool) -> int:
     return value
 
 
-def profile_from_body(user_id: str, body: Any) -> Profile:
-    """The profile a POST /profile body describes, validated like the Settings page (ValidationError)."""
+def profile_from_body(user_id: str, body: Any, stored: Profile | None = None) -> Profile:
+    """The profile a POST /profile body describes, validated like the Settings page (ValidationError).
+
+    What the body does not name stays as `stored` has it: the salary, zone and payday when left out, and
+    always the fields the API does not take (fixed categories, budget style, nudges, currency).
+    """
     data = _body(body)
+    base = stored or Profile.default(user_id)
+    data_or_kept = {**{k: getattr(base, k) for k in PROFILE_KEPT_WHEN_ABSENT}, **data}
     # A user_id (or anything else) in the body is refused: who the profile belongs to comes from the token.
     errors = {shown(k): "Unknown field." for k in sorted(set(data) - PROFILE_FIELDS)}
     try:
@@ -87,8 +97,10 @@ def profile_from_body(user_id: str, body: Any) -> Profile:
         version = 0
     try:
         profile = validate_profile(
-            user_id, data.get("display_name"), data.get("daily_budget"), data.get("monthly_salary"),
-            data.get("ai_tone"), version, timezone=data.get("timezone") or "",
+            user_id, data.get("display_name"), data.get("daily_budget"), data_or_kept.get("monthly_salary"),
+            data.get("ai_tone"), version, timezone=data_or_kept.get("timezone") or "",
+            payday=data_or_kept.get("payday") or "calendar", fixed_categories=base.fixed_categories,
+            budget_style=base.budget_style, nudges=base.nudges, currency=base.currency,
         )
     except ValidationError as exc:
         errors = {**exc.errors, **errors}

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from lib.core import period
 from lib.core.models import Profile, Transaction
 
 COLUMNS = ("date", "amount_cents", "category", "description")
@@ -144,19 +145,28 @@ def _runs(ok: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 BUDGET_STYLES = ("daily", "rolling")
 
 
-def day_excess(daily: pd.Series, budget_cents: int, style: str = "daily") -> np.ndarray:
+def period_keys(index: pd.DatetimeIndex, rule: Any = None) -> np.ndarray:
+    """For each day of `index`, a number naming its budget period (the calendar month without a rule)."""
+    parsed = period.parse_rule(rule) if isinstance(rule, str) or rule is None else rule
+    if parsed.is_calendar or not len(index):
+        return np.asarray(index.year.to_numpy() * 12 + index.month.to_numpy(), dtype=np.int64)
+    starts = period.starts_between(index[0].date(), index[-1].date(), parsed)
+    edges = np.array([np.datetime64(d, "s") for d in starts])
+    return np.asarray(np.searchsorted(edges, index.to_numpy(dtype="datetime64[s]"), side="right") - 1, dtype=np.int64)
+
+
+def day_excess(daily: pd.Series, budget_cents: int, style: str = "daily", rule: Any = None) -> np.ndarray:
     """Cents over the budget for each day of `daily` (<= 0: the day kept the budget).
 
     `daily`: each day on its own against the budget. `rolling`: unspent budget carries forward
-    within the month, so a day is over when the month's spending to that day (from the month's
-    first day in the series) is over the budget times the days so far.
+    within the budget period (`rule`, lib.core.period; the calendar month without one), so a day is
+    over when the period's spending to that day (from the period's first day in the series) is over
+    the budget times the days so far.
     """
     values = daily.to_numpy(dtype=np.int64)
     if style != "rolling" or not len(values):
         return values - budget_cents
-    index = pd.DatetimeIndex(daily.index)
-    month = index.year.to_numpy() * 12 + index.month.to_numpy()
-    frame = pd.DataFrame({"m": month, "v": values})
+    frame = pd.DataFrame({"m": period_keys(pd.DatetimeIndex(daily.index), rule), "v": values})
     cum = frame.groupby("m")["v"].cumsum().to_numpy(dtype=np.int64)
     days = frame.groupby("m").cumcount().to_numpy(dtype=np.int64) + 1
     return cum - budget_cents * days

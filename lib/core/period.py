@@ -113,3 +113,24 @@ def period_of(day: dt.date, rule: PeriodRule | str) -> tuple[dt.date, dt.date]:
 def days_left(day: dt.date, rule: PeriodRule | str) -> int:
     """Days from `day` to the period's end, `day` included (what is left per day divides by)."""
     return (period_of(day, rule)[1] - day).days + 1
+
+
+def starts_between(first: dt.date, last: dt.date, rule: PeriodRule | str) -> list[dt.date]:
+    """The first day of every period that holds a day of first..last, in order (the first may be before `first`)."""
+    rule = parse_rule(rule) if isinstance(rule, str) else rule
+    out: list[dt.date] = []
+    day = first
+    while day <= last:
+        start, end = period_of(day, rule)
+        out.append(start)
+        day = end + dt.timedelta(days=1)
+    return out
+
+
+def upto_of(today: dt.date, rule: PeriodRule | str) -> dt.date:
+    """Where a streak summary ends: the start of the period holding the 1st of today's month.
+
+    A period start (a rolling budget's running sum starts there) and never after the month's 1st,
+    so the stores' rule "a write dated this month never touches the summary" holds for every rule.
+    """
+    return period_of(today.replace(day=1), rule)[0]

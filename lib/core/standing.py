@@ -30,11 +30,10 @@ from lib.core.models import (
 from lib.core.money import currency_symbol, home_symbol
 from lib.core.types import StreakState, Window
 
+log = logging.getLogger(__name__)
 # One dashboard load reads this many days: the forecast's 84 complete days and the 95 days its
 # monthly-bill detection looks at (lib.core.forecast.bills), so every page and command projects from
 # the same data. 100 days would cost 4.5 read units on the 3-year demo; 95 stay at 4.0.
-log = logging.getLogger(__name__)
-
 WINDOW_DAYS = 95
 DEFAULT_FIXED_CATEGORIES = ("Bills", "Rent", "Utilities", "Insurance", "Subscriptions")
 TOP_WINDOW_DAYS = 30
@@ -122,6 +121,10 @@ class Standing:
     period_budget_cents: int  # budget x days in the period (from the first tracked day when that is later)
     period_bills_due_cents: int  # fixed bills still due before payday
     left_per_day_cents: int  # (period budget - everyday spending so far) / days left, today included; never < 0
+    period_allowed_cents: int  # budget x the period's days so far (from the first tracked day when later)
+    period_fixed_cents: int
+    period_fixed_expected_cents: int  # fixed so far plus the bills still due before payday
+    period_within_budget_pct: int  # chance the period ends within its budget + fixed costs
     period_end_p10_cents: int
     period_end_p50_cents: int
     period_end_p90_cents: int
@@ -176,7 +179,7 @@ def month_simulation(
     Only the standing window's days go in (more history would change the seed and the bills found),
     so the Forecast page, `forecast --json`, `stats --json` and the dashboard agree to the cent.
     Its band is calibrated on the backtest of those days (lib.core.forecast.calibration), and it runs
-    at least to the end of the budget period of the `payday` rule.
+    at least to the end of the budget period of the `payday` rule, whose band gets its own backtest's calibration.
     """
     from lib.core import forecast
 
@@ -186,9 +189,9 @@ def month_simulation(
     daily = an.daily_totals(part, history_start or today, today)
     sim = forecast.simulate(daily, today, frame=part, horizon_months=horizon_months, history_start=history_start,
                             fixed_categories=frozenset(fixed), period_end=period.period_of(today, payday)[1])
-    bt = forecast.backtest(daily, frame=part, today=today, history_start=history_start,
-                           fixed_categories=frozenset(fixed))
-    return forecast.calibrated(sim, bt)
+    bt, *own = [forecast.backtest(daily, frame=part, today=today, history_start=history_start, rule=r,
+                                   fixed_categories=frozenset(fixed)) for r in dict.fromkeys((period.CALENDAR, payday))]
+    return forecast.calibrated(sim, bt, own[0] if own else None, payday, daily)  # a payday rule: its own too
 
 
 def fixed_mask(frame: pd.DataFrame, categories: tuple[str, ...], payees: list[tuple[str, str]]) -> np.ndarray:
@@ -221,8 +224,7 @@ def standing_from_window(
     """Every fact about where the user stands, from one loaded window (and the month's simulation)."""
     df = an.transactions_frame(window.transactions) if frame is None else frame
     sig = streaks.signature(window.profile, DEFAULT_FIXED_CATEGORIES)
-    state = window.streak_state if streaks.usable(window.streak_state, sig, window_range(today)[0], today) \
-        else None
+    state = window.streak_state if streaks.usable(window.streak_state, sig, window_range(today)[0], today) else None
     return standing_from_frame(window.profile, df, today, currency_symbol(window.transactions), sim=sim,
                                checkin=window.checkin if checkin is None else checkin, state=state)
 
@@ -270,14 +272,15 @@ def standing_from_frame(
     days_in_month = calendar.monthrange(today.year, today.month)[1]
     rule = payday.rule_of(profile)
     p_start = period.period_of(today, rule)[0]
-    first = min(tracking or today, month_start, p_start)
+    # The series also covers the streak state's `upto` (a period start that can precede both).
+    first = min(tracking or today, month_start, p_start, state.upto if state is not None else today)
     daily_all = an.daily_totals(df, first, today)
     daily_fixed = an.daily_totals(fixed_df, first, today)
     daily_everyday = an.daily_totals(everyday_df, first, today)
 
     # Streaks run over known days only: from the first transaction to tracked_through (and today).
     known_end = min(tracked_through, today) if tracked_through else None
-    cents, excess = streaks.excess_series(state, daily_everyday, budget, style, tracking, known_end)
+    cents, excess = streaks.excess_series(state, daily_everyday, budget, style, tracking, known_end, rule)
     streak = an.streaks(cents, budget, today, style, excess=excess.to_numpy())
     longest, longest_start, longest_end = streaks.merge_longest(state, streak)
     today_all = int(daily_all.iloc[-1])
@@ -308,11 +311,13 @@ def standing_from_frame(
         today_everyday_cents=today_everyday,
     )
     m = outlook.month
+    within_pct = int(f"{m.under_budget_probability:.0%}".rstrip("%"))  # as the Forecast page rounds it
+    same = {"period_allowed_cents": budget * today.day, "period_fixed_expected_cents": fixed_expected,
+            "period_within_budget_pct": within_pct}
     in_period = payday.period_facts(rule, today, budget, daily_everyday, daily_fixed, sim, (m.p10, m.p50, m.p90),
-                                    bills_due, tracking)
+                                    bills_due, tracking, same)
     days_left = days_in_month - today.day
-    top = an.by_category(everyday_df, today - dt.timedelta(days=TOP_WINDOW_DAYS - 1), today)
-    top = top[top["amount_cents"] > 0]
+    top = an.by_category(everyday_df, today - dt.timedelta(days=TOP_WINDOW_DAYS - 1), today).query("amount_cents > 0")
     splurge = _splurge(everyday_df, today)
     month_budget = budget * days_in_month
     return Standing(
@@ -358,8 +363,7 @@ def standing_from_frame(
         month_end_p10_cents=m.p10,
         month_end_p50_cents=m.p50,
         month_end_p90_cents=m.p90,
-        # Rounded as the Forecast page prints it (":.0%"), so both show the same whole percent.
-        month_within_budget_pct=int(f"{m.under_budget_probability:.0%}".rstrip("%")),
+        month_within_budget_pct=within_pct,
         month_straight_line_cents=an.month_pace(daily_all, budget, salary, today).projection_cents,
         **in_period,
         forecast_rough=m.rough,
@@ -386,7 +390,7 @@ def split_fixed(frame: pd.DataFrame, standing: Standing) -> tuple[pd.DataFrame, 
 
 def day_states(daily_everyday: pd.Series, standing: Standing) -> pd.Series:
     """Each day of a range as the streak saw it: 0 nothing spent, 1 kept, 2 broke, NaN unknown (not logged)."""
-    excess = an.day_excess(daily_everyday, standing.daily_budget_cents, standing.budget_style)
+    excess = an.day_excess(daily_everyday, standing.daily_budget_cents, standing.budget_style, standing.period_rule)
     cents = daily_everyday.to_numpy(dtype=np.int64)
     state = np.where(excess > 0, 2.0, np.where(cents != 0, 1.0, 0.0))
     index = pd.DatetimeIndex(daily_everyday.index)
@@ -417,8 +421,9 @@ def ensure_streak_state(store: Any, window: Window, today: dt.date) -> tuple[Win
     Reads the days before the window only when the state is missing or stale (first need).
     """
     start, _ = window_range(today)
-    upto = today.replace(day=1)
     profile = window.profile
+    rule = payday.rule_of(profile)
+    upto = period.upto_of(today, rule)
     sig = streaks.signature(profile, DEFAULT_FIXED_CATEGORIES)
     state = window.streak_state
     if streaks.usable(state, sig, start, today):
@@ -439,7 +444,7 @@ def ensure_streak_state(store: Any, window: Window, today: dt.date) -> tuple[Win
     tracked = where.tracked_through
     cents, excess = streaks.excess_series(previous, an.daily_totals(everyday_frame, min(first or today, upto), today),
                                   where.daily_budget_cents, where.budget_style, first,
-                                  min(tracked, upto - dt.timedelta(days=1)) if tracked else None)
+                                  min(tracked, upto - dt.timedelta(days=1)) if tracked else None, rule)
     new = streaks.summarise(cents, excess, upto, sig, first, previous)
     if new.first_day is None:
         # Nothing to summarise (a new user, or one who just deleted everything): write no item.

@@ -2,14 +2,16 @@
 
 The item (`STREAK#<user>`, lib.store.types.StreakState) holds what the window cannot tell: the first
 day, the last known day before `upto`, the run of kept days ending there and the longest run.
-`upto` is the first day of a month inside the standing's window, so a load joins the summary
+`upto` is the start of the budget period holding the 1st of this month (the 1st itself for the
+calendar month; lib.core.period.upto_of), inside the standing's window, so a load joins the summary
 to the window's days (lib.core.standing) and never reads further back. It is derived data:
 
 - built on first need (a table of the original backend has none): one Query for the days
   before the window, then one PutItem;
 - moved forward once a month (one PutItem on the first load of a month), from days in the window;
+  a rolling budget's running sum restarts at each period start (the payday rule), never mid-period;
 - dropped by any write dated before `upto` (the stores do it; this month's days never are), and
-  ignored when the rule changed (budget, budget style, fixed categories): rebuilt on the next load;
+  ignored when the rule changed (budget, budget style, fixed categories, payday): rebuilt on the next load;
 - rebuilt on demand with `python -m lib rebuild-streaks --user U`.
 """
 from __future__ import annotations
@@ -20,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from lib.core import analytics as an
+from lib.core import period
 from lib.core.models import DEFAULT_BUDGET_STYLE, Profile
 from lib.core.types import StreakState
 
@@ -27,10 +30,23 @@ HISTORY_START = dt.date(1900, 1, 1)
 
 
 def signature(profile: Profile, default_fixed: tuple[str, ...]) -> str:
-    """The rule a state was built under; a different budget, style or fixed set makes it stale."""
+    """The rule a state was built under; a different budget, style, fixed set or payday makes it stale.
+
+    The calendar month adds nothing, so states built before payday rules existed stay usable.
+    """
     fixed = profile.fixed_categories if profile.fixed_categories is not None else default_fixed
     budget = an.decimal_to_cents(profile.daily_budget)
-    return f"{budget}|{profile.budget_style or DEFAULT_BUDGET_STYLE}|{'|'.join(sorted(fixed))}"
+    sig = f"{budget}|{profile.budget_style or DEFAULT_BUDGET_STYLE}|{'|'.join(sorted(fixed))}"
+    rule = rule_text(profile)
+    return sig if rule == period.CALENDAR else f"{sig}|payday={rule}"
+
+
+def rule_text(profile: Profile) -> str:
+    """The profile's payday rule, canonical ("calendar" for none or one that no longer reads)."""
+    try:
+        return period.parse_rule(getattr(profile, "payday", period.CALENDAR)).text
+    except period.PeriodRuleError:
+        return period.CALENDAR
 
 
 def usable(state: StreakState | None, sig: str, window_start: dt.date, today: dt.date) -> bool:
@@ -49,6 +65,7 @@ def excess_series(
     style: str,
     tracking: dt.date | None,
     known_end: dt.date | None,
+    rule: period.PeriodRule | str = period.CALENDAR,
 ) -> tuple[pd.Series, pd.Series]:
     """Daily (everyday) cents and cents over the allowance for every known day the streak looks at.
 
@@ -62,7 +79,7 @@ def excess_series(
     if state is None or state.last_day is None:
         start = max(tracking, state.upto) if state is not None and state.first_day is None else tracking
         part = everyday[(everyday.index >= pd.Timestamp(start)) & (everyday.index <= pd.Timestamp(known_end))]
-        return part, pd.Series(an.day_excess(part, budget_cents, style), index=part.index)
+        return part, pd.Series(an.day_excess(part, budget_cents, style, rule), index=part.index)
     pieces_cents: list[pd.Series] = []
     pieces_excess: list[pd.Series] = []
     if state.tail and state.tail_start:
@@ -73,16 +90,22 @@ def excess_series(
         gap = _days(state.last_day + dt.timedelta(days=1), state.upto - dt.timedelta(days=1))
         if len(gap):
             # Nothing was recorded on them, and a later known day makes them known: kept, unless the
-            # rolling month was already so far over that a quiet day does not bring it back.
-            same = (gap.year == state.last_day.year) & (gap.month == state.last_day.month)
+            # rolling period was already so far over that a quiet day does not bring it back.
+            edges = np.array([np.datetime64(d, "s") for d in
+                              period.starts_between(state.last_day, gap[-1].date(), rule)])
+            days = gap.to_numpy(dtype="datetime64[s]")
+            starts = edges[np.searchsorted(edges, days, side="right") - 1]
+            same = starts == edges[0]  # the last known day's period
             after = (gap - pd.Timestamp(state.last_day)).days.to_numpy()
-            rolling = np.where(same, state.last_excess - budget_cents * after, -budget_cents * gap.day.to_numpy())
+            # A new period began inside the gap: every day of it so far was quiet.
+            into = (days - starts) // np.timedelta64(1, "D") + 1
+            rolling = np.where(same, state.last_excess - budget_cents * after, -budget_cents * into)
             excess = rolling if style == "rolling" else np.full(len(gap), -budget_cents)
             pieces_cents.append(pd.Series(0, index=gap, dtype="int64"))
             pieces_excess.append(pd.Series(np.asarray(excess, dtype=np.int64), index=gap))
         part = everyday[(everyday.index >= pd.Timestamp(state.upto)) & (everyday.index <= pd.Timestamp(known_end))]
         pieces_cents.append(part.astype("int64"))
-        pieces_excess.append(pd.Series(an.day_excess(part, budget_cents, style), index=part.index))
+        pieces_excess.append(pd.Series(an.day_excess(part, budget_cents, style, rule), index=part.index))
     if not pieces_cents:
         # The last known day broke the streak and nothing is known after it.
         idx = _days(state.last_day, state.last_day)

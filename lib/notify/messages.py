@@ -6,6 +6,7 @@ Weekly (Sunday evening): the last 7 days against 7 daily budgets, the streak, th
 Milestone (in the morning): the streak just reached 7/14/30/60/100/365 days.
 A morning or evening text ends with one line on the bank feed when it needs the user (`bank`, from
 lib.core.bank.nudge_alert): "your bank needs attention", "stale since <date>", revoked, lapsed.
+With a payday rule the morning opens with what is left per day until payday (issue 26, the block at the end).
 Titles are at most 60 characters, bodies at most 240; every text passes the coach's content check.
 """
 from __future__ import annotations
@@ -56,15 +57,18 @@ def _fit(text: str, limit: int) -> str:
 
 
 def _render(tone: str, key: str, values: dict[str, str], hide: bool, kind: str,
-            bank: tuple[str, str] | None = None) -> Nudge:
+            bank: tuple[str, str] | None = None, lead: str | None = None) -> Nudge:
     tone = tone if tone in VOICES else "brutal"
     title, body, bare = VOICES[tone][key]
     if hide:
         title, body = HIDDEN_TITLES[tone].get(key, title), bare
     text = body.format(**values)
-    if bank is not None and bank[0] in BANK_LINES[tone]:  # the bank's line always fits: the text gives way
-        line = BANK_LINES[tone][bank[0]].format(since=bank[1])
-        text = f"{_fit(text, BODY_MAX - len(line) - 1)} {line}"
+    # The payday line in front (issue 26) and the bank's line at the end (issue 20) always fit: the text between
+    # gives way.
+    tail = BANK_LINES[tone][bank[0]].format(since=bank[1]) if bank is not None and bank[0] in BANK_LINES[tone] else ""
+    if lead or tail:
+        room = BODY_MAX - (len(lead) + 1 if lead else 0) - (len(tail) + 1 if tail else 0)
+        text = " ".join(part for part in (lead, _fit(text, room), tail) if part)
     nudge = Nudge(kind, _fit(title.format(**values), TITLE_MAX), _fit(text, BODY_MAX))
     problems = content_violations(nudge.title + "\n" + nudge.body)
     if problems:
@@ -97,7 +101,7 @@ def morning(yesterday: Standing, today: Standing, *, hide_amounts: bool = False,
         key = "morning_unlogged"
     else:
         key = "morning_over" if y.today_status == "over" else "morning_kept"
-    return _render(s.tone, key, values, hide_amounts, "morning", bank)
+    return _render(s.tone, key, values, hide_amounts, "morning", bank, payday_line(s, hide_amounts=hide_amounts))
 
 
 def milestone(today: Standing, *, hide_amounts: bool = False) -> Nudge | None:
@@ -139,3 +143,24 @@ def weekly(today: Standing, window: Window, *, hide_amounts: bool = False) -> Nu
     values = {**_base(s), "w_spent": _money(s, int(daily.sum())), "w_budget": _money(s, 7 * s.daily_budget_cents),
               "kept": str(kept), "days": "7", "projection": _money(s, s.month_end_p50_cents)}
     return _render(s.tone, "weekly", values, hide_amounts, "weekly")
+
+
+# --- issue 26: left per day until payday, first in the morning nudge when a payday rule is set -------------------
+
+PAYDAY_LINES: dict[str, tuple[str, str, str]] = {  # (days left, the last day, amounts hidden)
+    "brutal": ("Until payday: {lpd} a day for {days}. Not a cent more.",
+               "Payday tomorrow: {lpd} of this pay period's budget is left.", "Payday in {days}."),
+    "sarcastic": ("Until payday: {lpd} a day for {days}. Riveting, I know.",
+                  "Payday tomorrow, and {lpd} of this period's budget survived.", "Payday in {days}, if you can wait."),
+    "polite": ("Until payday you have {lpd} a day for {days}.",
+               "Payday is tomorrow; {lpd} of this pay period's budget is left.", "Payday is in {days}."),
+}
+
+
+def payday_line(s: Standing, *, hide_amounts: bool = False) -> str | None:
+    """What is left per day until payday, in the user's tone; None without a payday rule (or without data)."""
+    if s.period_rule == "calendar" or not s.has_data:
+        return None
+    many, last, hidden = PAYDAY_LINES.get(s.tone, PAYDAY_LINES["brutal"])
+    text = hidden if hide_amounts else (last if s.period_days_left == 1 else many)
+    return text.format(lpd=_money(s, s.left_per_day_cents), days=_days(s.period_days_left))

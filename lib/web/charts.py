@@ -165,10 +165,11 @@ def categories(by_cat: pd.DataFrame, top: int = 8, money: MoneyFormat = BARE) ->
     return _money_axis(_layout(fig, "Where the money went"), money, axis="x")
 
 
-def month_cumulative(daily: pd.Series, budget_cents: int, today: dt.date, money: MoneyFormat = BARE) -> go.Figure:
-    """This month's cumulative spending against the straight budget pace to month end."""
-    start = pd.Timestamp(today.replace(day=1))
-    end = start + pd.offsets.MonthEnd(0)
+def month_cumulative(daily: pd.Series, budget_cents: int, today: dt.date, money: MoneyFormat = BARE,
+                     period: tuple[dt.date, dt.date] | None = None) -> go.Figure:
+    """This month's (or the pay period's) cumulative spending against the straight budget pace to its end."""
+    start = pd.Timestamp(period[0] if period else today.replace(day=1))
+    end = pd.Timestamp(period[1]) if period else start + pd.offsets.MonthEnd(0)
     month_days = pd.date_range(start, end, freq="D")
     actual = daily[(daily.index >= start) & (daily.index <= pd.Timestamp(today))].cumsum() / 100
     pace = pd.Series(np.arange(1, len(month_days) + 1) * budget_cents / 100, index=month_days)
@@ -178,7 +179,8 @@ def month_cumulative(daily: pd.Series, budget_cents: int, today: dt.date, money:
         go.Scatter(x=actual.index, y=actual.values, name="Spent so far", line={"color": OVER, "width": 3},
                    fill="tozeroy", fillcolor="rgba(255,90,54,0.12)")
     )
-    return _money_axis(_layout(fig, f"{today:%B}: spent against the budget pace"), money)
+    return _money_axis(_layout(fig, f"{'Since payday' if period else f'{today:%B}'}: spent against the budget pace"),
+                       money)
 
 
 def forecast_fan(fan: pd.DataFrame, budget_total_cents: int, daily_budget_cents: int,

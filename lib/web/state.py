@@ -178,7 +178,9 @@ def _dashboard(
     view = views.dashboard(window, start, end, today, where, money)
     figures = {
         "daily": charts.daily_spending(view.daily, view.budget_cents, money),
-        "month": charts.month_cumulative(view.month_daily, view.budget_cents, today, money),
+        "month": charts.month_cumulative(view.month_daily, view.budget_cents, today, money, None if
+                                         view.standing.period_rule == "calendar" else
+                                         (view.standing.period_start, view.standing.period_end)),
         "calendar": charts.streak_calendar(view.day_states, view.daily, money),
         "categories": charts.categories(view.by_category, money=money),
     }
@@ -239,6 +241,7 @@ class ForecastData:
     daily: Any
     budget_cents: int
     salary_cents: int | None
+    period_backtest: Any = None  # a payday rule's backtest over its own pay periods (issue 26); None: calendar
 
 
 @st.cache_resource(ttl=300, show_spinner="Simulating your next months…", max_entries=200)
@@ -263,6 +266,9 @@ def _forecast(store_url: str, user_id: str, today: dt.date, name: str, version: 
         daily=daily,
         budget_cents=analytics.decimal_to_cents(profile.daily_budget),
         salary_cents=analytics.decimal_to_cents(profile.monthly_salary) if profile.monthly_salary else None,
+        period_backtest=None if where.period_rule == "calendar" else forecast.backtest(
+            daily, frame=frame, today=today, fixed_categories=frozenset(standing.fixed_rule(profile)),
+            rule=where.period_rule),
     )
 
 

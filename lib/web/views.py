@@ -2,14 +2,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 import pandas as pd
 
-from lib.core import analytics, standing
+from lib.core import analytics, payday, period, standing
 from lib.core.models import Profile, Transaction
 from lib.core.money import BARE, MoneyFormat
 from lib.core.types import Window
@@ -60,7 +59,7 @@ class DashboardView:
     metrics: list[Metric]
     daily: pd.Series  # daily (everyday) spending in cents over the picked range
     day_states: pd.Series  # per day of the range: 0 nothing, 1 kept, 2 broke, NaN unknown
-    month_daily: pd.Series  # cents per day (everything) from this month's start to today
+    month_daily: pd.Series  # cents per day (everything) from the budget period's start to today
     budget_cents: int
     by_category: pd.DataFrame
     recent: pd.DataFrame
@@ -85,14 +84,20 @@ ROLLING_RULE = (
     "Rolling budget: unspent budget carries forward within the month. A day keeps the streak if the "
     "month's daily spending up to it stays within the budget times the days so far."
 )
+
+
+def rolling_rule(s: standing.Standing) -> str:
+    """The rolling rule in words: over the month, or from payday to payday."""
+    cal = s.period_rule == period.CALENDAR
+    return ROLLING_RULE if cal else ROLLING_RULE.replace("within the month", "from payday to payday").replace(
+        "month's", "pay period's")
 FIXED_RULE = " Fixed bills (rent, utilities, subscriptions, monthly payees) never break it."
 
 
 def period_metric(s: standing.Standing, money: MoneyFormat = BARE) -> Metric:
     """The first card: what daily spending may still come to per day until payday (issue 26)."""
     fmt = money.cents
-    calendar_month = s.period_rule == "calendar"
-    days = _days(s.period_days_left)
+    calendar_month, days = s.period_rule == "calendar", _days(s.period_days_left)
     ends = "the month ends" if calendar_month else "payday"
     return Metric(
         "Left per day this month" if calendar_month else "Left per day until payday", fmt(s.left_per_day_cents),
@@ -101,7 +106,7 @@ def period_metric(s: standing.Standing, money: MoneyFormat = BARE) -> Metric:
         help=(f"The period {s.period_start:%d %b} – {s.period_end:%d %b}: its budget for daily spending "
               f"{fmt(s.period_budget_cents)} minus the {fmt(s.period_everyday_cents)} already spent, over the "
               f"{days} left (today included). Fixed bills are apart: {fmt(s.period_bills_due_cents)} still due "
-              f"before {'the month ends' if calendar_month else 'payday'}. Projected period end "
+              f"before {ends}. Projected period end "
               f"{fmt(s.period_end_p50_cents)} (likely {fmt(s.period_end_p10_cents)} – {fmt(s.period_end_p90_cents)}). "
               "Set your payday in Settings."),
     )
@@ -110,14 +115,14 @@ def period_metric(s: standing.Standing, money: MoneyFormat = BARE) -> Metric:
 def dashboard_metrics(s: standing.Standing, money: MoneyFormat = BARE) -> list[Metric]:
     """The dashboard's cards, every number from the one standing."""
     fmt = money.cents
-    today = s.today
     if s.budget_style == "rolling":
         first = Metric(
             "You can spend today", fmt(s.today_left_cents),
             f"{fmt(s.today_everyday_cents)} spent of {fmt(s.allowance_today_cents)}" if s.today_over_cents == 0
             else f"-{fmt(s.today_over_cents)} over the allowance",
             "normal" if s.today_over_cents == 0 else "inverse",
-            help="Rolling budget: this month's allowance so far minus what you already spent on daily things.",
+            help=f"Rolling budget: this {'month' if s.period_rule == period.CALENDAR else 'pay period'}'s "
+                 "allowance so far minus what you already spent on daily things.",
         )
     else:
         left = s.allowance_today_cents - s.today_everyday_cents
@@ -133,21 +138,45 @@ def dashboard_metrics(s: standing.Standing, money: MoneyFormat = BARE) -> list[M
     longest_help = (f"{s.longest_streak_start:%d %b %Y} – {s.longest_streak_end:%d %b %Y}, over your whole history"
                     if s.longest_streak_start and s.longest_streak_end and s.longest_streak > 1
                     else "Over your whole history.")
-    over_pace = s.month_everyday_cents - s.month_allowed_cents
-    band = f"likely {fmt(s.month_end_p10_cents)} – {fmt(s.month_end_p90_cents)}"
     # The first two are a phone's first row: what is left per day (the allowance), then the streak.
     return [
         period_metric(s, money),
         Metric("Current streak", _days(s.current_streak), status, "inverse" if s.today_status == "over" else "normal",
-               help=analytics.TODAY_RULE + (" " + ROLLING_RULE if s.budget_style == "rolling" else "") + FIXED_RULE),
+               help=analytics.TODAY_RULE + (" " + rolling_rule(s) if s.budget_style == "rolling" else "") + FIXED_RULE),
         first,
         Metric("Longest streak", _days(s.longest_streak), None, help=longest_help),
+        *(month_cards(s, money) if s.period_rule == period.CALENDAR else period_cards(s, money)),
+        salary_card(s),
+    ]
+
+
+def salary_card(s: standing.Standing) -> Metric:
+    """The share of the salary spent: this month's, or since payday with a monthly payday (issue 26)."""
+    paid = payday.salary_since_payday(s)
+    if paid is not None:
+        return Metric("Salary spent since payday", f"{paid[0]}%", f"{paid[1]}% of the pay period gone", "off",
+                      help="Share of your monthly salary spent since payday, fixed bills included.")
+    return Metric("Salary spent", f"{s.salary_share_pct}%" if s.salary_share_pct is not None else "no salary set",
+                  f"{s.month_elapsed_pct}% of the month gone" if s.salary_share_pct is not None else None, "off",
+                  help="Share of your monthly salary spent this month (set the salary in Settings).")
+
+
+def _pace_delta(over: int, money: MoneyFormat = BARE) -> tuple[str, str]:
+    # Streamlit reads a delta's direction from a leading "-": under pace must point down (green).
+    fmt = money.cents
+    return (f"{fmt(over)} over pace" if over > 0 else f"-{fmt(-over)} under pace" if over < 0 else "on pace",
+            "inverse" if over else "off")
+
+
+def month_cards(s: standing.Standing, money: MoneyFormat = BARE) -> list[Metric]:
+    """The calendar month's cards: spent, fixed bills, the projected month end, the chance within budget."""
+    fmt = money.cents
+    today = s.today
+    over_pace = s.month_everyday_cents - s.month_allowed_cents
+    band = f"likely {fmt(s.month_end_p10_cents)} – {fmt(s.month_end_p90_cents)}"
+    return [
         Metric(
-            f"{today:%B} spent", fmt(s.month_spent_cents),
-            # Streamlit reads a delta's direction from a leading "-": under pace must point down (green).
-            (f"{fmt(over_pace)} over pace" if over_pace > 0
-             else f"-{fmt(-over_pace)} under pace" if over_pace < 0 else "on pace"),
-            "inverse" if over_pace else "off",
+            f"{today:%B} spent", fmt(s.month_spent_cents), *_pace_delta(over_pace, money),
             help=(f"Everything this month, fixed bills included. Daily spending {fmt(s.month_everyday_cents)} "
                   f"against the {fmt(s.month_allowed_cents)} your budget allowed by today ({s.days_elapsed} days)."),
         ),
@@ -166,13 +195,29 @@ def dashboard_metrics(s: standing.Standing, money: MoneyFormat = BARE) -> list[M
                f"budget {fmt(s.month_budget_cents)} + fixed {fmt(s.month_fixed_expected_cents)}", "off",
                help="Share of the forecast's simulated months that end within the daily budget times the month's "
                     "days plus the month's fixed bills (the Forecast page shows the same)."),
-        Metric(
-            "Salary spent",
-            f"{s.salary_share_pct}%" if s.salary_share_pct is not None else "no salary set",
-            f"{s.month_elapsed_pct}% of the month gone" if s.salary_share_pct is not None else None,
-            "off",
-            help="Share of your monthly salary spent this month (set the salary in Settings).",
-        ),
+    ]
+
+
+def period_cards(s: standing.Standing, money: MoneyFormat = BARE) -> list[Metric]:
+    """The same cards over the pay period (a payday rule): spent since payday, bills due before payday,
+    the projection to the period's end and its chance within the period's budget."""
+    fmt = money.cents
+    since, due = f"{s.period_start:%d %b}", s.period_fixed_expected_cents - s.period_fixed_cents
+    limit = f"budget {fmt(s.period_budget_cents)} + fixed {fmt(s.period_fixed_expected_cents)}"
+    return [
+        Metric(f"Spent since payday ({since})", fmt(s.period_spent_cents),
+               *_pace_delta(s.period_everyday_cents - s.period_allowed_cents, money),
+               help=f"Everything since payday, fixed bills included. Daily spending {fmt(s.period_everyday_cents)} "
+                    f"against the {fmt(s.period_allowed_cents)} your budget allowed by today."),
+        Metric("Fixed bills", fmt(s.period_fixed_cents), f"{fmt(due)} due before payday" if due > 0 else "none due",
+               "off", help="Rent, utilities, subscriptions and monthly payees since payday: in the period's total, "
+                           f"not in the daily budget. Fixed categories: {', '.join(s.fixed_categories) or 'none'}."),
+        Metric("Period ends at" if s.period_days_left == 1 else f"Projected by payday ({s.period_end:%d %b})",
+               fmt(s.period_end_p50_cents), f"likely {fmt(s.period_end_p10_cents)} – {fmt(s.period_end_p90_cents)}",
+               "off", help=f"The forecast's median for {since} – {s.period_end:%d %b}; the period's {limit}."),
+        Metric("Chance within budget", f"{s.period_within_budget_pct}%", limit, "off",
+               help="Share of the forecast's simulated pay periods that end within the daily budget times the "
+                    "period's days plus its fixed bills."),
     ]
 
 
@@ -184,10 +229,10 @@ def dashboard(window: Window, start: dt.date, end: dt.date, today: dt.date,
     df = analytics.transactions_frame(window.transactions)
     df = df[df["date"] <= pd.Timestamp(today)]
     everyday, _fixed = standing.split_fixed(df, s)
-    calendar_from = min(start.replace(day=1), start)  # a rolling month needs its first days
+    calendar_from = period.period_of(start, s.period_rule)[0]  # a rolling period needs its first days
     everyday_daily = analytics.daily_totals(everyday, calendar_from, end)
     in_range = everyday_daily.index >= pd.Timestamp(start)
-    month_daily = analytics.daily_totals(df, today.replace(day=1), today)
+    month_daily = analytics.daily_totals(df, s.period_start, today)
     unlogged = None
     if s.has_data and s.tracked_through and s.tracked_through < today:
         unlogged = (f"Nothing logged since {s.tracked_through:%d %b %Y} ({_days(s.unlogged_days)}): those days are "
@@ -203,7 +248,7 @@ def dashboard(window: Window, start: dt.date, end: dt.date, today: dt.date,
         budget_cents=s.daily_budget_cents,
         by_category=analytics.by_category(df, start, end),
         recent=recent_table([t for t in window.transactions if start <= t.date <= end], money=money),
-        streak_rule=analytics.TODAY_RULE + (" " + ROLLING_RULE if s.budget_style == "rolling" else "") + FIXED_RULE,
+        streak_rule=analytics.TODAY_RULE + (" " + rolling_rule(s) if s.budget_style == "rolling" else "") + FIXED_RULE,
         unlogged_note=unlogged,
         checkin_offer=s.tracked_through != today,
         paused_channels=window.paused_channels,
@@ -234,8 +279,11 @@ def chart_captions(view: DashboardView, today: dt.date) -> dict[str, str]:
                         f"{_day(daily.index[top])}" + (" (drawn clipped, its value written above it)" if cap else "")
                         + f"; {over} of {_days(len(cents))} over the {fmt(budget)} budget.")
     s = view.standing
-    out["month"] = (f"{today:%B} so far: {fmt(int(view.month_daily.sum()))} spent; the budget pace by today is "
-                    f"{fmt(budget * today.day)} and {fmt(s.month_budget_cents)} at month end.")
+    cal = s.period_rule == period.CALENDAR  # the chart runs over the pay period with a payday rule
+    head, pace, total = (f"{today:%B}", budget * today.day, s.month_budget_cents) if cal else (
+        f"Since payday ({s.period_start:%d %b})", s.period_allowed_cents, s.period_budget_cents)
+    out["month"] = (f"{head} so far: {fmt(int(view.month_daily.sum()))} spent; the budget pace by today is "
+                    f"{fmt(pace)} and {fmt(total)} at {'month end' if cal else 'payday'}.")
     states = view.day_states
     counts = {k: int((states == v).sum()) for k, v in (("kept", 1), ("broke", 2), ("nothing", 0))}
     out["calendar"] = (f"Streak calendar, {_days(len(states))}: {counts['kept']} kept the streak (✓), "
@@ -327,9 +375,6 @@ class ForecastView:
     fan_caption: str  # the projection chart's key numbers in words (its text alternative)
 
 
-SKILL_NAMES = {"last_pace": "Rest of last month", "year_ago": "Same days a year ago"}
-
-
 def _band(p: tuple[int, int, int], money: MoneyFormat = BARE) -> str:
     return f"{money.cents(p[0])} – {money.cents(p[2])}"
 
@@ -377,58 +422,13 @@ def forecast_view(fc: Any, budget: float, cut_category: str | None, cut_pct: flo
         )
     else:
         metrics.append(Metric("Saved this month", "no salary set", None, "off"))
+    if where.period_rule != period.CALENDAR:  # a payday rule: the forecast to the period's end comes first
+        p = (where.period_end_p10_cents, where.period_end_p50_cents, where.period_end_p90_cents)
+        metrics.insert(0, Metric(f"By payday ({where.period_end:%d %b}, median)", fmt(p[1]), f"likely {_band(p)}",
+                                 "off", help=f"Everything spent {where.period_start:%d %b} – {where.period_end:%d %b} "
+                                 f"at your budget, no cut; {where.period_within_budget_pct}% chance within the "
+                                 "period's budget + fixed bills (the dashboard shows the same)."))
     fan_caption = (f"Month-end projection: median {fmt(m.p50)}, likely {fmt(m.p10)} – {fmt(m.p90)} (8 in 10 simulated "
                    f"months end inside), against {budget_line}; {m.under_budget_probability:.0%} chance to end "
                    "within it.")
     return ForecastView(out, metrics, savings_table, fan_caption)
-
-
-def backtest_view(bt: pd.DataFrame, money: MoneyFormat = BARE) -> tuple[pd.DataFrame, str, pd.DataFrame | None]:
-    """The backtest as a display table, its band coverage ("8 of 10 (80%)") and the model's skill against
-    simple baselines: the what-if sliders do not change it, so the page draws it outside their fragment."""
-    from lib.core import forecast
-
-    fmt = money.cents
-
-    table = pd.DataFrame()
-    coverage_text = "—"
-    if len(bt):
-        table = pd.DataFrame(
-            {
-                "Month": bt["month"],
-                "Said on day": bt["cutoff_day"],
-                "Projection (p50)": [fmt(int(v)) for v in bt["p50_cents"]],
-                "Band": [_band((int(a), 0, int(b)), money)
-                         for a, b in zip(bt["p10_cents"], bt["p90_cents"], strict=True)],
-                "Actual": [fmt(int(v)) for v in bt["actual_cents"]],
-                "Error": [fmt(int(v)) for v in bt["error_cents"]],
-                "Inside band": ["yes" if v else "no" for v in bt["inside"]],
-            }
-        )
-        cov = forecast.coverage(bt)
-        coverage_text = f"{int(bt['inside'].sum())} of {len(bt)} ({cov:.0%})" if cov is not None else "—"
-    return table, coverage_text, skill_table(bt, money) if len(bt) else None
-
-
-def skill_table(bt: pd.DataFrame, money: MoneyFormat = BARE) -> pd.DataFrame | None:
-    """The model's pinball loss against each simple baseline on the projections both could make (lower wins)."""
-    from lib.core import forecast
-
-    fmt = money.cents
-
-    sk = forecast.skill(bt)
-    rows = []
-    for key, name in SKILL_NAMES.items():
-        if key in sk:
-            model, base = sk[f"model_vs_{key}"], sk[key]
-            rows.append({"Baseline": name, "Projections": int(bt[f"{key}_pinball_cents"].notna().sum()),
-                         "Model's loss": fmt(round(model)), "Baseline's loss": fmt(round(base)),
-                         "Skill": f"{1 - model / base:+.0%}" if base else "—"})
-    return pd.DataFrame(rows) if rows else None
-
-
-def parquet_bytes(table: pd.DataFrame) -> bytes:
-    """A table as Parquet (pyarrow): Decimal money stays decimal128, dates stay dates."""
-    buf = io.BytesIO()
-    table.to_parquet(buf, index=False, engine="pyarrow")
-    return buf.getvalue()

@@ -130,3 +130,17 @@ def test_a_user_without_any_history_gets_a_page_not_a_crash(make_app, store) -> 
     assert at.title[0].value == "🔮 Forecast"
     assert len(at.error) == 0
     assert any("No complete day of spending history yet" in w.value for w in at.warning)
+
+
+def test_a_payday_user_sees_the_backtest_over_pay_periods(make_app, demo_store) -> None:
+    """Issue 26: with a payday rule the Forecast page adds the band to payday and its backtest over pay periods."""
+    import dataclasses
+
+    demo_store.save_profile(dataclasses.replace(demo_store.get_profile("demo"), payday="monthly:25"))
+    at = make_app("forecast").run()
+    assert not at.exception
+    metrics = _metrics(at)
+    assert any(label.startswith("By payday (") for label in metrics)
+    coverage = metrics["Pay-period band coverage (truth inside p10–p90)"][0]
+    assert " of " in coverage and coverage.endswith("%)")
+    assert any(h.value == "Backtest over your pay periods" for h in at.subheader)

@@ -61,3 +61,23 @@ def test_a_weekend_payday_and_the_main_form_keep_each_other(make_app, new_user, 
     at.form_submit_button[0].click().run()
     saved = SQLiteStore(store_path).get_profile("demo")
     assert (saved.daily_budget, saved.payday) == (Decimal("30.00"), "monthly:25:friday")
+
+
+def test_after_setting_a_payday_every_card_speaks_of_the_period(make_app, new_user, store_path) -> None:
+    """One period everywhere: the dashboard's other cards and the Forecast page follow the new payday."""
+    at = make_app("settings").run()
+    at.radio(key="period_kind").set_value("monthly")
+    at.number_input(key="period_day").set_value(25)
+    _period_submit(at).click().run()
+    dash = make_app("dashboard").run()
+    assert not dash.exception
+    cards = {m.label: (m.value, m.delta) for m in dash.metric}
+    print("\n".join(f"{k}: {v}" for k, v in cards.items()))  # the closing note quotes what a new user saw
+    assert cards["Spent since payday (25 Nov)"][0].endswith("30.00")
+    assert "Projected by payday (24 Dec)" not in cards and "Period ends at" in cards  # the period's last day
+    # Today is still running: 30.00 is spent, the period may end a little higher, never lower.
+    assert Decimal(cards["Period ends at"][0].split()[-1].replace(",", "")) >= Decimal("30.00")
+    assert "Chance within budget" in cards and not any(label.startswith("December") for label in cards)
+    fc = make_app("forecast").run()
+    assert not fc.exception
+    assert any(m.label == "By payday (24 Dec, median)" for m in fc.metric)

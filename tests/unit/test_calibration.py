@@ -96,7 +96,7 @@ def test_the_backtest_exports_as_csv_and_parquet_with_exact_money() -> None:
     import io
     from decimal import Decimal
 
-    from lib.web.views import parquet_bytes
+    from lib.web.backtest_view import parquet_bytes
 
     frame = SPENDERS["steady"](np.random.default_rng(3))
     bt = forecast.backtest(daily_of(frame), frame=frame)

@@ -30,7 +30,7 @@ from lib.core.forecast.model import (
     simulate,
 )
 from lib.core.forecast.report import backtest_rows, backtest_table, forecast_csv, forecast_report, money
-from lib.core.forecast.scenario import forecast, period_band, what_if
+from lib.core.forecast.scenario import forecast, period_band, period_outlook, what_if
 
 __all__ = [
     "MIN_HISTORY",
@@ -56,6 +56,7 @@ __all__ = [
     "forecast_report",
     "money",
     "period_band",
+    "period_outlook",
     "pinball",
     "simulate",
     "skill",

@@ -1,4 +1,4 @@
-"""The backtest: what the model said on day 10 and day 20 of past months against what happened."""
+"""The backtest: what the model said on day 10 and day 20 of past months (or pay periods) against what happened."""
 from __future__ import annotations
 
 import datetime as dt
@@ -7,7 +7,8 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
-from lib.core.forecast.bills import DEFAULT_FIXED, _add_months, _month_end, _prepare, _rows
+from lib.core import period as periods
+from lib.core.forecast.bills import DEFAULT_FIXED, _prepare, _rows
 from lib.core.forecast.calibration import Calibration, fit
 from lib.core.forecast.model import (
     MIN_HISTORY,
@@ -52,6 +53,7 @@ def backtest(
     history_start: dt.date | None = None,
     calibrate: bool = True,
     fixed_categories: frozenset[str] | tuple[str, ...] = DEFAULT_FIXED,
+    rule: periods.PeriodRule | str = periods.CALENDAR,
 ) -> pd.DataFrame:
     """For each past complete month: what the model said on day 10 and day 20 (data up to that day) vs the truth.
 
@@ -64,6 +66,8 @@ def backtest(
     calibration): only what was known on that day. `raw_*` is the model's own band.
     With the transactions `frame`, monthly bills are found and scheduled as the live forecast does, and
     so are payments in `fixed_categories` (the defaults unless the user chose others).
+    `rule`: the budget period (lib.core.period): a payday user's backtest runs over their pay periods, the
+    cutoffs counted from payday, the baselines from the period before and the one a year before.
     """
     s = _clean_daily(daily)
     if s.empty:
@@ -82,9 +86,10 @@ def backtest(
     fixed = frozenset(fixed_categories)
     out = []
     past: list[tuple[float, ...]] = []  # raw future band, future actual, cutoff, future hint
-    month = first if first.day == 1 else _add_months(first, 1)
-    while _month_end(month) < today:
-        end = _month_end(month)
+    rule = periods.parse_rule(rule) if isinstance(rule, str) else rule
+    calendar = rule.is_calendar  # a month is labelled "2026-11", a pay period by its first day
+    bounds = _periods(first, today, rule)
+    for i, (month, end) in enumerate(bounds):
         m0, m1 = (month - first).days, (end - first).days
         actual = values[m0 : m1 + 1].sum()
         done = np.array(past, dtype="float64").reshape(-1, 6)  # every earlier month has ended by now
@@ -102,23 +107,23 @@ def backtest(
             paths = _draw(inputs.hist_total, as_of, n_future, n_paths, rng)
             future = paths.price(inputs.hist_total).sum(axis=1) + inputs.bills_total.sum()
             raw = _quantiles(future).astype("float64")
-            last_pace = _last_pace(cum, month, first, as_of, end, to_date)
+            last_pace = _same_days(cum, _before(bounds, i, 1, rule), month, first, as_of, end, to_date)
+            year_ago = _same_days(cum, _before(bounds, i, 12, rule), month, first, as_of, end, to_date)
             hint = last_pace - to_date
             cal = _fit_for(done, cut) if calibrate else Calibration()
             band = cal.apply(raw, raw[0], raw[1], raw[2], hint)
             r10, r50, r90 = (int(np.rint(to_date + v)) for v in raw)
             p10, p50, p90 = (int(np.rint(to_date + v)) for v in band)
             past.append((raw[0], raw[1], raw[2], actual - to_date, cut, hint))
-            straight = round(to_date * (end.day / cut))
-            year_ago = _year_ago(cum, month, first, as_of, end, to_date)
+            straight = round(to_date * (((end - month).days + 1) / cut))
             losses = pinball(np.array([actual] * 4), np.array([p10, r10, last_pace, year_ago]),
                              np.array([p50, r50, last_pace, year_ago]), np.array([p90, r90, last_pace, year_ago]))
             out.append(
-                (month.strftime("%Y-%m"), cut, as_of, a + 1, int(to_date), int(actual), p10, p50, p90,
+                (month.strftime("%Y-%m") if calendar else month.isoformat(), cut, as_of, a + 1, int(to_date),
+                 int(actual), p10, p50, p90,
                  p50 - int(actual), abs(p50 - actual) / actual if actual else np.nan, bool(p10 <= actual <= p90),
                  straight, straight - int(actual), r10, r50, r90, last_pace, year_ago, *losses)
             )
-        month = _add_months(month, 1)
     table = pd.DataFrame(out, columns=COLUMNS)
     table.attrs["coverage"] = coverage(table)
     return table
@@ -141,24 +146,40 @@ def _empty() -> pd.DataFrame:
     return pd.DataFrame(columns=COLUMNS)
 
 
-def _last_pace(cum: np.ndarray, month: dt.date, first: dt.date, as_of: dt.date, end: dt.date,
-               to_date: float) -> float:
-    """Spent so far plus what the rest of last month cost (NaN when last month was not tracked)."""
-    return _same_days(cum, _add_months(month, -1), month, first, as_of, end, to_date)
+def _periods(first: dt.date, today: dt.date, rule: periods.PeriodRule | str) -> list[tuple[dt.date, dt.date]]:
+    """Every complete period from the first one that starts on or after `first` to the last ending before today.
+
+    The list also holds the periods a year back, so `_before` can find the baselines' periods in it.
+    """
+    starts = periods.starts_between(first, today, rule)
+    out = [periods.period_of(d, rule) for d in starts]
+    return [(a, b) for a, b in out if a >= first and b < today]
 
 
-def _year_ago(cum: np.ndarray, month: dt.date, first: dt.date, as_of: dt.date, end: dt.date, to_date: float) -> float:
-    """Spent so far plus what the rest of the same month cost a year before (NaN when not tracked then)."""
-    return _same_days(cum, _add_months(month, -12), month, first, as_of, end, to_date)
+def _before(bounds: list[tuple[dt.date, dt.date]], i: int, months: int,
+            rule: periods.PeriodRule | str) -> tuple[dt.date, dt.date] | None:
+    """The period `months` months before period i (for two weeks: as many days back as that, rounded to periods)."""
+    start = bounds[i][0]
+    parsed = periods.parse_rule(rule) if isinstance(rule, str) else rule
+    if months == 1:
+        back = start - dt.timedelta(days=1)  # the period holding the day before this one began
+    elif parsed.kind == "biweekly":
+        back = start - dt.timedelta(days=periods.BIWEEKLY_DAYS * 26)
+    else:
+        back = start.replace(year=start.year - 1, day=min(start.day, 28))  # the period holding that day a year back
+    return periods.period_of(back, parsed)
 
 
-def _same_days(cum: np.ndarray, then: dt.date, month: dt.date, first: dt.date, as_of: dt.date, end: dt.date,
-               to_date: float) -> float:
-    """to_date plus the days after the same day of month `then`, rescaled to the days left (31 vs 30 days)."""
-    if then < first:
+def _same_days(cum: np.ndarray, then: tuple[dt.date, dt.date] | None, month: dt.date, first: dt.date,
+               as_of: dt.date, end: dt.date, to_date: float) -> float:
+    """to_date plus the days of period `then` after the same day of it, rescaled to the days left (31 vs 30 days).
+
+    NaN when that period was not tracked. The simple baselines: the period before (`last_pace`), a year before.
+    """
+    if then is None or then[0] < first:
         return float("nan")
-    then_end = _month_end(then)
-    lo = (min(then + dt.timedelta(days=(as_of - month).days + 1), then_end + dt.timedelta(days=1)) - first).days
+    then_start, then_end = then
+    lo = (min(then_start + dt.timedelta(days=(as_of - month).days + 1), then_end + dt.timedelta(days=1)) - first).days
     hi = (then_end - first).days + 1
     if hi <= lo:
         return float("nan")
@@ -189,9 +210,33 @@ def skill(bt: pd.DataFrame) -> dict[str, float]:
     return out
 
 
-def calibrated(sim: Simulation, bt: pd.DataFrame) -> Simulation:
-    """The simulation with its band calibrated on the backtest's past errors (the cutoff nearest today's day)."""
-    return replace(sim, calibration=calibration_of(bt, sim.today.day))
+def calibrated(sim: Simulation, bt: pd.DataFrame, period_bt: pd.DataFrame | None = None,
+               rule: periods.PeriodRule | str = periods.CALENDAR, daily: pd.Series | None = None) -> Simulation:
+    """The simulation with its band calibrated on the backtest's past errors (the cutoff nearest today's day).
+
+    With a payday rule's own backtest (`period_bt`, made with `rule`) the period's band gets its calibration
+    too, blend included: `daily` (the days the backtest saw) gives what the rest of the period before cost.
+    """
+    sim = replace(sim, calibration=calibration_of(bt, sim.today.day))
+    if period_bt is None or daily is None:
+        return sim
+    start, end = periods.period_of(sim.today, rule)
+    return replace(sim, period_calibration=calibration_of(period_bt, (sim.today - start).days + 1),
+                   period_hint_cents=_rest_of_last_period(daily, rule, start, sim.future_start, end))
+
+
+def _rest_of_last_period(daily: pd.Series, rule: periods.PeriodRule | str, start: dt.date, future_start: dt.date,
+                         end: dt.date) -> float:
+    """The period before's spending from future_start's day of the period on, rescaled to the days left (NaN:
+    not tracked then), as the backtest's `last_pace` baseline and the month's hint are."""
+    s = _clean_daily(daily)
+    prev_start, prev_end = periods.period_of(start - dt.timedelta(days=1), rule)
+    n_days = (end - future_start).days + 1
+    if s.empty or pd.Timestamp(prev_start) < s.index[0] or n_days <= 0:
+        return float("nan")
+    lo = min(prev_start + (future_start - start), prev_end)
+    part = s[(s.index >= pd.Timestamp(lo)) & (s.index <= pd.Timestamp(prev_end))]
+    return float(part.sum()) * n_days / ((prev_end - lo).days + 1)
 
 
 def calibration_of(bt: pd.DataFrame, day_of_month: int) -> Calibration:

@@ -57,6 +57,10 @@ class Simulation:
     # What the rest of last month cost from the same day on, rescaled to this month's days left (NaN: not
     # tracked then): the calibration's blend moves the band toward it (a payday splurge, a fixed-day habit).
     hint_cents: float = float("nan")
+    # The same for a budget period that is not the calendar month (issue 26): its own backtest's calibration
+    # and what the rest of the period before cost; the identity / NaN until `forecast.calibrated` sets them.
+    period_calibration: Calibration = IDENTITY
+    period_hint_cents: float = float("nan")
     # what_if's budget-independent pricing per (cut, fixed categories, today's floor): a budget slider's
     # step re-prices only the budget comparisons (lib/core/forecast/scenario.py). Lives with the simulation.
     priced: dict = field(default_factory=dict, compare=False, repr=False)  # type: ignore[type-arg]

@@ -196,6 +196,16 @@ def period_band(
 ) -> tuple[int, int, int]:
     """The budget period's total (p10, p50, p90 cents) at `end`: `done_cents` before the simulated days plus
     the same paths the month uses, calibrated alike (`today_cents`: today's spending so far, a floor)."""
+    p10, p50, p90, _ = period_outlook(sim, end, done_cents, today_cents, daily_budget_cents, None)
+    return p10, p50, p90
+
+
+def period_outlook(
+    sim: Simulation, end: dt.date, done_cents: int, today_cents: int, daily_budget_cents: int,
+    limit_cents: int | None,
+) -> tuple[int, int, int, float | None]:
+    """`period_band` and the share of the same paths whose period total stays within `limit_cents`
+    (the period's budget plus its fixed bills; None: not asked)."""
     n = max(min((end - sim.future_start).days + 1, sim.n_future), 0)
     if sim.paths.idx is None:
         paths = np.repeat(sim.paths.level * float(daily_budget_cents), sim.n_future, axis=1)[:, :n]
@@ -205,11 +215,16 @@ def period_band(
     if n and not sim.today_complete:
         paths[:, 0] = np.maximum(paths[:, 0], float(today_cents))
     future = paths.sum(axis=1)
-    if n and not sim.calibration.identity:
+    # A payday rule's own calibration (its backtest over pay periods, blend included), else the month's.
+    own = not sim.period_calibration.identity
+    cal = sim.period_calibration if own else sim.calibration
+    if n and not cal.identity:
         q10, q50, q90 = np.percentile(future, QUANTILES)
-        future = sim.calibration.apply(future, q10, q50, q90)
-    p10, p50, p90 = (int(v) for v in _quantiles(float(done_cents) + future))
-    return p10, p50, p90
+        future = cal.apply(future, q10, q50, q90, sim.period_hint_cents if own else None)
+    totals = float(done_cents) + future
+    p10, p50, p90 = (int(v) for v in _quantiles(totals))
+    within = None if limit_cents is None else float((totals <= limit_cents).mean())
+    return p10, p50, p90, within
 
 
 def forecast(
