@@ -19,14 +19,7 @@ import pandas as pd
 
 from lib.core import analytics as an
 from lib.core import payday, period, streaks
-from lib.core.models import (
-    DEFAULT_BUDGET_STYLE,
-    NAME_MAX,
-    Profile,
-    clean_text,
-    clip_words,
-    normalise_tone,
-)
+from lib.core.models import DEFAULT_BUDGET_STYLE, NAME_MAX, Profile, clean_text, clip_words, normalise_tone
 from lib.core.money import currency_symbol, home_symbol
 from lib.core.types import StreakState, Window
 
