@@ -13,7 +13,7 @@ from lib.core.models import Profile, Transaction
 from lib.core.standing import standing_from_window
 from lib.core.types import Window
 from lib.notify import messages
-from lib.notify.voices import VOICES
+from lib.notify.voices import BANK_LINES, VOICES
 
 DAY = dt.timedelta(days=1)
 
@@ -65,3 +65,16 @@ def test_no_payday_line_without_data() -> None:
     window = dataclasses.replace(_window("brutal", "monthly:25", today), transactions=[])
     nudge, _ = _morning(window, today)
     assert "payday" not in nudge.body.lower()
+
+
+@pytest.mark.parametrize("tone", sorted(VOICES))
+def test_a_payday_morning_with_a_bank_in_trouble_says_both(tone: str) -> None:
+    """Issues 20 and 26 together: the payday line leads, the bank's line ends it, the text between gives way."""
+    today = dt.date(2026, 12, 6)
+    window = _window(tone, "monthly:25", today)
+    y, s = standing_from_window(window, today - DAY), standing_from_window(window, today)
+    nudge = messages.morning(y, s, bank=("stale", "2026-12-02"))
+    line = messages.payday_line(s)
+    assert line is not None and nudge.body.startswith(line), nudge.body
+    assert nudge.body.endswith(BANK_LINES[tone]["stale"].format(since="2026-12-02")), nudge.body
+    assert len(nudge.body) <= messages.BODY_MAX and content_violations(nudge.title + "\n" + nudge.body) == []
