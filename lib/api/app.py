@@ -29,9 +29,11 @@ from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from lib.api import dashboard, fxrows
 from lib.api.auth import AuthError, AuthUnavailableError, Caller, TokenVerifier
 from lib.api.payloads import (
+    changed_fields,
     date_range,
     profile_from_body,
     profile_json,
+    reprice_json,
     transaction_from_body,
     transaction_json,
     version_param,
@@ -43,6 +45,8 @@ from lib.core.errors import ConflictError, FinanceError, StoreUnavailableError, 
 from lib.core.identity import authenticated_at
 from lib.core.models import Profile, Transaction, shown
 from lib.jobs import manage
+from lib.rates import rates_from_settings
+from lib.rates.reprice import reprice_user
 from lib.store import Store, schema
 from lib.store.session_gen import GenerationCache, issued_before_logout
 from lib.store.throttle import API_BUCKET, BucketMemo, RateLimitedError, take
@@ -155,9 +159,16 @@ def create_app(
         who = caller()
         data = body()
         # What the body leaves out keeps its stored value (nudges, zone, payday, budget style, ...): never reset.
-        wanted = profile_from_body(who.user_id, data, store.get_profile(who.user_id))
+        stored = store.get_profile(who.user_id)
+        wanted = profile_from_body(who.user_id, data, stored)
         saved = manage.save_profile(store, wanted)  # the nudges' schedule follows a new zone
-        return {"profile": profile_json(saved)}
+        repriced = None
+        if saved.currency and (saved.currency != stored.currency or "currency" in data):
+            # Issue 25: naming a home currency re-prices every transaction in it, as `profile --currency` does (the
+            # same reprice_user): versioned and idempotent, so naming the same code again finishes a run cut short.
+            report = reprice_user(store, who.user_id, saved.currency, rates_from_settings(settings))
+            repriced = reprice_json(report)
+        return {"profile": profile_json(saved), "changed": changed_fields(stored, saved), "repriced": repriced}
 
     @app.get("/transactions")
     def get_transactions() -> dict[str, Any]:

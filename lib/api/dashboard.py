@@ -31,6 +31,7 @@ def dashboard_json(s: Standing, facts: Facts, window: Window, coach: CoachResult
     """The GET /dashboard body (see openapi.yaml, Dashboard)."""
     return {
         "today": s.today.isoformat(),
+        "currency": window.profile.currency or None,  # issue 25: the money below is all in it
         "profile": profile_json(window.profile),
         "budget_style": s.budget_style,
         "tracked_through": _iso(s.tracked_through),

@@ -12,10 +12,12 @@ from decimal import Decimal
 from typing import Any
 
 from lib.core.errors import ValidationError
+from lib.core.fx import RepriceReport
 from lib.core.models import Profile, Transaction, shown, validate_profile, validate_transaction
+from lib.core.money import clean_locale
 
 PROFILE_FIELDS = frozenset({"display_name", "daily_budget", "monthly_salary", "ai_tone", "version", "timezone",
-                            "payday"})
+                            "payday", "currency", "locale"})
 # Left out of a POST /profile body, these keep their stored value (a partial update resets nothing it does not name).
 PROFILE_KEPT_WHEN_ABSENT = ("monthly_salary", "timezone", "payday")
 TRANSACTION_FIELDS = frozenset({"date", "amount", "category", "description", "currency"})
@@ -40,6 +42,30 @@ def profile_json(profile: Profile) -> dict[str, Any]:
         "updated_at": profile.updated_at,
         "timezone": profile.timezone or None,  # None: not set, the server's zone
         "payday": profile.payday,  # the budget period's rule (lib.core.period): "calendar" unless set
+        "currency": profile.currency or None,  # issue 25: the home currency of every amount; None: none picked
+        "locale": profile.locale or None,  # how amounts are written for this user (Babel's de_DE); None: en_US
+    }
+
+
+# What a POST /profile reports as changed (issue 25): the fields a user can see, by name.
+SHOWN_FIELDS = ("display_name", "daily_budget", "monthly_salary", "ai_tone", "timezone", "payday", "currency",
+                "locale")
+
+
+def changed_fields(before: Profile, after: Profile) -> list[str]:
+    """The names of the shown fields whose value differs between two profiles."""
+    return [name for name in SHOWN_FIELDS if getattr(before, name) != getattr(after, name)]
+
+
+def reprice_json(report: RepriceReport) -> dict[str, Any]:
+    """What re-pricing in a new home currency did (the CLI prints the same report as `lines`)."""
+    return {
+        "currency": report.home, "changed": report.changed, "unchanged": report.unchanged,
+        "written": report.written, "by_currency": dict(sorted(report.by_currency.items())),
+        "earlier_rates": report.earlier_rates, "stamped": report.stamped,
+        "overrides_dropped": report.overrides_dropped,
+        "refused": [{"id": key, "reason": reason} for key, reason in report.refused],
+        "lines": report.lines(),
     }
 
 
@@ -83,7 +109,8 @@ def profile_from_body(user_id: str, body: Any, stored: Profile | None = None) ->
     """The profile a POST /profile body describes, validated like the Settings page (ValidationError).
 
     What the body does not name stays as `stored` has it: the salary, zone and payday when left out, and
-    always the fields the API does not take (fixed categories, budget style, nudges, currency).
+    always the fields the API does not take (fixed categories, budget style, nudges). A home currency can be
+    changed (the caller re-prices) but not removed once picked: the stored amounts are in it.
     """
     data = _body(body)
     base = stored or Profile.default(user_id)
@@ -95,18 +122,36 @@ def profile_from_body(user_id: str, body: Any, stored: Profile | None = None) ->
     except ValidationError as exc:
         errors.update(exc.errors)
         version = 0
+    currency = data.get("currency", base.currency)
+    if not isinstance(currency, str | None):
+        errors["currency"] = "Send an ISO 4217 code as text (for example EUR)."
+        currency = base.currency
+    elif not currency and base.currency:
+        errors["currency"] = (f"Your amounts are kept in {base.currency}: a home currency can be changed to another "
+                              "code, not removed.")
+    locale = _locale(data.get("locale", base.locale), errors)
     try:
         profile = validate_profile(
             user_id, data.get("display_name"), data.get("daily_budget"), data_or_kept.get("monthly_salary"),
             data.get("ai_tone"), version, timezone=data_or_kept.get("timezone") or "",
             payday=data_or_kept.get("payday") or "calendar", fixed_categories=base.fixed_categories,
-            budget_style=base.budget_style, nudges=base.nudges, currency=base.currency,
+            budget_style=base.budget_style, nudges=base.nudges, currency=currency,
         )
     except ValidationError as exc:
         errors = {**exc.errors, **errors}
     if errors:
         raise ValidationError(errors)
-    return profile
+    return replace(profile, locale=locale)
+
+
+def _locale(value: Any, errors: dict[str, str]) -> str:
+    """A locale tag ("de-DE", "de_DE") as Babel's "de_DE"; None or "" is none (en_US); a reason otherwise."""
+    if value in (None, ""):
+        return ""
+    cleaned = clean_locale(value) if isinstance(value, str) else ""
+    if not cleaned:
+        errors["locale"] = f"'{str(value)[:40]}' is not a locale (for example de_DE, en_GB, fr_CH)."
+    return cleaned
 
 
 def transaction_from_body(user_id: str, body: Any, *, edit: bool = False, today: dt.date | None = None) -> Transaction:

@@ -35,7 +35,7 @@ def test_a_new_user_gets_the_default_profile_named_from_the_token(api: Api) -> N
     assert reply.status == 200
     assert reply.body["profile"] == {"display_name": "Ada Lovelace", "daily_budget": "15.00", "monthly_salary": None,
                                      "ai_tone": "brutal", "version": 0, "updated_at": None,
-                                     "timezone": None, "payday": "calendar"}
+                                     "timezone": None, "payday": "calendar", "currency": None, "locale": None}
 
 
 def test_saving_the_profile_bumps_its_version_and_a_stale_save_gets_409_with_the_current_one(api: Api) -> None:
