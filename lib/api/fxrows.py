@@ -24,4 +24,4 @@ def priced(store: Store, settings: Settings, txn: Transaction, current: Transact
     if not txn.currency:
         return txn
     home = store.get_profile(txn.user_id).currency
-    return fx.price_transaction(txn, home, rates_from_settings(settings))[0]
+    return fx.price_transaction(txn, home, rates_from_settings(settings, store))[0]

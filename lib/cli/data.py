@@ -82,7 +82,7 @@ def cmd_import(args: argparse.Namespace, store: Store) -> int:
     from lib.rates import rates_from_settings
 
     report = import_rows(store, args.user, parsed, progress=_progress, file_name=Path(args.file).name, options=used,
-                         rates=rates_from_settings(load_settings()))
+                         rates=rates_from_settings(load_settings(), store))
     for note in [*report_notes(parsed.detected), *report.notes]:
         print(f"note: {note}", file=sys.stderr)
     for err in report.errors:

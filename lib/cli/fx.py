@@ -26,7 +26,7 @@ def cmd_refresh(args: argparse.Namespace, store: Store) -> int:
 
 def reprice_and_report(store: Store, user_id: str, home: str) -> int:
     """Re-price a user's rows in `home`, printing what changed; 1 when some rows were left as they were."""
-    report = reprice_user(store, user_id, home, rates_from_settings(load_settings()))
+    report = reprice_user(store, user_id, home, rates_from_settings(load_settings(), store))
     for line in report.lines():
         print(line)
     return 1 if report.refused else 0
@@ -42,14 +42,15 @@ def cmd_reprice(args: argparse.Namespace, store: Store) -> int:
 
 def cmd_rate(args: argparse.Namespace, store: Store) -> int:
     profile = store.get_profile(args.user)
-    txn = set_rate(store, args.user, args.id, args.rate, profile.currency, rates_from_settings(load_settings()))
+    txn = set_rate(store, args.user, args.id, args.rate, profile.currency,
+                   rates_from_settings(load_settings(), store))
     print(f"{txn.sort_key}: {txn.original_amount} {txn.original_currency} = {txn.amount} {txn.currency} "
           f"at {txn.fx_rate} ({txn.fx_source}, {txn.fx_date})")
     return 0
 
 
 def cmd_show(args: argparse.Namespace, store: Store) -> int:
-    rates = rates_from_settings(load_settings())
+    rates = rates_from_settings(load_settings(), store)
     rate = rates.rate(check_code(args.base), check_code(args.quote), args.date or clock.today())
     print(rate.note())
     return 0

@@ -13,6 +13,7 @@ from lib.jobs import worker
 from lib.jobs.banksync import regular_syncs
 from lib.jobs.tick import bank_sync, parse_instant, tick
 from lib.rates.refresh import refresh_if_stale
+from lib.rates.shared import refresh_shared, refresh_url
 from lib.store import Store
 from lib.store.sealed import sealer_from_settings
 
@@ -59,6 +60,7 @@ def cmd_worker(args: argparse.Namespace, store: Store) -> int:
     def on_tick(summary: dict[str, object]) -> None:
         print(json.dumps(summary), flush=True)  # one JSON line per tick
         refresh_if_stale(settings.fx_rates_file, clock.now().timestamp())  # issue 25: the ECB history, daily
+        refresh_shared(store, clock.now().timestamp(), refresh_url(settings), allow_private=not settings.is_hosted)
 
     worker.run(store, sealer_from_settings(settings), allow_private=not settings.is_hosted, stop=stop,
                before_morning=bank_sync(settings), syncs=regular_syncs(settings), on_tick=on_tick)

@@ -13,6 +13,7 @@ from lib.core import clock
 from lib.jobs.banksync import regular_syncs
 from lib.jobs.tick import bank_sync, parse_instant, tick
 from lib.rates.refresh import refresh_if_stale
+from lib.rates.shared import refresh_shared, refresh_url
 from lib.store import open_store
 from lib.store.sealed import sealer_from_settings
 
@@ -32,4 +33,7 @@ def handler(event: dict[str, Any] | None, context: Any = None) -> dict[str, obje
     log.info("jobs tick", extra={"due": report.due, "sent": len(report.sent), "skipped": len(report.skipped)})
     # Issue 25: the ECB history, fetched at most once a day (a no-op without FINANCE_FX_RATES_FILE).
     refresh_if_stale(_CACHE["settings"].fx_rates_file, at.timestamp())
+    # ...and the days after the shipped history into the table, which every process reads (one GetItem when not due).
+    refresh_shared(_CACHE["store"], at.timestamp(), refresh_url(_CACHE["settings"]),
+                   allow_private=not _CACHE["settings"].is_hosted)
     return report.to_dict()

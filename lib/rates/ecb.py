@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from decimal import Context, Decimal, InvalidOperation
 from pathlib import Path
 
-from lib.config import Settings
 from lib.core.fx import NoRateError, Rate
 
 log = logging.getLogger(__name__)
@@ -109,6 +108,28 @@ class EcbRates:
             series[code] = _Series([d for d, _ in pts], [v for _, v in pts])
         return cls(series, origin)
 
+    def days_after(self, day: dt.date) -> dict[dt.date, dict[str, Decimal]]:
+        """Every fixing after `day`, by day (1 EUR = x of each code): what the jobs tick stores for every process."""
+        out: dict[dt.date, dict[str, Decimal]] = {}
+        for code, s in self._series.items():
+            i = bisect.bisect_right(s.days, day)
+            for d, v in zip(s.days[i:], s.values[i:], strict=True):
+                out.setdefault(d, {})[code] = v
+        return out
+
+    def extended(self, days: dict[dt.date, dict[str, Decimal]], origin: str) -> EcbRates:
+        """This history plus the days after its last one (days it already has are ignored: the file wins)."""
+        later = sorted((d, r) for d, r in days.items() if d > self.last_day)
+        if not later:
+            return self
+        series = {code: _Series(list(s.days), list(s.values)) for code, s in self._series.items()}
+        for d, rates in later:
+            for code, value in rates.items():
+                s = series.setdefault(code, _Series([], []))
+                s.days.append(d)
+                s.values.append(value)
+        return EcbRates(series, origin)
+
     @property
     def currencies(self) -> frozenset[str]:
         """Every code the history quotes (EUR included)."""
@@ -166,8 +187,3 @@ def load(path: str = "") -> EcbRates:
             log.warning("refreshed rates unreadable; the bundled history is used", extra={"error": str(exc)})
     bundled = bundled_file()
     return _load(bundled, os.stat(bundled).st_mtime)
-
-
-def rates_from_settings(settings: Settings) -> EcbRates:
-    """The rate source of this deployment (FINANCE_FX_RATES_FILE, else the bundled history)."""
-    return load(settings.fx_rates_file)

@@ -36,7 +36,8 @@ class Refreshed:
     previous_last_day: dt.date | None
 
 
-def _download(url: str, allow_private: bool) -> bytes:
+def download(url: str, allow_private: bool) -> bytes:
+    """The ECB zip's bytes (https and a public address when hosted; bounded); RefreshError otherwise."""
     check_url(url, allow_private=allow_private)
     request = urllib.request.Request(url, headers={"User-Agent": "finance-coach rates refresh"})
     try:
@@ -53,7 +54,7 @@ def refresh(path: str, url: str = ECB_URL, *, allow_private: bool = False) -> Re
     """Download, check and atomically replace the history at `path`; RefreshError and nothing replaced otherwise."""
     if not path:
         raise RefreshError("set FINANCE_FX_RATES_FILE to where the refreshed rates are kept")
-    data = _download(url, allow_private)
+    data = download(url, allow_private)
     try:
         fresh = EcbRates.from_zip(data, origin=url)
     except RatesFileError as exc:

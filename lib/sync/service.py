@@ -271,7 +271,7 @@ def _sync_user(store: Store, settings: Settings, user_id: str, now: dt.datetime,
     currencies = {a.account_id: a.currency for a in accounts}
     complete = spending - failing if not general else set()
     apply_rows(store, user_id, rows, currencies, complete, start, end, report, profile.currency,
-               lambda: rates_from_settings(settings))
+               lambda: rates_from_settings(settings, store))
     report.state = NEEDS_ATTENTION if report.errors else OK
     message = "; ".join(report.errors[:3]) if report.errors else f"Synced {report.accounts} accounts."
     conn = _save_conn(store, conn.with_outcome(report.state, message, now, answered=True, through=end))

@@ -18,18 +18,12 @@ from lib.web import state
 from lib.web.state import Context
 
 
-@st.cache_resource(show_spinner=False)
-def _rates(path: str) -> EcbRates:
-    from lib.rates.ecb import load
-
-    return load(path)
-
-
 def rates(ctx: Context) -> EcbRates:
-    """The ECB history, read once per process (a refreshed file at FINANCE_FX_RATES_FILE, else the bundled one)."""
-    if ctx.settings.fx_rates_file:
-        return rates_from_settings(ctx.settings)  # cached by the file's mtime, so a refresh is seen
-    return _rates("")
+    """The ECB history (FINANCE_FX_RATES_FILE, else the shipped one) plus the days the jobs tick stored after it.
+
+    Cached per process (lib.rates.shared: one Query per 30 minutes), so a page rerun reads no file and no store.
+    """
+    return rates_from_settings(ctx.settings, ctx.store)
 
 
 def foreign_table(txns: list[Transaction], start: dt.date, end: dt.date, home: str) -> pd.DataFrame:
