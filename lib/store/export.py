@@ -10,7 +10,9 @@ from typing import Any
 from lib.store import schema
 from lib.store.schema import Item
 
-CSV_COLUMNS = ["date", "amount", "category", "description", "currency", "source", "transaction_date"]
+CSV_COLUMNS = ["date", "amount", "category", "description", "currency", "source", "transaction_date",
+               # issue 25: a foreign row's original money and its rate, as the JSON export has them (empty: home money)
+               "original_amount", "original_currency", "fx_rate", "fx_date", "fx_source"]
 
 # A spreadsheet evaluates a cell starting with one of these as a formula (=HYPERLINK(...), +cmd|...).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -54,7 +56,13 @@ def export_json(user_id: str, items: list[Item]) -> str:
 
 
 def export_csv(items: list[Item]) -> str:
-    """Every transaction as one CSV row (spending positive, refunds negative), safe to open in a spreadsheet."""
+    """Every transaction as one CSV row (spending positive, refunds negative), safe to open in a spreadsheet.
+
+    Like the JSON export: `amount` is home money and `currency` names it (the profile's home currency for a
+    row that named none); a foreign row fills the original_* and fx_* columns.
+    """
+    profile_item = next((i for i in items if schema.is_profile(i)), None)
+    home = schema.item_to_profile(profile_item, "").currency if profile_item else ""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
@@ -62,7 +70,11 @@ def export_csv(items: list[Item]) -> str:
         txn = schema.item_to_transaction(item)
         if txn is None:
             continue
-        texts = [txn.category, txn.description, txn.currency or "", txn.source, txn.sort_key]
-        # The amount stays a number a spreadsheet can sum (a refund's -12.34 is a value, not a formula).
-        writer.writerow([txn.date.isoformat(), str(txn.amount), *(neutralise(cell) for cell in texts)])
+        texts = [txn.category, txn.description, txn.currency or home, txn.source, txn.sort_key]
+        foreign = txn.original_currency is not None and txn.original_amount is not None
+        # The amounts and the rate stay numbers a spreadsheet can sum (a refund's -12.34 is a value, not a formula).
+        fx = [str(txn.original_amount), neutralise(txn.original_currency or ""),
+              "" if txn.fx_rate is None else str(txn.fx_rate), "" if txn.fx_date is None else txn.fx_date.isoformat(),
+              neutralise(txn.fx_source or "")] if foreign else [""] * 5
+        writer.writerow([txn.date.isoformat(), str(txn.amount), *(neutralise(cell) for cell in texts), *fx])
     return out.getvalue()
