@@ -19,6 +19,7 @@ from lib.core.models import Transaction
 from lib.core.money import is_currency, minor_unit
 
 USER_SOURCE = "user"  # fx_source of a rate the user typed over the ECB's
+BANK_SOURCE = "bank"  # fx_source of a row the bank booked in home money from another currency (OFX ORIGCURRENCY)
 MAX_RATE = Decimal("1e9")  # 1 unit of a currency is never worth a billion of another (IDR per BTC would be)
 RATE_MAX_CHARS = 24
 _RATE_TEXT = re.compile(r"[0-9]+(?:\.[0-9]+)?|\.[0-9]+")
@@ -129,8 +130,8 @@ def price_transaction(txn: Transaction, home: str, rates: RateSource | None, *,
     home currency is kept; one set for another home currency is replaced by the source's rate.
     """
     amount, code = spent(txn)
-    if not home:
-        return txn, None
+    if not home or (override is None and txn.fx_source == BANK_SOURCE and txn.currency == home):
+        return txn, None  # a bank's booking in this home currency is what was paid: kept, with its original
     if not code or code == home:
         return _home_row(txn, amount, home), None
     if override is None and txn.fx_source == USER_SOURCE and txn.fx_rate is not None and txn.currency == home:

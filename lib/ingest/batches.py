@@ -134,6 +134,10 @@ def _candidates(
             # each other instead of doubling it.
             sort_key=f"{row.date.isoformat()}#{fp[:20]}", import_batch=batch_id,
         )
+        if row.original is not None and currency:  # issue 25: the bank booked it from another currency (OFX)
+            spent, code, bank_rate = row.original
+            txn = replace(txn, original_amount=spent, original_currency=code, fx_rate=bank_rate, fx_date=row.date,
+                          fx_source=fx.BANK_SOURCE)
         try:  # issue 25: home money, the original kept (no home currency: as it was read)
             txn = fx.price_transaction(txn, home, rates)[0]
         except ValidationError as exc:  # a currency without a rate: refused with the reason, the rest imports

@@ -14,12 +14,14 @@ import logging
 import re
 import warnings
 from collections import Counter
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from typing import Any
 
 from lib.core import clock
 from lib.core.errors import ValidationError
+from lib.core.fx import MAX_RATE
 from lib.core.models import CENT
+from lib.core.money import is_currency, minor_unit
 from lib.ingest import ofxscan
 from lib.ingest.amounts import amount_problem
 from lib.ingest.dates import implausible
@@ -55,6 +57,19 @@ def _amount(text: str) -> Decimal | None:
         return Decimal(text)
     except InvalidOperation:
         return None
+
+
+def _bank_original(value: Decimal, booked_in: str | None,
+                   fields: dict[str, str]) -> tuple[Decimal, str, Decimal] | None:
+    """What an <ORIGCURRENCY> row was spent as: TRNAMT / CURRATE in CURSYM (OFX: CURRATE is the ratio of CURDEF
+    to CURSYM), rounded to that currency's minor unit half-even; None when the file does not say it readably."""
+    code = str(fields.get("ORIGCURSYM") or "").upper()
+    rate = _amount(str(fields.get("ORIGCURRATE") or ""))
+    if not booked_in or not is_currency(code) or code == booked_in.upper() or rate is None or rate <= 0 \
+            or rate >= MAX_RATE:
+        return None
+    step = Decimal(1).scaleb(-minor_unit(code))
+    return (value / rate).quantize(step, rounding=ROUND_HALF_EVEN), code, rate
 
 
 def _with_ofxtools(data: bytes) -> list[tuple[str, str, str, str, Decimal, str | None]] | str:
@@ -97,8 +112,8 @@ def parse_ofx(data: bytes, today: dt.date | None = None) -> ParseResult:
     by_fitid = {(t.account, t.fields.get("FITID", "")): t for t in scanned.transactions}
     rows: list[ParsedRow] = []
     errors: list[RowError] = []
-    # (line, account, fitid, name, memo, amount text or value, date text, currency)
-    found: list[tuple[int, str, str, str, str, Decimal | None, str, str | None]] = []
+    # (line, account, fitid, name, memo, amount text or value, date text, currency, the scanned fields)
+    found: list[tuple[int, str, str, str, str, Decimal | None, str, str | None, dict[str, str]]] = []
     if isinstance(strict, list) and len(strict) >= len(scanned.transactions):
         reader = "ofxtools"
         for acct, fitid, name, memo, amount, currency in strict:
@@ -107,14 +122,15 @@ def parse_ofx(data: bytes, today: dt.date | None = None) -> ParseResult:
             if seen is not None and encoding == "utf-8":  # ofxtools believed a CHARSET:1252 header; bytes are UTF-8
                 name = _text(seen.fields.get("NAME")) or _text(seen.payee_name) or name
                 memo = _text(seen.fields.get("MEMO")) or memo
-            found.append((seen.line if seen else 0, acct, fitid, name, memo, amount, posted, currency))
+            found.append((seen.line if seen else 0, acct, fitid, name, memo, amount, posted, currency,
+                          seen.fields if seen else {}))
     else:
         reader = "lenient"
         for t in scanned.transactions:
             f = t.fields
             found.append((t.line, t.account, f.get("FITID", ""), _text(f.get("NAME")) or _text(t.payee_name),
                           _text(f.get("MEMO")), _amount(f.get("TRNAMT", "")), f.get("DTPOSTED") or f.get("DTUSER", ""),
-                          (f.get("CURSYM") or "")[:3].upper() or t.currency))
+                          (f.get("CURSYM") or "")[:3].upper() or t.currency, f))
     if not found and not scanned.statements:
         why = strict if isinstance(strict, str) else "no statement in it"
         raise ValidationError({"file": "No transactions could be read from this OFX file: it has no <STMTTRN> "
@@ -122,7 +138,7 @@ def parse_ofx(data: bytes, today: dt.date | None = None) -> ParseResult:
     memos = [f[4] for f in found]
     combine = informative(memos, sparse=True) > 0.3
     counts = Counter(memos)
-    for line, acct, fitid, name, memo, written, posted, currency in found:
+    for line, acct, fitid, name, memo, written, posted, currency, fields in found:
         # A memo the bank writes on many rows ("POS PURCHASE") tells nothing about this one.
         telling = combine and memo and counts[memo] <= max(1, len(found) // 10) and memo not in name
         description = f"{name} · {memo}" if telling and name else (name or memo)
@@ -139,7 +155,8 @@ def parse_ofx(data: bytes, today: dt.date | None = None) -> ParseResult:
             errors.append(RowError(line, reason, raw))
             continue
         rows.append(ParsedRow(line, day, value.quantize(CENT), description, "Other", currency, raw,
-                              key=f"{acct}:{fitid}" if fitid else None))
+                              key=f"{acct}:{fitid}" if fitid else None,
+                              original=_bank_original(value, currency, fields)))
     version = "2.x (XML)" if "<?OFX" in text[:600].upper() else "1.x (SGML)"
     detected: dict[str, Any] = {
         "format": "ofx", "version": version, "encoding": encoding, "statements": scanned.statements,

@@ -222,6 +222,8 @@ def read(text: str) -> Scanned:
                 in_orig = tag == "ORIGCURRENCY"
             elif tag == "CURSYM" and in_orig:
                 current.fields.setdefault("ORIGCURSYM", ev.value[:3].upper())
+            elif tag == "CURRATE" and in_orig:  # units of CURDEF per unit of the original currency (issue 25)
+                current.fields.setdefault("ORIGCURRATE", ev.value[:24])
             elif tag == "PAYEE":
                 in_payee = True
             elif tag == "/PAYEE":

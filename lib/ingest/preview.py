@@ -91,6 +91,8 @@ def preview_table(rows: list[ParsedRow], limit: int = 10, home: str = "",
 
 def _converted(row: ParsedRow, home: str, rates: RateSource | None) -> tuple[str, str]:
     """(the home amount, the rate used and its day) of one previewed row."""
+    if row.original is not None and row.original[1] == home:  # the bank's own original (OFX ORIGCURRENCY)
+        return f"{row.original[0]}", "as your bank converted it"
     if not row.currency or row.currency == home:
         return f"{row.amount:.2f}", ""
     try:

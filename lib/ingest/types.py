@@ -47,6 +47,9 @@ class ParsedRow:
     currency: str | None = None
     raw: str = ""
     key: str | None = None  # the bank's own id of the row (an OFX FITID), the de-duplication key
+    # Issue 25: the bank booked `amount` in `currency` from another one (OFX ORIGCURRENCY): (what was spent, in the
+    # product's sign; its code; the bank's rate = units of `currency` per unit of it).
+    original: tuple[Decimal, str, Decimal] | None = None
 
 
 @dataclass(frozen=True)
