@@ -109,6 +109,14 @@ def refresh_shared(store: Store, now: float, url: str, *, allow_private: bool = 
     """
     if not url:
         return None
+    try:
+        return _refresh_shared(store, now, url, allow_private)
+    except FinanceError as exc:  # the table did not answer (StoreUnavailableError): the next tick tries again
+        log.warning("shared rates refresh skipped", extra={"error": str(exc)})
+        return None
+
+
+def _refresh_shared(store: Store, now: float, url: str, allow_private: bool) -> Published | None:
     state = item_to_fetch_state(store.get_record(rates_fetch_key()))
     if now - state.fetched_at < STALE_AFTER_SECONDS or now - state.attempted_at < RETRY_SECONDS:
         return None

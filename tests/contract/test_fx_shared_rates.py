@@ -140,3 +140,24 @@ def test_rates_from_settings_reads_the_stored_days_only_with_a_store(store: Any)
     assert shared.refresh_url(Settings()) == ""  # a laptop fetches nothing unless told to
     assert shared.refresh_url(Settings(env="hosted", fx_rates_url="off")) == ""
     assert shared.refresh_url(Settings(fx_rates_url="http://127.0.0.1:1/x.zip")) == "http://127.0.0.1:1/x.zip"
+
+
+def test_a_table_that_does_not_answer_costs_neither_the_tick_nor_a_page(store: Any, httpserver: HTTPServer) -> None:
+    from lib.core.errors import StoreUnavailableError
+
+    shared.publish(store, EcbRates.from_csv(NEWER), load(""))
+    calls: list[str] = []
+
+    def down(*args: Any, **kwargs: Any) -> Any:
+        calls.append("call")
+        raise StoreUnavailableError("throttled")
+
+    store.get_record = store.query_records = down
+    assert shared.refresh_shared(store, 1_800_000_000.0, httpserver.url_for("/x.zip"), allow_private=True) is None
+    assert len(httpserver.log) == 0  # nothing fetched without the claim
+    clock, shipped = Clock(), load("")
+    assert shared.rates_with_stored(shipped, store, clock) is shipped  # the shipped history, logged
+    assert shared.rates_with_stored(shipped, store, clock) is shipped and len(calls) == 2  # not asked on a rerun
+    clock.now += shared.FAILED_READ_SECONDS + 1
+    shared.rates_with_stored(shipped, store, clock)
+    assert len(calls) == 3  # asked again after a minute
