@@ -47,12 +47,12 @@ def cmd_forecast(args: argparse.Namespace, store: Store) -> int:
     # The month end comes from the standing's simulation, so `stats`, the dashboard and this agree.
     where, _ = standing.load_standing(store, args.user, today)  # the dashboard's facts: streaks, fixed bills
     sim = standing.month_simulation(frame, today, where.tracking_since, horizon_months=12,
-                                    fixed=standing.fixed_rule(profile))
+                                    fixed=standing.fixed_rule(profile), payday=where.period_rule)
     extra: dict[str, Any] = {"fixed_categories": frozenset(where.fixed_categories),
                              "fixed_allowance_cents": where.month_fixed_expected_cents,
                              "today_everyday_cents": where.today_everyday_cents}
     report = forecast.forecast_report(daily, today, budget, salary, frame, current_streak=where.current_streak,
-                                      sim=sim, **extra)
+                                      sim=sim, rule=where.period_rule, **extra)
     report["tracked_through"] = where.tracked_through.isoformat() if where.tracked_through else None
     if profile.currency:  # issue 25: which money the figures are (they stay plain decimal strings)
         report["currency"] = profile.currency
@@ -84,8 +84,10 @@ def _print_summary(user: str, r: dict[str, Any], t: Callable[[object], str] = st
     if r["backtest_coverage"] is None:
         print("backtest: not enough complete months of history yet")
     else:
+        rule = r.get("backtest_rule", "calendar")
         print(f"backtest: truth inside the p10-p90 band in {r['backtest_coverage']:.0%} of "
-              f"{r['backtest_projections']} projections over {r['backtest_months']} months")
+              f"{r['backtest_projections']} projections over {r['backtest_months']} "
+              + ("months" if rule == "calendar" else f"pay periods ({rule})"))
         sk = r.get("backtest_skill") or {}
         for key, name in (("last_pace", "the rest of last month"), ("year_ago", "the same days a year ago")):
             if key in sk:

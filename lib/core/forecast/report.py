@@ -37,18 +37,21 @@ def forecast_report(
     fixed_categories: frozenset[str] = frozenset(),
     fixed_allowance_cents: int = 0,
     today_everyday_cents: int | None = None,
+    rule: str = "calendar",
 ) -> dict[str, object]:
     """The forecast, savings, streak outlook and backtest as a JSON-ready dict (money as "0.00" strings).
 
     `sim`: the simulation to price (lib.core.standing.month_simulation, so the month end is everyone's);
-    the backtest still runs over all of `daily`.
+    the backtest still runs over all of `daily`, over the budget periods of `rule` (lib.core.period; issue 26:
+    a payday user's pay periods, each row's `period` its start date; `backtest_rule` says which).
     """
     if sim is None:
         sim = simulate(daily, today, frame=frame, today_complete=today_complete, seed=seed)
     out = what_if(sim, daily_budget_cents=daily_budget_cents, monthly_salary_cents=monthly_salary_cents,
                   fixed_categories=fixed_categories, fixed_allowance_cents=fixed_allowance_cents,
                   today_everyday_cents=today_everyday_cents)
-    bt = backtest(daily, frame=frame, today=today, seed=seed, fixed_categories=fixed_categories or DEFAULT_FIXED)
+    bt = backtest(daily, frame=frame, today=today, seed=seed, fixed_categories=fixed_categories or DEFAULT_FIXED,
+                  rule=rule)
     m = out.month
     report: dict[str, object] = {
         "today": today.isoformat(),
@@ -80,7 +83,8 @@ def forecast_report(
         report[f"savings_{h}m_through"] = sv.horizon_end.get(h) if sv is not None else None
     report.update(
         backtest_coverage=None if coverage(bt) is None else round(float(coverage(bt) or 0.0), 3),
-        backtest_months=int(bt["month"].nunique()) if len(bt) else 0,
+        backtest_rule=str(rule),
+        backtest_months=int(bt["month"].nunique()) if len(bt) else 0,  # periods, for a payday rule
         backtest_projections=len(bt),
         backtest_median_abs_pct_error=None if not len(bt) else round(float(bt["abs_pct_error"].median()), 3),
         backtest=backtest_rows(bt),
@@ -93,10 +97,17 @@ def forecast_report(
     return report
 
 
+def _period(value: object) -> str:
+    """A backtest row's period: "2026-11" for a calendar month, the start date "2026-11-25" of a pay period."""
+    if isinstance(value, (dt.date, pd.Timestamp)):
+        return value.strftime("%Y-%m-%d")
+    return str(value)
+
+
 def backtest_rows(bt: pd.DataFrame) -> list[dict[str, object]]:
     """The backtest as JSON rows: {period, said_on_day, p10, p50, p90, actual} (money as "0.00" strings)."""
     return [
-        {"period": str(r.month), "said_on_day": r.as_of.isoformat(), "p10": money(r.p10_cents),
+        {"period": _period(r.month), "said_on_day": r.as_of.isoformat(), "p10": money(r.p10_cents),
          "p50": money(r.p50_cents), "p90": money(r.p90_cents), "actual": money(r.actual_cents)}
         for r in bt.itertuples(index=False)
     ]
