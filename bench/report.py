@@ -250,7 +250,7 @@ NOTES: dict[str, Callable[[dict[str, Any], dict[str, Any]], str]] = {
         "so the charts stay Plotly."),
     "browser_whatif_ratio": lambda m, d: _interaction_note("whatif")(m, d) + (
         " The step reruns only the what-if fragment; its script time is re-pricing the simulation "
-        "(views.forecast_view) and redrawing the fan chart."),
+        "(forecast_view.forecast_view) and redrawing the fan chart."),
     "import_dynamo_speedup_vs_put_item_2ms": lambda m, d: (
         f"{d['import_dynamo_rows']:,.0f} rows: {d['import_dynamo_store_s']:.1f} s through the store "
         f"({d['import_dynamo_store_requests']:,.0f} requests) against {d['import_dynamo_put_item_s']:.1f} s with "

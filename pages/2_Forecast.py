@@ -5,7 +5,8 @@ import streamlit as st
 
 from lib.core import analytics, forecast
 from lib.core.errors import FinanceError
-from lib.web import backtest_view, charts, ui, views
+from lib.web import backtest_view, charts, ui
+from lib.web.forecast_view import forecast_view
 from lib.web.money import page_money
 from lib.web.state import ForecastData
 
@@ -40,11 +41,11 @@ def what_if(fc: ForecastData) -> None:
     # Shown only with a category to cut: a disabled slider's greyed label fails contrast (axe), and says nothing.
     cut_pct = 0 if cut_cat == "(none)" else c3.slider("…by", 0, 100, 0, step=5, format="%d%%", key="wi_pct")
 
-    view = views.forecast_view(fc, budget, None if cut_cat == "(none)" else cut_cat, cut_pct, money)
+    view = forecast_view(fc, budget, None if cut_cat == "(none)" else cut_cat, cut_pct, money)
     ui.metrics(view.metrics, per_row=4)
 
     st.plotly_chart(charts.forecast_fan(view.outlook.month.fan, view.outlook.month.budget_total_cents,
-                                        view.outlook.daily_budget_cents, money), key="fan")
+                                        view.outlook.daily_budget_cents, money, view.fan_title), key="fan")
     st.caption(view.fan_caption)
 
     if view.savings_table is not None:

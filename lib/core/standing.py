@@ -181,7 +181,8 @@ def month_simulation(
     history_start = max(tracking_since, start) if tracking_since else None
     daily = an.daily_totals(part, history_start or today, today)
     sim = forecast.simulate(daily, today, frame=part, horizon_months=horizon_months, history_start=history_start,
-                            fixed_categories=frozenset(fixed), period_end=period.period_of(today, payday)[1])
+                            fixed_categories=frozenset(fixed), period_end=period.period_of(today, payday)[1],
+                            period_rule=payday)
     bt, *own = [forecast.backtest(daily, frame=part, today=today, history_start=history_start, rule=r,
                                    fixed_categories=frozenset(fixed)) for r in dict.fromkeys((period.CALENDAR, payday))]
     return forecast.calibrated(sim, bt, own[0] if own else None, payday, daily)  # a payday rule: its own too

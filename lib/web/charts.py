@@ -184,8 +184,9 @@ def month_cumulative(daily: pd.Series, budget_cents: int, today: dt.date, money:
 
 
 def forecast_fan(fan: pd.DataFrame, budget_total_cents: int, daily_budget_cents: int,
-                 money: MoneyFormat = BARE) -> go.Figure:
-    """Cumulative spending this month: actuals, the p10–p90 band and median ahead, the budget pace."""
+                 money: MoneyFormat = BARE, title: str = "Month-end projection") -> go.Figure:
+    """Cumulative spending this month (or a payday user's period, issue 26): actuals, the p10–p90 band and
+    median ahead, the budget pace."""
     dates = pd.to_datetime(fan["date"])
     fig = go.Figure()
     fig.add_trace(go.Scatter(x=dates, y=fan["p90_cum"] / 100, line={"width": 0}, showlegend=False,
@@ -197,5 +198,5 @@ def forecast_fan(fan: pd.DataFrame, budget_total_cents: int, daily_budget_cents:
     fig.add_trace(go.Scatter(x=dates, y=fan["actual_cum"] / 100, name="actual", line={"color": OVER, "width": 3}))
     pace = np.arange(1, len(dates) + 1) * daily_budget_cents / 100
     fig.add_trace(go.Scatter(x=dates, y=pace, name="budget pace", line={"dash": "dash", "color": MUTED}))
-    return _money_axis(_layout(fig, f"Month-end projection (budget {money.cents(budget_total_cents)})", height=380),
+    return _money_axis(_layout(fig, f"{title} (budget {money.cents(budget_total_cents)})", height=380),
                        money)

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 import pandas as pd
@@ -365,70 +364,3 @@ def transactions_table(txns: list[Transaction], limit: int | None = None, amount
             "id": [t.sort_key for t in newest],
         }
     )
-
-
-@dataclass(frozen=True)
-class ForecastView:
-    outlook: Any
-    metrics: list[Metric]
-    savings_table: pd.DataFrame | None
-    fan_caption: str  # the projection chart's key numbers in words (its text alternative)
-
-
-def _band(p: tuple[int, int, int], money: MoneyFormat = BARE) -> str:
-    return f"{money.cents(p[0])} – {money.cents(p[2])}"
-
-
-def forecast_view(fc: Any, budget: float, cut_category: str | None, cut_pct: float,
-                  money: MoneyFormat = BARE) -> ForecastView:
-    """Re-price the cached simulation for a what-if budget and category cut (no store reads)."""
-    from lib.core import forecast
-
-    fmt = money.cents
-
-    budget_cents = analytics.decimal_to_cents(Decimal(str(budget)))
-    where = fc.standing
-    fixed = where.month_fixed_expected_cents
-    out = forecast.what_if(
-        fc.sim, daily_budget_cents=budget_cents, monthly_salary_cents=fc.salary_cents,
-        cut_category=cut_category, cut_pct=float(cut_pct), fixed_categories=frozenset(where.fixed_categories),
-        fixed_allowance_cents=fixed, today_everyday_cents=where.today_everyday_cents,
-    )
-    m = out.month
-    budget_line = f"budget {fmt(m.budget_total_cents - fixed)}" + (f" + fixed bills {fmt(fixed)}" if fixed else "")
-    metrics = [
-        Metric("Month ends at" if where.month_ended else "Month end (median)", fmt(m.p50),
-               f"likely {fmt(m.p10)} – {fmt(m.p90)}", "off",
-               help="p10–p90: in 8 of 10 simulated futures the month ends inside this range. "
-                    "The dashboard, the coach and `python -m lib stats` report this same median."),
-        Metric("Chance to end within budget", f"{m.under_budget_probability:.0%}", budget_line, "off",
-               help="Daily budget times the month's days, plus the month's fixed bills."),
-        Metric("Keep the streak 7 more days", f"{out.streak_keep_7d:.0%}",
-               f"at {fmt(budget_cents)} a day", "off",
-               help="Share of simulated weeks in which every day stays at or under the budget."),
-    ]
-    savings_table = None
-    if out.savings is not None:
-        s = out.savings
-        metrics.append(Metric("Saved this month (median)", fmt(s.this_month[1]), f"likely {_band(s.this_month, money)}",
-                              "off", help=f"Salary {fmt(s.salary_cents)} minus projected spending."))
-        savings_table = pd.DataFrame(
-            {
-                "Horizon": ["This month"] + [f"{h} months (to {s.horizon_end[h]})" for h in sorted(s.horizons)],
-                "Median savings": [fmt(s.this_month[1])] + [fmt(s.horizons[h][1]) for h in sorted(s.horizons)],
-                "Likely range (p10 – p90)": [_band(s.this_month, money)]
-                + [_band(s.horizons[h], money) for h in sorted(s.horizons)],
-            }
-        )
-    else:
-        metrics.append(Metric("Saved this month", "no salary set", None, "off"))
-    if where.period_rule != period.CALENDAR:  # a payday rule: the forecast to the period's end comes first
-        p = (where.period_end_p10_cents, where.period_end_p50_cents, where.period_end_p90_cents)
-        metrics.insert(0, Metric(f"By payday ({where.period_end:%d %b}, median)", fmt(p[1]), f"likely {_band(p)}",
-                                 "off", help=f"Everything spent {where.period_start:%d %b} – {where.period_end:%d %b} "
-                                 f"at your budget, no cut; {where.period_within_budget_pct}% chance within the "
-                                 "period's budget + fixed bills (the dashboard shows the same)."))
-    fan_caption = (f"Month-end projection: median {fmt(m.p50)}, likely {fmt(m.p10)} – {fmt(m.p90)} (8 in 10 simulated "
-                   f"months end inside), against {budget_line}; {m.under_budget_probability:.0%} chance to end "
-                   "within it.")
-    return ForecastView(out, metrics, savings_table, fan_caption)

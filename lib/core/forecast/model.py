@@ -4,11 +4,12 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
 
+from lib.core import period as periods
 from lib.core.forecast.bills import Bill, _add_months, _Inputs, _month_end, _prepare, _rows
 from lib.core.forecast.calibration import IDENTITY, Calibration
 
@@ -61,6 +62,16 @@ class Simulation:
     # and what the rest of the period before cost; the identity / NaN until `forecast.calibrated` sets them.
     period_calibration: Calibration = IDENTITY
     period_hint_cents: float = float("nan")
+    # The budget period itself when `simulate(period_rule=)` is not the calendar month: the Forecast page's fan,
+    # what-if and savings run over it (`what_if(over_period=True)`). `period_actual`: cents per day from its
+    # start to today; `period_bounds`: column offsets where each later period starts; `period_ends`: the last
+    # day ("YYYY-MM-DD") of the current and each later complete simulated period.
+    period_rule: str = periods.CALENDAR
+    period_start: dt.date | None = None
+    period_end: dt.date | None = None
+    period_actual: np.ndarray | None = None
+    period_bounds: np.ndarray | None = None
+    period_ends: list[str] = field(default_factory=list)
     # what_if's budget-independent pricing per (cut, fixed categories, today's floor): a budget slider's
     # step re-prices only the budget comparisons (lib/core/forecast/scenario.py). Lives with the simulation.
     priced: dict = field(default_factory=dict, compare=False, repr=False)  # type: ignore[type-arg]
@@ -285,12 +296,14 @@ def simulate(
     history_start: dt.date | None = None,
     fixed_categories: frozenset[str] | tuple[str, ...] = frozenset(),
     period_end: dt.date | None = None,
+    period_rule: str = periods.CALENDAR,
 ) -> Simulation:
     """Simulate the rest of this month and `horizon_months - 1` more months from the user's own recent days.
 
     `daily` is int64 cents per consecutive day; days after `today` are ignored. Today is treated as
     still running unless `today_complete`: its recorded spending is a floor, not the day's total.
-    `period_end`: simulate at least to that day (a budget period ending after this month).
+    `period_end`: simulate at least to that day (a budget period ending after this month). `period_rule` (not the
+    calendar month): also keep the period's days so far and `horizon_months` whole periods ahead for the page.
     """
     recorded = _clean_daily(daily)
     recorded = recorded[recorded.index <= pd.Timestamp(today)]
@@ -310,6 +323,13 @@ def simulate(
     month_end = _month_end(today)
     future_start = today if not today_complete else today + dt.timedelta(days=1)
     horizon_end = _month_end(_add_months(month_start, max(horizon_months, 1) - 1))
+    own = periods.parse_rule(period_rule).kind != periods.CALENDAR
+    p_start, p_end = periods.period_of(today, period_rule)
+    if own:  # whole pay periods ahead, as many as the months (12 periods from the 25th run past 12 months)
+        last = p_end
+        for _ in range(max(horizon_months, 1) - 1):
+            last = periods.period_of(last + dt.timedelta(days=1), period_rule)[1]
+        period_end = max(period_end or last, last)
     if period_end is not None and period_end > horizon_end:
         horizon_end = period_end  # drawn after this month's days: the month's numbers do not move
     n_future = (horizon_end - future_start).days + 1
@@ -347,5 +367,15 @@ def simulate(
         seed=base_seed,
         hint_cents=hint,
     )
+    if own:
+        starts = periods.starts_between(p_end + dt.timedelta(days=1), horizon_end, period_rule)
+        ends = [p_end] + [periods.period_of(d, period_rule)[1] for d in starts]
+        whole = [e for e in ends if e <= horizon_end]
+        sim = replace(
+            sim, period_rule=periods.parse_rule(period_rule).text, period_start=p_start, period_end=p_end,
+            period_actual=recorded.reindex(pd.date_range(p_start, today, freq="D"), fill_value=0).to_numpy(),
+            period_bounds=np.array([0] + [(d - future_start).days for d in starts[: len(whole) - 1]], dtype=np.int64),
+            period_ends=[e.isoformat() for e in whole],
+        )
     log.debug("forecast simulated", extra={"history_days": history_days, "paths": n_paths, "method": paths.method})
     return sim

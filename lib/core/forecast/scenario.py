@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from lib.core.errors import ValidationError
+from lib.core.forecast.calibration import Calibration
 from lib.core.forecast.model import (
     N_PATHS,
     QUANTILES,
@@ -42,9 +43,35 @@ class _Priced:
 MEMO_PER_SIMULATION = 16  # scenarios kept per simulation (a cut category and percent each)
 
 
+@dataclass(frozen=True)
+class _Window:
+    """What the fan and the totals run over: the calendar month, or a payday user's budget period (issue 26)."""
+
+    start: dt.date
+    end: dt.date
+    dates: pd.DatetimeIndex
+    actual: np.ndarray  # cents per day from `start` to today
+    calibration: Calibration
+    hint_cents: float
+
+
+def _window(sim: Simulation, over_period: bool) -> _Window:
+    if not over_period or sim.period_start is None or sim.period_end is None or sim.period_actual is None:
+        return _Window(sim.month_start, sim.month_end, sim.month_dates, sim.month_actual, sim.calibration,
+                       sim.hint_cents)
+    # The period's own calibration (its backtest over pay periods, blend included), else the month's: as the
+    # dashboard's band to payday (`period_outlook`), so the page's period end is the dashboard's.
+    own = not sim.period_calibration.identity
+    return _Window(sim.period_start, sim.period_end, pd.date_range(sim.period_start, sim.period_end, freq="D"),
+                   sim.period_actual, sim.period_calibration if own else sim.calibration,
+                   sim.period_hint_cents if own else float("nan"))
+
+
 def _price(sim: Simulation, day_values: np.ndarray, bills: np.ndarray, cap_cents: float | None,
-           budget_cents: int, fixed_categories: frozenset[str], today_everyday_cents: int | None) -> _Priced:
+           budget_cents: int, fixed_categories: frozenset[str], today_everyday_cents: int | None,
+           win: _Window | None = None) -> _Priced:
     inp = sim.inputs
+    win = _window(sim, False) if win is None else win
     if sim.paths.idx is None:
         paths = np.repeat(sim.paths.level * float(budget_cents), sim.n_future, axis=1)
     else:
@@ -59,7 +86,7 @@ def _price(sim: Simulation, day_values: np.ndarray, bills: np.ndarray, cap_cents
         everyday = everyday - sim.paths.price(fixed_values)[:, :STREAK_DAYS]
     paths = paths + bills[None, :]
 
-    actual = sim.month_actual.astype("float64")
+    actual = win.actual.astype("float64")
     if not sim.today_complete:
         # Today is still running: what is already spent is a floor on the day's total.
         paths[:, 0] = np.maximum(paths[:, 0], actual[-1])
@@ -71,24 +98,24 @@ def _price(sim: Simulation, day_values: np.ndarray, bills: np.ndarray, cap_cents
     else:
         done = actual
     done_total = float(done.sum())
-    n_month_future = (sim.month_end - sim.future_start).days + 1
+    n_month_future = (win.end - sim.future_start).days + 1
     cum = np.cumsum(paths[:, :n_month_future], axis=1)
-    if n_month_future and not sim.calibration.identity:
+    if n_month_future and not win.calibration.identity:
         # Each day's cumulative future re-shaped onto the calibrated band: monotone, so paths keep their order.
         q10, q50, q90 = np.percentile(cum, QUANTILES, axis=0)
         # The blend toward last month's rest grows day by day to its full size at the month end.
-        hint = q50 + (sim.hint_cents - q50[-1]) * np.arange(1, n_month_future + 1) / n_month_future
-        cum = sim.calibration.apply(cum, q10[None, :], q50[None, :], q90[None, :], hint[None, :])
+        hint = q50 + (win.hint_cents - q50[-1]) * np.arange(1, n_month_future + 1) / n_month_future
+        cum = win.calibration.apply(cum, q10[None, :], q50[None, :], q90[None, :], hint[None, :])
     cum = cum + done_total
     month_total = cum[:, -1] if n_month_future else np.full(sim.n_paths, done_total)
     p10, p50, p90 = (int(v) for v in _quantiles(month_total))
 
     n_done = len(done)
-    fan = pd.DataFrame({"date": sim.month_dates})
-    actual_cum = np.full(len(sim.month_dates), np.nan)
+    fan = pd.DataFrame({"date": win.dates})
+    actual_cum = np.full(len(win.dates), np.nan)
     actual_cum[: len(actual)] = np.cumsum(actual)
     fan["actual_cum"] = actual_cum
-    bands = np.empty((3, len(sim.month_dates)))
+    bands = np.empty((3, len(win.dates)))
     bands[:, :n_done] = np.cumsum(done)[None, :]
     if n_month_future:
         bands[:, n_done:] = _quantiles(cum, axis=0)
@@ -108,6 +135,7 @@ def what_if(
     fixed_categories: frozenset[str] = frozenset(),
     fixed_allowance_cents: int = 0,
     today_everyday_cents: int | None = None,
+    over_period: bool = False,
 ) -> Outlook:
     """Price the simulated paths under a scenario: budget, category cut (percent), optional daily cap.
 
@@ -117,6 +145,9 @@ def what_if(
     daily budget: the chance to end within budget compares the month with the daily budget times
     its days plus `fixed_allowance_cents` (the month's fixed costs), and the streak outlook looks at
     everyday spending only (`today_everyday_cents`: what of today's spending is not fixed).
+    `over_period` (a simulation made with a payday rule, issue 26): the month is the budget period instead (its
+    fan, totals and budget), `fixed_allowance_cents` the period's fixed costs, and the savings run over whole
+    periods (`monthly_salary_cents` then what one period pays); without a period rule it changes nothing.
     """
     if not 0 <= cut_pct <= 100:
         raise ValidationError({"cut_pct": "The cut must be between 0 and 100 percent."})
@@ -126,8 +157,9 @@ def what_if(
     cutting = bool(cut_category and cut_pct)
     # The paths depend on the budget only with a cap, or with no history to draw from (paths at the budget).
     by_budget = cap_at_budget or sim.paths.idx is None
+    win = _window(sim, over_period)
     key = (cut_category if cutting else None, float(cut_pct) if cutting else 0.0, fixed_categories,
-           today_everyday_cents)
+           today_everyday_cents, win.start)
     priced = None if by_budget else sim.priced.get(key)
     if priced is None:
         day_values, bills = inp.hist_total, inp.bills_total
@@ -138,7 +170,7 @@ def what_if(
             if cut_category in inp.bills_by_category:
                 bills = bills - cut * inp.bills_by_category[cut_category]
         priced = _price(sim, day_values, bills, float(daily_budget_cents) if cap_at_budget else None,
-                        daily_budget_cents, fixed_categories, today_everyday_cents)
+                        daily_budget_cents, fixed_categories, today_everyday_cents, win)
         if not by_budget:
             if len(sim.priced) >= MEMO_PER_SIMULATION:
                 sim.priced.clear()  # atomic, unlike evicting one while another session may be inserting
@@ -146,10 +178,10 @@ def what_if(
     p10, p50, p90 = priced.p
     month_total = priced.month_total
 
-    budget_total = daily_budget_cents * len(sim.month_dates) + int(fixed_allowance_cents)
+    budget_total = daily_budget_cents * len(win.dates) + int(fixed_allowance_cents)
     month = MonthForecast(
-        month_start=sim.month_start,
-        month_end=sim.month_end,
+        month_start=win.start,
+        month_end=win.end,
         actual_to_date_cents=priced.actual_total,
         days_remaining=priced.n_month_future,
         p10=p10,
@@ -166,8 +198,12 @@ def what_if(
     streak = float((priced.everyday <= daily_budget_cents).all(axis=1).mean())
     savings = None
     if monthly_salary_cents is not None:
-        paths = priced.paths
-        later = np.add.reduceat(paths, sim.month_bounds[1:], axis=1) if len(sim.month_bounds) > 1 else None
+        paths, bounds, ends = priced.paths, sim.month_bounds, sim.horizon_months
+        if win.start != sim.month_start or win.end != sim.month_end:  # whole periods, the last one's end cut
+            assert sim.period_bounds is not None
+            last = dt.date.fromisoformat(sim.period_ends[-1])
+            paths, bounds, ends = paths[:, : (last - sim.future_start).days + 1], sim.period_bounds, sim.period_ends
+        later = np.add.reduceat(paths, bounds[1:], axis=1) if len(bounds) > 1 else None
         months = month_total[:, None] if later is None else np.column_stack([month_total, later])
         saved = monthly_salary_cents * np.arange(1, months.shape[1] + 1)[None, :] - np.cumsum(months, axis=1)
         this = tuple(int(v) for v in _quantiles(saved[:, 0]))
@@ -178,7 +214,7 @@ def what_if(
             salary_cents=int(monthly_salary_cents),
             this_month=(this[0], this[1], this[2]),
             horizons={h: (v[0], v[1], v[2]) for h, v in horizons.items()},
-            horizon_end={h: sim.horizon_months[h - 1] for h in horizons},
+            horizon_end={h: ends[h - 1] for h in horizons},
         )
     return Outlook(
         month=month,
