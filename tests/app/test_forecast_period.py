@@ -21,12 +21,12 @@ def payday_user(store: SQLiteStore, monkeypatch: pytest.MonkeyPatch):
     from lib.core.demo import demo_profile, demo_transactions
     from lib.core.standing import load_standing
 
-    def make(payday: str) -> SQLiteStore:
-        monkeypatch.setenv("FINANCE_TODAY", TODAY.isoformat())
-        assert clock.today() == TODAY
+    def make(payday: str, today: dt.date = TODAY) -> SQLiteStore:
+        monkeypatch.setenv("FINANCE_TODAY", today.isoformat())
+        assert clock.today() == today
         store.save_profile(dataclasses.replace(demo_profile("demo", "Demo"), payday=payday))
-        store.put_transactions(demo_transactions("demo", days=120, today=TODAY))
-        load_standing(store, "demo", TODAY)
+        store.put_transactions(demo_transactions("demo", days=120, today=today))
+        load_standing(store, "demo", today)
         return store
 
     return make
@@ -110,3 +110,17 @@ def test_a_calendar_user_keeps_the_month(make_app, payday_user) -> None:
     assert (dates[0], dates[-1]) == ("2026-12-01", "2026-12-31")
     assert title.startswith("Month-end projection (budget ")
     assert {"Month end (median)", "Chance to end within budget", "Saved this month (median)"} <= set(_metrics(at))
+
+
+def test_a_period_running_past_the_month_is_the_dashboards_too(make_app, payday_user) -> None:
+    """Paid on the 25th, on 27 Dec the period runs to 24 Jan: the page (twelve months simulated) and the
+    dashboard (one) still give the same band to payday."""
+    payday_user("monthly:25", dt.date(2026, 12, 27))
+    at = make_app("forecast").run()
+    assert not at.exception
+    dates, _ = _fan_dates(at)
+    assert (dates[0], dates[-1]) == ("2026-12-25", "2027-01-24")
+    page = _metrics(at)["By payday (24 Jan, median)"]
+    dash = {m.label: (m.value, m.delta) for m in make_app("dashboard").run().metric}
+    assert dash["Projected by payday (24 Jan)"][0] == page[0]
+    assert page[1] in dash["Projected by payday (24 Jan)"][1]

@@ -196,6 +196,7 @@ class _Paths:
 def _draw(
     hist: np.ndarray, hist_last: dt.date, n_future: int, n_paths: int, rng: np.random.Generator,
     n_first: int | None = None,
+    n_second: int = 0,
 ) -> _Paths:
     """Simulate n_future days after hist_last from the history window `hist` (cents per complete day).
 
@@ -205,6 +206,7 @@ def _draw(
     """
     n = len(hist)
     n_first = n_future if n_first is None else min(n_first, n_future)
+    n_second = min(max(n_second, n_first), n_future)  # then the rest of a pay period running past the month
     if n == 0:
         level = np.exp(rng.normal(0.0, NO_HISTORY_SPREAD, (n_paths, 1)))
         return _Paths(None, level, np.zeros(n_future, dtype=np.int64), "daily budget assumption (no history)", True)
@@ -229,7 +231,7 @@ def _draw(
     if rough:
         # A few days say little about the level, however alike they look.
         level = level * np.exp(rng.normal(0.0, ROUGH_SPREAD / np.sqrt(n), (n_paths, 1)))
-        idx = _indices(first, rng, n_future, order, starts, counts, future_groups, n)
+        idx = _indices(first, rng, n_future, order, starts, counts, future_groups, n, n_second)
         return _Paths(idx, level, future_groups, f"pooled bootstrap of {n} days (rough)", True)
     # Drift and rare big purchases the window never showed: extra level spread in proportion to how
     # much days of the same weekday differ (none for a perfectly regular history), wider for short windows.
@@ -238,17 +240,21 @@ def _draw(
     spread = min(within, MAX_CV) * np.sqrt(LEVEL_SPREAD**2 + WINDOW_SPREAD**2 / n)
     if spread > 0:
         level = level * np.exp(rng.normal(0.0, spread, (n_paths, 1)))
-    idx = _indices(first, rng, n_future, order, starts, counts, future_groups, n)
+    idx = _indices(first, rng, n_future, order, starts, counts, future_groups, n, n_second)
     return _Paths(idx, level, future_groups, f"weekday bootstrap of the last {n} days", False)
 
 
 def _indices(
     first: np.ndarray, rng: np.random.Generator, n_future: int, order: np.ndarray, starts: np.ndarray,
-    counts: np.ndarray, future_groups: np.ndarray, n: int,
+    counts: np.ndarray, future_groups: np.ndarray, n: int, n_second: int = 0,
 ) -> np.ndarray:
     """History indices per path and day: the month's uniforms first, later months' drawn last."""
     n_paths, n_first = first.shape
-    u = first if n_future == n_first else np.hstack([first, rng.random((n_paths, n_future - n_first))])
+    # The rest of a pay period that runs past the month (to `n_second`) next, so the period's days are the same
+    # whatever the horizon (the dashboard's band to payday and the Forecast page's); later days last.
+    blocks = [first] + [rng.random((n_paths, b - a)) for a, b in ((n_first, n_second), (max(n_first, n_second),
+                                                                                        n_future)) if b > a]
+    u = blocks[0] if len(blocks) == 1 else np.hstack(blocks)
     pick2 = (u * counts[future_groups][None, :]).astype(np.int64)
     return order[starts[future_groups][None, :] + pick2].astype(np.int16 if n < 2**15 else np.int32)  # ~1.6 MB
 
@@ -341,7 +347,8 @@ def simulate(
     base_seed = _derive_seed(values, today) if seed is None else int(seed)
     rng = np.random.default_rng(base_seed)
     n_month = (month_end - future_start).days + 1
-    paths = _draw(inputs.hist_total, future_start - dt.timedelta(days=1), n_future, n_paths, rng, n_first=n_month)
+    paths = _draw(inputs.hist_total, future_start - dt.timedelta(days=1), n_future, n_paths, rng, n_first=n_month,
+                  n_second=(p_end - future_start).days + 1 if own else 0)
 
     hint = _rest_of_last_month(recorded, start, future_start, n_month)
     month_dates = pd.date_range(month_start, month_end, freq="D")
