@@ -58,3 +58,18 @@ def test_a_calendar_simulation_ignores_over_period() -> None:
     b = forecast.what_if(sim, daily_budget_cents=2000, monthly_salary_cents=300000, over_period=True)
     assert _same(a.month, b.month) and a.savings == b.savings
     assert a.month.month_end == dt.date(2025, 12, 31)
+
+
+def test_calendar_savings_stop_at_the_last_month_even_when_periods_run_further() -> None:
+    """Paid on the 25th, on 27 Dec twelve pay periods run to 24 Dec 2027, past the twelfth month: the monthly
+    savings (the CLI's, and the page's every two weeks) still add up exactly twelve months."""
+    today = dt.date(2026, 12, 27)
+    days = pd.date_range(today - dt.timedelta(days=199), today, freq="D")
+    frame = pd.DataFrame({"date": days.astype("datetime64[s]"), "amount_cents": 1000, "category": "Food",
+                          "description": "lunch"})
+    sim = standing.month_simulation(frame, today, days[0].date(), horizon_months=12, payday=RULE)
+    assert sim.period_ends[-1] == "2027-12-24"
+    sv = forecast.what_if(sim, daily_budget_cents=2000, monthly_salary_cents=300000).savings
+    assert sv is not None and sv.horizon_end[12] == "2027-11"
+    spent = (dt.date(2027, 11, 30) - dt.date(2026, 12, 1)).days + 1  # 365 days of 10.00, nothing more
+    assert sv.horizons[12][1] == 12 * 300000 - spent * 1000

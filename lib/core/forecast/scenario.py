@@ -2,6 +2,7 @@
 (`what_if`), and the one-shot `forecast` (simulate + the baseline scenario)."""
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from dataclasses import dataclass
 
@@ -198,11 +199,14 @@ def what_if(
     streak = float((priced.everyday <= daily_budget_cents).all(axis=1).mean())
     savings = None
     if monthly_salary_cents is not None:
-        paths, bounds, ends = priced.paths, sim.month_bounds, sim.horizon_months
+        # Whole months (or periods): a payday user's simulation runs past the last month to a period's end.
+        bounds, ends = sim.month_bounds, sim.horizon_months
+        y, mo = (int(v) for v in sim.horizon_months[-1].split("-"))
+        last = dt.date(y, mo, calendar.monthrange(y, mo)[1])
         if win.start != sim.month_start or win.end != sim.month_end:  # whole periods, the last one's end cut
             assert sim.period_bounds is not None
-            last = dt.date.fromisoformat(sim.period_ends[-1])
-            paths, bounds, ends = paths[:, : (last - sim.future_start).days + 1], sim.period_bounds, sim.period_ends
+            last, bounds, ends = dt.date.fromisoformat(sim.period_ends[-1]), sim.period_bounds, sim.period_ends
+        paths = priced.paths[:, : (last - sim.future_start).days + 1]
         later = np.add.reduceat(paths, bounds[1:], axis=1) if len(bounds) > 1 else None
         months = month_total[:, None] if later is None else np.column_stack([month_total, later])
         saved = monthly_salary_cents * np.arange(1, months.shape[1] + 1)[None, :] - np.cumsum(months, axis=1)
