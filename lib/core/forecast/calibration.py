@@ -10,6 +10,14 @@ p10, 50% below the new p50 and 10% above the new p90. With few past projections 
 shrunk toward the model's own band (PRIOR_WEIGHT pseudo-projections), so a new user gets the plain
 model and a long history its own.
 
+The blend comes in two kinds and the user's own past chooses (CHOOSE): the band only moved toward
+the hint (its middle chosen by the median's error), or `stack`ed: every quantile averaged with the hint,
+(1 - blend) * x + blend * hint, its weight chosen by the stacked band's pinball loss, so the band
+narrows too (a payday splurger's band is too wide as well as off-centre over pay periods). Each kind
+is fitted in full and the one whose calibrated band had the lower pinball loss on the past projections
+wins (the stack by CHOOSE_MARGIN); an irregular spender whose stacked band would be too narrow keeps
+the move. Only projections whose period had ended are learnt from (lib.core.forecast.backtest).
+
 The map is monotone, so it can be applied to every simulated path (the chance to end within budget
 stays consistent with the band). Money is int64 / float cents here, as in the rest of forecast/.
 """
@@ -27,8 +35,14 @@ MIN_HALF_CENTS = 100.0  # a band half narrower than this is scored against this 
 MIN_HALF_SHARE = 0.01  # ... or against this share of the median
 TAIL = 0.9  # the p10 and p90 each leave 10% outside
 FINITE = 0.75  # finite-sample widening: the tail level is TAIL * (1 + FINITE / projections learnt from)
+FINITE_STACK = 0.9  # the same for a stacked band (narrower, so its tails need a little more room)
 BLEND_STEPS = 10  # 0 turns the blend toward the rest of last period off
 WEIGHT_POWER = 1.0  # scores weigh band**power: 1 = least pinball loss, 0 = plain coverage
+CHOOSE = True  # the user's own past projections choose the stacked blend or the move-only one (False: move-only)
+CHOOSE_MIN = 12  # ended projections needed before the stack may be chosen (fewer: the move-only blend)
+CHOOSE_MARGIN = 0.03  # the stack must beat the move-only blend's calibrated loss by this share to be chosen
+STACK_PRIOR = 12.0  # pseudo-projections at no blend for a stacked blend (the move-only one: PRIOR_WEIGHT)
+LEVELS = np.array([0.1, 0.5, 0.9])
 
 
 @dataclass(frozen=True)
@@ -40,6 +54,7 @@ class Calibration:
     hi: float = 1.0
     n: int = 0
     blend: float = 0.0  # how far the band moves toward the hint (the rest of last period), 0-1
+    stack: bool = False  # the blend averages every quantile with the hint (the band narrows too), not only the middle
 
     @property
     def identity(self) -> bool:
@@ -56,10 +71,9 @@ class Calibration:
         x = np.asarray(x, dtype="float64")
         if self.identity:
             return x
-        move = _move(self.blend, q50, hint) * _trust(q10, q50, q90)
-        x, q10, q50, q90 = (np.asarray(v, dtype="float64") + move for v in (x, q10, q50, q90))
+        trust = _trust(q10, q50, q90)
+        x, q10, q50, q90 = _stack(self.blend, x, q10, q50, q90, hint, trust, self.stack)
         lo_half, hi_half, width = _halves(q10, q50, q90)
-        q10, q50, q90 = (np.asarray(v, dtype="float64") for v in (q10, q50, q90))
         # Each half is stretched so its end lands `lo` / `hi` halves (floored as in `fit`) from the centre.
         lo_factor = self.lo * lo_half / np.maximum(q50 - q10, 1.0)
         hi_factor = self.hi * hi_half / np.maximum(q90 - q50, 1.0)
@@ -84,6 +98,21 @@ def _move(blend: float, q50: np.ndarray | float, hint: np.ndarray | float | None
     return np.where(np.isnan(h), 0.0, blend * (np.nan_to_num(h) - np.asarray(q50, dtype="float64")))
 
 
+def _stack(
+    blend: float, x: np.ndarray, q10: np.ndarray, q50: np.ndarray, q90: np.ndarray,
+    hint: np.ndarray | float | None, trust: np.ndarray, stack: bool,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """`x` and the band moved `blend` of the way toward the hint; with `stack` each value, not only the middle:
+    (1 - blend) * x + blend * hint, the quantile average of the model and a point baseline (where the hint is known)."""
+    x, q10, q50, q90 = (np.asarray(v, dtype="float64") for v in (x, q10, q50, q90))
+    move = _move(blend, q50, hint) * trust
+    keep: np.ndarray | float = 1.0
+    if stack and hint is not None and blend:
+        keep = np.where(np.isnan(np.asarray(hint, dtype="float64")), 1.0, 1.0 - blend * trust)
+    centre = q50 + move
+    return tuple(centre + keep * (v - q50) for v in (x, q10, q50, q90))  # type: ignore[return-value]
+
+
 def _halves(q10: np.ndarray, q50: np.ndarray, q90: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     q10, q50, q90 = (np.asarray(v, dtype="float64") for v in (q10, q50, q90))
     floor = np.maximum(MIN_HALF_CENTS, MIN_HALF_SHARE * np.abs(q50))
@@ -102,6 +131,32 @@ def _weighted_quantile(values: np.ndarray, weights: np.ndarray, q: float) -> flo
 def fit(
     q10: np.ndarray, q50: np.ndarray, q90: np.ndarray, actual: np.ndarray, prior: Calibration | None = None,
     hint: np.ndarray | None = None,
+) -> Calibration:
+    """Learn the re-shaping; with CHOOSE the user's past picks the stacked or the move-only blend (see `_fit`).
+
+    Without a prior (the pooled fit) both are fitted and the one whose calibrated band had the lower pinball
+    loss on the past projections wins; a fit shrunk toward a prior keeps the prior's choice.
+    """
+    if prior is not None or hint is None or not CHOOSE or len(actual) < CHOOSE_MIN:
+        return _fit(q10, q50, q90, actual, prior, hint, prior is not None and prior.stack)
+    move = _fit(q10, q50, q90, actual, None, hint, False)
+    stacked = _fit(q10, q50, q90, actual, None, hint, True)
+    loss = [_calibrated_loss(c, q10, q50, q90, actual, hint) for c in (move, stacked)]
+    return stacked if loss[1] < loss[0] * (1.0 - CHOOSE_MARGIN) else move
+
+
+def _calibrated_loss(cal: Calibration, q10: np.ndarray, q50: np.ndarray, q90: np.ndarray, actual: np.ndarray,
+                     hint: np.ndarray) -> float:
+    """The past projections' pinball loss (newest counting most) with their bands re-shaped by `cal`."""
+    actual = np.asarray(actual, dtype="float64")
+    n = len(actual)
+    w = 0.5 ** ((n - 1 - np.arange(n)) / HALF_LIFE)
+    return _pinball(w, actual, np.stack([cal.apply(v, q10, q50, q90, hint) for v in (q10, q50, q90)], axis=-1))
+
+
+def _fit(
+    q10: np.ndarray, q50: np.ndarray, q90: np.ndarray, actual: np.ndarray, prior: Calibration | None,
+    hint: np.ndarray | None, stack: bool,
 ) -> Calibration:
     """Learn the re-shaping from past bands (the model's own, not calibrated) and what really happened.
 
@@ -124,12 +179,16 @@ def fit(
         return (weight * value + k * prior) / (weight + k)
 
     blend = 0.0
+    q10, q90 = (np.asarray(v, dtype="float64") for v in (q10, q90))
     if hint is not None and BLEND_STEPS:
-        # The blend with the least absolute error on the past projections, shrunk toward none.
+        # The blend with the least loss on the past projections, shrunk toward none.
         grid = np.linspace(0.0, 1.0, BLEND_STEPS + 1)
-        errors = [float((w * np.abs(actual - q50 - _move(b, q50, hint) * trust)).sum()) for b in grid]
-        blend = shrink(float(grid[int(np.argmin(errors))]), prior.blend)
-        q50 = q50 + _move(blend, q50, hint) * trust
+        errors = [_blend_loss(b, q10, q50, q90, actual, hint, trust, w, stack) for b in grid]
+        kb = STACK_PRIOR if stack else k
+        blend = (weight * float(grid[int(np.argmin(errors))]) + kb * prior.blend) / (weight + kb)
+        _, q10, q50, q90 = _stack(blend, q50, q10, q50, q90, hint, trust, stack)
+        if stack:  # the moved band is scored against its own halves (the move-only one: the model's, as always)
+            lo_half, hi_half, width = _halves(q10, q50, q90)
     # Each score weighs as much as the band it was scored against (WEIGHT_POWER): the weighted
     # quantile of the scores is then the stretch with the least pinball loss on the past projections (power 1),
     # so one rare big purchase after a calm window does not stretch every later band, wide ones too.
@@ -137,7 +196,7 @@ def fit(
     shift = float(np.clip(shrink(_weighted_quantile((actual - q50) / width, sw, 0.5), prior.shift), *SHIFT_RANGE))
     centre = q50 + shift * width * trust
     # The split-conformal finite-sample level: a few past errors understate how far a tail reaches.
-    tail = min(TAIL * (1.0 + FINITE / weight), 1.0)
+    tail = min(TAIL * (1.0 + (FINITE_STACK if stack else FINITE) / weight), 1.0)
     hi = _weighted_quantile((actual - centre) / hi_half, w * hi_half**WEIGHT_POWER, tail)
     lo = _weighted_quantile((centre - actual) / lo_half, w * lo_half**WEIGHT_POWER, tail)
     # A stretch is how far a 10% tail reaches, in halves of the model's band; 1 is the model as it is.
@@ -148,4 +207,20 @@ def fit(
         hi=float(np.clip(shrink(hi, prior.hi), *STRETCH_RANGE)),
         n=n + prior.n,
         blend=blend,
+        stack=stack,
     )
+
+
+def _blend_loss(blend: float, q10: np.ndarray, q50: np.ndarray, q90: np.ndarray, actual: np.ndarray,
+                hint: np.ndarray, trust: np.ndarray, w: np.ndarray, stack: bool) -> float:
+    """Past projections' weighted loss with this blend: a stacked band's pinball loss, else the moved median's error."""
+    _, s10, s50, s90 = _stack(blend, q50, q10, q50, q90, hint, trust, stack)
+    if not stack:
+        return float((w * np.abs(actual - s50)).sum())
+    return _pinball(w, actual, np.stack([s10, s50, s90], axis=-1))
+
+
+def _pinball(w: np.ndarray, actual: np.ndarray, q: np.ndarray) -> float:
+    """Weighted pinball loss of the p10/p50/p90 in the last axis of `q` against `actual`."""
+    diff = actual[:, None] - q
+    return float((w * np.maximum(LEVELS * diff, (LEVELS - 1) * diff).sum(axis=1)).sum())
