@@ -21,6 +21,7 @@ from lib.config import Settings, load_settings
 from lib.core import clock
 from lib.core.types import Window
 from lib.store import Store, Usage, open_store
+from lib.web.sessions import learn_generation
 
 log = logging.getLogger(__name__)
 
@@ -133,6 +134,8 @@ def _window(store_url: str, user_id: str, start: dt.date, end: dt.date, default_
     """Profile + window transactions + cached commentary: one store query when end is today."""
     window = _store(store_url).load_window(user_id, start, end, default_name)
     _note_seen(store_url, user_id, window.data_version)  # a miss: the version came with the window
+    if window.generation is not None:  # and the session generation: the gate's check needs no read
+        learn_generation(store_url, user_id, window.generation)
     return window
 
 

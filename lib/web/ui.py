@@ -15,6 +15,7 @@ import streamlit as st
 from lib.core import clock
 from lib.core.errors import FinanceError, StoreUnavailableError
 from lib.core.plain import md_escape
+from lib.core.types import Generation
 from lib.web import sessions
 from lib.web.auth import (
     DEMO_USERNAME,
@@ -83,7 +84,7 @@ def _authenticator(auth: AuthConfig, cfg: Any, store: Any = None) -> Any:
     # once, by _remember_login, with the flags the browser allows; the authenticator's own writer would race it.
     model._token_encode = lambda: issue_token(
         str(st.session_state["username"]), auth.cookie_key, auth.cookie_expiry_days, _now(),
-        gen=int((st.session_state.get(sessions.SESSION_KEY) or {}).get("gen", 0)),
+        gen=int((st.session_state.get(sessions.SESSION_KEY) or {}).get("gen") or 0),
         max_age_seconds=sessions.max_age(cfg))
     model.set_cookie = lambda: None
     if store is not None:
@@ -117,8 +118,9 @@ def _verified_cookie(auth: AuthConfig, cfg: Any) -> dict[str, Any] | None:
     token = read_token(raw, auth.cookie_key, _now())
     if token is not None and token.username in auth.usernames:
         try:
-            store = _store(cfg.store_url)
-            current = sessions.current_generation(cfg, store, token.username)
+            # Issue 21: a generation not read within 30 s is not read here; the cookie's own is taken for
+            # now and page() compares it with the one its window Query brings, before showing anything.
+            current = sessions.cached_generation(cfg, token.username) or Generation(token.gen)
         except FinanceError as exc:
             log.warning("could not check a login cookie", extra={"user_id": token.username, "error": str(exc)})
             st.warning(f"Could not check your saved login ({exc}): sign in again.", icon="⚠️")
@@ -190,7 +192,7 @@ def _password_gate(cfg: Any, auth: AuthConfig) -> tuple[str, str, Any]:
     if st.session_state.get("authentication_status"):
         user = str(st.session_state["username"])
         try:
-            reason = sessions.end_reason(cfg, _store(cfg.store_url), user)
+            reason = sessions.end_reason(cfg, _store(cfg.store_url), user, defer=True)
         except FinanceError as exc:
             friendly_error(exc, "check your login")
             st.stop()
@@ -332,10 +334,25 @@ def page(title: str, icon: str, history_days: int | None = None) -> Context:
         refresh(ctx)  # another replica, the API or the worker may have written since this process read
     except FinanceError as exc:
         log.warning("could not check for other writes", extra={"error": str(exc)})
-    ctx = user_context(ctx, history_days)  # the user's own today (their profile's zone), from the page's first read
+    # The user's own today (their profile's zone), from the page's first read; right after that read, the
+    # session's check the gate left to it (the read brought the session generation).
+    ctx = user_context(ctx, history_days, settle=_session_holds)
+    _session_holds(ctx)
     _sidebar(ctx, password_auth)
     phone_css()  # after the gate: an element ahead of the login form's cookie component cost a second run
     return ctx
+
+
+def _session_holds(ctx: Context) -> None:
+    """The check the gate deferred (sessions.end_reason): an ended session goes back to the sign-in at once."""
+    try:
+        reason = sessions.end_reason(ctx.settings, ctx.store, ctx.user_id)
+    except FinanceError as exc:
+        friendly_error(exc, "check your login")
+        st.stop()
+    if reason:
+        _sign_out_here(reason)
+        st.rerun()
 
 
 def metrics(items: list[Any], per_row: int, key: str = "cards") -> None:

@@ -97,9 +97,9 @@ def test_first_load_is_one_store_request_and_a_rerun_makes_none(make_app, demo_s
     at.run()
     assert not at.exception and len(at.metric) == N_METRICS
     first = app_requests("demo") - before
-    # One query for the page, and (issue 22) one read of the user's session generation, which the
+    # One query for the page; it also brings (issue 21) the user's session generation (issue 22), which the
     # process then caches for 30 s: logout elsewhere must reach this open session.
-    assert first == 2, "profile + window + check-in + streak state (+ cached commentary) in one query"
+    assert first == 1, "profile + window + check-in + streak state + session generation in one query"
 
     at.run()
     at.run()
