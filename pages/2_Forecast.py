@@ -45,7 +45,9 @@ def what_if(fc: ForecastData) -> None:
 
     if view.savings_table is not None:
         st.subheader("Savings against your salary")
-        st.dataframe(view.savings_table, hide_index=True)
+        # A plain table, not the data grid: less for the browser to redraw on every slider step (issue 21).
+        st.table(views.plain_cells(view.savings_table, tuple(view.savings_table.columns)), hide_index=True,
+                 border="horizontal")
     else:
         st.info("Set your monthly salary in **Settings** to see savings projections.", icon="💼")
 

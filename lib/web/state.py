@@ -158,29 +158,38 @@ def load_window(ctx: Context, start: dt.date, end: dt.date) -> Window:
 
 @dataclass(frozen=True)
 class DashboardPage:
-    """The dashboard's view model and its figures, built once per user, range, day and data version."""
+    """The dashboard's view model, built once per user, range, day and data version (its figures apart:
+    load_figures, so the page sends its first screen before it builds the charts below it)."""
 
     view: Any  # lib.web.views.DashboardView
-    figures: dict[str, Any]  # chart name -> plotly Figure
 
 
 @st.cache_resource(ttl=300, show_spinner=False, max_entries=500)
 def _dashboard(
     store_url: str, user_id: str, start: dt.date, end: dt.date, today: dt.date, name: str, version: int
 ) -> DashboardPage:
-    """Resource cache (shared, never pickled): building the figures is most of a rerun's work otherwise."""
-    from lib.web import charts, views
+    """Resource cache (shared, never pickled): the view model is most of a cold load's work after the read."""
+    from lib.web import views
 
     window = _window(store_url, user_id, *views.load_range(start, end, today), name, version)
     where = _standing(store_url, user_id, today, name, version)
-    view = views.dashboard(window, start, end, today, where)
-    figures = {
+    return DashboardPage(views.dashboard(window, start, end, today, where))
+
+
+@st.cache_resource(ttl=300, show_spinner=False, max_entries=500)
+def _figures(
+    store_url: str, user_id: str, start: dt.date, end: dt.date, today: dt.date, name: str, version: int
+) -> dict[str, Any]:
+    """The dashboard's four figures (chart name -> plotly Figure) from its cached view model."""
+    from lib.web import charts
+
+    view = _dashboard(store_url, user_id, start, end, today, name, version).view
+    return {
         "daily": charts.daily_spending(view.daily, view.budget_cents),
         "month": charts.month_cumulative(view.month_daily, view.budget_cents, today),
         "calendar": charts.streak_calendar(view.day_states, view.daily),
         "categories": charts.categories(view.by_category),
     }
-    return DashboardPage(view, figures)
 
 
 @st.cache_resource(ttl=300, show_spinner=False, max_entries=2000)
@@ -209,6 +218,11 @@ def load_standing(ctx: Context) -> Any:
 def load_dashboard(ctx: Context, start: dt.date, end: dt.date) -> DashboardPage:
     """The dashboard for start..end; a rerun with unchanged data neither reads nor redraws anything."""
     return _dashboard(ctx.settings.store_url, ctx.user_id, start, end, ctx.today, ctx.name, data_version(ctx.user_id))
+
+
+def load_figures(ctx: Context, start: dt.date, end: dt.date) -> dict[str, Any]:
+    """The dashboard's charts for start..end, built once per data version; called after the first screen."""
+    return _figures(ctx.settings.store_url, ctx.user_id, start, end, ctx.today, ctx.name, data_version(ctx.user_id))
 
 
 def usage_this_session(ctx: Context) -> Usage:

@@ -45,6 +45,7 @@ from lib.web.state import (  # noqa: F401
     check_import_quota,
     data_version,
     load_dashboard,
+    load_figures,
     load_forecast,
     load_standing,
     load_window,
@@ -164,6 +165,26 @@ def _remember_login(authenticator: Any, value: str | None = None, expires: float
     )
 
 
+def _signed_in_as(user: str) -> bool:
+    return bool(st.session_state.get("authentication_status")) and st.session_state.get("username") == user
+
+
+@st.fragment
+def _cookie_sign_in(auth: AuthConfig, cfg: Any, verified: dict[str, Any]) -> None:
+    """Sign in from a verified cookie, in a fragment of its own (issue 21: a returning visit).
+
+    The authenticator's cookie components report to the server a few seconds after the page has drawn;
+    in the page's body each report reran the whole dashboard, here it reruns only this fragment. They are
+    mounted at all so that "Log out" can delete the cookie in the browser later (see _remember_login).
+    """
+    authenticator = _authenticator(auth, cfg)
+    authenticator.cookie_controller.cookie_model.get_cookie = lambda: verified
+    if not st.session_state.get("authentication_status"):
+        authenticator.login(location="unrendered", key="login")
+    if _signed_in_as(verified["username"]):
+        _remember_login(authenticator, st.context.cookies.get(auth.cookie_name), float(verified["exp_date"]))
+
+
 def _refuse(problems: list[str]) -> None:
     st.title(APP_NAME)
     st.error("The app refuses to start:\n\n" + "\n\n".join(f"- {p}" for p in problems), icon="🛑")
@@ -204,9 +225,18 @@ def _password_gate(cfg: Any, auth: AuthConfig) -> tuple[str, str, Any]:
         except FinanceError as exc:
             friendly_error(exc, "open the data store")
             st.stop()
-        authenticator = _authenticator(auth, cfg, store)
         verified = _verified_cookie(auth, cfg)
-        authenticator.cookie_controller.cookie_model.get_cookie = lambda: verified
+        if verified is not None:
+            _cookie_sign_in(auth, cfg, verified)
+            if _signed_in_as(verified["username"]):
+                # Signed in by the cookie: the session keeps the cookie's generation and expiry (no new cookie,
+                # so opening the app again never stretches a login past its age).
+                st.session_state.pop("_session_ended", None)
+                user = str(st.session_state["username"])
+                sessions.start(user, int(verified["gen"]), float(verified["exp_date"]))
+                return user, str(st.session_state.get("name") or user), None
+        authenticator = _authenticator(auth, cfg, store)
+        authenticator.cookie_controller.cookie_model.get_cookie = lambda: None  # the cookie is handled above
         login_box = st.empty()
         with login_box.container():
             st.title(f"💸 {APP_NAME}")
@@ -228,21 +258,15 @@ def _password_gate(cfg: Any, auth: AuthConfig) -> tuple[str, str, Any]:
         login_box.empty()
         st.session_state.pop("_session_ended", None)
         user = str(st.session_state["username"])
-        if verified is not None and verified["username"] == user:
-            # Signed in by the cookie: the session keeps the cookie's generation and expiry (no new cookie,
-            # so opening the app again never stretches a login past its age).
-            sessions.start(user, int(verified["gen"]), float(verified["exp_date"]))
-            _remember_login(authenticator, st.context.cookies.get(auth.cookie_name), float(verified["exp_date"]))
-        else:
-            try:
-                gen = sessions.current_generation(cfg, store, user, fresh=True).number
-            except FinanceError as exc:
-                friendly_error(exc, "check your login")
-                st.stop()
-            days = auth.cookie_expiry_days
-            life = cookie_lifetime(days, sessions.max_age(cfg)) if days else sessions.max_age(cfg)
-            sessions.start(user, gen, _now().timestamp() + life)
-            _remember_login(authenticator)
+        try:
+            gen = sessions.current_generation(cfg, store, user, fresh=True).number
+        except FinanceError as exc:
+            friendly_error(exc, "check your login")
+            st.stop()
+        days = auth.cookie_expiry_days
+        life = cookie_lifetime(days, sessions.max_age(cfg)) if days else sessions.max_age(cfg)
+        sessions.start(user, gen, _now().timestamp() + life)
+        _remember_login(authenticator)
     user_id = str(st.session_state["username"])  # from the login only: never the URL or a form
     return user_id, str(st.session_state.get("name") or user_id), authenticator
 

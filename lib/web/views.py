@@ -11,6 +11,7 @@ import pandas as pd
 
 from lib.core import analytics, standing
 from lib.core.models import Profile, Transaction
+from lib.core.plain import md_escape
 from lib.core.types import Window
 
 
@@ -411,3 +412,14 @@ def parquet_bytes(table: pd.DataFrame) -> bytes:
     buf = io.BytesIO()
     table.to_parquet(buf, index=False, engine="pyarrow")
     return buf.getvalue()
+
+
+# -- issue 21: the recent transactions as a light table ----------------------------------------------
+def plain_cells(table: pd.DataFrame, columns: tuple[str, ...] = ("Category", "Description")) -> pd.DataFrame:
+    """The table with the text we did not write escaped: st.table (no data grid to load, so the dashboard
+    draws sooner) renders its cells as markdown, where a merchant's name must stay plain text."""
+    out = table.copy()
+    for column in columns:
+        if column in out:
+            out[column] = out[column].map(md_escape)
+    return out
