@@ -165,6 +165,13 @@ def _remember_login(authenticator: Any, value: str | None = None, expires: float
     )
 
 
+@st.fragment
+def _keep_cookie(authenticator: Any, value: str, expires: float) -> None:
+    """Write the login cookie after a password sign-in, in a fragment (issue 21): the cookie component's
+    report reruns this fragment, not the whole dashboard a second time."""
+    _remember_login(authenticator, value, expires)
+
+
 def _signed_in_as(user: str) -> bool:
     return bool(st.session_state.get("authentication_status")) and st.session_state.get("username") == user
 
@@ -266,7 +273,10 @@ def _password_gate(cfg: Any, auth: AuthConfig) -> tuple[str, str, Any]:
         days = auth.cookie_expiry_days
         life = cookie_lifetime(days, sessions.max_age(cfg)) if days else sessions.max_age(cfg)
         sessions.start(user, gen, _now().timestamp() + life)
-        _remember_login(authenticator)
+        model = authenticator.cookie_controller.cookie_model
+        if model.cookie_expiry_days:  # the value and end fixed here: the fragment's reruns set the same cookie
+            _keep_cookie(authenticator, model._token_encode(),
+                         _now().timestamp() + model.cookie_expiry_days * 86400)
     user_id = str(st.session_state["username"])  # from the login only: never the URL or a form
     return user_id, str(st.session_state.get("name") or user_id), authenticator
 
