@@ -262,32 +262,6 @@ def bare_side(url: str) -> Side:
     return Side("bare", url, ["Hello"], "Other", ["x"], None, ["x"], "x", login=False)
 
 
-# The first screen shown (issue 21): in-page time at which every given text is in the page. No chart, no
-# stale check, no settle: the returning visit's own measure (settled) still waits for all of that.
-# textContent, not innerText: polling it every frame forces no layout, so it does not slow the page it watches.
-FIRST_SCREEN_JS = """
-async ({text, timeout}) => {
-  const deadline = performance.now() + timeout;
-  while (performance.now() < deadline) {
-    const body = document.body ? document.body.textContent : '';
-    if (text.every(t => body.includes(t))) {
-      const done = performance.now(), runs = window.__bench.runs;
-      const first = runs.length ? runs[0].start : done;
-      return {ms: done, runs: runs.length, wait: first, server: done - first, draw: 0};
-    }
-    await new Promise(r => requestAnimationFrame(r));
-  }
-  throw new Error('the first screen did not show: ' + JSON.stringify(text));
-}
-"""
-APP_FIRST_SCREEN = ["here is the damage", "Current streak", "Your coach says"]
-
-
-def first_screen(page: Any, text: list[str]) -> dict[str, Any]:
-    """From navigation to the first screen's texts being in the page (the cards and the coach's words)."""
-    return dict(page.evaluate(FIRST_SCREEN_JS, {"text": text, "timeout": TIMEOUT_MS}))
-
-
 def now(page: Any) -> float:
     return float(page.evaluate("performance.now()"))
 
@@ -392,7 +366,6 @@ def session(side: Side, browser: Any, reruns: int, steps: int) -> None:
         page.close()
         page = open_page(context)  # same browser profile: its cookie and cache, a new Streamlit session
         page.goto(side.url)
-        side.record("returning_first", first_screen(page, APP_FIRST_SCREEN if side.login else side.home_text))
         side.record("returning", settled(page, 0.0, side.home_text, min_runs=0))
         page.close()
     finally:
@@ -425,7 +398,7 @@ def _context_with_log(browser: Any) -> Any:
     return browser
 
 
-INTERACTIONS = ("rerun", "page_switch", "login", "returning", "returning_first", "whatif")
+INTERACTIONS = ("rerun", "page_switch", "login", "returning", "whatif")
 
 
 def interactions(app_urls: dict[str, str], bare_url: str, sessions: int, reruns: int = 3,

@@ -13,7 +13,6 @@ INTERACTION_LABELS = {
     "page_switch": "dashboard → Transactions",
     "login": "login click → dashboard painted (bare: first paint)",
     "returning": "returning visit (cookie)",
-    "returning_first": "returning visit: first screen shown (title, cards, coach; charts not awaited)",
     "whatif": "Forecast what-if slider step",
 }
 
@@ -32,8 +31,6 @@ GOALS = [
     Goal("browser_login_ratio", "≤ 2", lambda v: v <= 2, "{:.2f}"),
     Goal("browser_returning_ratio", "≤ 1.5", lambda v: v <= 1.5, "{:.2f}"),
     Goal("browser_whatif_ratio", "≤ 1.5", lambda v: v <= 1.5, "{:.2f}"),
-    # Issue 21: the returning visit's first screen; browser_returning_ratio still waits for every chart.
-    Goal("browser_returning_first_ratio", "— (informative)", None, "{:.2f}"),
     Goal("memory_per_session_mb", "— (informative)", None, "{:.1f}"),
     Goal("p95_rerun_10_sessions_ms", "— (informative)", None, "{:.0f}"),
     Goal("store_reads_per_cached_rerun", "0", lambda v: v == 0, "{:g}"),
@@ -137,11 +134,7 @@ def markdown(metrics: dict[str, Any], d: dict[str, Any], machine: dict[str, Any]
         "run caused by a component is counted). Script runs and the split are read from the websocket: "
         "*wait* = until the server's first message, *server* = until the last script run finished, "
         "*draw* = the browser after that. *before* (when shown) is another checkout of the app given with "
-        "`--before`, served and measured in the same rounds. The returning visit's first screen is the same "
-        "visit until the title, the first cards and the coach's words are in the page (no chart awaited, no "
-        "settle; its *server* = from the first message until then): it shows what comes first, while the "
-        "returning visit itself still waits for everything. A run that starts later than 600 ms after the "
-        "page settled is not counted in either.",
+        "`--before`, served and measured in the same rounds.",
         "",
         interactions_table(d),
         "",
