@@ -26,7 +26,7 @@ except FinanceError as exc:
         ui.friendly_error(exc, "load your spending")
     st.stop()
 
-view, figures = dashboard.view, dashboard.figures
+view = dashboard.view
 with first_screen:
     st.title(f"🔥 {view.profile.display_name}, here is the damage")
     if not view.has_data:
@@ -52,6 +52,9 @@ with first_screen:
             st.rerun()
 
 
+# Below the first screen (issue 21): the figures are built only now, after the cards and the coach's words
+# have been sent, so a load that must build them shows the first screen first.
+figures = ui.load_figures(ctx, start, end)
 captions = views.chart_captions(view, ctx.today)
 left, right = st.columns([3, 2])
 with left:
@@ -69,7 +72,8 @@ with left:
     st.caption(captions["categories"])
 with right:
     st.subheader("Recent transactions")
-    st.dataframe(view.recent, hide_index=True)
+    # A plain table, not the data grid: no grid to load and draw on every visit (issue 21).
+    st.table(views.plain_cells(view.recent), hide_index=True, border="horizontal")
 fx_view.render_foreign_spending(ctx, start, end)  # issue 25: spending in other currencies, when there is some
 
 ui.finish(ctx)

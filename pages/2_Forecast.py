@@ -5,7 +5,7 @@ import streamlit as st
 
 from lib.core import analytics, forecast
 from lib.core.errors import FinanceError
-from lib.web import backtest_view, charts, ui
+from lib.web import backtest_view, charts, ui, views
 from lib.web.forecast_view import forecast_view
 from lib.web.money import page_money
 from lib.web.state import ForecastData
@@ -50,7 +50,9 @@ def what_if(fc: ForecastData) -> None:
 
     if view.savings_table is not None:
         st.subheader("Savings against your salary")
-        st.dataframe(view.savings_table, hide_index=True)
+        # A plain table, not the data grid: less for the browser to redraw on every slider step (issue 21).
+        st.table(views.plain_cells(view.savings_table, tuple(view.savings_table.columns)), hide_index=True,
+                 border="horizontal")
     else:
         st.info("Set your monthly salary in **Settings** to see savings projections.", icon="💼")
 

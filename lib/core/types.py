@@ -10,6 +10,15 @@ from lib.core.models import Commentary, Profile, Transaction
 
 
 @dataclass(frozen=True)
+class Generation:
+    """The user's current session generation (issue 22) and when the last "log out everywhere" was recorded."""
+
+    number: int = 0
+    ended_at: dt.datetime | None = None
+    version: int = 0
+
+
+@dataclass(frozen=True)
 class StreakState:
     """The streaks of every known day before `upto`, so a load reads only the window after it.
 
@@ -44,6 +53,8 @@ class Window:
     data_version: int = 0  # the store's per-user write counter when this was read (lib.web.state)
     bank: BankNote | None = None  # the bank feed's state (lib.sync), for the dashboard's notices
     paused_channels: tuple[str, ...] = ()  # nudge channels paused after 5 failures (masked), shown on the dashboard
+    # Issue 21: the user's session generation, read by the same Query (None: this window's read did not reach it).
+    generation: Generation | None = None
 
 
 @dataclass(frozen=True)

@@ -207,11 +207,13 @@ class DynamoDBStore(DynamoRequests, ChangeCounter):
         """Profile + transactions start..end + commentary; ONE query when end is today or later.
 
         The per-user items (profile, commentary, check-in, streak state) sort after every date and
-        below the growing side collections, so `sort key BETWEEN start AND WINDOW_END` returns them
-        with the window and never an import record or a rule. For a window in the past that would read the whole later
-        history, so a BETWEEN query is paired with a second query for just those two items.
+        below the growing side collections, so `sort key BETWEEN schema.window_bounds(start)` returns them
+        with the window (and the session generation) and never an import record or a rule. For a window
+        in the past that would read the whole later history, so a BETWEEN query is paired with a second
+        query for just those two items.
         """
-        if window.is_current(end):  # someone's current window: one query
+        current = window.is_current(end)
+        if current:  # someone's current window: one query (with the session generation)
             items = list(self._between(user_id, *schema.window_bounds(start)))
         else:
             items = list(self._between(user_id, *schema.day_range(start, end))) if start <= end else []
@@ -220,7 +222,7 @@ class DynamoDBStore(DynamoRequests, ChangeCounter):
             extra = self._between(user_id, first, last)
             items.extend(i for i in extra if schema.is_profile(i) or schema.is_commentary(i)
                          or schema.is_data_version(i))
-        return window.split_window(items, user_id, start, end, default_name)
+        return window.split_window(items, user_id, start, end, default_name, with_generation=current)
 
     def put_transactions(self, txns: Iterable[Transaction], progress: ProgressCallback | None = None) -> int:
         """Write many transactions in BatchWriteItem calls of 25, none dropped; returns how many were written.

@@ -145,8 +145,13 @@ def day_range(start: dt.date, end: dt.date) -> tuple[str, str]:
 
 
 def window_bounds(start: dt.date) -> tuple[str, str]:
-    """Inclusive sort-key bounds of a window from start: its dates and the per-user items, no side collections."""
-    return start.isoformat(), WINDOW_END
+    """Inclusive sort-key bounds of a window from start: its dates and the per-user items, no side collections.
+
+    The upper bound is the session generation's key (issue 21): the same Query brings it, so a session's
+    first load is one request. Between "~" and it sort only a few fixed small items ("~AUTH#LOGINFAIL",
+    "~AUTH#RATE#<bucket>"), never a growing collection ("~BANK#", "~CHANNEL#", "~IMPORT#"... sort above).
+    """
+    return start.isoformat(), SESSION_GEN_SK
 
 
 def is_profile(item: Item) -> bool:

@@ -18,9 +18,9 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from lib.core.errors import ConflictError, StoreUnavailableError
+from lib.core.types import Generation
 from lib.store import schema
 from lib.store.base import Store
 
@@ -31,16 +31,8 @@ CACHE_ENTRIES = 10_000  # bounded: a process serving many users forgets the leas
 _ATTEMPTS = 5
 
 
-@dataclass(frozen=True)
-class Generation:
-    """The user's current session generation and when the last "log out everywhere" was recorded."""
-
-    number: int = 0
-    ended_at: dt.datetime | None = None
-    version: int = 0
-
-
-def _to_generation(item: schema.Item | None) -> Generation:
+def generation_from_item(item: schema.Item | None) -> Generation:
+    """The stored item as a Generation (none: 0, a user who never logged out)."""
     if not item:
         return Generation()
     ended: dt.datetime | None = None
@@ -53,7 +45,7 @@ def _to_generation(item: schema.Item | None) -> Generation:
 
 def read_generation(store: Store, user_id: str) -> Generation:
     """The stored generation (a strongly consistent read; 0 for a user who never logged out)."""
-    return _to_generation(store.get_record(schema.session_gen_key(user_id), consistent=True))
+    return generation_from_item(store.get_record(schema.session_gen_key(user_id), consistent=True))
 
 
 def end_all_sessions(store: Store, user_id: str, at: dt.datetime) -> Generation:
@@ -99,6 +91,26 @@ class GenerationCache:
             while len(self._cache) > self.entries:
                 self._cache.popitem(last=False)
         return generation
+
+    def peek(self, user_id: str) -> Generation | None:
+        """The cached generation while it is fresh, else None (no store read)."""
+        with self._lock:
+            hit = self._cache.get(user_id)
+            if hit is None or self._monotonic() - hit[0] >= self.seconds:
+                return None
+            return hit[1]
+
+    def learn(self, user_id: str, generation: Generation) -> None:
+        """A generation read by another request just now (the dashboard's window Query): cached as fresh,
+        unless this process already knows a higher one (a read that started before a logout here)."""
+        with self._lock:
+            hit = self._cache.get(user_id)
+            if hit is not None and hit[1].number > generation.number:
+                return
+            self._cache[user_id] = (self._monotonic(), generation)
+            self._cache.move_to_end(user_id)
+            while len(self._cache) > self.entries:
+                self._cache.popitem(last=False)
 
     def remember(self, user_id: str, generation: Generation) -> None:
         """What this process just wrote (a logout) is seen at once by its own sessions."""

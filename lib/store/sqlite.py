@@ -235,7 +235,8 @@ class SQLiteStore(ChangeCounter):
         return [t for t in txns if t is not None]
 
     def load_window(self, user_id: str, start: dt.date, end: dt.date, default_name: str | None = None) -> Window:
-        if window.is_current(end):  # someone's current window: one query
+        current = window.is_current(end)
+        if current:  # someone's current window: one query (with the session generation)
             items = self._query(user_id, *schema.window_bounds(start))
         else:
             low, high = schema.day_range(start, end)
@@ -246,7 +247,7 @@ class SQLiteStore(ChangeCounter):
                     extra = self._get(conn, key)
                     if extra:
                         items.append(extra)
-        return window.split_window(items, user_id, start, end, default_name)
+        return window.split_window(items, user_id, start, end, default_name, with_generation=current)
 
     def put_transactions(self, txns: Iterable[Transaction], progress: ProgressCallback | None = None) -> int:
         # Same as DynamoDB: one write per key, the last copy wins; each batch is one transaction.

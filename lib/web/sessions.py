@@ -46,27 +46,55 @@ def current_generation(cfg: Settings, store: Store, user_id: str, *, fresh: bool
     return generation
 
 
+def cached_generation(cfg: Settings, user_id: str) -> Generation | None:
+    """The user's generation when this process read it within 30 s, else None: no store read (issue 21:
+    the gate then leaves the check to `end_reason` after the page's window Query, which brings it)."""
+    return generation_cache(cfg.store_url).peek(user_id)
+
+
+def learn_generation(store_url: str, user_id: str, generation: Generation) -> None:
+    """A generation the window Query just read (lib.web.state): the gate's check needs no read of its own."""
+    generation_cache(store_url).learn(user_id, generation)
+
+
 def max_age(cfg: Settings) -> float:
     return cfg.max_session_hours * 3600
 
 
-def start(user_id: str, gen: int, ends_at: float) -> None:
-    """Remember what this session's login was issued under, and when it must end."""
+def start(user_id: str, gen: int | None, ends_at: float) -> None:
+    """Remember what this session's login was issued under, and when it must end (gen None: the current
+    one, learned by the page's first read; see end_reason)."""
     st.session_state[SESSION_KEY] = {"user": user_id, "gen": gen, "ends": ends_at}
 
 
-def end_reason(cfg: Settings, store: Store, user_id: str) -> str | None:
-    """Why this open session must end now (None: it goes on). Cheap: one cache look-up per rerun."""
+def end_reason(cfg: Settings, store: Store, user_id: str, *, defer: bool = False) -> str | None:
+    """Why this open session must end now (None: it goes on). Cheap: one cache look-up per rerun.
+
+    `defer` (the gate, before the page's first read): when the cached generation is older than 30 s, no
+    read here; the page calls this again right after its window Query, which brought the generation
+    (issue 21: a session's first load is one request), before it shows or writes anything.
+    """
     now = clock.now().timestamp()
     session = st.session_state.get(SESSION_KEY)
+
+    def known() -> Generation | None:
+        return cached_generation(cfg, user_id) if defer else current_generation(cfg, store, user_id)
+
     if not session or session.get("user") != user_id:
         # A session signed in without passing the gate's start() (none in the app): it starts now.
-        start(user_id, current_generation(cfg, store, user_id).number, now + max_age(cfg))
+        first = known()
+        start(user_id, first.number if first else None, now + max_age(cfg))
         return None
     if now >= float(session["ends"]):
         log.info("session ended", extra={"reason": "expired", "user_id": user_id})
         return EXPIRED
-    if current_generation(cfg, store, user_id).number != session["gen"]:
+    generation = known()
+    if generation is None:
+        return None  # checked after the page's first read
+    if session["gen"] is None:
+        start(user_id, generation.number, float(session["ends"]))
+        return None
+    if generation.number != session["gen"]:
         log.info("session ended", extra={"reason": "logged out elsewhere", "user_id": user_id})
         return ENDED
     return None

@@ -21,6 +21,7 @@ from lib.config import Settings, load_settings
 from lib.core import clock
 from lib.core.types import Window
 from lib.store import Store, Usage, open_store
+from lib.web.sessions import learn_generation
 
 log = logging.getLogger(__name__)
 
@@ -133,6 +134,8 @@ def _window(store_url: str, user_id: str, start: dt.date, end: dt.date, default_
     """Profile + window transactions + cached commentary: one store query when end is today."""
     window = _store(store_url).load_window(user_id, start, end, default_name)
     _note_seen(store_url, user_id, window.data_version)  # a miss: the version came with the window
+    if window.generation is not None:  # and the session generation: the gate's check needs no read
+        learn_generation(store_url, user_id, window.generation)
     return window
 
 
@@ -155,10 +158,11 @@ def load_window(ctx: Context, start: dt.date, end: dt.date) -> Window:
 
 @dataclass(frozen=True)
 class DashboardPage:
-    """The dashboard's view model and its figures, built once per user, range, day and data version."""
+    """The dashboard's view model, built once per user, range, day and data version (its figures apart:
+    load_figures, so the page sends its first screen before it builds the charts below it)."""
 
     view: Any  # lib.web.views.DashboardView
-    figures: dict[str, Any]  # chart name -> plotly Figure
+    money: Any  # lib.core.money.MoneyFormat: the amounts' currency in this browser's locale (issue 25)
 
 
 @st.cache_resource(ttl=300, show_spinner=False, max_entries=500)
@@ -166,17 +170,29 @@ def _dashboard(
     store_url: str, user_id: str, start: dt.date, end: dt.date, today: dt.date, name: str, version: int,
     browser_locale: str = "",
 ) -> DashboardPage:
-    """Resource cache (shared, never pickled): building the figures is most of a rerun's work otherwise.
+    """Resource cache (shared, never pickled): the view model is most of a cold load's work after the read.
 
     `browser_locale` is in the key: two browsers of one user see amounts each their own way (issue 25)."""
-    from lib.web import charts, views
+    from lib.web import views
     from lib.web.money import page_money
 
     window = _window(store_url, user_id, *views.load_range(start, end, today), name, version)
     where = _standing(store_url, user_id, today, name, version)
     money = page_money(window.profile.currency, window.profile.locale, browser_locale)
-    view = views.dashboard(window, start, end, today, where, money)
-    figures = {
+    return DashboardPage(views.dashboard(window, start, end, today, where, money), money)
+
+
+@st.cache_resource(ttl=300, show_spinner=False, max_entries=500)
+def _figures(
+    store_url: str, user_id: str, start: dt.date, end: dt.date, today: dt.date, name: str, version: int,
+    browser_locale: str = "",
+) -> dict[str, Any]:
+    """The dashboard's four figures (chart name -> plotly Figure) from its cached view model."""
+    from lib.web import charts
+
+    page = _dashboard(store_url, user_id, start, end, today, name, version, browser_locale)
+    view, money = page.view, page.money
+    return {
         "daily": charts.daily_spending(view.daily, view.budget_cents, money),
         "month": charts.month_cumulative(view.month_daily, view.budget_cents, today, money, None if
                                          view.standing.period_rule == "calendar" else
@@ -184,7 +200,6 @@ def _dashboard(
         "calendar": charts.streak_calendar(view.day_states, view.daily, money),
         "categories": charts.categories(view.by_category, money=money),
     }
-    return DashboardPage(view, figures)
 
 
 @st.cache_resource(ttl=300, show_spinner=False, max_entries=2000)
@@ -216,6 +231,14 @@ def load_dashboard(ctx: Context, start: dt.date, end: dt.date) -> DashboardPage:
 
     return _dashboard(ctx.settings.store_url, ctx.user_id, start, end, ctx.today, ctx.name, data_version(ctx.user_id),
                       browser_locale())
+
+
+def load_figures(ctx: Context, start: dt.date, end: dt.date) -> dict[str, Any]:
+    """The dashboard's charts for start..end, built once per data version; called after the first screen."""
+    from lib.web.money import browser_locale
+
+    return _figures(ctx.settings.store_url, ctx.user_id, start, end, ctx.today, ctx.name, data_version(ctx.user_id),
+                    browser_locale())
 
 
 def usage_this_session(ctx: Context) -> Usage:

@@ -15,6 +15,7 @@ import streamlit as st
 from lib.core import clock
 from lib.core.errors import FinanceError, StoreUnavailableError
 from lib.core.plain import md_escape
+from lib.core.types import Generation
 from lib.web import sessions
 from lib.web.auth import (
     DEMO_USERNAME,
@@ -44,6 +45,7 @@ from lib.web.state import (  # noqa: F401
     check_import_quota,
     data_version,
     load_dashboard,
+    load_figures,
     load_forecast,
     load_standing,
     load_window,
@@ -83,7 +85,7 @@ def _authenticator(auth: AuthConfig, cfg: Any, store: Any = None) -> Any:
     # once, by _remember_login, with the flags the browser allows; the authenticator's own writer would race it.
     model._token_encode = lambda: issue_token(
         str(st.session_state["username"]), auth.cookie_key, auth.cookie_expiry_days, _now(),
-        gen=int((st.session_state.get(sessions.SESSION_KEY) or {}).get("gen", 0)),
+        gen=int((st.session_state.get(sessions.SESSION_KEY) or {}).get("gen") or 0),
         max_age_seconds=sessions.max_age(cfg))
     model.set_cookie = lambda: None
     if store is not None:
@@ -117,8 +119,9 @@ def _verified_cookie(auth: AuthConfig, cfg: Any) -> dict[str, Any] | None:
     token = read_token(raw, auth.cookie_key, _now())
     if token is not None and token.username in auth.usernames:
         try:
-            store = _store(cfg.store_url)
-            current = sessions.current_generation(cfg, store, token.username)
+            # Issue 21: a generation not read within 30 s is not read here; the cookie's own is taken for
+            # now and page() compares it with the one its window Query brings, before showing anything.
+            current = sessions.cached_generation(cfg, token.username) or Generation(token.gen)
         except FinanceError as exc:
             log.warning("could not check a login cookie", extra={"user_id": token.username, "error": str(exc)})
             st.warning(f"Could not check your saved login ({exc}): sign in again.", icon="⚠️")
@@ -162,6 +165,33 @@ def _remember_login(authenticator: Any, value: str | None = None, expires: float
     )
 
 
+@st.fragment
+def _keep_cookie(authenticator: Any, value: str, expires: float) -> None:
+    """Write the login cookie after a password sign-in, in a fragment (issue 21): the cookie component's
+    report reruns this fragment, not the whole dashboard a second time."""
+    _remember_login(authenticator, value, expires)
+
+
+def _signed_in_as(user: str) -> bool:
+    return bool(st.session_state.get("authentication_status")) and st.session_state.get("username") == user
+
+
+@st.fragment
+def _cookie_sign_in(auth: AuthConfig, cfg: Any, verified: dict[str, Any]) -> None:
+    """Sign in from a verified cookie, in a fragment of its own (issue 21: a returning visit).
+
+    The authenticator's cookie components report to the server a few seconds after the page has drawn;
+    in the page's body each report reran the whole dashboard, here it reruns only this fragment. They are
+    mounted at all so that "Log out" can delete the cookie in the browser later (see _remember_login).
+    """
+    authenticator = _authenticator(auth, cfg)
+    authenticator.cookie_controller.cookie_model.get_cookie = lambda: verified
+    if not st.session_state.get("authentication_status"):
+        authenticator.login(location="unrendered", key="login")
+    if _signed_in_as(verified["username"]):
+        _remember_login(authenticator, st.context.cookies.get(auth.cookie_name), float(verified["exp_date"]))
+
+
 def _refuse(problems: list[str]) -> None:
     st.title(APP_NAME)
     st.error("The app refuses to start:\n\n" + "\n\n".join(f"- {p}" for p in problems), icon="🛑")
@@ -190,7 +220,7 @@ def _password_gate(cfg: Any, auth: AuthConfig) -> tuple[str, str, Any]:
     if st.session_state.get("authentication_status"):
         user = str(st.session_state["username"])
         try:
-            reason = sessions.end_reason(cfg, _store(cfg.store_url), user)
+            reason = sessions.end_reason(cfg, _store(cfg.store_url), user, defer=True)
         except FinanceError as exc:
             friendly_error(exc, "check your login")
             st.stop()
@@ -202,9 +232,18 @@ def _password_gate(cfg: Any, auth: AuthConfig) -> tuple[str, str, Any]:
         except FinanceError as exc:
             friendly_error(exc, "open the data store")
             st.stop()
-        authenticator = _authenticator(auth, cfg, store)
         verified = _verified_cookie(auth, cfg)
-        authenticator.cookie_controller.cookie_model.get_cookie = lambda: verified
+        if verified is not None:
+            _cookie_sign_in(auth, cfg, verified)
+            if _signed_in_as(verified["username"]):
+                # Signed in by the cookie: the session keeps the cookie's generation and expiry (no new cookie,
+                # so opening the app again never stretches a login past its age).
+                st.session_state.pop("_session_ended", None)
+                user = str(st.session_state["username"])
+                sessions.start(user, int(verified["gen"]), float(verified["exp_date"]))
+                return user, str(st.session_state.get("name") or user), None
+        authenticator = _authenticator(auth, cfg, store)
+        authenticator.cookie_controller.cookie_model.get_cookie = lambda: None  # the cookie is handled above
         login_box = st.empty()
         with login_box.container():
             st.title(f"💸 {APP_NAME}")
@@ -226,21 +265,18 @@ def _password_gate(cfg: Any, auth: AuthConfig) -> tuple[str, str, Any]:
         login_box.empty()
         st.session_state.pop("_session_ended", None)
         user = str(st.session_state["username"])
-        if verified is not None and verified["username"] == user:
-            # Signed in by the cookie: the session keeps the cookie's generation and expiry (no new cookie,
-            # so opening the app again never stretches a login past its age).
-            sessions.start(user, int(verified["gen"]), float(verified["exp_date"]))
-            _remember_login(authenticator, st.context.cookies.get(auth.cookie_name), float(verified["exp_date"]))
-        else:
-            try:
-                gen = sessions.current_generation(cfg, store, user, fresh=True).number
-            except FinanceError as exc:
-                friendly_error(exc, "check your login")
-                st.stop()
-            days = auth.cookie_expiry_days
-            life = cookie_lifetime(days, sessions.max_age(cfg)) if days else sessions.max_age(cfg)
-            sessions.start(user, gen, _now().timestamp() + life)
-            _remember_login(authenticator)
+        try:
+            gen = sessions.current_generation(cfg, store, user, fresh=True).number
+        except FinanceError as exc:
+            friendly_error(exc, "check your login")
+            st.stop()
+        days = auth.cookie_expiry_days
+        life = cookie_lifetime(days, sessions.max_age(cfg)) if days else sessions.max_age(cfg)
+        sessions.start(user, gen, _now().timestamp() + life)
+        model = authenticator.cookie_controller.cookie_model
+        if model.cookie_expiry_days:  # the value and end fixed here: the fragment's reruns set the same cookie
+            _keep_cookie(authenticator, model._token_encode(),
+                         _now().timestamp() + model.cookie_expiry_days * 86400)
     user_id = str(st.session_state["username"])  # from the login only: never the URL or a form
     return user_id, str(st.session_state.get("name") or user_id), authenticator
 
@@ -332,10 +368,25 @@ def page(title: str, icon: str, history_days: int | None = None) -> Context:
         refresh(ctx)  # another replica, the API or the worker may have written since this process read
     except FinanceError as exc:
         log.warning("could not check for other writes", extra={"error": str(exc)})
-    ctx = user_context(ctx, history_days)  # the user's own today (their profile's zone), from the page's first read
+    # The user's own today (their profile's zone), from the page's first read; right after that read, the
+    # session's check the gate left to it (the read brought the session generation).
+    ctx = user_context(ctx, history_days, settle=_session_holds)
+    _session_holds(ctx)
     _sidebar(ctx, password_auth)
     phone_css()  # after the gate: an element ahead of the login form's cookie component cost a second run
     return ctx
+
+
+def _session_holds(ctx: Context) -> None:
+    """The check the gate deferred (sessions.end_reason): an ended session goes back to the sign-in at once."""
+    try:
+        reason = sessions.end_reason(ctx.settings, ctx.store, ctx.user_id)
+    except FinanceError as exc:
+        friendly_error(exc, "check your login")
+        st.stop()
+    if reason:
+        _sign_out_here(reason)
+        st.rerun()
 
 
 def metrics(items: list[Any], per_row: int, key: str = "cards") -> None:

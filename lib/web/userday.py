@@ -13,6 +13,7 @@ import dataclasses
 import datetime as dt
 import logging
 import time
+from collections.abc import Callable
 
 import streamlit as st
 
@@ -59,8 +60,11 @@ def _save_browser_zone(ctx: state.Context, profile: Profile) -> str:
     return zone
 
 
-def user_context(ctx: state.Context, history_days: int | None) -> state.Context:
-    """`ctx` (whose today is the server's) with the user's own today and the page's history start from it."""
+def user_context(ctx: state.Context, history_days: int | None,
+                 settle: Callable[[state.Context], None] | None = None) -> state.Context:
+    """`ctx` (whose today is the server's) with the user's own today and the page's history start from it.
+
+    `settle`: called right after the first read, before the zone is saved (the session's deferred check)."""
     memo = st.session_state.get("_user_zone")
     version = state.data_version(ctx.user_id)
     mine = memo if memo is not None and memo[0] == ctx.user_id else None
@@ -74,7 +78,10 @@ def user_context(ctx: state.Context, history_days: int | None) -> state.Context:
     except FinanceError as exc:
         log.warning("could not read the profile's zone", extra={"user_id": ctx.user_id, "error": str(exc)})
         return guessed  # the page's own read meets the same failure and says so
-    saved = _save_browser_zone(ctx, profile) if not (profile.timezone and profile.locale) else ""
+    needs_save = not (profile.timezone and profile.locale)
+    if settle is not None and needs_save:
+        settle(ctx)  # a session that has ended writes nothing
+    saved = _save_browser_zone(ctx, profile) if needs_save else ""
     zone = profile.timezone or saved
     st.session_state["_user_zone"] = (ctx.user_id, state.data_version(ctx.user_id), zone, time.monotonic())
     today = clock.today(zone)

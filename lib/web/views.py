@@ -10,6 +10,7 @@ import pandas as pd
 from lib.core import analytics, payday, period, standing
 from lib.core.models import Profile, Transaction
 from lib.core.money import BARE, MoneyFormat
+from lib.core.plain import md_escape
 from lib.core.types import Window
 
 # Every amount a page shows goes through a MoneyFormat (lib.core.money): the profile's home currency in the
@@ -364,3 +365,14 @@ def transactions_table(txns: list[Transaction], limit: int | None = None, amount
             "id": [t.sort_key for t in newest],
         }
     )
+
+
+# -- issue 21: the recent transactions as a light table ----------------------------------------------
+def plain_cells(table: pd.DataFrame, columns: tuple[str, ...] = ("Category", "Description")) -> pd.DataFrame:
+    """The table with the text we did not write escaped: st.table (no data grid to load, so the dashboard
+    draws sooner) renders its cells as markdown, where a merchant's name must stay plain text."""
+    out = table.copy()
+    for column in columns:
+        if column in out:
+            out[column] = out[column].map(md_escape)
+    return out

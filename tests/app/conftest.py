@@ -111,7 +111,10 @@ def rendered_text(at: AppTest, where: str = "all") -> str:
                 if value is None:
                     continue
                 if hasattr(value, "to_csv"):
-                    parts.append(value.to_csv(index=False))
+                    csv = value.to_csv(index=False)
+                    parts.append(csv)
+                    if node.type == "table":  # st.table cells are markdown: also what the reader sees (issue 21)
+                        parts.append(shown(csv))
                 elif isinstance(value, str | int | float):
                     parts.append(str(value))
                 elif isinstance(value, list | tuple):

@@ -41,7 +41,7 @@ def test_the_forecast_shows_its_chart_metrics_and_backtest(make_app, demo_store)
     # Ranges and budgets under the numbers are facts, not trends: no up/down arrow.
     arrows = {m.label: Metric.MetricDirection.Name(m.proto.direction) for m in at.metric if m.delta}
     assert arrows and set(arrows.values()) == {"NONE"}, arrows
-    assert [d for d in at.dataframe if "Horizon" in d.value.columns], "savings table (the demo has a salary)"
+    assert [d for d in at.table if "Horizon" in d.value.columns], "savings table (the demo has a salary)"
     assert [d for d in at.dataframe if "Inside band" in d.value.columns], "backtest over complete months"
     # issue 26: coverage with its count, skill against the baselines, the backtest as CSV and Parquet
     [backtest] = [d.value for d in at.dataframe if "Inside band" in d.value.columns]

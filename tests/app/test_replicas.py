@@ -66,7 +66,7 @@ def test_on_one_dynalite_table_a_write_by_another_process_shows_on_the_next_load
 
     from lib.core.demo import demo_profile, demo_transactions
     from lib.store.dynamodb import DynamoDBStore
-    from tests.app.conftest import PAGES, app_secrets
+    from tests.app.conftest import PAGES, app_secrets, shown
 
     table = f"replicas-{uuid.uuid4().hex[:12]}"
     direct = DynamoDBStore(table, client=boto3.client("dynamodb", region_name="us-east-1",
@@ -95,5 +95,6 @@ def test_on_one_dynalite_table_a_write_by_another_process_shows_on_the_next_load
     assert run.returncode == 0, run.stdout + run.stderr
     at.run()
     assert not at.exception
-    shown = " ".join(str(df.value.to_dict()) for df in at.dataframe)
-    assert "SEEN-ACROSS-PROCESSES" in shown
+    # The dashboard's recent transactions are a plain table since issue 21: its cells are markdown, escaped.
+    tables = " ".join(shown(df.value.to_csv()) for df in [*at.dataframe, *at.table])
+    assert "SEEN-ACROSS-PROCESSES" in tables

@@ -38,7 +38,8 @@ def test_each_logout_bumps_the_users_generation(store: Any) -> None:
     # An identity from before the last logout is refused; one after it is not.
     assert issued_before_logout(at.timestamp(), stored)
     assert not issued_before_logout(at.timestamp() + 6, stored)
-    # The item sorts after "~": the dashboard's window Query never reads it.
+    # The item sorts after "~", above every per-user item; the window Query ends on it (issue 21: see
+    # tests/contract/test_window_generation.py).
     assert schema.session_gen_key("ann")[schema.SK] > schema.WINDOW_END
 
 
