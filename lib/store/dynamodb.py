@@ -367,7 +367,8 @@ class DynamoDBStore(DynamoRequests, ChangeCounter):
 
     def get_import_batch(self, user_id: str, batch_id: str) -> ImportBatch | None:
         """One import's record, strongly consistent (a re-import right after must see it)."""
-        return side_items.item_to_import_batch(self._get(schema.import_batch_key(user_id, batch_id), consistent=True))
+        key = side_items.import_batch_key(user_id, batch_id)
+        return side_items.item_to_import_batch(self._get(key, consistent=True))
 
     def list_import_batches(self, user_id: str) -> list[ImportBatch]:
         """Every import of the user, newest first (one Query on the import keys)."""
@@ -376,7 +377,7 @@ class DynamoDBStore(DynamoRequests, ChangeCounter):
 
     def delete_import_batch(self, user_id: str, batch_id: str) -> None:
         """Forget an import's record."""
-        self._delete(schema.import_batch_key(user_id, batch_id))
+        self._delete(side_items.import_batch_key(user_id, batch_id))
 
     def put_mapping(self, mapping: SavedMapping) -> None:
         """Remember the mapping the user confirmed for one export layout."""
@@ -384,7 +385,7 @@ class DynamoDBStore(DynamoRequests, ChangeCounter):
 
     def get_mapping(self, user_id: str, signature: str) -> SavedMapping | None:
         """The remembered mapping for one export layout, if any."""
-        return side_items.item_to_mapping(self._get(schema.mapping_key(user_id, signature)))
+        return side_items.item_to_mapping(self._get(side_items.mapping_key(user_id, signature)))
 
     def put_category_rule(self, rule: CategoryRule) -> None:
         """Save (or replace) the user's rule for one merchant."""
@@ -397,7 +398,7 @@ class DynamoDBStore(DynamoRequests, ChangeCounter):
 
     def delete_category_rule(self, user_id: str, merchant: str) -> None:
         """Drop the user's rule for one merchant."""
-        self._delete(schema.category_rule_key(user_id, merchant))
+        self._delete(side_items.category_rule_key(user_id, merchant))
 
 
 def _txn(item: Item | None) -> Transaction | None:

@@ -407,26 +407,11 @@ def item_to_checkin(item: Item | None) -> dt.date | None:
 
 
 # ---------------------------------------------------------------------------------------------
-# Import batches, remembered mappings, category rules: items beside the transactions
+# Items beside the transactions (their keys: lib.store.side_items) and the range of one prefix
 # ---------------------------------------------------------------------------------------------
 def prefix_range(prefix: str) -> tuple[str, str]:
     """Inclusive sort-key bounds of every item whose key starts with prefix (ids are printable ASCII)."""
     return prefix, prefix + _DAY_END
-
-
-def import_batch_key(user_id: str, batch_id: str) -> dict[str, str]:
-    """Primary key of the record of one import (batch_id: a digest of the file)."""
-    return {PK: user_id, SK: f"{IMPORT_PREFIX}{batch_id}"}
-
-
-def mapping_key(user_id: str, signature: str) -> dict[str, str]:
-    """Primary key of the mapping a user confirmed for files of one shape (signature: a digest)."""
-    return {PK: user_id, SK: f"{MAPPING_PREFIX}{signature}"}
-
-
-def category_rule_key(user_id: str, merchant: str) -> dict[str, str]:
-    """Primary key of the user's "always this category" rule for one merchant (a normalised name)."""
-    return {PK: user_id, SK: f"{RULE_PREFIX}{merchant}"}
 
 
 # ---------------------------------------------------------------------------------------------

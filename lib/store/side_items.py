@@ -14,10 +14,22 @@ from lib.store.schema import (
     RULE_PREFIX,
     SK,
     Item,
-    category_rule_key,
-    import_batch_key,
-    mapping_key,
 )
+
+
+def import_batch_key(user_id: str, batch_id: str) -> dict[str, str]:
+    """Primary key of the record of one import (batch_id: a digest of the file)."""
+    return {PK: user_id, SK: f"{IMPORT_PREFIX}{batch_id}"}
+
+
+def mapping_key(user_id: str, signature: str) -> dict[str, str]:
+    """Primary key of the mapping a user confirmed for files of one shape (signature: a digest)."""
+    return {PK: user_id, SK: f"{MAPPING_PREFIX}{signature}"}
+
+
+def category_rule_key(user_id: str, merchant: str) -> dict[str, str]:
+    """Primary key of the user's "always this category" rule for one merchant (a normalised name)."""
+    return {PK: user_id, SK: f"{RULE_PREFIX}{merchant}"}
 
 
 def _iso(day: dt.date | None) -> str:

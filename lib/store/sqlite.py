@@ -407,20 +407,20 @@ class SQLiteStore(ChangeCounter):
         self._put_item(side_items.import_batch_to_item(batch))
 
     def get_import_batch(self, user_id: str, batch_id: str) -> ImportBatch | None:
-        return side_items.item_to_import_batch(self._get_item(schema.import_batch_key(user_id, batch_id)))
+        return side_items.item_to_import_batch(self._get_item(side_items.import_batch_key(user_id, batch_id)))
 
     def list_import_batches(self, user_id: str) -> list[ImportBatch]:
         batches = [side_items.item_to_import_batch(i) for i in self._prefixed(user_id, schema.IMPORT_PREFIX)]
         return sorted((b for b in batches if b), key=lambda b: b.imported_at, reverse=True)
 
     def delete_import_batch(self, user_id: str, batch_id: str) -> None:
-        self._delete_item(schema.import_batch_key(user_id, batch_id))
+        self._delete_item(side_items.import_batch_key(user_id, batch_id))
 
     def put_mapping(self, mapping: SavedMapping) -> None:
         self._put_item(side_items.mapping_to_item(mapping))
 
     def get_mapping(self, user_id: str, signature: str) -> SavedMapping | None:
-        return side_items.item_to_mapping(self._get_item(schema.mapping_key(user_id, signature)))
+        return side_items.item_to_mapping(self._get_item(side_items.mapping_key(user_id, signature)))
 
     def put_category_rule(self, rule: CategoryRule) -> None:
         self._put_item(side_items.category_rule_to_item(rule))
@@ -430,7 +430,7 @@ class SQLiteStore(ChangeCounter):
         return [r for r in rules if r]
 
     def delete_category_rule(self, user_id: str, merchant: str) -> None:
-        self._delete_item(schema.category_rule_key(user_id, merchant))
+        self._delete_item(side_items.category_rule_key(user_id, merchant))
 
 def _stale(stored: Item | None) -> ConflictError:
     """The conflict of an edit or delete based on an old version: the current value rides along."""

@@ -9,7 +9,7 @@ from typing import Any
 from lib.core import clock
 from lib.core.models import Profile, validate_transaction
 from lib.core.types import Generation
-from lib.store import schema
+from lib.store import schema, side_items
 from lib.store.session_gen import GenerationCache, end_all_sessions
 from lib.store.throttle import record_failure
 
@@ -47,8 +47,8 @@ def test_a_window_in_the_past_carries_no_generation(store: Any) -> None:
 def test_the_added_range_holds_no_growing_collection() -> None:
     _low, high = schema.window_bounds(dt.date(2026, 12, 1))
     assert high == schema.session_gen_key("ann")[schema.SK]
-    for key in (schema.import_batch_key("ann", "b1"), schema.mapping_key("ann", "sig"),
-                schema.category_rule_key("ann", "shop")):
+    for key in (side_items.import_batch_key("ann", "b1"), side_items.mapping_key("ann", "sig"),
+                side_items.category_rule_key("ann", "shop")):
         assert key[schema.SK] > high, key
     from lib.store import schema_bank, schema_nudges
 
