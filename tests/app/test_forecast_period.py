@@ -11,6 +11,7 @@ import pytest
 
 from lib.core import clock
 from lib.store.sqlite import SQLiteStore
+from tests.app.conftest import shown
 
 TODAY = dt.date(2026, 12, 10)
 
@@ -71,8 +72,8 @@ def test_a_payday_users_forecast_runs_to_payday(make_app, payday_user) -> None:
     # Savings per pay period: the salary less the period's spending, over 3, 6 and 12 periods (this one included).
     saved = metrics["Saved this pay period (median)"][0]
     assert _money(saved) == Decimal("3200.00") - mid
-    [table] = [d.value for d in at.dataframe if "Horizon" in d.value.columns]
-    assert list(table["Horizon"]) == ["This pay period", "3 pay periods (to 2027-02-24)",
+    [table] = [t.value for t in at.table if "Horizon" in t.value.columns]  # a plain table (issue 21)
+    assert [shown(h) for h in table["Horizon"]] == ["This pay period", "3 pay periods (to 2027-02-24)",
                                       "6 pay periods (to 2027-05-24)", "12 pay periods (to 2027-11-24)"]
 
     # The what-if re-prices the period: a bigger budget lifts its budget line and its chance; a cut lowers it.

@@ -36,7 +36,7 @@ def test_a_euro_profile_in_a_german_browser_sees_euros_the_german_way(make_app, 
     cards = _metrics(at)
     assert cards["Today"][0] == f"1.500,25{NBSP}€ / 1.234,50{NBSP}€"
     assert cards["Today"][1] == f"-265,75{NBSP}€ over budget"
-    assert at.dataframe[0].value["Amount"].iloc[0] == f"1.500,25{NBSP}€"
+    assert at.table[0].value["Amount"].iloc[0] == f"1.500,25{NBSP}€"  # the recent transactions (a plain table)
     shown = rendered_text(at, "main")
     assert f"over the 1.234,50{NBSP}€ budget" in shown  # the daily chart's caption (its text alternative)
     daily = json.loads(at.get("plotly_chart")[0].proto.spec)
@@ -68,7 +68,7 @@ def test_without_a_currency_the_figures_stay_bare(make_app, store) -> None:
     assert not at.exception
     cards = _metrics(at)
     assert cards["Today"] == ("1,500.25 / 1,234.50", "-265.75 over budget")
-    assert at.dataframe[0].value["Amount"].iloc[0] == "1,500.25"
+    assert at.table[0].value["Amount"].iloc[0] == "1,500.25"
     assert "€" not in rendered_text(at, "main")
 
 

@@ -97,4 +97,4 @@ def test_a_sync_by_the_jobs_tick_reaches_the_dashboard(make_app, store, bridge, 
         "Your bank needs attention (Everyday Checking): sign in at the bridge to fix the link. "
         "Spending from it may be missing."]
     assert {m.label: m.value for m in dash.metric}["Today"].startswith("4.10")
-    assert any("⏳ pending · BAKERY" in str(df.value.to_dict()) for df in dash.dataframe)
+    assert any("⏳ pending · BAKERY" in shown(str(t.value.to_dict())) for t in dash.table)  # the recent transactions
