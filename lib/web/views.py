@@ -101,7 +101,7 @@ def period_metric(s: standing.Standing, money: MoneyFormat = BARE) -> Metric:
     ends = "the month ends" if calendar_month else "payday"
     return Metric(
         "Left per day this month" if calendar_month else "Left per day until payday", fmt(s.left_per_day_cents),
-        f"{days} to {ends}, today included" if s.period_days_left > 1 else "the last day before " + ends,
+        f"{days} until {ends}, today included" if s.period_days_left > 1 else "the last day before " + ends,
         "off",
         help=(f"The period {s.period_start:%d %b} – {s.period_end:%d %b}: its budget for daily spending "
               f"{fmt(s.period_budget_cents)} minus the {fmt(s.period_everyday_cents)} already spent, over the "

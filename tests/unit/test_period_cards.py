@@ -50,6 +50,8 @@ def test_a_payday_user_sees_the_period_in_the_month_cards() -> None:
     assert not any(label.startswith("December") or "month end" in label for label in cards)
     # The phone's first row stays what is left per day until payday, then the streak.
     assert [m.label for m in views.dashboard_metrics(s)[:2]] == ["Left per day until payday", "Current streak"]
+    first = views.dashboard_metrics(s)[0]
+    assert first.delta == f"{s.period_days_left} days until payday, today included", first.delta
 
 
 def test_bills_due_before_payday_and_the_chance_against_them() -> None:
