@@ -122,7 +122,9 @@ async def _freshness(server: Server, cookie: str, db: Path, workdir: Path) -> di
     """Write from another process; poll a session's page loads until the row shows."""
     s = Session(server, cookie)
     await s.open()
-    marker = f"FRESH-{int(time.time())}"
+    # Letters and digits only: the recent transactions are a markdown table (issue 21), where punctuation in a
+    # description is escaped, so "FRESH-1" would arrive as "FRESH\-1" and never match.
+    marker = f"FRESH{int(time.time())}"
     csv = workdir / "fresh.csv"
     csv.write_text(f"Date,Description,Amount\n{dt.date.today().isoformat()},{marker},-1.23\n")
     env = {**os.environ, "FINANCE_STORE": f"sqlite:///{db}"}
