@@ -64,33 +64,33 @@ def what_if(fc: ForecastData) -> None:
 
 what_if(fc)
 
-# Outside the fragment: the sliders do not change the backtest, so a step does not send it again.
-st.subheader("Backtest: how good is this model on your own history?")
-backtest_table, coverage_text, skill = backtest_view.backtest_view(fc.backtest, money)
-if backtest_table.empty:
-    st.caption("Not enough complete months of history to backtest yet.")
-else:
-    st.metric("Band coverage (truth inside p10–p90)", coverage_text,
-              help="Calibrated bands hold the truth about 80% of the time.")
+def backtest_section(bt: object, empty: str, coverage_label: str, coverage_help: str) -> bool:
+    """One backtest: its coverage, the skill against simple guesses and its table (False: too little history)."""
+    table, coverage, skill = backtest_view.backtest_view(bt, money)  # type: ignore[arg-type]
+    if table.empty:
+        st.caption(empty)
+        return False
+    st.metric(coverage_label, coverage, help=coverage_help)
     if skill is not None:
         st.caption("Skill: mean pinball loss of the p10/p50/p90 against simple guesses (lower is better; "
                    "a single guess scores half its error).")
         st.dataframe(skill, hide_index=True)
-    st.dataframe(backtest_table, hide_index=True)
-    exported = forecast.backtest_table(fc.backtest)
-    st.download_button("Download the backtest (CSV)", exported.to_csv(index=False, lineterminator="\n"),
+    st.dataframe(table, hide_index=True)
+    return True
+
+
+# Outside the fragment: the sliders do not change the backtest, so a step does not send it again.
+st.subheader("Backtest: how good is this model on your own history?")
+if backtest_section(fc.backtest, "Not enough complete months of history to backtest yet.",
+                    "Band coverage (truth inside p10–p90)", "Calibrated bands hold the truth about 80% of the time."):
+    exported = forecast.backtest_table(fc.backtest)  # the files are built when a button is pressed, not per run
+    st.download_button("Download the backtest (CSV)", lambda: exported.to_csv(index=False, lineterminator="\n"),
                        file_name=f"{ctx.user_id}-backtest.csv", mime="text/csv")
-    st.download_button("Download the backtest (Parquet)", backtest_view.parquet_bytes(exported),
+    st.download_button("Download the backtest (Parquet)", lambda: backtest_view.parquet_bytes(exported),
                        file_name=f"{ctx.user_id}-backtest.parquet", mime="application/vnd.apache.parquet")
 if fc.period_backtest is not None:  # a payday rule: the band to payday is calibrated on the user's pay periods
     st.subheader("Backtest over your pay periods")
-    period_table, period_coverage, period_skill = backtest_view.backtest_view(fc.period_backtest)
-    if period_table.empty:
-        st.caption("Not enough complete pay periods of history to backtest yet.")
-    else:
-        st.metric("Pay-period band coverage (truth inside p10–p90)", period_coverage,
-                  help="What the dashboard's band to payday would have said on day 10 and 20 of each past period.")
-        if period_skill is not None:
-            st.dataframe(period_skill, hide_index=True)
-        st.dataframe(period_table, hide_index=True)
+    backtest_section(fc.period_backtest, "Not enough complete pay periods of history to backtest yet.",
+                     "Pay-period band coverage (truth inside p10–p90)",
+                     "What the dashboard's band to payday would have said on day 10 and 20 of each past period.")
 ui.finish(ctx)
