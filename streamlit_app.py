@@ -56,20 +56,25 @@ with first_screen:
 # have been sent, so a load that must build them shows the first screen first.
 figures = ui.load_figures(ctx, start, end)
 captions = views.chart_captions(view, ctx.today)
+
+
+def chart(name: str, caption: str) -> None:
+    """A chart drawn on the server (an SVG picture, issue 21); its key numbers in words under it."""
+    st.image(figures[name].svg, alt=f"Chart: {figures[name].title}. Its key numbers are written below it.",
+             width="content")
+    st.caption(caption)
+
+
 left, right = st.columns([3, 2])
 with left:
-    st.plotly_chart(figures["daily"], key="daily")
-    st.caption(captions["daily"])
+    chart("daily", captions["daily"])
 with right:
-    st.plotly_chart(figures["month"], key="month")
-    st.caption(captions["month"])
-st.plotly_chart(figures["calendar"], key="calendar")
-st.caption(f"{captions['calendar']} How today counts: {view.streak_rule}")
+    chart("month", captions["month"])
+chart("calendar", f"{captions['calendar']} How today counts: {view.streak_rule}")
 
 left, right = st.columns([2, 3])
 with left:
-    st.plotly_chart(figures["categories"], key="categories")
-    st.caption(captions["categories"])
+    chart("categories", captions["categories"])
 with right:
     st.subheader("Recent transactions")
     # A plain table, not the data grid: no grid to load and draw on every visit (issue 21).

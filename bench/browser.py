@@ -2,7 +2,7 @@
 
 Every interaction is timed inside the page (performance.now): from the click or key press to the
 moment the page is settled, i.e. Streamlit's script state is back to "not running", no element is
-stale, every chart has drawn (Plotly's SVG, Vega's canvas or SVG, the data grid's canvas), two
+stale, every chart has drawn (Plotly's SVG, Vega's canvas or SVG, the data grid's canvas, a picture decoded), two
 animation frames have passed, and no further script run started within the settle time (so a second
 run caused by a component counts). Sessions are fresh browser contexts, app and bare interleaved.
 """
@@ -107,6 +107,7 @@ async ({t0, text, minRuns, settle, timeout}) => {
     for (const el of shown('[data-testid="stVegaLiteChart"], [data-testid="stArrowVegaLiteChart"]'))
       if (!el.querySelector('canvas, svg')) return false;
     for (const el of shown('[data-testid="stDataFrame"]')) if (!el.querySelector('canvas')) return false;
+    for (const img of shown('[data-testid="stImage"] img')) if (!img.complete || !img.naturalWidth) return false;
     for (const t of text) if (!document.body.innerText.includes(t)) return false;
     return true;
   };

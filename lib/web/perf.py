@@ -12,8 +12,8 @@ log = logging.getLogger(__name__)
 # What the pages use: imported before the freeze so their module objects are frozen with them.
 HEAVY_MODULES = (
     "numpy", "pandas", "plotly.graph_objects", "boto3", "botocore.session", "streamlit_authenticator",
-    "lib.core.analytics", "lib.web.charts", "lib.web.views", "lib.core.forecast", "lib.core.standing", "lib.coach",
-    "lib.web.sidebar",
+    "lib.core.analytics", "lib.web.charts", "lib.web.dashboard_charts", "lib.web.views", "lib.core.forecast",
+    "lib.core.standing", "lib.coach", "lib.web.sidebar",
 )
 _lock = threading.Lock()
 _frozen = False

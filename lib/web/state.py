@@ -187,8 +187,9 @@ def _figures(
     store_url: str, user_id: str, start: dt.date, end: dt.date, today: dt.date, name: str, version: int,
     browser_locale: str = "",
 ) -> dict[str, Any]:
-    """The dashboard's four figures (chart name -> plotly Figure) from its cached view model."""
-    from lib.web import charts
+    """The dashboard's four charts (chart name -> lib.web.dashboard_charts.Chart, an SVG drawn on the server)
+    from its cached view model."""
+    from lib.web import dashboard_charts as charts
 
     page = _dashboard(store_url, user_id, start, end, today, name, version, browser_locale)
     view, money = page.view, page.money

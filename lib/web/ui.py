@@ -155,8 +155,6 @@ def _remember_login(authenticator: Any, value: str | None = None, expires: float
     model = authenticator.cookie_controller.cookie_model
     if not model.cookie_expiry_days:
         return
-    # Signed in by the cookie: the same value and end again (never a longer login). Mounting the cookie
-    # component in this session is also what lets "Log out" delete the cookie in the browser later.
     model.cookie_manager.set(
         model.cookie_name, value or model._token_encode(), key="login_cookie",
         expires_at=dt.datetime.fromtimestamp(expires) if expires else
@@ -176,20 +174,18 @@ def _signed_in_as(user: str) -> bool:
     return bool(st.session_state.get("authentication_status")) and st.session_state.get("username") == user
 
 
-@st.fragment
-def _cookie_sign_in(auth: AuthConfig, cfg: Any, verified: dict[str, Any]) -> None:
-    """Sign in from a verified cookie, in a fragment of its own (issue 21: a returning visit).
+def _cookie_sign_in(auth: AuthConfig, verified: dict[str, Any]) -> None:
+    """Sign in from a verified cookie (a returning visit) with the authenticator's own login controller.
 
-    The authenticator's cookie components report to the server a few seconds after the page has drawn;
-    in the page's body each report reran the whole dashboard, here it reruns only this fragment. They are
-    mounted at all so that "Log out" can delete the cookie in the browser later (see _remember_login).
+    Not through stauth.Authenticate: building one mounts its cookie component, an iframe whose reports
+    reran part of the page half a second after it drew (issue 21: up to two extra runs on every returning
+    visit). The cookie is not written again (it would carry the same value and end). "Log out" builds the
+    authenticator, whose component deletes the cookie then; the logout's new session generation refuses
+    it on every server in any case (_verified_cookie).
     """
-    authenticator = _authenticator(auth, cfg)
-    authenticator.cookie_controller.cookie_model.get_cookie = lambda: verified
-    if not st.session_state.get("authentication_status"):
-        authenticator.login(location="unrendered", key="login")
-    if _signed_in_as(verified["username"]):
-        _remember_login(authenticator, st.context.cookies.get(auth.cookie_name), float(verified["exp_date"]))
+    from streamlit_authenticator.controllers import AuthenticationController
+
+    AuthenticationController(auth.credentials, auto_hash=False).login(token={"username": verified["username"]})
 
 
 def _refuse(problems: list[str]) -> None:
@@ -234,7 +230,7 @@ def _password_gate(cfg: Any, auth: AuthConfig) -> tuple[str, str, Any]:
             st.stop()
         verified = _verified_cookie(auth, cfg)
         if verified is not None:
-            _cookie_sign_in(auth, cfg, verified)
+            _cookie_sign_in(auth, verified)
             if _signed_in_as(verified["username"]):
                 # Signed in by the cookie: the session keeps the cookie's generation and expiry (no new cookie,
                 # so opening the app again never stretches a login past its age).

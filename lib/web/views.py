@@ -262,7 +262,7 @@ def _day(ts: Any) -> str:
 
 def chart_captions(view: DashboardView, today: dt.date) -> dict[str, str]:
     """Each dashboard chart's key numbers in words: its text alternative, shown under it."""
-    from lib.web.charts import clip_cap
+    from lib.web.dashboard_charts import clip_cap
 
     out: dict[str, str] = {}
     fmt = view.money.cents

@@ -9,6 +9,7 @@ from streamlit.proto.Metric_pb2 import Metric
 from lib.core import clock
 from lib.core.models import Profile, validate_transaction
 from tests.app.conftest import shown
+from tests.svg_text import pictures, texts
 
 METRICS = ["Left per day this month",  # the period card (issue 26)
            "Today", "Current streak", "Longest streak", "Fixed bills", "Chance within budget", "Salary spent"]
@@ -28,7 +29,11 @@ def test_metrics_and_charts_are_shown(make_app, demo_store) -> None:
     projection = "Month ends at" if (clock.today() + dt.timedelta(days=1)).day == 1 else "Projected month end"
     assert set(metrics) == {*METRICS, month, projection}
     assert metrics["Current streak"][0].endswith(("day", "days"))
-    assert len(at.get("plotly_chart")) >= 4  # daily bars, month pace, streak calendar, categories
+    drawn = pictures(at)  # daily bars, month pace, streak calendar, categories: SVG pictures with alt text
+    assert [alt.split(".")[0] for alt, _ in drawn] == [
+        "Chart: Daily spending against your budget", f"Chart: {clock.today():%B}: spent against the budget pace",
+        "Chart: Streak calendar: ✓ kept, ✗ broke", "Chart: Where the money went"]
+    assert all(texts(svg) for _, svg in drawn)
     assert at.title[0].value == "🔥 Demo, here is the damage"
     visible = [c for c in at.main.children.values()  # not the cookie manager, not the phone layout's style rules
                if c.type != "component_instance" and not (c.type == "markdown" and c.value.startswith("<style>"))]
@@ -167,7 +172,7 @@ def test_an_empty_user_sees_the_hint_and_no_error(make_app, store) -> None:
     metrics = _metrics(at)
     assert metrics["Today"][0] == "0.00 / 15.00"  # the default budget
     assert metrics["Current streak"][0] == "0 days"
-    assert len(at.get("plotly_chart")) >= 4  # empty charts, not a crash
+    assert len(pictures(at)) == 4  # empty charts, not a crash
 
 
 def test_picking_a_past_range_shows_only_that_range(make_app, store) -> None:

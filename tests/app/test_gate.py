@@ -31,7 +31,7 @@ def test_logged_out_every_page_shows_only_the_login_form(make_app, demo_store, s
     assert [i.value for i in at.info] == ["Trying it out? Sign in as **demo** with password **demo**."]
     # No data, no chrome: nothing of the user's leaks before the login.
     assert len(at.metric) == 0
-    assert len(at.get("plotly_chart")) == 0
+    assert len(at.get("plotly_chart")) == 0 and len(at.get("image")) == 0
     assert len(at.dataframe) == 0 and len(at.table) == 0
     assert len(at.sidebar.children) == 0
     text = seen(at)

@@ -36,6 +36,8 @@ SETTLED_JS = """() => {
   if (document.querySelector('[data-stale="true"]')) return false;
   for (const el of document.querySelectorAll('[data-testid="stPlotlyChart"]'))
     if (el.checkVisibility() && !el.querySelector('.main-svg')) return false;
+  for (const img of document.querySelectorAll('[data-testid="stImage"] img'))
+    if (!img.complete || img.naturalWidth === 0) return false;
   return true;
 }"""
 

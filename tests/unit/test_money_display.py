@@ -14,7 +14,9 @@ from lib.core.models import Profile, Transaction
 from lib.core.money import BARE, MoneyFormat, clean_locale, home_symbol, money_format
 from lib.core.standing import standing_from_window
 from lib.core.types import Window
-from lib.web import charts, views
+from lib.web import dashboard_charts as charts
+from lib.web import views
+from tests.svg_text import texts
 
 D = Decimal
 NBSP = "\xa0"
@@ -111,27 +113,23 @@ def test_dashboard_captions_tables_and_charts_use_the_readers_format() -> None:
     caps = views.chart_captions(view, TODAY)
     assert f"1.234,50{NBSP}€ budget" in caps["daily"]
     assert view.recent["Amount"].iloc[0] == f"1.500,25{NBSP}€"
-    fig = charts.daily_spending(view.daily, view.budget_cents, de)
-    bar = fig.data[0]
-    assert f"1.500,25{NBSP}€" in bar.hovertext and bar.hovertemplate == "%{hovertext}<extra></extra>"
-    assert fig.layout.separators == ",." and fig.layout.yaxis.ticksuffix == f"{NBSP}€"
-    assert fig.layout.annotations[0].text == f"budget 1.234,50{NBSP}€"
-    cal = charts.streak_calendar(view.day_states, view.daily, de)
-    assert f"spent 1.500,25{NBSP}€" in np.asarray(cal.data[0].customdata).ravel().tolist()
-    cats = charts.categories(view.by_category, money=de)
-    assert cats.layout.xaxis.ticksuffix == f"{NBSP}€"
-    assert cats.data[0].hovertemplate == "%{y}: %{hovertext}<extra></extra>"
-    # Without a currency the figures keep their old numeric hover and no axis affixes.
-    plain = charts.daily_spending(view.daily, view.budget_cents)
-    assert plain.data[0].hovertemplate == "%{customdata:,.2f}<extra></extra>" and plain.layout.separators is None
-    assert plain.layout.annotations[0].text == "budget 1,234.50"
+    words = texts(charts.daily_spending(view.daily, view.budget_cents, de).svg)
+    assert f"budget 1.234,50{NBSP}€" in words
+    assert f"1.200{NBSP}€" in words, words  # the money axis: German groups, the euro after
+    cats = texts(charts.categories(view.by_category, money=de).svg)
+    assert any(w.startswith(f"1.500,25{NBSP}€ (") for w in cats), cats  # the bar's amount, written the reader's way
+    assert any(w.endswith(f"{NBSP}€") and w[0].isdigit() for w in cats)  # the axis too
+    # Without a currency the charts keep their bare figures.
+    plain = texts(charts.daily_spending(view.daily, view.budget_cents).svg)
+    assert "budget 1,234.50" in plain and not [w for w in plain if "€" in w]
 
 
-def test_jpy_axis_and_hover_have_no_decimals() -> None:
+def test_jpy_axis_and_labels_have_no_decimals() -> None:
     yen = money_format("JPY", "ja_JP")
     daily = pd.Series(np.array([123450, 50], dtype="int64"), index=pd.date_range("2026-12-01", periods=2))
-    fig = charts.daily_spending(daily, 100000, yen)
-    assert list(fig.data[0].hovertext) == ["￥1,234", "￥0"] and fig.layout.yaxis.tickprefix == "￥"
+    words = texts(charts.daily_spending(daily, 100000, yen).svg)
+    assert "budget ￥1,000" in words and "￥1,200" in words and "￥1,234" not in words, words  # no decimals
+    assert [w for w in words if w.endswith("Dec")] == ["01 Dec", "02 Dec"]  # one tick a day, never two on one date
 
 
 def test_write_outcomes_name_the_money() -> None:

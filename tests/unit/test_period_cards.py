@@ -13,7 +13,9 @@ import pytest
 from lib.core import analytics, forecast, standing
 from lib.core.models import Profile, validate_transaction
 from lib.core.types import Window
-from lib.web import charts, views
+from lib.web import dashboard_charts as charts
+from lib.web import views
+from tests.svg_text import texts
 
 D = dt.date
 DAY = dt.timedelta(days=1)
@@ -90,9 +92,12 @@ def test_the_month_chart_and_its_caption_follow_the_period() -> None:
     assert view.month_daily.index[0] == pd.Timestamp(D(2026, 11, 25)) and int(view.month_daily.sum()) == 16000
     caption = views.chart_captions(view, today)["month"]
     assert caption.startswith("Since payday (25 Nov) so far: 160.00 spent") and "at payday" in caption
-    fig = charts.month_cumulative(view.month_daily, view.budget_cents, today, period=(D(2026, 11, 25), D(2026, 12, 24)))
-    assert fig.layout.title.text.startswith("Since payday")
-    assert len(fig.data[0].x) == 30  # the budget pace runs to the day before payday
+    chart = charts.month_cumulative(view.month_daily, view.budget_cents, today,
+                                    period=(D(2026, 11, 25), D(2026, 12, 24)))
+    assert chart.title.startswith("Since payday")
+    words = texts(chart.svg)
+    assert "160.00" in words  # spent since payday, written at the line's end
+    assert words[:5] == ["25 Nov", "02 Dec", "09 Dec", "16 Dec", "23 Dec"]  # weekly from payday
 
 
 def test_the_rolling_rule_is_told_over_the_pay_period() -> None:
