@@ -19,6 +19,8 @@ from lib.core.money import money_format
 from lib.store import Store
 from lib.store.files import write_private
 
+PERIOD_KEYS = ("period_rule", "period_start", "period_end", "period_days_left", "period_spent", "period_budget",
+               "left_per_day", "period_end_p10", "period_end_p50", "period_end_p90")
 HISTORY_DAYS = 1095  # three years: enough complete months for the backtest to mean something
 
 
@@ -54,6 +56,9 @@ def cmd_forecast(args: argparse.Namespace, store: Store) -> int:
     report = forecast.forecast_report(daily, today, budget, salary, frame, current_streak=where.current_streak,
                                       sim=sim, rule=where.period_rule, **extra)
     report["tracked_through"] = where.tracked_through.isoformat() if where.tracked_through else None
+    # Issue 26: the budget period's figures, the same keys and values as `stats --json` (for a calendar
+    # period they are the month's); the month_* keys above stay the calendar month's.
+    report.update({k: v for k, v in where.to_dict().items() if k in PERIOD_KEYS})
     if profile.currency:  # issue 25: which money the figures are (they stay plain decimal strings)
         report["currency"] = profile.currency
     if args.csv:
@@ -72,6 +77,10 @@ def _print_summary(user: str, r: dict[str, Any], t: Callable[[object], str] = st
           f"{r['days_remaining']} days to go")
     print(f"month end: {t(r['month_end_p50'])} (likely {t(r['month_end_p10'])} - {t(r['month_end_p90'])}); "
           f"budget {t(r['month_budget'])}, chance to stay within it {r['month_under_budget_probability']:.0%}")
+    if r.get("period_rule", "calendar") != "calendar":
+        print(f"pay period {r['period_start']} to {r['period_end']}: {t(r['left_per_day'])} a day left until payday, "
+              f"ends at {t(r['period_end_p50'])} (likely {t(r['period_end_p10'])} - {t(r['period_end_p90'])}) "
+              f"of {t(r['period_budget'])}")
     print(f"streak: {r['current_streak']} days; chance to keep it 7 more days at {t(r['daily_budget'])} a day: "
           f"{r['streak_keep_7d_probability']:.0%}")
     if r["savings_p50"] is not None:

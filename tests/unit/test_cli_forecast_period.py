@@ -71,8 +71,27 @@ def test_a_payday_user_backtests_their_pay_periods(store: Any, capsys: pytest.Ca
         k: calendar[k] for k in ("month_end_p10", "month_end_p50", "month_end_p90")}
 
 
+@pytest.mark.parametrize("rule", [None, "monthly:25"])
+def test_forecast_json_carries_the_period_as_stats_does(store: Any, capsys: pytest.CaptureFixture[str],
+                                                        rule: str | None) -> None:
+    r = report(capsys, rule)
+    capsys.readouterr()
+    assert main(["stats", "--user", "demo", "--today", TODAY.isoformat(), "--json"]) == 0
+    stats = json.loads(capsys.readouterr().out)
+    keys = ("period_rule", "period_start", "period_end", "period_spent", "left_per_day", "period_end_p10",
+            "period_end_p50", "period_end_p90")
+    assert {k: r[k] for k in keys} == {k: stats[k] for k in keys}
+    if rule is None:  # a calendar period is the month
+        assert (r["period_start"], r["period_end"]) == ("2026-11-01", "2026-11-30")
+        assert r["period_end_p50"] == r["month_end_p50"]
+    else:  # payday on the 25th, and today is the 25th: the period starts today
+        assert (r["period_start"], r["period_end"]) == ("2026-11-25", "2026-12-24")
+
+
 def test_the_summary_says_pay_periods(store: Any, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["profile", "--user", "demo", "--payday", "monthly:25"]) == 0
     capsys.readouterr()
     assert main(["forecast", "--user", "demo", "--today", TODAY.isoformat()]) == 0
-    assert "pay periods (monthly:25)" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "pay periods (monthly:25)" in out
+    assert "pay period 2026-11-25 to 2026-12-24: " in out and "a day left until payday" in out
