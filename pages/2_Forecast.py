@@ -58,7 +58,8 @@ def what_if(fc: ForecastData) -> None:
 
     # Deferred: the CSV is written when the button is pressed, not on every slider step.
     st.download_button("Download the daily series and projections (CSV)",
-                       lambda: forecast.forecast_csv(fc.daily, view.outlook), file_name=f"{ctx.user_id}-forecast.csv",
+                       lambda: forecast.forecast_csv(fc.daily, view.outlook, view.csv_columns),
+                       file_name=f"{ctx.user_id}-forecast.csv",
                        mime="text/csv")
 
 

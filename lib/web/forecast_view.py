@@ -20,6 +20,7 @@ class ForecastView:
     savings_table: pd.DataFrame | None
     fan_caption: str  # the projection chart's key numbers in words (its text alternative)
     fan_title: str = "Month-end projection"
+    csv_columns: str = "month"  # the CSV's projection columns: month_* or, to payday, period_* (issue 26)
 
 
 def _band(p: tuple[int, int, int], money: MoneyFormat = BARE) -> str:
@@ -122,4 +123,5 @@ def _period_view(fc: Any, budget_cents: int, cut_category: str | None, cut_pct: 
     fan_caption = (f"Projection to payday ({span}): median {fmt(m.p50)}, likely {fmt(m.p10)} – {fmt(m.p90)} "
                    f"(8 in 10 simulated periods end inside), against {budget_line}; "
                    f"{m.under_budget_probability:.0%} chance to end within it.")
-    return ForecastView(out, metrics, savings_table, fan_caption, f"Projection to payday ({m.month_end:%d %b})")
+    return ForecastView(out, metrics, savings_table, fan_caption, f"Projection to payday ({m.month_end:%d %b})",
+                        "period")

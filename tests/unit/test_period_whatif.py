@@ -49,7 +49,9 @@ def test_the_period_fan_runs_from_payday_and_ends_at_the_dashboards_band() -> No
     assert _same(forecast.what_if(sim, daily_budget_cents=2000).month,
                  forecast.what_if(_sim(today, "calendar")[2], daily_budget_cents=2000).month)
     # The CSV runs to payday.
-    assert forecast.forecast_csv(daily, out).rstrip().splitlines()[-1].startswith("2025-12-24,")
+    lines = forecast.forecast_csv(daily, out, "period").rstrip().splitlines()
+    assert lines[-1].startswith("2025-12-24,")
+    assert lines[0] == "date,spent,period_actual_cum,period_p10_cum,period_p50_cum,period_p90_cum"
 
 
 def test_a_calendar_simulation_ignores_over_period() -> None:

@@ -125,8 +125,10 @@ def backtest_table(bt: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def forecast_csv(daily: pd.Series, outlook: Outlook) -> str:
-    """The daily series and this month's projected cumulative band as one CSV (money as decimal strings)."""
+def forecast_csv(daily: pd.Series, outlook: Outlook, columns: str = "month") -> str:
+    """The daily series and this month's projected cumulative band as one CSV (money as decimal strings).
+
+    `columns`: the projection columns' prefix, "month" or, for an outlook to payday, "period" (issue 26)."""
     s = _clean_daily(daily)
     m = outlook.month
     s = s[s.index <= pd.Timestamp(m.month_end)]
@@ -136,7 +138,7 @@ def forecast_csv(daily: pd.Series, outlook: Outlook) -> str:
     table["spent"] = [money(v) if pd.notna(v) else "" for v in spent.to_numpy(dtype="float64")]
     fan = m.fan.set_index("date").reindex(dates)
     for col in ("actual_cum", "p10_cum", "p50_cum", "p90_cum"):
-        table[f"month_{col}"] = [money(v) if pd.notna(v) else "" for v in fan[col].to_numpy(dtype="float64")]
+        table[f"{columns}_{col}"] = [money(v) if pd.notna(v) else "" for v in fan[col].to_numpy(dtype="float64")]
     table["date"] = table["date"].dt.strftime("%Y-%m-%d")
     buf = io.StringIO()
     table.to_csv(buf, index=False, lineterminator="\n")
