@@ -129,6 +129,17 @@ def test_the_map_is_monotone_and_keeps_refunds_honest() -> None:
     assert cal.apply(np.array([9000.0]), 4000.0, 6000.0, 9000.0)[0] == pytest.approx(6000 + 0.2 * 5000 + 2.0 * 3000)
 
 
+def test_a_move_toward_last_period_never_takes_the_days_left_below_zero() -> None:
+    """Last period's rest cost 100 while the model says 1,500 to 3,000: a strong move toward it must not make the
+    days left cost less than nothing (the band's p10 under what is already spent) when no path has a refund."""
+    cal = Calibration(shift=0.0, lo=1.0, hi=1.0, n=20, blend=0.9)
+    paths = np.array([1500.0, 2000.0, 3000.0])
+    moved = cal.apply(paths, 1500.0, 2000.0, 3000.0, hint=100.0)
+    assert moved.min() == 0.0 and moved[0] < 1500.0 and (np.diff(moved) >= 0).all()
+    # A path that holds a refund keeps it.
+    assert cal.apply(np.array([-300.0]), 1500.0, 2000.0, 3000.0, hint=100.0)[0] == -300.0
+
+
 def test_the_backtest_exports_as_csv_and_parquet_with_exact_money() -> None:
     import io
     from decimal import Decimal

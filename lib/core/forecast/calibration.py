@@ -71,6 +71,9 @@ class Calibration:
         x = np.asarray(x, dtype="float64")
         if self.identity:
             return x
+        # What the model's own path allows: a move toward the hint must not take the days left below zero
+        # (the band's p10 under what is already spent) unless the path itself holds refunds.
+        floor = np.minimum(x, 0.0)
         trust = _trust(q10, q50, q90)
         x, q10, q50, q90 = _stack(self.blend, x, q10, q50, q90, hint, trust, self.stack)
         lo_half, hi_half, width = _halves(q10, q50, q90)
@@ -79,7 +82,7 @@ class Calibration:
         hi_factor = self.hi * hi_half / np.maximum(q90 - q50, 1.0)
         d = x - q50
         out = q50 + self.shift * width * _trust(q10, q50, q90) + np.where(d < 0, d * lo_factor, d * hi_factor)
-        return np.maximum(out, np.minimum(x, 0.0))  # calibration never invents refunds
+        return np.maximum(out, floor)  # calibration never invents refunds
 
 
 IDENTITY = Calibration()
