@@ -1,6 +1,7 @@
-"""Plotly against Vega-Lite in the browser: the dashboard's four chart kinds on one page, drawn by each.
+"""Plotly, Vega-Lite and SVG pictures drawn on the server (matplotlib, what the dashboard uses since issue 21):
+the dashboard's four chart kinds on one page, drawn by each.
 
-Measured before choosing a chart library (not a switch): both pages are served by `streamlit run`
+Measured to choose how the dashboard draws its charts: the pages are served by `streamlit run`
 with the app's config; each visit is a fresh browser profile (nothing cached), timed from navigation
 to settled (see bench/browser.py), then reruns of the open page. Same data, same chart kinds: daily
 bars coloured against a budget line, a cumulative line with its pace, a 7 x 13 calendar heatmap, and
@@ -61,6 +62,41 @@ for key, chart in zip("abcd", (a, b, c, d)):
     st.altair_chart(chart.properties(height=300), key=key, use_container_width=True)
 '''
 
+SVG_PAGE = '''import io
+import streamlit as st
+from matplotlib.figure import Figure
+''' + DATA + '''
+st.write("Charts")
+
+
+@st.cache_resource  # the app draws its pictures once per data version
+def pictures() -> list[str]:
+    out = []
+    for kind in "abcd":
+        fig = Figure(figsize=(5.4, 3.1), layout="constrained")
+        ax = fig.add_subplot()
+        if kind == "a":
+            ax.bar(frame.day, frame.spent, color=np.where(frame.over, "#FF5A36", "#2BB673"))
+            ax.axhline(budget, linestyle="--")
+        elif kind == "b":
+            ax.plot(frame.day, frame.pace, linestyle="--")
+            ax.fill_between(frame.day, frame.cum, alpha=0.2)
+        elif kind == "c":
+            grid = frame.pivot(index="weekday", columns="week", values="spent")
+            ax.pcolormesh(grid.to_numpy(), edgecolors="#0F1117", linewidth=2)
+        else:
+            ax.barh(cats.category, cats.amount)
+        buf = io.StringIO()
+        with __import__("matplotlib").rc_context({"svg.fonttype": "none"}):
+            fig.savefig(buf, format="svg", transparent=True)
+        out.append(buf.getvalue()[buf.getvalue().index("<svg"):])
+    return out
+
+
+for svg in pictures():
+    st.image(svg, alt="chart", width="content")
+'''
+
 
 def _visit(br: Any, url: str, reruns: int) -> tuple[float, list[float]]:
     context = br.new_context(viewport={"width": 1400, "height": 1000})
@@ -75,23 +111,26 @@ def _visit(br: Any, url: str, reruns: int) -> tuple[float, list[float]]:
 
 
 def compare(workdir: Path, visits: int = 4, reruns: int = 3) -> dict[str, Any]:
-    """First paint and rerun of the same four charts in Plotly and in Vega-Lite, interleaved."""
+    """First paint and rerun of the same four charts in Plotly, Vega-Lite and SVG pictures, interleaved."""
     root = workdir / "charts"
     (root / ".streamlit").mkdir(parents=True, exist_ok=True)
     (root / ".streamlit" / "config.toml").write_text((browser.ROOT / ".streamlit" / "config.toml").read_text())
     (root / "plotly_page.py").write_text(PLOTLY_PAGE)
     (root / "vega_page.py").write_text(VEGA_PAGE)
+    (root / "svg_page.py").write_text(SVG_PAGE)
     secrets = browser.example_secrets(browser.ROOT, workdir / "charts-secrets.toml")
     env = browser.server_env(workdir / "unused.db")
-    times: dict[str, dict[str, list[float]]] = {k: {"first": [], "rerun": []} for k in ("plotly", "vega")}
+    libs = ("plotly", "vega", "svg")
+    times: dict[str, dict[str, list[float]]] = {k: {"first": [], "rerun": []} for k in libs}
     with browser.serve("plotly_page.py", root, env, secrets, workdir) as plotly_server, \
-            browser.serve("vega_page.py", root, env, secrets, workdir) as vega_server, browser.chromium() as br:
+            browser.serve("vega_page.py", root, env, secrets, workdir) as vega_server, \
+            browser.serve("svg_page.py", root, env, secrets, workdir) as svg_server, browser.chromium() as br:
         browser._context_with_log(br)
-        urls = {"plotly": plotly_server.url, "vega": vega_server.url}
-        for name in urls:  # warm both servers
+        urls = {"plotly": plotly_server.url, "vega": vega_server.url, "svg": svg_server.url}
+        for name in urls:  # warm the servers
             _visit(br, urls[name], 1)
         for n in range(visits):
-            for name in (("plotly", "vega") if n % 2 == 0 else ("vega", "plotly")):
+            for name in (libs if n % 2 == 0 else libs[::-1]):
                 first, again = _visit(br, urls[name], reruns)
                 times[name]["first"].append(first)
                 times[name]["rerun"].extend(again)
