@@ -120,8 +120,9 @@ def test_the_live_forecast_gets_the_weight_the_backtest_would_give_its_next_proj
 
 
 def test_the_live_fan_uses_the_trust_weight() -> None:
-    """A forecast calibrated on a 400-day backtest (the Forecast page's, the CLI's) carries the weight, and its
-    month-end band is the weighted mix of the model's own and the fully re-shaped one, path by path."""
+    """A forecast calibrated on its backtest (`forecast.calibrated`, as standing.month_simulation does for every
+    page, over the standing's window; a 400-day one here) carries the weight, and its month-end band lies between
+    the model's own and the fully re-shaped one."""
     frame = SPENDERS["rare_big"](np.random.default_rng(1))
     daily = daily_of(frame)
     today = daily.index[-1].date() - dt.timedelta(days=20)  # day 10 of a month: 21 days still to come
