@@ -9,7 +9,7 @@ import pandas as pd
 
 from lib.core import period as periods
 from lib.core.forecast.bills import DEFAULT_FIXED, _prepare, _rows
-from lib.core.forecast.calibration import Calibration, fit
+from lib.core.forecast.calibration import Calibration, fit, trusted
 from lib.core.forecast.model import (
     MIN_HISTORY,
     N_PATHS,
@@ -30,6 +30,7 @@ COLUMNS = [
     "p90_cents", "error_cents", "abs_pct_error", "inside", "straight_line_cents", "straight_line_error_cents",
     "raw_p10_cents", "raw_p50_cents", "raw_p90_cents", "last_pace_cents", "year_ago_cents",
     "pinball_cents", "raw_pinball_cents", "last_pace_pinball_cents", "year_ago_pinball_cents",
+    "full_p10_cents", "full_p50_cents", "full_p90_cents",
 ]
 PINBALL_LEVELS = np.array([0.1, 0.5, 0.9])
 
@@ -63,7 +64,9 @@ def backtest(
     `year_ago_cents` (spent so far plus what the same days cost a year before, when tracked) are the
     simple baselines the model must beat on pinball loss. With `calibrate`, each projection's band is
     re-shaped by the errors of the projections whose month had ended by then (lib.core.forecast.
-    calibration): only what was known on that day. `raw_*` is the model's own band.
+    calibration): only what was known on that day. `raw_*` is the model's own band, `full_*` the fully
+    re-shaped one; the band given (`p*`) uses the share of the re-shaping the earlier projections earned
+    (calibration.trusted: their raw and full bands against what happened).
     With the transactions `frame`, monthly bills are found and scheduled as the live forecast does, and
     so are payments in `fixed_categories` (the defaults unless the user chose others).
     `rule`: the budget period (lib.core.period): a payday user's backtest runs over their pay periods, the
@@ -85,14 +88,14 @@ def backtest(
     rows = _rows(frame)
     fixed = frozenset(fixed_categories)
     out = []
-    past: list[tuple[float, ...]] = []  # raw future band, future actual, cutoff, future hint
+    past: list[tuple[float, ...]] = []  # raw future band, future actual, cutoff, future hint, full calibrated band
     rule = periods.parse_rule(rule) if isinstance(rule, str) else rule
     calendar = rule.is_calendar  # a month is labelled "2026-11", a pay period by its first day
     bounds = _periods(first, today, rule)
     for i, (month, end) in enumerate(bounds):
         m0, m1 = (month - first).days, (end - first).days
         actual = values[m0 : m1 + 1].sum()
-        done = np.array(past, dtype="float64").reshape(-1, 6)  # every earlier month has ended by now
+        done = np.array(past, dtype="float64").reshape(-1, 9)  # every earlier month has ended by now
         for cut in cutoff_days:
             as_of = month + dt.timedelta(days=cut - 1)
             a = (as_of - first).days
@@ -111,10 +114,12 @@ def backtest(
             year_ago = _same_days(cum, _before(bounds, i, 12, rule), month, first, as_of, end, to_date)
             hint = last_pace - to_date
             cal = _fit_for(done, cut) if calibrate else Calibration()
+            full = cal.apply(raw, raw[0], raw[1], raw[2], hint)
+            cal = trusted(cal, done[:, :3], done[:, 6:9], done[:, 3])
             band = cal.apply(raw, raw[0], raw[1], raw[2], hint)
             r10, r50, r90 = (int(np.rint(to_date + v)) for v in raw)
             p10, p50, p90 = (int(np.rint(to_date + v)) for v in band)
-            past.append((raw[0], raw[1], raw[2], actual - to_date, cut, hint))
+            past.append((raw[0], raw[1], raw[2], actual - to_date, cut, hint, *full))
             straight = round(to_date * (((end - month).days + 1) / cut))
             losses = pinball(np.array([actual] * 4), np.array([p10, r10, last_pace, year_ago]),
                              np.array([p50, r50, last_pace, year_ago]), np.array([p90, r90, last_pace, year_ago]))
@@ -122,7 +127,8 @@ def backtest(
                 (month.strftime("%Y-%m") if calendar else month.isoformat(), cut, as_of, a + 1, int(to_date),
                  int(actual), p10, p50, p90,
                  p50 - int(actual), abs(p50 - actual) / actual if actual else np.nan, bool(p10 <= actual <= p90),
-                 straight, straight - int(actual), r10, r50, r90, last_pace, year_ago, *losses)
+                 straight, straight - int(actual), r10, r50, r90, last_pace, year_ago, *losses,
+                 *(float(to_date + v) for v in full))
             )
     table = pd.DataFrame(out, columns=COLUMNS)
     table.attrs["coverage"] = coverage(table)
@@ -240,7 +246,8 @@ def _rest_of_last_period(daily: pd.Series, rule: periods.PeriodRule | str, start
 
 
 def calibration_of(bt: pd.DataFrame, day_of_month: int) -> Calibration:
-    """The calibration a live forecast made on `day_of_month` gets from a backtest: the nearest cutoff's errors."""
+    """The calibration a live forecast made on `day_of_month` gets from a backtest: the nearest cutoff's errors,
+    with the share of its re-shaping every ended projection earned (as the backtest's next projection would get)."""
     if not len(bt):
         return Calibration()
     to_date = bt["to_date_cents"].to_numpy(dtype="float64")
@@ -249,4 +256,8 @@ def calibration_of(bt: pd.DataFrame, day_of_month: int) -> Calibration:
     done = np.column_stack([*raw, bt["actual_cents"].to_numpy(dtype="float64") - to_date, cuts,
                             bt["last_pace_cents"].to_numpy(dtype="float64") - to_date])
     nearest = cuts[np.argmin(np.abs(cuts - day_of_month))]
-    return _fit_for(done, int(nearest))
+    cal = _fit_for(done, int(nearest))
+    # The share of the re-shaping the user's ended projections earned, as each backtest projection got it
+    # (every row of a backtest is a period that has ended by today: nothing is looked ahead at).
+    full = np.column_stack([bt[f"full_p{q}_cents"].to_numpy(dtype="float64") - to_date for q in (10, 50, 90)])
+    return trusted(cal, np.column_stack(raw), full, done[:, 3])

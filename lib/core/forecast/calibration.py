@@ -18,12 +18,18 @@ is fitted in full and the one whose calibrated band had the lower pinball loss o
 wins (the stack by CHOOSE_MARGIN); an irregular spender whose stacked band would be too narrow keeps
 the move. Only projections whose period had ended are learnt from (lib.core.forecast.backtest).
 
+How much of the re-shaping a band uses is learnt too (`trusted`, issue 26 variant T): each past projection
+keeps the model's own band and its fully re-shaped one, and the new band is (1 - weight) * own + weight *
+re-shaped, the weight chosen on ended projections by pinball loss, never holding the truth less often than
+the full re-shaping, shrunk toward 1, and below 1 only when the model's own band held the truth 80% of the
+time (a rare-big spender whose re-shaping chased its big purchases; a drifting one keeps all of it).
+
 The map is monotone, so it can be applied to every simulated path (the chance to end within budget
 stays consistent with the band). Money is int64 / float cents here, as in the rest of forecast/.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -42,6 +48,9 @@ CHOOSE = True  # the user's own past projections choose the stacked blend or the
 CHOOSE_MIN = 12  # ended projections needed before the stack may be chosen (fewer: the move-only blend)
 CHOOSE_MARGIN = 0.03  # the stack must beat the move-only blend's calibrated loss by this share to be chosen
 STACK_PRIOR = 12.0  # pseudo-projections at no blend for a stacked blend (the move-only one: PRIOR_WEIGHT)
+TRUST_STEPS = 10  # the share of the re-shaping a user's past may choose, on a grid of this many steps (0: always all)
+TRUST_PRIOR = 6.0  # pseudo-projections at using all of it
+TRUST_RAW_COVER = 0.8  # ... only when the model's own band held the truth at least this often on those projections
 LEVELS = np.array([0.1, 0.5, 0.9])
 
 
@@ -55,10 +64,13 @@ class Calibration:
     n: int = 0
     blend: float = 0.0  # how far the band moves toward the hint (the rest of last period), 0-1
     stack: bool = False  # the blend averages every quantile with the hint (the band narrows too), not only the middle
+    weight: float = 1.0  # the share of the re-shaping used: (1 - weight) * x + weight * re-shaped x (`trusted`)
 
     @property
     def identity(self) -> bool:
-        return self.n == 0 or (self.shift == 0.0 and self.lo == 1.0 and self.hi == 1.0 and self.blend == 0.0)
+        if self.n == 0 or self.weight == 0.0:
+            return True
+        return self.shift == 0.0 and self.lo == 1.0 and self.hi == 1.0 and self.blend == 0.0
 
     def apply(
         self, x: np.ndarray, q10: np.ndarray, q50: np.ndarray, q90: np.ndarray, hint: np.ndarray | float | None = None,
@@ -73,6 +85,7 @@ class Calibration:
             return x
         # What the model's own path allows: a move toward the hint must not take the days left below zero
         # (the band's p10 under what is already spent) unless the path itself holds refunds.
+        raw = x
         floor = np.minimum(x, 0.0)
         trust = _trust(q10, q50, q90)
         x, q10, q50, q90 = _stack(self.blend, x, q10, q50, q90, hint, trust, self.stack)
@@ -82,7 +95,10 @@ class Calibration:
         hi_factor = self.hi * hi_half / np.maximum(q90 - q50, 1.0)
         d = x - q50
         out = q50 + self.shift * width * _trust(q10, q50, q90) + np.where(d < 0, d * lo_factor, d * hi_factor)
-        return np.maximum(out, floor)  # calibration never invents refunds
+        out = np.maximum(out, floor)  # calibration never invents refunds
+        if self.weight != 1.0:  # two increasing maps averaged: still monotone (and above the floor, as raw is)
+            out = self.weight * out + (1.0 - self.weight) * raw
+        return out
 
 
 IDENTITY = Calibration()
@@ -227,3 +243,33 @@ def _pinball(w: np.ndarray, actual: np.ndarray, q: np.ndarray) -> float:
     """Weighted pinball loss of the p10/p50/p90 in the last axis of `q` against `actual`."""
     diff = actual[:, None] - q
     return float((w * np.maximum(LEVELS * diff, (LEVELS - 1) * diff).sum(axis=1)).sum())
+
+
+def trusted(cal: Calibration, raw: np.ndarray, full: np.ndarray, actual: np.ndarray) -> Calibration:
+    """`cal` with the share of its re-shaping (`weight`) that the user's own ended projections earned.
+
+    `raw` and `full` (rows x p10/p50/p90, oldest first) are the model's own band and the fully re-shaped
+    band each past projection was given from what was known on its day: out of sample, each was calibrated
+    only on projections whose period had ended before it. The weight w averages them quantile by quantile,
+    (1 - w) * raw + w * full, with the least pinball loss on them (newest counting most), among the w whose
+    band held the truth at least as often as the full re-shaping's, shrunk toward 1 (TRUST_PRIOR). It is
+    only chosen below 1 when the model's own band held the truth at least TRUST_RAW_COVER of the time: a
+    spender of rare big purchases whose re-shaping chased them (a tail stretched by one, a middle pulled
+    toward last period's) gets back toward the model's band; a drifting or irregular one keeps all of it.
+    """
+    n = len(actual)
+    if not TRUST_STEPS or n == 0 or cal.identity:
+        return cal
+    actual = np.asarray(actual, dtype="float64")
+    w = 0.5 ** ((n - 1 - np.arange(n)) / HALF_LIFE)
+    total = float(w.sum())
+    if float(((raw[:, 0] <= actual) & (actual <= raw[:, 2])) @ w) < TRUST_RAW_COVER * total:
+        return cal
+    grid = np.linspace(0.0, 1.0, TRUST_STEPS + 1)
+    mixed = (1.0 - grid[:, None, None]) * raw[None] + grid[:, None, None] * full[None]  # grid x rows x levels
+    diff = actual[None, :, None] - mixed
+    loss = (w[None, :, None] * np.maximum(LEVELS * diff, (LEVELS - 1.0) * diff)).sum(axis=(1, 2))
+    cover = ((mixed[:, :, 0] <= actual) & (actual <= mixed[:, :, 2])) @ w
+    loss[cover < cover[-1]] = np.inf  # never a band that held the truth less often than the full re-shaping's
+    best = float(grid[int(np.argmin(loss))])
+    return replace(cal, weight=(total * best + TRUST_PRIOR) / (total + TRUST_PRIOR))
