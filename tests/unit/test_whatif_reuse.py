@@ -50,3 +50,23 @@ def test_no_history_prices_at_each_budget() -> None:
     a = fc.what_if(sim, daily_budget_cents=1_000)
     b = fc.what_if(sim, daily_budget_cents=2_000)
     assert a.month.p50 < b.month.p50
+
+
+def test_a_calibrated_simulation_never_reuses_the_uncalibrated_pricing() -> None:
+    """Pricing the simulation before calibrating it must not hand the calibrated copy the raw band."""
+    import numpy as np
+
+    from bench.spenders import SPENDERS, daily_of
+
+    frame = SPENDERS["rare_big"](np.random.default_rng(11))
+    daily = daily_of(frame)
+    today = daily.index[-1].date()
+    bt = fc.backtest(daily, frame=frame, today=today)
+    args = {"daily_budget_cents": 2_500}
+    priced_first = fc.simulate(daily, today, frame=frame, seed=3)
+    fc.what_if(priced_first, **args)  # the raw band, kept on the simulation
+    late = fc.calibrated(priced_first, bt)
+    fresh = fc.calibrated(fc.simulate(daily, today, frame=frame, seed=3), bt)
+    assert not fresh.calibration.identity  # the case under test: a calibration that moves the band
+    assert _fields(fc.what_if(late, **args)) == _fields(fc.what_if(fresh, **args))
+    assert _fields(fc.what_if(priced_first, **args)) != _fields(fc.what_if(fresh, **args))

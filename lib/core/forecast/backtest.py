@@ -223,11 +223,12 @@ def calibrated(sim: Simulation, bt: pd.DataFrame, period_bt: pd.DataFrame | None
     With a payday rule's own backtest (`period_bt`, made with `rule`) the period's band gets its calibration
     too, blend included: `daily` (the days the backtest saw) gives what the rest of the period before cost.
     """
-    sim = replace(sim, calibration=calibration_of(bt, sim.today.day))
+    # A copy with its own priced scenarios: the uncalibrated simulation's would give the raw band.
+    sim = replace(sim, calibration=calibration_of(bt, sim.today.day), priced={})
     if period_bt is None or daily is None:
         return sim
     start, end = periods.period_of(sim.today, rule)
-    return replace(sim, period_calibration=calibration_of(period_bt, (sim.today - start).days + 1),
+    return replace(sim, period_calibration=calibration_of(period_bt, (sim.today - start).days + 1), priced={},
                    period_hint_cents=_rest_of_last_period(daily, rule, start, sim.future_start, end))
 
 
