@@ -55,26 +55,25 @@ with first_screen:
 # Below the first screen (issue 21): the figures are built only now, after the cards and the coach's words
 # have been sent, so a load that must build them shows the first screen first.
 figures = ui.load_figures(ctx, start, end)
-captions = views.chart_captions(view, ctx.today)
 
 
-def chart(name: str, caption: str) -> None:
+def chart(name: str) -> None:
     """A chart drawn on the server (an SVG picture, issue 21); its key numbers in words under it."""
     st.image(figures[name].svg, alt=f"Chart: {figures[name].title}. Its key numbers are written below it.",
              width="content")
-    st.caption(caption)
+    st.caption(figures[name].caption)
 
 
 left, right = st.columns([3, 2])
 with left:
-    chart("daily", captions["daily"])
+    chart("daily")
 with right:
-    chart("month", captions["month"])
-chart("calendar", f"{captions['calendar']} How today counts: {view.streak_rule}")
+    chart("month")
+chart("calendar")
 
 left, right = st.columns([2, 3])
 with left:
-    chart("categories", captions["categories"])
+    chart("categories")
 with right:
     st.subheader("Recent transactions")
     # A plain table, not the data grid: no grid to load and draw on every visit (issue 21).

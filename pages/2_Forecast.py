@@ -84,10 +84,12 @@ def backtest_section(bt: object, empty: str, coverage_label: str, coverage_help:
 st.subheader("Backtest: how good is this model on your own history?")
 if backtest_section(fc.backtest, "Not enough complete months of history to backtest yet.",
                     "Band coverage (truth inside p10–p90)", "Calibrated bands hold the truth about 80% of the time."):
-    exported = forecast.backtest_table(fc.backtest)  # the files are built when a button is pressed, not per run
-    st.download_button("Download the backtest (CSV)", lambda: exported.to_csv(index=False, lineterminator="\n"),
+    # The files (and the table they write) are built when a button is pressed, not on every run.
+    st.download_button("Download the backtest (CSV)",
+                       lambda: forecast.backtest_table(fc.backtest).to_csv(index=False, lineterminator="\n"),
                        file_name=f"{ctx.user_id}-backtest.csv", mime="text/csv")
-    st.download_button("Download the backtest (Parquet)", lambda: backtest_view.parquet_bytes(exported),
+    st.download_button("Download the backtest (Parquet)",
+                       lambda: backtest_view.parquet_bytes(forecast.backtest_table(fc.backtest)),
                        file_name=f"{ctx.user_id}-backtest.parquet", mime="application/vnd.apache.parquet")
 if fc.period_backtest is not None:  # a payday rule: the band to payday is calibrated on the user's pay periods
     st.subheader("Backtest over your pay periods")

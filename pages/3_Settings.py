@@ -68,8 +68,9 @@ if submitted:
                                   budget_style=st.session_state["set_budget_style"], payday=base.payday,
                                   nudges=base.nudges, timezone=base.timezone,
                                   currency=base.currency)  # set in their sections below
-        # Issue 25: the home currency is set in its own section and the locale comes from the browser: keep both.
-        wanted = replace(wanted, currency=base.currency, locale=base.locale)
+        # Issue 25: the home currency is set in its own section (kept above) and the locale comes from the
+        # browser, which validate_profile does not take: keep it.
+        wanted = replace(wanted, locale=base.locale)
         saved = ctx.store.save_profile(wanted)
     except ValidationError as exc:
         for field, reason in exc.errors.items():

@@ -78,10 +78,12 @@ _STYLE = {
 
 @dataclass(frozen=True)
 class Chart:
-    """One chart: its title (also the start of its text alternative) and the SVG document."""
+    """One chart: its title (also the start of its text alternative), the SVG document, and its key numbers in
+    words (the caption under it; lib.web.views.chart_captions)."""
 
     title: str
     svg: str
+    caption: str = ""
 
 
 @contextmanager
@@ -102,9 +104,8 @@ def _svg(fig: Figure) -> str:
 
 def money_ticks(money: MoneyFormat) -> Callable[[float, Any], str]:
     """Whole amounts on a money axis, the reader's way: "1,200", "$1,200", "1.200 €"."""
-    prefix, suffix = money.affixes() if money.currency else ("", "")
-    seps = money.separators()
-    group = seps[1] if len(seps) > 1 else ","
+    prefix, suffix = money.affixes()
+    group = money.separators()[1:] or ","
 
     def tick(value: float, _pos: Any = None) -> str:
         return f"{prefix}{value:,.0f}".replace(",", group) + suffix

@@ -187,13 +187,18 @@ def _figures(
     store_url: str, user_id: str, start: dt.date, end: dt.date, today: dt.date, name: str, version: int,
     browser_locale: str = "",
 ) -> dict[str, Any]:
-    """The dashboard's four charts (chart name -> lib.web.dashboard_charts.Chart, an SVG drawn on the server)
-    from its cached view model."""
+    """The dashboard's four charts (chart name -> lib.web.dashboard_charts.Chart, an SVG drawn on the server,
+    with its caption) from its cached view model: a rerun draws and words nothing again."""
+    from dataclasses import replace
+
     from lib.web import dashboard_charts as charts
+    from lib.web import views
 
     page = _dashboard(store_url, user_id, start, end, today, name, version, browser_locale)
     view, money = page.view, page.money
-    return {
+    captions = views.chart_captions(view, today)
+    captions["calendar"] += f" How today counts: {view.streak_rule}"
+    drawn = {
         "daily": charts.daily_spending(view.daily, view.budget_cents, money),
         "month": charts.month_cumulative(view.month_daily, view.budget_cents, today, money, None if
                                          view.standing.period_rule == "calendar" else
@@ -201,6 +206,7 @@ def _figures(
         "calendar": charts.streak_calendar(view.day_states, view.daily, money),
         "categories": charts.categories(view.by_category, money=money),
     }
+    return {name: replace(chart, caption=captions[name]) for name, chart in drawn.items()}
 
 
 @st.cache_resource(ttl=300, show_spinner=False, max_entries=2000)

@@ -26,12 +26,18 @@ def _seed(store, user: str, currency: str) -> None:
                             for d in range(3)])
 
 
+def _opened(make_app, page: str, user: str, locale: str, **context: str):
+    """`page` run once for `user` in a browser whose locale (and any other context) is given."""
+    at = make_app(page, user=user)
+    at.context["locale"] = locale
+    for key, value in context.items():
+        at.context[key] = value
+    return at.run()
+
+
 def test_a_euro_profile_in_a_german_browser_sees_euros_the_german_way(make_app, store) -> None:
     _seed(store, "ute", "EUR")
-    at = make_app("dashboard", user="ute")
-    at.context["locale"] = "de-DE"
-    at.context["timezone"] = "Etc/UTC"
-    at.run()
+    at = _opened(make_app, "dashboard", "ute", "de-DE", timezone="Etc/UTC")
     assert not at.exception
     cards = _metrics(at)
     assert cards["Today"][0] == f"1.500,25{NBSP}€ / 1.234,50{NBSP}€"
@@ -51,9 +57,7 @@ def test_a_euro_profile_in_a_german_browser_sees_euros_the_german_way(make_app, 
 
 def test_the_same_profile_in_an_english_browser_sees_euros_the_english_way(make_app, store) -> None:
     _seed(store, "eve", "EUR")
-    at = make_app("dashboard", user="eve")
-    at.context["locale"] = "en-GB"
-    at.run()
+    at = _opened(make_app, "dashboard", "eve", "en-GB")
     assert not at.exception
     assert _metrics(at)["Today"][0] == "€1,500.25 / €1,234.50"
     assert "€1,500.25" in at.sidebar.get("text")[0].value
@@ -61,9 +65,7 @@ def test_the_same_profile_in_an_english_browser_sees_euros_the_english_way(make_
 
 def test_without_a_currency_the_figures_stay_bare(make_app, store) -> None:
     _seed(store, "bob", "")
-    at = make_app("dashboard", user="bob")
-    at.context["locale"] = "de-DE"  # a locale alone changes nothing until a currency is picked
-    at.run()
+    at = _opened(make_app, "dashboard", "bob", "de-DE")  # a locale alone changes nothing until a currency is picked
     assert not at.exception
     cards = _metrics(at)
     assert cards["Today"] == ("1,500.25 / 1,234.50", "-265.75 over budget")
@@ -73,25 +75,19 @@ def test_without_a_currency_the_figures_stay_bare(make_app, store) -> None:
 
 def test_forecast_and_transactions_pages_use_the_home_currency(make_app, store) -> None:
     _seed(store, "fra", "CHF")
-    fc = make_app("forecast", user="fra")
-    fc.context["locale"] = "fr-CH"
-    fc.run()
+    fc = _opened(make_app, "forecast", "fra", "fr-CH")
     assert not fc.exception
     labels = [m.value for m in fc.metric]
     assert any(v.endswith(f"{NBSP}CHF") for v in labels), labels
     assert fc.slider(key="wi_budget").label == "What-if daily budget (CHF)"
-    tx = make_app("transactions", user="fra")
-    tx.context["locale"] = "fr-CH"
-    tx.run()
+    tx = _opened(make_app, "transactions", "fra", "fr-CH")
     assert not tx.exception
     assert tx.dataframe[0].value["Amount"].iloc[0] == f"1'500,25{NBSP}CHF"
 
 
 def test_saving_settings_keeps_the_saved_locale_and_an_add_says_which_money(make_app, store) -> None:
     _seed(store, "gus", "EUR")
-    first = make_app("dashboard", user="gus")
-    first.context["locale"] = "de-AT"
-    first.run()
+    _opened(make_app, "dashboard", "gus", "de-AT")
     assert store.get_profile("gus").locale == "de_AT"
     at = make_app("settings", user="gus")
     at.run()
@@ -100,9 +96,7 @@ def test_saving_settings_keeps_the_saved_locale_and_an_add_says_which_money(make
     assert not at.exception and not at.error
     saved = store.get_profile("gus")
     assert (saved.daily_budget, saved.locale) == (Decimal("40.00"), "de_AT")
-    tx = make_app("transactions", user="gus")
-    tx.context["locale"] = "de-AT"
-    tx.run()
+    tx = _opened(make_app, "transactions", "gus", "de-AT")
     tx.text_input(key="add_amount").input("1234.50")
     tx.button(key="FormSubmitter:add_txn-Add transaction").click().run()
     assert not tx.exception

@@ -12,18 +12,8 @@ import pytest
 
 from lib.cli import main
 from lib.core.models import Profile, Transaction
-from lib.store import open_store
 
 TODAY = dt.date(2026, 11, 25)
-
-
-@pytest.fixture
-def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
-    url = f"sqlite:///{tmp_path / 'forecast.db'}"
-    monkeypatch.setenv("FINANCE_STORE", url)
-    s = open_store(url)
-    s.init()
-    return s
 
 
 def run_json(capsys: pytest.CaptureFixture[str], *argv: str) -> dict[str, Any]:
@@ -31,7 +21,7 @@ def run_json(capsys: pytest.CaptureFixture[str], *argv: str) -> dict[str, Any]:
     return json.loads(capsys.readouterr().out)
 
 
-def test_forecast_of_the_demo_user(store: Any, capsys: pytest.CaptureFixture[str]) -> None:
+def test_forecast_of_the_demo_user(cli_store: Any, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["demo", "--user", "demo", "--days", "400", "--today", TODAY.isoformat()]) == 0
     capsys.readouterr()
     report = run_json(capsys, "--user", "demo")
@@ -59,10 +49,10 @@ def test_forecast_of_the_demo_user(store: Any, capsys: pytest.CaptureFixture[str
     assert generous["month_end_p50"] == report["month_end_p50"]
 
 
-def test_forecast_of_a_five_day_user_is_a_rough_estimate(store: Any, capsys: pytest.CaptureFixture[str]) -> None:
-    store.save_profile(Profile("newbie", "Newbie", Decimal("20.00")))
+def test_forecast_of_a_five_day_user_is_a_rough_estimate(cli_store: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    cli_store.save_profile(Profile("newbie", "Newbie", Decimal("20.00")))
     for k, amount in enumerate(["12.50", "30.00", "8.20", "15.00", "4.10"]):
-        store.add_transaction(Transaction("newbie", TODAY - dt.timedelta(days=4 - k), Decimal(amount), "Food"))
+        cli_store.add_transaction(Transaction("newbie", TODAY - dt.timedelta(days=4 - k), Decimal(amount), "Food"))
     report = run_json(capsys, "--user", "newbie")
     assert report["rough"] is True and "Rough estimate" in report["note"]
     assert report["history_days"] == 4
@@ -70,7 +60,7 @@ def test_forecast_of_a_five_day_user_is_a_rough_estimate(store: Any, capsys: pyt
     assert report["savings_p50"] is None and report["backtest_coverage"] is None
 
 
-def test_forecast_text_and_csv(store: Any, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_forecast_text_and_csv(cli_store: Any, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     assert main(["demo", "--user", "demo", "--days", "120", "--today", TODAY.isoformat()]) == 0
     capsys.readouterr()
     out_csv = tmp_path / "fc.csv"
@@ -82,7 +72,7 @@ def test_forecast_text_and_csv(store: Any, capsys: pytest.CaptureFixture[str], t
     assert rows[-1]["date"] == "2026-11-30" and rows[-1]["month_p50_cum"]
 
 
-def test_forecast_of_nobody_still_answers(store: Any, capsys: pytest.CaptureFixture[str]) -> None:
+def test_forecast_of_nobody_still_answers(cli_store: Any, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["forecast", "--user", "ghost", "--today", TODAY.isoformat(), "--json"]) == 0
     captured = capsys.readouterr()
     report = json.loads(captured.out)
@@ -92,6 +82,6 @@ def test_forecast_of_nobody_still_answers(store: Any, capsys: pytest.CaptureFixt
 
 
 @pytest.mark.parametrize("budget", ["-5", "abc", "1.234"])
-def test_forecast_refuses_a_bad_budget(store: Any, capsys: pytest.CaptureFixture[str], budget: str) -> None:
+def test_forecast_refuses_a_bad_budget(cli_store: Any, capsys: pytest.CaptureFixture[str], budget: str) -> None:
     assert main(["forecast", "--user", "demo", "--budget", budget, "--json"]) == 2
     assert "--budget" in capsys.readouterr().err

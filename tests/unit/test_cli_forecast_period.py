@@ -6,26 +6,21 @@ from __future__ import annotations
 import datetime as dt
 import json
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from lib.cli import main
 from lib.core import period
-from lib.store import open_store
 
 TODAY = dt.date(2026, 11, 25)
 
 
 @pytest.fixture
-def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
-    url = f"sqlite:///{tmp_path / 'forecast.db'}"
-    monkeypatch.setenv("FINANCE_STORE", url)
-    s = open_store(url)
-    s.init()
+def store(cli_store: Any) -> Any:
+    """The demo user's 400 days up to TODAY."""
     assert main(["demo", "--user", "demo", "--days", "400", "--today", TODAY.isoformat()]) == 0
-    return s
+    return cli_store
 
 
 def report(capsys: pytest.CaptureFixture[str], payday: str | None) -> dict[str, Any]:
