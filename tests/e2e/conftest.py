@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -11,6 +12,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -105,6 +107,27 @@ def node_server(script: Path, tmp: Path, env: dict[str, str], health_url: str) -
             yield
         finally:
             _stop(proc)
+
+
+@contextlib.contextmanager
+def app_server(tmp: Path, *commands: tuple[str, ...]) -> Iterator[tuple[str, Path]]:
+    """The app on a fresh SQLite file with the example secrets (never the developer's own), after the given
+    `python -m lib` commands; yields its URL and the database file."""
+    db = tmp / "app.db"
+    env = server_env(db)
+    secrets = tmp / "secrets.toml"
+    shutil.copy(REPO / ".streamlit" / "secrets.toml.example", secrets)
+    for command in commands:
+        run_cli(*command, env=env)
+    with streamlit_server(tmp, secrets, env) as url:
+        yield url, db
+
+
+def sign_in(page: Any, user: str = "demo", password: str = "demo") -> None:
+    """Fill the login form and press Login (the caller waits for what it expects next)."""
+    page.get_by_role("textbox", name="Username").fill(user)
+    page.get_by_role("textbox", name="Password").fill(password)
+    page.get_by_role("button", name="Login").click()
 
 
 def run_cli(*args: str, env: dict[str, str]) -> None:

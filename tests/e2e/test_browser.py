@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,7 +13,7 @@ from typing import Any
 import pytest
 
 from lib.core import clock
-from tests.e2e.conftest import REPO, TIMEOUT, run_cli, server_env, streamlit_server
+from tests.e2e.conftest import REPO, TIMEOUT, app_server, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -25,12 +24,8 @@ COOKIE = "finance_coach_auth"  # cookie_name in secrets.toml.example
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The app served by `streamlit run` with a seeded demo user and the example secrets."""
-    tmp = tmp_path_factory.mktemp("e2e")
-    env = server_env(tmp / "e2e.db")
-    secrets = tmp / "secrets.toml"
-    shutil.copy(REPO / ".streamlit" / "secrets.toml.example", secrets)  # never the developer's own secrets
-    run_cli("demo", "--user", "demo", "--name", "Demo", "--days", "200", env=env)
-    with streamlit_server(tmp, secrets, env) as url:
+    with app_server(tmp_path_factory.mktemp("e2e"), ("demo", "--user", "demo", "--name", "Demo", "--days", "200")) \
+            as (url, _):
         yield url
 
 
@@ -71,9 +66,7 @@ class Session:
 
         username = self.page.get_by_role("textbox", name="Username")
         expect(username).to_be_visible(timeout=TIMEOUT)
-        username.fill(user)
-        self.page.get_by_role("textbox", name="Password").fill(password)
-        self.page.get_by_role("button", name="Login").click()
+        sign_in(self.page, user, password)
         expect(self.sidebar().get_by_text("Signed in as")).to_be_visible(timeout=TIMEOUT)
 
     def cookies(self) -> list[str]:

@@ -7,13 +7,12 @@ to test-artifacts/axe.json. axe-core comes from npm (package.json) and is inject
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import REPO, TIMEOUT, run_cli, server_env, streamlit_server
+from tests.e2e.conftest import REPO, TIMEOUT, app_server, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -44,12 +43,8 @@ SETTLED_JS = """() => {
 
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    tmp = tmp_path_factory.mktemp("layout")
-    env = server_env(tmp / "layout.db")
-    secrets = tmp / "secrets.toml"
-    shutil.copy(REPO / ".streamlit" / "secrets.toml.example", secrets)
-    run_cli("demo", "--user", "demo", "--name", "Demo", "--days", "200", env=env)
-    with streamlit_server(tmp, secrets, env) as url:
+    with app_server(tmp_path_factory.mktemp("layout"), ("demo", "--user", "demo", "--name", "Demo", "--days", "200")) \
+            as (url, _):
         yield url
 
 
@@ -70,9 +65,7 @@ def signed_in(browser: Any, url: str, viewport: dict[str, int]) -> Any:
     page.set_default_timeout(TIMEOUT)
     page.goto(url)
     expect(page.get_by_role("textbox", name="Username")).to_be_visible(timeout=TIMEOUT)
-    page.get_by_role("textbox", name="Username").fill("demo")
-    page.get_by_role("textbox", name="Password").fill("demo")
-    page.get_by_role("button", name="Login").click()
+    sign_in(page)
     settle(page, PAGES["dashboard"][1])
     return page
 

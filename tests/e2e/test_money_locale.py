@@ -3,30 +3,22 @@
 from __future__ import annotations
 
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from lib.store.sqlite import SQLiteStore
-from tests.e2e.conftest import REPO, TIMEOUT, run_cli, server_env, streamlit_server
+from tests.e2e.conftest import TIMEOUT, app_server, sign_in
 
 pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    tmp = tmp_path_factory.mktemp("e2e-money")
-    db = tmp / "money.db"
-    env = server_env(db)
-    secrets = tmp / "secrets.toml"
-    shutil.copy(REPO / ".streamlit" / "secrets.toml.example", secrets)
-    run_cli("init", env=env)
-    run_cli("demo", "--user", "demo", "--days", "120", env=env)
-    run_cli("profile", "--user", "demo", "--currency", "EUR", env=env)
-    with streamlit_server(tmp, secrets, env) as url:
-        yield url, db
+    with app_server(tmp_path_factory.mktemp("e2e-money"), ("init",), ("demo", "--user", "demo", "--days", "120"),
+                    ("profile", "--user", "demo", "--currency", "EUR")) as served:
+        yield served
 
 
 def test_a_german_browser_sees_euros_the_german_way(browser, served) -> None:
@@ -38,9 +30,7 @@ def test_a_german_browser_sees_euros_the_german_way(browser, served) -> None:
     page.set_default_timeout(TIMEOUT)
     try:
         page.goto(url)
-        page.get_by_role("textbox", name="Username").fill("demo")
-        page.get_by_role("textbox", name="Password").fill("demo")
-        page.get_by_role("button", name="Login").click()
+        sign_in(page)
         expect(page.get_by_test_id("stSidebar").get_by_text("Signed in as")).to_be_visible(timeout=TIMEOUT)
         cards = page.get_by_test_id("stMetricValue")
         expect(cards.first).to_contain_text("€", timeout=TIMEOUT)

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,21 +9,15 @@ import pytest
 
 from lib.core import clock
 from lib.store.sqlite import SQLiteStore
-from tests.e2e.conftest import REPO, TIMEOUT, run_cli, server_env, streamlit_server
+from tests.e2e.conftest import TIMEOUT, app_server, sign_in
 
 pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    tmp = tmp_path_factory.mktemp("e2e-day")
-    db = tmp / "day.db"
-    env = server_env(db)
-    secrets = tmp / "secrets.toml"
-    shutil.copy(REPO / ".streamlit" / "secrets.toml.example", secrets)
-    run_cli("init", env=env)
-    with streamlit_server(tmp, secrets, env) as url:
-        yield url, db
+    with app_server(tmp_path_factory.mktemp("e2e-day"), ("init",)) as served:
+        yield served
 
 
 def test_a_browser_in_sydney_signs_in_adds_a_transaction_on_its_day_and_moves_to_los_angeles(browser, served) -> None:
@@ -36,9 +29,7 @@ def test_a_browser_in_sydney_signs_in_adds_a_transaction_on_its_day_and_moves_to
     page.set_default_timeout(TIMEOUT)
     try:
         page.goto(url)
-        page.get_by_role("textbox", name="Username").fill("demo")
-        page.get_by_role("textbox", name="Password").fill("demo")
-        page.get_by_role("button", name="Login").click()
+        sign_in(page)
         expect(page.get_by_test_id("stSidebar").get_by_text("Signed in as")).to_be_visible(timeout=TIMEOUT)
         assert SQLiteStore(db).get_profile("demo").timezone == "Australia/Sydney", "saved on the first sign-in"
 
