@@ -26,9 +26,9 @@ def rates(ctx: Context) -> EcbRates:
     return rates_from_settings(ctx.settings, ctx.store)
 
 
-def foreign_table(txns: list[Transaction], start: dt.date, end: dt.date, home: str) -> pd.DataFrame:
-    """Spending in other currencies over start..end: per currency, what was spent in it and in home money."""
-    rows = fx.foreign_spending(t for t in txns if start <= t.date <= end)
+def foreign_table(txns: list[Transaction], home: str) -> pd.DataFrame:
+    """Spending in other currencies: per currency, what was spent in it and in home money."""
+    rows = fx.foreign_spending(txns)
     return pd.DataFrame({
         "Currency": [code for code, *_ in rows],
         "Spent in it": [f"{spent:,.2f} {code}" for code, spent, _, _ in rows],
@@ -37,9 +37,9 @@ def foreign_table(txns: list[Transaction], start: dt.date, end: dt.date, home: s
     })
 
 
-def foreign_caption(txns: list[Transaction], start: dt.date, end: dt.date) -> str:
+def foreign_caption(txns: list[Transaction]) -> str:
     """One line on the rates behind the table: their source, and the days that used an earlier day's rate."""
-    foreign = [t for t in txns if start <= t.date <= end and fx.is_foreign(t)]
+    foreign = [t for t in txns if fx.is_foreign(t)]
     earlier = sum(1 for t in foreign if t.fx_date is not None and t.fx_date < t.date)
     mine = sum(1 for t in foreign if t.fx_source == fx.USER_SOURCE)
     text = "Converted at the European Central Bank's reference rate of each transaction's day"
@@ -55,12 +55,13 @@ def render_foreign_spending(ctx: Context, start: dt.date, end: dt.date) -> None:
     from lib.web import views
 
     window = state.load_window(ctx, *views.load_range(start, end, ctx.today))
-    table = foreign_table(window.transactions, start, end, window.profile.currency)
+    shown = [t for t in window.transactions if start <= t.date <= end]
+    table = foreign_table(shown, window.profile.currency)
     if table.empty:
         return
     st.subheader("Spent in other currencies")
     st.dataframe(table, hide_index=True)
-    st.caption(foreign_caption(window.transactions, start, end))
+    st.caption(foreign_caption(shown))
 
 
 def edit_amount_text(txn: Transaction) -> str:
