@@ -4,6 +4,8 @@ The model is a weekday-aware bootstrap of the user's own recent complete days (t
 each future day is one of the recent days of the same weekday, and each simulated path carries its
 own level (the mean of a resample of those days, relative to the observed mean, plus a little extra
 spread the backtest asked for), because ~12 days per weekday pin the level down only so far.
+When the recent days follow the day of the month rather than the weekday (a payday splurge), that
+share of the days is drawn from recorded days near the same day of the month instead (habits.py).
 Monthly bills found in the transactions (same payee about a month apart) are taken out of the
 bootstrapped days and scheduled on their due day instead. Paths are kept as indices into the
 history, so a what-if (another budget, a category cut) re-prices the same paths without

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from lib.core import period as periods
+from lib.core.forecast import habits
 from lib.core.forecast.bills import DEFAULT_FIXED, _prepare, _rows
 from lib.core.forecast.calibration import Calibration, fit, trusted
 from lib.core.forecast.model import (
@@ -112,7 +113,9 @@ def backtest(
             raw = _quantiles(future).astype("float64")
             last_pace = _same_days(cum, _before(bounds, i, 1, rule), month, first, as_of, end, to_date)
             year_ago = _same_days(cum, _before(bounds, i, 12, rule), month, first, as_of, end, to_date)
-            hint = last_pace - to_date
+            # The calibration's hint: what the periods before usually cost from this day on (a habit, not a one-off).
+            hint = habits.usual_rest(cum, first, month, as_of + dt.timedelta(days=1), end,
+                                     habits.periods_before(month, rule))
             cal = _fit_for(done, cut) if calibrate else Calibration()
             full = cal.apply(raw, raw[0], raw[1], raw[2], hint)
             cal = trusted(cal, done[:, :3], done[:, 6:9], done[:, 3])
@@ -234,16 +237,13 @@ def calibrated(sim: Simulation, bt: pd.DataFrame, period_bt: pd.DataFrame | None
 
 def _rest_of_last_period(daily: pd.Series, rule: periods.PeriodRule | str, start: dt.date, future_start: dt.date,
                          end: dt.date) -> float:
-    """The period before's spending from future_start's day of the period on, rescaled to the days left (NaN:
-    not tracked then), as the backtest's `last_pace` baseline and the month's hint are."""
+    """What the periods before usually cost from future_start's day of the period on, rescaled to the days left
+    (NaN: not tracked then), as the backtest's hint is."""
     s = _clean_daily(daily)
-    prev_start, prev_end = periods.period_of(start - dt.timedelta(days=1), rule)
-    n_days = (end - future_start).days + 1
-    if s.empty or pd.Timestamp(prev_start) < s.index[0] or n_days <= 0:
+    if s.empty:
         return float("nan")
-    lo = min(prev_start + (future_start - start), prev_end)
-    part = s[(s.index >= pd.Timestamp(lo)) & (s.index <= pd.Timestamp(prev_end))]
-    return float(part.sum()) * n_days / ((prev_end - lo).days + 1)
+    cum, first = habits.cumulative(s, s.index[0])
+    return habits.usual_rest(cum, first, start, future_start, end, habits.periods_before(start, rule))
 
 
 def calibration_of(bt: pd.DataFrame, day_of_month: int) -> Calibration:

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from lib.core import period as periods
+from lib.core.forecast import habits
 from lib.core.forecast.bills import Bill, _add_months, _Inputs, _month_end, _prepare, _rows
 from lib.core.forecast.calibration import IDENTITY, Calibration
 
@@ -228,6 +229,10 @@ def _draw(
     level = np.where(sums > 0, resampled / np.where(sums > 0, sums, 1.0), 1.0)
     # Days: drawn from the observed days of their group, so the day-to-day spread is not shrunk.
     first = rng.random((n_paths, n_first))
+    habit = None if rough else _dom(hist, hist_groups, hist_last, n, n_future)
+    dom = None  # a day-of-month habit, with its draws for the month's days before any later day's (see _indices)
+    if habit is not None:
+        dom = (*habit, rng.random((n_paths, n_first, 2)))
     if rough:
         # A few days say little about the level, however alike they look.
         level = level * np.exp(rng.normal(0.0, ROUGH_SPREAD / np.sqrt(n), (n_paths, 1)))
@@ -240,34 +245,54 @@ def _draw(
     spread = min(within, MAX_CV) * np.sqrt(LEVEL_SPREAD**2 + WINDOW_SPREAD**2 / n)
     if spread > 0:
         level = level * np.exp(rng.normal(0.0, spread, (n_paths, 1)))
-    idx = _indices(first, rng, n_future, order, starts, counts, future_groups, n, n_second)
-    return _Paths(idx, level, future_groups, f"weekday bootstrap of the last {n} days", False)
+    idx = _indices(first, rng, n_future, order, starts, counts, future_groups, n, n_second, dom)
+    method = f"weekday bootstrap of the last {n} days" + (", day-of-month habits" if dom is not None else "")
+    return _Paths(idx, level, future_groups, method, False)
+
+
+def _dom(hist: np.ndarray, hist_groups: np.ndarray, hist_last: dt.date, n: int,
+         n_future: int) -> tuple[float, np.ndarray, np.ndarray] | None:
+    """(share, history's and future's days of the month) when spending follows the day of the month, else None."""
+    hist_dom = habits.day_of_month(hist_last - dt.timedelta(days=n - 1), n)
+    share = habits.dom_share(hist, hist_groups, hist_dom)
+    return (share, hist_dom, habits.day_of_month(hist_last + dt.timedelta(days=1), n_future)) if share > 0 else None
 
 
 def _indices(
     first: np.ndarray, rng: np.random.Generator, n_future: int, order: np.ndarray, starts: np.ndarray,
     counts: np.ndarray, future_groups: np.ndarray, n: int, n_second: int = 0,
+    dom: tuple[float, np.ndarray, np.ndarray, np.ndarray] | None = None,
 ) -> np.ndarray:
-    """History indices per path and day: the month's uniforms first, later months' drawn last."""
+    """History indices per path and day: the month's uniforms first, later months' drawn last.
+
+    `dom`: a day-of-month habit (share, history's and future's days of the month, the month's uniforms).
+    """
     n_paths, n_first = first.shape
     # The rest of a pay period that runs past the month (to `n_second`) next, so the period's days are the same
     # whatever the horizon (the dashboard's band to payday and the Forecast page's); later days last.
-    blocks = [first] + [rng.random((n_paths, b - a)) for a, b in ((n_first, n_second), (max(n_first, n_second),
-                                                                                        n_future)) if b > a]
+    blocks, dom_blocks = [first], [] if dom is None else [dom[3]]
+    for a, b in ((n_first, n_second), (max(n_first, n_second), n_future)):
+        if b > a:
+            blocks.append(rng.random((n_paths, b - a)))
+            if dom is not None:
+                dom_blocks.append(rng.random((n_paths, b - a, 2)))
     u = blocks[0] if len(blocks) == 1 else np.hstack(blocks)
     pick2 = (u * counts[future_groups][None, :]).astype(np.int64)
-    return order[starts[future_groups][None, :] + pick2].astype(np.int16 if n < 2**15 else np.int32)  # ~1.6 MB
+    idx = order[starts[future_groups][None, :] + pick2].astype(np.int16 if n < 2**15 else np.int32)  # ~1.6 MB
+    if dom is None:
+        return idx
+    return habits.dom_pick(idx, np.concatenate(dom_blocks, axis=1), dom[0], dom[1], dom[2])
 
 
 def _rest_of_last_month(recorded: pd.Series, start: pd.Timestamp | None, future_start: dt.date, n_days: int) -> float:
-    """Last month's spending from future_start's day of month to its end, rescaled to `n_days` (NaN: untracked)."""
-    prev = _add_months(future_start.replace(day=1), -1)
-    if start is None or pd.Timestamp(prev) < start or n_days <= 0:
+    """What the last months usually cost from future_start's day of month to their end, rescaled to `n_days`
+    (the median over habits.HINT_PERIODS months; NaN: untracked)."""
+    if start is None or n_days <= 0:
         return float("nan")
-    prev_end = _month_end(prev)
-    lo = prev.replace(day=min(future_start.day, prev_end.day))
-    part = recorded[(recorded.index >= pd.Timestamp(lo)) & (recorded.index <= pd.Timestamp(prev_end))]
-    return float(part.sum()) * n_days / ((prev_end - lo).days + 1)
+    cum, first = habits.cumulative(recorded, start)
+    month = future_start.replace(day=1)
+    return habits.usual_rest(cum, first, month, future_start, future_start + dt.timedelta(days=n_days - 1),
+                             habits.periods_before(month, periods.CALENDAR))
 
 
 def _note(history_days: int, window: int, n_paths: int, n_bills: int = 0) -> str:
