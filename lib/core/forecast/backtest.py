@@ -113,9 +113,7 @@ def backtest(
             raw = _quantiles(future).astype("float64")
             last_pace = _same_days(cum, _before(bounds, i, 1, rule), month, first, as_of, end, to_date)
             year_ago = _same_days(cum, _before(bounds, i, 12, rule), month, first, as_of, end, to_date)
-            # The calibration's hint: what the periods before usually cost from this day on (a habit, not a one-off).
-            hint = habits.usual_rest(cum, first, month, as_of + dt.timedelta(days=1), end,
-                                     habits.periods_before(month, rule))
+            hint = habits.rest_before(cum, first, month, as_of + dt.timedelta(days=1), end, rule)  # the calibration's
             cal = _fit_for(done, cut) if calibrate else Calibration()
             full = cal.apply(raw, raw[0], raw[1], raw[2], hint)
             cal = trusted(cal, done[:, :3], done[:, 6:9], done[:, 3])
@@ -237,13 +235,10 @@ def calibrated(sim: Simulation, bt: pd.DataFrame, period_bt: pd.DataFrame | None
 
 def _rest_of_last_period(daily: pd.Series, rule: periods.PeriodRule | str, start: dt.date, future_start: dt.date,
                          end: dt.date) -> float:
-    """What the periods before usually cost from future_start's day of the period on, rescaled to the days left
-    (NaN: not tracked then), as the backtest's hint is."""
+    """What the period before cost from future_start's day of the period on, rescaled to the days left (NaN: not
+    tracked then), as the backtest's hint is."""
     s = _clean_daily(daily)
-    if s.empty:
-        return float("nan")
-    cum, first = habits.cumulative(s, s.index[0])
-    return habits.usual_rest(cum, first, start, future_start, end, habits.periods_before(start, rule))
+    return float("nan") if s.empty else habits.rest_before_daily(s, s.index[0], start, future_start, end, rule)
 
 
 def calibration_of(bt: pd.DataFrame, day_of_month: int) -> Calibration:

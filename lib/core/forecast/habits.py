@@ -8,10 +8,10 @@ never-used spenders; the figures are in the issue's closing note):
   share of the simulated days is drawn from recorded days within a day of the same day of the month
   instead of from the same weekday (`dom_share`, `dom_pick`); everyone else keeps the weekday draws.
   Ranks, so one big purchase is not taken for a habit.
-- **The rest of the period before** (`usual_rest`), the calibration's hint, one function for the backtest
+- **The rest of the period before** (`rest_before`), the calibration's hint, one function for the backtest
   and the live forecast: what the period before cost from the same day of the period on, rescaled to the days
-  left. HINT_PERIODS > 1 takes the median over that many periods (5 was tried: it ignored one-off purchases but
-  lagged drifting spenders and lowered coverage, so it is not used).
+  left. (A median over the last 5 periods was tried: it ignored one-off purchases but lagged drifting spenders
+  and lowered coverage, so it was not kept.)
 
 Pure numpy over cents; no I/O.
 """
@@ -24,7 +24,6 @@ import pandas as pd
 
 from lib.core import period as periods
 
-HINT_PERIODS = 1  # the hint: the median over this many periods before (see above)
 DOM_BIN_DAYS = 3  # days of the month per bin when asking whether spending follows the day of the month
 DOM_REACH = 1  # a simulated day draws from recorded days within this many days of its day of the month
 DOM_FROM = 0.15  # rank R^2 of the day-of-month bins over the weekday's needed before any day is drawn so
@@ -70,36 +69,24 @@ def dom_pick(idx: np.ndarray, uniforms: np.ndarray, share: float, hist_dom: np.n
     return np.where(redraw, pick, idx).astype(idx.dtype)
 
 
-def periods_before(start: dt.date, rule: periods.PeriodRule | str,
-                   k: int | None = None) -> list[tuple[dt.date, dt.date]]:
-    """The `k` (HINT_PERIODS) periods before the one starting on `start`, newest first."""
-    out: list[tuple[dt.date, dt.date]] = []
-    for _ in range(HINT_PERIODS if k is None else k):
-        out.append(periods.period_of(start - dt.timedelta(days=1), rule))
-        start = out[-1][0]
-    return out
-
-
-def usual_rest(cum: np.ndarray, first: dt.date, start: dt.date, future_start: dt.date, end: dt.date,
-               before: list[tuple[dt.date, dt.date]]) -> float:
-    """The median over `before` (newest first) of what each cost from future_start's day of the period on, rescaled to
-    the days left (`future_start` to `end`); NaN when none was tracked. `cum`: cumulative cents from `first`."""
+def rest_before(cum: np.ndarray, first: dt.date, start: dt.date, future_start: dt.date, end: dt.date,
+                rule: periods.PeriodRule | str) -> float:
+    """What the period before the one from `start` cost from future_start's day of the period on, rescaled to the
+    days left (`future_start` to `end`); NaN when it was not tracked. `cum`: cumulative cents from `first`."""
+    then_start, then_end = periods.period_of(start - dt.timedelta(days=1), rule)
     n_days = (end - future_start).days + 1
-    rests = []
-    for then_start, then_end in before:
-        if then_start < first or n_days <= 0:
-            break
-        lo = min(then_start + (future_start - start), then_end)
-        a, b = (lo - first).days, (then_end - first).days + 1
-        if b > len(cum) - 1:
-            continue
-        rests.append((cum[b] - cum[a]) * n_days / (b - a))
-    return float(np.median(rests)) if rests else float("nan")
+    lo = min(then_start + (future_start - start), then_end)
+    a, b = (lo - first).days, (then_end - first).days + 1
+    if then_start < first or n_days <= 0 or b > len(cum) - 1:
+        return float("nan")
+    return float((cum[b] - cum[a]) * n_days / (b - a))
 
 
-def cumulative(daily: pd.Series, first: pd.Timestamp) -> tuple[np.ndarray, dt.date]:
-    """Cumulative cents of a gap-free daily series from `first` on (with a leading 0), and that first day."""
+def rest_before_daily(daily: pd.Series, first: pd.Timestamp, start: dt.date, future_start: dt.date, end: dt.date,
+                      rule: periods.PeriodRule | str) -> float:
+    """`rest_before` for a gap-free daily cents series tracked from `first` (the live forecast's)."""
     s = daily[daily.index >= first]
     if len(s):  # from `first` itself (a history start before the first recorded day) to the last day, gap-free
         s = s.reindex(pd.date_range(first, s.index[-1], freq="D"), fill_value=0)
-    return np.concatenate(([0.0], np.cumsum(s.to_numpy(dtype="float64")))), first.date()
+    cum = np.concatenate(([0.0], np.cumsum(s.to_numpy(dtype="float64"))))
+    return rest_before(cum, first.date(), start, future_start, end, rule)

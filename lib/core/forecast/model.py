@@ -285,14 +285,11 @@ def _indices(
 
 
 def _rest_of_last_month(recorded: pd.Series, start: pd.Timestamp | None, future_start: dt.date, n_days: int) -> float:
-    """What the last months usually cost from future_start's day of month to their end, rescaled to `n_days`
-    (the median over habits.HINT_PERIODS months; NaN: untracked)."""
+    """Last month's spending from future_start's day of month to its end, rescaled to `n_days` (NaN: untracked)."""
     if start is None or n_days <= 0:
         return float("nan")
-    cum, first = habits.cumulative(recorded, start)
-    month = future_start.replace(day=1)
-    return habits.usual_rest(cum, first, month, future_start, future_start + dt.timedelta(days=n_days - 1),
-                             habits.periods_before(month, periods.CALENDAR))
+    return habits.rest_before_daily(recorded, start, future_start.replace(day=1), future_start,
+                                    future_start + dt.timedelta(days=n_days - 1), periods.CALENDAR)
 
 
 def _note(history_days: int, window: int, n_paths: int, n_bills: int = 0) -> str:
