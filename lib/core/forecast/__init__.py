@@ -6,6 +6,8 @@ own level (the mean of a resample of those days, relative to the observed mean, 
 spread the backtest asked for), because ~12 days per weekday pin the level down only so far.
 When the recent days follow the day of the month rather than the weekday (a payday splurge), that
 share of the days is drawn from recorded days near the same day of the month instead (habits.py).
+Rare big purchases (a day over ten times the usual day of its weekday) are drawn at the rate of the last
+year and with that year's sizes, not at the 84-day window's luck (rare.py).
 Monthly bills found in the transactions (same payee about a month apart) are taken out of the
 bootstrapped days and scheduled on their due day instead. Paths are kept as indices into the
 history, so a what-if (another budget, a category cut) re-prices the same paths without

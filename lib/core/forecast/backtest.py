@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from lib.core import period as periods
-from lib.core.forecast import habits
+from lib.core.forecast import habits, rare
 from lib.core.forecast.bills import DEFAULT_FIXED, _prepare, _rows
 from lib.core.forecast.calibration import Calibration, fit, trusted
 from lib.core.forecast.model import (
@@ -106,9 +106,11 @@ def backtest(
             to_date = values[m0 : a + 1].sum()
             n_future = (end - as_of).days
             window_start = as_of - dt.timedelta(days=len(window) - 1)
-            inputs = _prepare(window, window_start, rows, as_of, as_of + dt.timedelta(days=1), n_future, fixed)
+            earlier = values[max(a + 1 - rare.YEAR_DAYS, 0) : a + 1 - len(window)]
+            inputs = _prepare(window, window_start, rows, as_of, as_of + dt.timedelta(days=1), n_future, fixed,
+                              earlier)
             rng = np.random.default_rng([base_seed, month.toordinal(), cut])
-            paths = _draw(inputs.hist_total, as_of, n_future, n_paths, rng)
+            paths = _draw(inputs.hist_total, as_of, n_future, n_paths, rng, **inputs.big)
             future = paths.price(inputs.hist_total).sum(axis=1) + inputs.bills_total.sum()
             raw = _quantiles(future).astype("float64")
             last_pace = _same_days(cum, _before(bounds, i, 1, rule), month, first, as_of, end, to_date)

@@ -3,10 +3,13 @@ into bills (scheduled on their due day) and everyday spending (bootstrapped)."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 import numpy as np
 import pandas as pd
+
+from lib.core.forecast import rare
 
 # A monthly bill: 3+ payments to one payee in the last 95 days, 25-35 days apart, within 25% of their median.
 BILL_LOOKBACK_DAYS = 94  # with today: the standing's 95-day window (any 93 days hold 3 monthly payments)
@@ -138,6 +141,16 @@ class _Inputs:
     bills: list[Bill]
     bills_total: np.ndarray  # (future days,) cents of bills due each simulated day
     bills_by_category: dict[str, np.ndarray]
+    # Rare big purchases (lib.core.forecast.rare): the window's days come first in `hist_total` and
+    # `hist_by_category`; the big days of the year before the window follow them (`n_window` on).
+    n_window: int = -1
+    big_days: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # indices into hist_total
+    big_rate: float = 0.0  # big days per day over the year, the window included
+
+    @property
+    def big(self) -> dict[str, Any]:
+        """The model's keyword arguments for rare big purchases (`_draw`)."""
+        return {"n_window": self.n_window, "big_days": self.big_days, "big_rate": self.big_rate}
 
 
 def _fixed_bills(rows: _Rows, part: slice, fixed: frozenset[str], known: list[Bill]) -> list[Bill]:
@@ -162,37 +175,46 @@ def _fixed_bills(rows: _Rows, part: slice, fixed: frozenset[str], known: list[Bi
 def _prepare(
     window: np.ndarray, window_start: dt.date | None, rows: _Rows | None, as_of: dt.date,
     future_start: dt.date, n_future: int, fixed_categories: frozenset[str] = frozenset(),
+    earlier: np.ndarray | None = None,
 ) -> _Inputs:
     """Split recent spending into bills (scheduled ahead) and everyday days (bootstrapped), per category.
 
     Payments in `fixed_categories` are bills too (monthly, on the day of the last one): rent drawn
-    at random into everyday days would make every simulated day a rent day.
+    at random into everyday days would make every simulated day a rent day. `earlier`: the days
+    before the window (up to a year with it), where the rare big purchases' rate and sizes come from.
     """
     hist = window.astype("float64")
-    if rows is None or window_start is None or not len(window):
-        return _Inputs(hist, {}, {}, [], np.zeros(n_future), {})
+    if window_start is None or not len(window):
+        return _Inputs(hist, {}, {}, [], np.zeros(n_future), {}, n_window=len(window))
+    n_early = 0 if earlier is None else len(earlier)
+    first = window_start - dt.timedelta(days=n_early)
+    if rows is None:  # the daily totals alone: nothing is known to be a bill
+        early = np.zeros(0) if earlier is None else earlier.astype("float64")
+        return _with_big(_Inputs(hist, {}, {}, [], np.zeros(n_future), {}), early, {}, first)
     lookback = rows.between(min(window_start, as_of - dt.timedelta(days=BILL_LOOKBACK_DAYS)), as_of)
     bills = _find_bills(rows, lookback, as_of)
     bills = bills + _fixed_bills(rows, lookback, fixed_categories, bills)
     bill_payees = np.isin(np.arange(len(rows.payees)), [rows.payees.index((b.description, b.category)) for b in bills])
 
-    part = rows.between(window_start, window_start + dt.timedelta(days=len(window) - 1))
-    day_idx = rows.day[part] - _day_number(window_start)
+    part = rows.between(first, window_start + dt.timedelta(days=len(window) - 1))
+    day_idx = rows.day[part] - _day_number(first)
     is_bill = bill_payees[rows.payee[part]]
     n_cats = len(rows.categories)
     flat = day_idx * n_cats + rows.category[part]
-    size = len(window) * n_cats
+    size = (n_early + len(window)) * n_cats
     cents = rows.cents[part].astype("float64")
-    everyday = np.bincount(flat[~is_bill], weights=cents[~is_bill], minlength=size).reshape(len(window), n_cats)
-    billed = np.bincount(flat[is_bill], weights=cents[is_bill], minlength=size).reshape(len(window), n_cats)
+    both = np.bincount(flat[~is_bill], weights=cents[~is_bill], minlength=size).reshape(-1, n_cats)
+    billed = np.bincount(flat[is_bill], weights=cents[is_bill], minlength=size).reshape(-1, n_cats)[n_early:]
+    everyday, before = both[n_early:], both[:n_early]
     positive = np.clip(everyday + billed, 0, None).sum(axis=0)
     total = float(positive.sum())
     shares = {rows.categories[c]: float(positive[c]) / total for c in np.argsort(-positive, kind="stable")
               if positive[c] > 0}
-    used = np.flatnonzero(np.abs(everyday).sum(axis=0) > 0)
-    by_cat = {rows.categories[c]: everyday[:, c] for c in used}
     hist = hist - billed.sum(axis=1)
-
+    # Before the window, a payment in a fixed category is a bill whether or not it is still paid (an old rent).
+    wanted = {c.lower() for c in fixed_categories}
+    before = before * np.array([c.lower() not in wanted for c in rows.categories], dtype="float64")[None, :]
+    used = np.flatnonzero(np.abs(everyday).sum(axis=0) + np.abs(before).sum(axis=0) > 0)
     horizon_end = future_start + dt.timedelta(days=n_future - 1)
     bills_total = np.zeros(n_future)
     bills_by_cat: dict[str, np.ndarray] = {}
@@ -201,6 +223,22 @@ def _prepare(
             k = (due - future_start).days
             bills_total[k] += bill.amount_cents
             bills_by_cat.setdefault(bill.category, np.zeros(n_future))[k] += bill.amount_cents
-    return _Inputs(hist, by_cat, shares, bills, bills_total, bills_by_cat)
+    inputs = _Inputs(hist, {rows.categories[c]: everyday[:, c] for c in used}, shares, bills, bills_total, bills_by_cat)
+    return _with_big(inputs, before.sum(axis=1), {rows.categories[c]: before[:, c] for c in used}, first)
 
 
+def _with_big(inputs: _Inputs, early: np.ndarray, early_by_cat: dict[str, np.ndarray], first: dt.date) -> _Inputs:
+    """The inputs with the year's rare big purchases: which days they were and their rate, the earlier ones appended."""
+    n, k = len(inputs.hist_total), len(early)
+    big = rare.big_days(np.concatenate((early, inputs.hist_total)), first.weekday())
+    if not n or not big.any():
+        return replace(inputs, n_window=n)
+    before = big[:k]
+    none = np.zeros(int(before.sum()))
+    return replace(
+        inputs, n_window=n, big_rate=float(big.mean()),
+        big_days=np.concatenate((np.flatnonzero(big[k:]), n + np.arange(len(none)))),
+        hist_total=np.concatenate((inputs.hist_total, early[before])),
+        hist_by_category={c: np.concatenate((v, early_by_cat[c][before] if c in early_by_cat else none))
+                          for c, v in inputs.hist_by_category.items()},
+    )

@@ -4,13 +4,14 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
 
 from lib.core import period as periods
-from lib.core.forecast import habits
+from lib.core.forecast import habits, rare
 from lib.core.forecast.bills import Bill, _add_months, _Inputs, _month_end, _prepare, _rows
 from lib.core.forecast.calibration import IDENTITY, Calibration
 
@@ -198,14 +199,19 @@ def _draw(
     hist: np.ndarray, hist_last: dt.date, n_future: int, n_paths: int, rng: np.random.Generator,
     n_first: int | None = None,
     n_second: int = 0,
+    n_window: int | None = None,
+    big_days: np.ndarray | None = None,
+    big_rate: float = 0.0,
 ) -> _Paths:
     """Simulate n_future days after hist_last from the history window `hist` (cents per complete day).
 
     The first `n_first` days (the rest of this month) are drawn before anything later, so this
     month's numbers are the same whatever the horizon: the dashboard simulates one month, the
-    Forecast page twelve, and both report the same month end.
+    Forecast page twelve, and both report the same month end. `hist` may hold more than the window's
+    `n_window` days: the year's earlier rare big purchases (lib.core.forecast.rare); those and the window's
+    (`big_days`, indices into `hist`) are drawn at `big_rate` a day in place of everyday days.
     """
-    n = len(hist)
+    n = len(hist) if n_window is None else n_window
     n_first = n_future if n_first is None else min(n_first, n_future)
     n_second = min(max(n_second, n_first), n_future)  # then the rest of a pay period running past the month
     if n == 0:
@@ -213,26 +219,37 @@ def _draw(
         return _Paths(None, level, np.zeros(n_future, dtype=np.int64), "daily budget assumption (no history)", True)
     rough = n < MIN_HISTORY
     n_groups = 1 if rough else 7
+    window = hist[:n]
     first_weekday = (hist_last - dt.timedelta(days=n - 1)).weekday()
     hist_groups = (first_weekday + np.arange(n)) % n_groups
     future_groups = (hist_last.weekday() + 1 + np.arange(n_future)) % n_groups
-    order = np.argsort(hist_groups, kind="stable")
-    counts = np.bincount(hist_groups, minlength=n_groups)
+    habit = None if rough else _dom(window, hist_groups, hist_last, n, n_future)
+    big = None  # rare big purchases: the history's big days, drawn at the year's rate (not with a day-of-month habit)
+    keep = np.ones(n, dtype=bool)  # the everyday days
+    if not rough and habit is None and big_rate > 0 and big_days is not None and len(big_days):
+        big, keep = big_days, ~np.isin(np.arange(n), big_days)
+        if np.bincount(hist_groups[keep], minlength=n_groups).min() == 0:
+            big, keep = None, np.ones(n, dtype=bool)
+    kept = np.flatnonzero(keep)
+    order = kept[np.argsort(hist_groups[kept], kind="stable")]
+    counts = np.bincount(hist_groups[kept], minlength=n_groups)
     starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
-    sums = np.bincount(hist_groups, weights=hist, minlength=n_groups)
+    sums = np.bincount(hist_groups[kept], weights=window[kept], minlength=n_groups)
     # Level: each path resamples every group's days; the ratio of that resample's mean to the
     # observed mean says how wrong the observed level may be with only ~12 days per weekday.
     width = int(counts.max())
     pick1 = (rng.random((n_paths, n_groups, width)) * counts[None, :, None]).astype(np.int64)
     used = np.arange(width)[None, None, :] < counts[None, :, None]
-    resampled = np.where(used, hist[order[starts[None, :, None] + pick1]], 0.0).sum(axis=2)
+    resampled = np.where(used, hist[order[np.minimum(starts[None, :, None] + pick1, len(order) - 1)]], 0.0).sum(axis=2)
     level = np.where(sums > 0, resampled / np.where(sums > 0, sums, 1.0), 1.0)
     # Days: drawn from the observed days of their group, so the day-to-day spread is not shrunk.
     first = rng.random((n_paths, n_first))
-    habit = None if rough else _dom(hist, hist_groups, hist_last, n, n_future)
-    dom = None  # a day-of-month habit, with its draws for the month's days before any later day's (see _indices)
+    redraw = None  # a day-of-month habit or rare big purchases, with the month's uniforms first (see _indices)
     if habit is not None:
-        dom = (*habit, rng.random((n_paths, n_first, 2)))
+        share, hist_dom, future_dom = habit
+        redraw = (lambda i, u: habits.dom_pick(i, u, share, hist_dom, future_dom), rng.random((n_paths, n_first, 2)))
+    elif big is not None:
+        redraw = (lambda i, u: rare.pick(i, u, big, big_rate), rng.random((n_paths, n_first, 2)))
     if rough:
         # A few days say little about the level, however alike they look.
         level = level * np.exp(rng.normal(0.0, ROUGH_SPREAD / np.sqrt(n), (n_paths, 1)))
@@ -240,13 +257,15 @@ def _draw(
         return _Paths(idx, level, future_groups, f"pooled bootstrap of {n} days (rough)", True)
     # Drift and rare big purchases the window never showed: extra level spread in proportion to how
     # much days of the same weekday differ (none for a perfectly regular history), wider for short windows.
-    mean = hist.mean()
-    within = np.sqrt(((hist - (sums / counts)[hist_groups]) ** 2).mean()) / mean if mean > 0 else 0.0
+    mean = window[kept].mean()
+    dev = window[kept] - (sums / np.maximum(counts, 1))[hist_groups[kept]]
+    within = np.sqrt((dev**2).mean()) / mean if mean > 0 else 0.0
     spread = min(within, MAX_CV) * np.sqrt(LEVEL_SPREAD**2 + WINDOW_SPREAD**2 / n)
     if spread > 0:
         level = level * np.exp(rng.normal(0.0, spread, (n_paths, 1)))
-    idx = _indices(first, rng, n_future, order, starts, counts, future_groups, n, n_second, dom)
-    method = f"weekday bootstrap of the last {n} days" + (", day-of-month habits" if dom is not None else "")
+    idx = _indices(first, rng, n_future, order, starts, counts, future_groups, len(hist), n_second, redraw)
+    method = f"weekday bootstrap of the last {n} days" + (", day-of-month habits" if habit is not None else "")
+    method += ", rare big purchases at the year's rate" if big is not None else ""
     return _Paths(idx, level, future_groups, method, False)
 
 
@@ -261,27 +280,27 @@ def _dom(hist: np.ndarray, hist_groups: np.ndarray, hist_last: dt.date, n: int,
 def _indices(
     first: np.ndarray, rng: np.random.Generator, n_future: int, order: np.ndarray, starts: np.ndarray,
     counts: np.ndarray, future_groups: np.ndarray, n: int, n_second: int = 0,
-    dom: tuple[float, np.ndarray, np.ndarray, np.ndarray] | None = None,
+    redraw: tuple[Callable[[np.ndarray, np.ndarray], np.ndarray], np.ndarray] | None = None,
 ) -> np.ndarray:
     """History indices per path and day: the month's uniforms first, later months' drawn last.
 
-    `dom`: a day-of-month habit (share, history's and future's days of the month, the month's uniforms).
+    `redraw`: a day-of-month habit or rare big purchases (how it redraws some days, the month's uniforms for it).
     """
     n_paths, n_first = first.shape
     # The rest of a pay period that runs past the month (to `n_second`) next, so the period's days are the same
     # whatever the horizon (the dashboard's band to payday and the Forecast page's); later days last.
-    blocks, dom_blocks = [first], [] if dom is None else [dom[3]]
+    blocks, extra = [first], [] if redraw is None else [redraw[1]]
     for a, b in ((n_first, n_second), (max(n_first, n_second), n_future)):
         if b > a:
             blocks.append(rng.random((n_paths, b - a)))
-            if dom is not None:
-                dom_blocks.append(rng.random((n_paths, b - a, 2)))
+            if redraw is not None:
+                extra.append(rng.random((n_paths, b - a, 2)))
     u = blocks[0] if len(blocks) == 1 else np.hstack(blocks)
     pick2 = (u * counts[future_groups][None, :]).astype(np.int64)
     idx = order[starts[future_groups][None, :] + pick2].astype(np.int16 if n < 2**15 else np.int32)  # ~1.6 MB
-    if dom is None:
+    if redraw is None:
         return idx
-    return habits.dom_pick(idx, np.concatenate(dom_blocks, axis=1), dom[0], dom[1], dom[2])
+    return redraw[0](idx, np.concatenate(extra, axis=1))
 
 
 def _rest_of_last_month(recorded: pd.Series, start: pd.Timestamp | None, future_start: dt.date, n_days: int) -> float:
@@ -365,12 +384,14 @@ def simulate(
     month_bounds = np.array([max((d - future_start).days, 0) for d in month_firsts], dtype=np.int64)
 
     window_start = window_dates[0].date() if len(window_dates) else None
-    inputs = _prepare(window, window_start, _rows(frame), today, future_start, n_future, frozenset(fixed_categories))
+    earlier = complete[-rare.YEAR_DAYS : -len(window)] if len(window) else complete[:0]
+    inputs = _prepare(window, window_start, _rows(frame), today, future_start, n_future, frozenset(fixed_categories),
+                      earlier)
     base_seed = _derive_seed(values, today) if seed is None else int(seed)
     rng = np.random.default_rng(base_seed)
     n_month = (month_end - future_start).days + 1
     paths = _draw(inputs.hist_total, future_start - dt.timedelta(days=1), n_future, n_paths, rng, n_first=n_month,
-                  n_second=(p_end - future_start).days + 1 if own else 0)
+                  n_second=(p_end - future_start).days + 1 if own else 0, **inputs.big)
 
     hint = _rest_of_last_month(recorded, start, future_start, n_month)
     month_dates = pd.date_range(month_start, month_end, freq="D")
