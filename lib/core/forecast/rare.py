@@ -4,7 +4,9 @@ The weekday bootstrap draws the window's days, so a window that happens to hold 
 purchases forecasts none, and one that holds three forecasts one every four weeks. A day over
 `BIG_TIMES` the user's median day with spending is a rare big purchase: the simulated days take one
 at the rate of the last year (`YEAR_DAYS`), its size one of that year's, and the everyday days around
-them are drawn from the window's other days (issue 26's closing note has the figures).
+them are drawn from the window's other days (issue 26's closing note has the figures). The year is what
+the caller passes: the backtest passes the whole history, the live forecast (lib.core.standing.month_simulation)
+the standing's 95 days, so live the rate is those days' until the dashboard reads more.
 
 Pure numpy over cents; no I/O.
 """
