@@ -255,8 +255,9 @@ def _draw(
         level = level * np.exp(rng.normal(0.0, ROUGH_SPREAD / np.sqrt(n), (n_paths, 1)))
         idx = _indices(first, rng, n_future, order, starts, counts, future_groups, n, n_second)
         return _Paths(idx, level, future_groups, f"pooled bootstrap of {n} days (rough)", True)
-    # Drift and rare big purchases the window never showed: extra level spread in proportion to how
-    # much days of the same weekday differ (none for a perfectly regular history), wider for short windows.
+    # Drift the window never showed: extra level spread in proportion to how much everyday days of the same
+    # weekday differ (none for a perfectly regular history), wider for short windows. Big purchases are drawn
+    # on their own (above), so they no longer widen every path's level.
     mean = window[kept].mean()
     dev = window[kept] - (sums / np.maximum(counts, 1))[hist_groups[kept]]
     within = np.sqrt((dev**2).mean()) / mean if mean > 0 else 0.0
