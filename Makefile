@@ -11,10 +11,12 @@ export FINANCE_STORE ?= sqlite:///$(DB)
 
 .PHONY: run test test-fast bench lint demo clean
 
-$(VENV)/.app-installed: requirements.txt
+# The hashed lock (what the image installs), so a newer transitive release (botocore under the pinned boto3)
+# never makes the tests run other versions than the image; requirements.txt says what we ask for.
+$(VENV)/.app-installed: requirements.txt requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --require-hashes -r requirements.lock
 	touch $@
 
 $(VENV)/.dev-installed: $(VENV)/.app-installed requirements-dev.txt
