@@ -106,9 +106,8 @@ def backtest(
             to_date = values[m0 : a + 1].sum()
             n_future = (end - as_of).days
             window_start = as_of - dt.timedelta(days=len(window) - 1)
-            earlier = values[max(a + 1 - rare.YEAR_DAYS, 0) : a + 1 - len(window)]
             inputs = _prepare(window, window_start, rows, as_of, as_of + dt.timedelta(days=1), n_future, fixed,
-                              earlier)
+                              rare.before_window(values[: a + 1], len(window)))
             rng = np.random.default_rng([base_seed, month.toordinal(), cut])
             paths = _draw(inputs.hist_total, as_of, n_future, n_paths, rng, **inputs.big)
             future = paths.price(inputs.hist_total).sum(axis=1) + inputs.bills_total.sum()

@@ -143,7 +143,7 @@ class _Inputs:
     bills_by_category: dict[str, np.ndarray]
     # Rare big purchases (lib.core.forecast.rare): the window's days come first in `hist_total` and
     # `hist_by_category`; the big days of the year before the window follow them (`n_window` on).
-    n_window: int = -1
+    n_window: int | None = None  # None: all of `hist_total` is the window
     big_days: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # indices into hist_total
     big_rate: float = 0.0  # big days per day over the year, the window included
 
@@ -234,11 +234,11 @@ def _with_big(inputs: _Inputs, early: np.ndarray, early_by_cat: dict[str, np.nda
     if not n or not big.any():
         return replace(inputs, n_window=n)
     before = big[:k]
-    none = np.zeros(int(before.sum()))
+    zeros = np.zeros(int(before.sum()))  # a category that had none of the earlier big days
     return replace(
         inputs, n_window=n, big_rate=float(big.mean()),
-        big_days=np.concatenate((np.flatnonzero(big[k:]), n + np.arange(len(none)))),
+        big_days=np.concatenate((np.flatnonzero(big[k:]), n + np.arange(len(zeros)))),
         hist_total=np.concatenate((inputs.hist_total, early[before])),
-        hist_by_category={c: np.concatenate((v, early_by_cat[c][before] if c in early_by_cat else none))
+        hist_by_category={c: np.concatenate((v, early_by_cat[c][before] if c in early_by_cat else zeros))
                           for c, v in inputs.hist_by_category.items()},
     )

@@ -240,7 +240,7 @@ def _draw(
     width = int(counts.max())
     pick1 = (rng.random((n_paths, n_groups, width)) * counts[None, :, None]).astype(np.int64)
     used = np.arange(width)[None, None, :] < counts[None, :, None]
-    resampled = np.where(used, hist[order[np.minimum(starts[None, :, None] + pick1, len(order) - 1)]], 0.0).sum(axis=2)
+    resampled = np.where(used, hist[order[starts[None, :, None] + pick1]], 0.0).sum(axis=2)
     level = np.where(sums > 0, resampled / np.where(sums > 0, sums, 1.0), 1.0)
     # Days: drawn from the observed days of their group, so the day-to-day spread is not shrunk.
     first = rng.random((n_paths, n_first))
@@ -259,7 +259,7 @@ def _draw(
     # weekday differ (none for a perfectly regular history), wider for short windows. Big purchases are drawn
     # on their own (above), so they no longer widen every path's level.
     mean = window[kept].mean()
-    dev = window[kept] - (sums / np.maximum(counts, 1))[hist_groups[kept]]
+    dev = window[kept] - (sums / counts)[hist_groups[kept]]
     within = np.sqrt((dev**2).mean()) / mean if mean > 0 else 0.0
     spread = min(within, MAX_CV) * np.sqrt(LEVEL_SPREAD**2 + WINDOW_SPREAD**2 / n)
     if spread > 0:
@@ -385,9 +385,8 @@ def simulate(
     month_bounds = np.array([max((d - future_start).days, 0) for d in month_firsts], dtype=np.int64)
 
     window_start = window_dates[0].date() if len(window_dates) else None
-    earlier = complete[-rare.YEAR_DAYS : -len(window)] if len(window) else complete[:0]
     inputs = _prepare(window, window_start, _rows(frame), today, future_start, n_future, frozenset(fixed_categories),
-                      earlier)
+                      rare.before_window(complete, len(window)))
     base_seed = _derive_seed(values, today) if seed is None else int(seed)
     rng = np.random.default_rng(base_seed)
     n_month = (month_end - future_start).days + 1

@@ -2,7 +2,7 @@
 
 The weekday bootstrap draws the window's days, so a window that happens to hold none of a user's big
 purchases forecasts none, and one that holds three forecasts one every four weeks. A day over
-`BIG_TIMES` the user's median day with spending is a rare big purchase: the simulated days take one
+`BIG_TIMES` the user's median day with spending of the same weekday is a rare big purchase: the simulated days take one
 at the rate of the last year (`YEAR_DAYS`), its size one of that year's, and the everyday days around
 them are drawn from the window's other days (issue 26's closing note has the figures). The year is what
 the caller passes: the backtest passes the whole history, the live forecast (lib.core.standing.month_simulation)
@@ -18,6 +18,11 @@ BIG_TIMES = 10.0  # a day over this many times the median day with spending of i
 YEAR_DAYS = 365  # the rate and the sizes of big purchases come from this many days (the window included)
 MIN_DAYS = 28  # fewer days with spending than this say too little about a typical day
 MIN_WEEKDAY_DAYS = 4  # ... and fewer than this of a weekday about that weekday
+
+
+def before_window(history: np.ndarray, n_window: int) -> np.ndarray:
+    """The days of the year before the window: `history` ends with the window's `n_window` days."""
+    return history[max(len(history) - YEAR_DAYS, 0) : len(history) - n_window]
 
 
 def big_days(days: np.ndarray, first_weekday: int) -> np.ndarray:
