@@ -49,7 +49,8 @@ def cmd_forecast(args: argparse.Namespace, store: Store) -> int:
     # The month end comes from the standing's simulation, so `stats`, the dashboard and this agree.
     where, _ = standing.load_standing(store, args.user, today)  # the dashboard's facts: streaks, fixed bills
     sim = standing.month_simulation(frame, today, where.tracking_since, horizon_months=12,
-                                    fixed=standing.fixed_rule(profile), payday=where.period_rule)
+                                    fixed=standing.fixed_rule(profile), payday=where.period_rule,
+                                    memory=where.forecast_memory)
     extra: dict[str, Any] = {"fixed_categories": frozenset(where.fixed_categories),
                              "fixed_allowance_cents": where.month_fixed_expected_cents,
                              "today_everyday_cents": where.today_everyday_cents}

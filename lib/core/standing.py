@@ -4,14 +4,16 @@ One function (`standing_from_window`) over one loaded window (`load_standing`: o
 every number: today against the budget (daily or rolling), known versus unlogged days, fixed bills
 kept apart from daily spending, the streaks, and the month end, which is the forecast model's
 median with its p10-p90 band (the straight line is only a labelled comparison). Pure: no
-streamlit, no boto3; money is integer cents inside, Decimal strings in `to_dict()`.
+streamlit, no boto3; money is integer cents inside, Decimal strings in `to_dict()` (the record:
+lib.core.standing_record). The month's band is calibrated as the streak state's forecast memory says
+(lib.core.forecast.memory), so a 95-day load gets the calibration of a year's backtest.
 """
 from __future__ import annotations
 
 import calendar
 import datetime as dt
 import logging
-from dataclasses import dataclass, fields, replace
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -21,6 +23,7 @@ from lib.core import analytics as an
 from lib.core import payday, period, streaks
 from lib.core.models import DEFAULT_BUDGET_STYLE, NAME_MAX, Profile, clean_text, clip_words, normalise_tone
 from lib.core.money import currency_symbol, home_symbol
+from lib.core.standing_record import Standing
 from lib.core.types import StreakState, Window
 
 log = logging.getLogger(__name__)
@@ -32,6 +35,11 @@ DEFAULT_FIXED_CATEGORIES = ("Bills", "Rent", "Utilities", "Insurance", "Subscrip
 TOP_WINDOW_DAYS = 30
 SPLURGE_WINDOW_DAYS = 7
 TEXT_LIMIT = 40
+
+
+def month_before(today: dt.date) -> dt.date:
+    """The last day before today's month: the forecast's memory reads up to it (lib.core.forecast.memory)."""
+    return today.replace(day=1) - dt.timedelta(days=1)
 
 
 def window_range(today: dt.date) -> tuple[dt.date, dt.date]:
@@ -54,125 +62,21 @@ def fixed_rule(profile: Profile) -> tuple[str, ...]:
     return profile.fixed_categories if profile.fixed_categories is not None else DEFAULT_FIXED_CATEGORIES
 
 
-@dataclass(frozen=True)
-class Standing:
-    """Where one user stands on one day. Money fields end in `_cents`; `to_dict()` drops the suffix."""
-
-    user_id: str
-    display_name: str
-    tone: str
-    today: dt.date
-    currency_symbol: str
-    budget_style: str  # "daily" or "rolling"
-    daily_budget_cents: int
-    monthly_salary_cents: int | None
-    has_data: bool
-    tracking_since: dt.date | None  # the first transaction
-    tracked_through: dt.date | None  # the last known day: last transaction, import coverage or check-in
-    unlogged_days: int  # days after tracked_through up to today (today included when it is not known)
-    days_tracked: int
-    # Today
-    today_spent_cents: int  # everything (fixed bills included)
-    today_fixed_cents: int
-    today_everyday_cents: int  # what counts against the budget
-    today_status: str  # "under", "over", "no spending", "refund"
-    allowance_today_cents: int  # daily: the budget; rolling: the month's allowance to date minus its spending
-    today_left_cents: int  # allowance - everyday spending today, never below 0
-    today_over_cents: int  # everyday spending today - allowance, never below 0
-    # Streaks over known days (fixed bills never break them)
-    current_streak: int
-    current_streak_start: dt.date | None
-    longest_streak: int
-    longest_streak_start: dt.date | None
-    longest_streak_end: dt.date | None
-    streak_paused: bool  # days after tracked_through are unknown: the streak waits for them
-    # The month
-    month: str  # "YYYY-MM"
-    days_in_month: int
-    days_elapsed: int  # today included
-    days_left: int  # after today
-    month_ended: bool  # the last day: the month "ends at", it is not "heading for"
-    month_spent_cents: int  # everything, fixed included
-    month_fixed_cents: int
-    month_everyday_cents: int
-    month_allowed_cents: int  # budget x days elapsed (daily spending)
-    month_budget_cents: int  # budget x days in the month (daily spending)
-    month_fixed_expected_cents: int  # fixed so far plus the bills still due this month
-    month_left_per_day_cents: int | None  # per remaining day to keep daily spending on budget
-    month_end_p10_cents: int
-    month_end_p50_cents: int  # THE month-end projection, everywhere
-    month_end_p90_cents: int
-    month_within_budget_pct: int  # chance the month ends within budget + fixed costs
-    month_straight_line_cents: int  # "at this rate", for comparison only
-    # The budget period (issue 26; the calendar month unless the profile has a payday rule)
-    period_rule: str
-    period_start: dt.date
-    period_end: dt.date
-    period_days_left: int  # today included
-    period_spent_cents: int  # everything, fixed included
-    period_everyday_cents: int
-    period_budget_cents: int  # budget x days in the period (from the first tracked day when that is later)
-    period_bills_due_cents: int  # fixed bills still due before payday
-    left_per_day_cents: int  # (period budget - everyday spending so far) / days left, today included; never < 0
-    period_allowed_cents: int  # budget x the period's days so far (from the first tracked day when later)
-    period_fixed_cents: int
-    period_fixed_expected_cents: int  # fixed so far plus the bills still due before payday
-    period_within_budget_pct: int  # chance the period ends within its budget + fixed costs
-    period_end_p10_cents: int
-    period_end_p50_cents: int
-    period_end_p90_cents: int
-    forecast_rough: bool
-    forecast_note: str
-    salary_share_pct: int | None
-    month_elapsed_pct: int
-    fixed_categories: tuple[str, ...]
-    bills: tuple[str, ...]  # monthly payees the forecast found (fixed costs too)
-    bill_payees: tuple[tuple[str, str], ...]  # their (description, category), to tell fixed rows apart
-    # What the money went on (daily spending only: a bill is never a splurge)
-    top_category: str | None = None  # biggest net category over the last 30 days
-    top_category_spent_cents: int | None = None
-    top_category_share_pct: int | None = None
-    splurge_cents: int | None = None  # biggest single everyday purchase over the last 7 days
-    splurge_description: str | None = None
-    splurge_date: dt.date | None = None
-    currency: str = ""  # issue 25: the home currency ("" = none picked: bare figures) and the reader's saved locale
-    locale: str = ""
-
-    @property
-    def month_over_cents(self) -> int:
-        """How far the projected month end is over the month's budget plus its fixed costs."""
-        return self.month_end_p50_cents - self.month_budget_cents - self.month_fixed_expected_cents
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready: money as "12.50" strings (the `_cents` suffix dropped), dates ISO."""
-        out: dict[str, Any] = {}
-        for f in fields(self):
-            value = getattr(self, f.name)
-            if f.name.endswith("_cents"):
-                out[f.name.removesuffix("_cents")] = None if value is None else an.money_str(value)
-            elif isinstance(value, dt.date):
-                out[f.name] = value.isoformat()
-            elif isinstance(value, tuple):
-                out[f.name] = list(value)
-            else:
-                out[f.name] = value
-        return out
-
-
 def _pct(ratio: float) -> int:
     return int(np.floor(ratio * 100 + 0.5))
 
 
 def month_simulation(
     frame: pd.DataFrame, today: dt.date, tracking_since: dt.date | None, horizon_months: int = 1,
-    fixed: tuple[str, ...] = DEFAULT_FIXED_CATEGORIES, payday: str = period.CALENDAR,
+    fixed: tuple[str, ...] = DEFAULT_FIXED_CATEGORIES, payday: str = period.CALENDAR, memory: str = "",
 ) -> Any:
     """The forecast simulation every page and command uses: the same days in, the same month end out.
 
     Only the standing window's days go in (more history would change the seed and the bills found),
     so the Forecast page, `forecast --json`, `stats --json` and the dashboard agree to the cent.
-    Its band is calibrated on the backtest of those days (lib.core.forecast.calibration), and it runs
-    at least to the end of the budget period of the `payday` rule, whose band gets its own backtest's calibration.
+    It runs at least to the end of the budget period of the `payday` rule. Its band (and a payday rule's
+    period band) is calibrated as the streak state's `memory` says: learnt from the backtest of up to 400
+    days before the period began (lib.core.forecast.memory); without one, from the backtest of the window's days.
     """
     from lib.core import forecast
 
@@ -183,6 +87,14 @@ def month_simulation(
     sim = forecast.simulate(daily, today, frame=part, horizon_months=horizon_months, history_start=history_start,
                             fixed_categories=frozenset(fixed), period_end=period.period_of(today, payday)[1],
                             period_rule=payday)
+    from lib.core.forecast import memory as remembered
+
+    cals = remembered.decode(memory)
+    if cals is not None and period.CALENDAR in cals and payday in cals:
+        own_cal = None if payday == period.CALENDAR else remembered.nearest(
+            cals[payday], (today - period.period_of(today, payday)[0]).days + 1)
+        return forecast.calibrated_with(sim, remembered.nearest(cals[period.CALENDAR], today.day), own_cal,
+                                        payday, daily)
     bt, *own = [forecast.backtest(daily, frame=part, today=today, history_start=history_start, rule=r,
                                    fixed_categories=frozenset(fixed)) for r in dict.fromkeys((period.CALENDAR, payday))]
     return forecast.calibrated(sim, bt, own[0] if own else None, payday, daily)  # a payday rule: its own too
@@ -253,8 +165,11 @@ def standing_from_frame(
         tracking = state.first_day
     if tracking is None and checkin is not None:
         tracking = checkin
+    # The forecast's memory of this month (lib.core.forecast.memory; another month's would look ahead or lag).
+    memory = state.forecast if state is not None and state.forecast_through == month_before(today) else ""
     if sim is None:
-        sim = month_simulation(df, today, tracking, fixed=fixed_rule(profile), payday=payday.rule_of(profile).text)
+        sim = month_simulation(df, today, tracking, fixed=fixed_rule(profile), payday=payday.rule_of(profile).text,
+                               memory=memory)
 
     cats = fixed_categories(profile, sorted(set(df["category"].astype(str))))
     payees = sorted({(b.description, b.category) for b in sim.bills})
@@ -320,7 +235,7 @@ def standing_from_frame(
         tone=normalise_tone(profile.ai_tone) or "brutal",
         today=today,
         currency_symbol=clean_text(home_symbol(profile.currency, profile.locale) or symbol, 3),
-        currency=profile.currency, locale=profile.locale,
+        currency=profile.currency, locale=profile.locale, forecast_memory=memory,
         budget_style=style,
         daily_budget_cents=budget,
         monthly_salary_cents=salary,
@@ -402,31 +317,55 @@ def load_standing(
     """Load the standing window (ONE Query: profile, days, check-in, streak state) and decide the standing.
 
     The streak state is built on first need (one more Query of the older days, one write) and moved
-    forward once a month (one write); see lib.core.streaks.
+    forward once a period (one more Query of the 400 days before it, for the forecast's memory; one write);
+    see lib.core.streaks and lib.core.forecast.memory.
     """
     window = store.load_window(user_id, *window_range(today), default_name)
     window, _ = ensure_streak_state(store, window, today)
     return standing_from_window(window, today), window
 
 
+def forecast_memory(frame: pd.DataFrame, last: dt.date, fixed: tuple[str, ...], rule: str) -> str:
+    """The live band's memory (lib.core.forecast.memory) from the frame's 400 days up to `last`."""
+    from lib.core.forecast import memory as remembered
+
+    frame = frame[(frame["date"] > pd.Timestamp(last - dt.timedelta(days=remembered.HISTORY_DAYS)))
+                  & (frame["date"] <= pd.Timestamp(last))]
+    first = min(an.first_day(frame) or last, last)
+    return remembered.build(an.daily_totals(frame, first, last), frame, last, first, fixed, rule)
+
+
 def ensure_streak_state(store: Any, window: Window, today: dt.date) -> tuple[Window, bool]:
     """The window with a usable streak state, building or moving it forward when needed (True: written).
 
-    Reads the days before the window only when the state is missing or stale (first need).
+    Reads the days before the window when the state is missing or stale (first need: all of them) and when it
+    moves forward or lacks the forecast's memory (the 400 days before the period: lib.core.forecast.memory).
     """
+    from lib.core.forecast import memory as remembered
+
     start, _ = window_range(today)
     profile = window.profile
     rule = payday.rule_of(profile)
     upto = period.upto_of(today, rule)
     sig = streaks.signature(profile, DEFAULT_FIXED_CATEGORIES)
     state = window.streak_state
+    before = start - dt.timedelta(days=1)
+    last = month_before(today)  # the forecast's memory reads up to the month's start
     if streaks.usable(state, sig, start, today):
         assert state is not None
-        if state.upto == upto:
+        remembers = state.forecast_through == last and remembered.decode(state.forecast) is not None
+        if state.upto == upto and remembers:
             return window, False
+        # The live band's calibration is learnt from the 400 days before the month: one Query of those days.
+        older = store.list_transactions(profile.user_id, last - dt.timedelta(days=remembered.HISTORY_DAYS - 1), before)
+        if state.upto == upto:  # a state kept before it remembered the calibration: add it (one write)
+            new = replace(state, forecast_through=last, forecast=forecast_memory(
+                an.transactions_frame(older + list(window.transactions)), last, fixed_rule(profile), rule.text))
+            store.put_streak_state(profile.user_id, new)
+            return replace(window, streak_state=new), True
         base_txns, previous = window.transactions, state
     else:
-        older = store.list_transactions(profile.user_id, streaks.HISTORY_START, start - dt.timedelta(days=1))
+        older = store.list_transactions(profile.user_id, streaks.HISTORY_START, before)
         base_txns, previous = older + list(window.transactions), None
         log.info("streak state built from history", extra={"user_id": profile.user_id, "days_before": len(older)})
     frame = an.transactions_frame(base_txns)
@@ -443,5 +382,7 @@ def ensure_streak_state(store: Any, window: Window, today: dt.date) -> tuple[Win
     if new.first_day is None:
         # Nothing to summarise (a new user, or one who just deleted everything): write no item.
         return replace(window, streak_state=new), False
+    new = replace(new, forecast_through=last, forecast=forecast_memory(
+        an.transactions_frame(older + list(window.transactions)), last, fixed_rule(profile), rule.text))
     store.put_streak_state(profile.user_id, new)
     return replace(window, streak_state=new), True

@@ -38,6 +38,8 @@ class StreakState:
     longest_end: dt.date | None = None
     last_excess: int = 0
     built_at: str = ""
+    forecast: str = ""  # the live band's calibration learnt from the days up to `forecast_through` (forecast.memory)
+    forecast_through: dt.date | None = None  # the month's 1st - 1: a write up to it drops the state too
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,8 @@ from lib.store.schema import Item
 
 log = logging.getLogger("lib.store.dynamodb")
 
-_NAMES = {"#pk": schema.PK, "#sk": schema.SK, "#v": "version", "#m": schema.MOVED_TO, "#upto": "upto", "#day": "day"}
+_NAMES = {"#pk": schema.PK, "#sk": schema.SK, "#v": "version", "#m": schema.MOVED_TO, "#upto": "upto", "#day": "day",
+          "#ft": "forecast_through"}
 _CONDITION_FAILED = "ConditionalCheckFailedException"
 
 

@@ -283,12 +283,13 @@ class DynamoDBStore(DynamoRequests, ChangeCounter):
     # -- streak state and check-ins (lib.core.streaks) -----------------------------------
 
     def _streaks_touched(self, user_id: str, day: dt.date) -> None:
-        """A write on `day`: drop the streak state if it summarises that day (this month's days never are)."""
+        """A write on `day`: drop the streak state if it summarises that day, or its forecast memory read it (this
+        month's days never are)."""
         if day >= clock.latest_today().replace(day=1):  # no user's month has begun later than that
             return
         # A failed condition means no state, or one that ends before that day: nothing it says changed.
         with contextlib.suppress(ConditionFailed):
-            self._delete(schema.streak_key(user_id), "#upto > :day", {":day": day.isoformat()})
+            self._delete(schema.streak_key(user_id), "#upto > :day OR #ft >= :day", {":day": day.isoformat()})
 
     def put_streak_state(self, user_id: str, state: types.StreakState) -> None:
         """Save the user's streak state (one PutItem; it is derived data, so the last writer wins)."""

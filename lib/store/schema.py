@@ -372,10 +372,12 @@ def streak_state_to_item(user_id: str, state: StreakState) -> Item:
     item: Item = {**streak_key(user_id), "upto": state.upto.isoformat(), "signature": state.signature,
                   "tail": state.tail, "longest": state.longest, "last_excess": state.last_excess,
                   "built_at": state.built_at or dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
-    for name in ("first_day", "last_day", "tail_start", "longest_start", "longest_end"):
+    for name in ("first_day", "last_day", "tail_start", "longest_start", "longest_end", "forecast_through"):
         value = getattr(state, name)
         if value is not None:
             item[name] = value.isoformat()
+    if state.forecast:
+        item["forecast"] = state.forecast
     return item
 
 
@@ -391,6 +393,7 @@ def item_to_streak_state(item: Item | None) -> StreakState | None:
             tail_start=_iso_or_none(item.get("tail_start")), longest=int(item.get("longest") or 0),
             longest_start=_iso_or_none(item.get("longest_start")), longest_end=_iso_or_none(item.get("longest_end")),
             last_excess=int(item.get("last_excess") or 0), built_at=str(item.get("built_at", "")),
+            forecast=str(item.get("forecast") or ""), forecast_through=_iso_or_none(item.get("forecast_through")),
         )
     except (TypeError, ValueError):
         log.warning("unreadable streak state; it will be rebuilt", extra={"user_id": str(item.get(PK))})

@@ -286,7 +286,8 @@ class SQLiteStore(ChangeCounter):
 
     def _drop_streaks(self, conn: sqlite3.Connection, user_id: str, day_iso: str) -> None:
         state = schema.item_to_streak_state(self._get(conn, schema.streak_key(user_id)))
-        if state is not None and state.upto.isoformat() > day_iso:
+        through = state.forecast_through if state is not None else None  # what its forecast memory read
+        if state is not None and (state.upto.isoformat() > day_iso or (through and through.isoformat() >= day_iso)):
             key = schema.streak_key(user_id)
             conn.execute("DELETE FROM items WHERE user_id=? AND transaction_date=?", (key[schema.PK], key[schema.SK]))
 

@@ -289,7 +289,8 @@ def _forecast(store_url: str, user_id: str, today: dt.date, name: str, version: 
     return ForecastData(
         # The standing's inputs (its window), so the month end is the dashboard's to the cent.
         sim=standing.month_simulation(frame, today, where.tracking_since, horizon_months=12,
-                                      fixed=standing.fixed_rule(profile), payday=where.period_rule),
+                                      fixed=standing.fixed_rule(profile), payday=where.period_rule,
+                                      memory=where.forecast_memory),
         standing=where,
         backtest=forecast.backtest(daily, frame=frame, today=today,
                                    fixed_categories=frozenset(standing.fixed_rule(profile))),

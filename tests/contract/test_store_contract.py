@@ -382,6 +382,49 @@ def test_a_write_before_the_state_drops_it_and_this_months_writes_do_not(store: 
     assert load_standing(store, "bob", today)[0].current_streak == 119
 
 
+def test_the_state_remembers_the_forecast_and_a_write_it_read_drops_it(store: Any) -> None:
+    """The live band's calibration (lib.core.forecast.memory) reads up to the day before the month; with a payday
+    the streaks stop at the pay period's start, so a write between the two drops the state for the memory's sake."""
+    from lib.core.forecast import memory
+    from lib.core.standing import load_standing, month_before
+
+    today = TODAY()
+    day = dt.timedelta(days=1)
+    store.save_profile(Profile("dan", "Dan", daily_budget=Decimal("30.00"), payday="monthly:25"))
+    store.put_transactions([validate_transaction("dan", today - k * day, f"{10 + k % 7}.00") for k in range(1, 300)])
+    s, window = load_standing(store, "dan", today)
+    state = window.streak_state
+    assert state is not None and state.forecast_through == month_before(today) and state.upto < month_before(today)
+    cals = memory.decode(state.forecast)
+    assert cals is not None and set(cals) == {"calendar", "monthly:25"} and s.forecast_memory == state.forecast
+    again = store.load_window("dan", today - 94 * day, today).streak_state
+    assert again is not None and (again.forecast, again.forecast_through) == (state.forecast, state.forecast_through)
+    store.add_transaction(validate_transaction("dan", month_before(today), "80.00"))  # after the streaks' end
+    assert store.load_window("dan", today - 94 * day, today).streak_state is None, "the memory read that day"
+    assert load_standing(store, "dan", today)[1].streak_state is not None
+
+
+def test_a_state_kept_before_the_memory_gets_it_once(store: Any) -> None:
+    from dataclasses import replace
+
+    from lib.core.standing import load_standing
+
+    today = TODAY()
+    day = dt.timedelta(days=1)
+    store.put_transactions([validate_transaction("erin", today - k * day, "5.00") for k in range(1, 200)])
+    _, window = load_standing(store, "erin", today)
+    assert window.streak_state is not None
+    store.put_streak_state("erin", replace(window.streak_state, forecast="", forecast_through=None))
+    before = store.meter.for_user("erin")
+    _, window = load_standing(store, "erin", today)
+    added = store.meter.for_user("erin").minus(before)
+    assert (added.reads, added.writes) == (2, 1), "the window, the 400 days before the month, one state write"
+    assert window.streak_state is not None and window.streak_state.forecast
+    before = store.meter.for_user("erin")
+    load_standing(store, "erin", today)
+    assert store.meter.for_user("erin").minus(before).requests == 1
+
+
 def test_a_check_in_is_stored_and_never_moves_back(store: Any) -> None:
     today = TODAY()
     store.mark_known("carol", today - dt.timedelta(days=2))

@@ -17,7 +17,7 @@ Money is int64 cents here; callers convert to Decimal at the edges (see `forecas
 """
 from __future__ import annotations
 
-from lib.core.forecast.backtest import backtest, calibrated, calibration_of, coverage, pinball, skill
+from lib.core.forecast.backtest import backtest, calibrated, calibrated_with, calibration_of, coverage, pinball, skill
 from lib.core.forecast.bills import Bill
 from lib.core.forecast.calibration import Calibration
 from lib.core.forecast.model import (
@@ -53,6 +53,7 @@ __all__ = [
     "backtest_rows",
     "backtest_table",
     "calibrated",
+    "calibrated_with",
     "calibration_of",
     "coverage",
     "forecast",

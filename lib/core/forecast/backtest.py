@@ -225,12 +225,21 @@ def calibrated(sim: Simulation, bt: pd.DataFrame, period_bt: pd.DataFrame | None
     With a payday rule's own backtest (`period_bt`, made with `rule`) the period's band gets its calibration
     too, blend included: `daily` (the days the backtest saw) gives what the rest of the period before cost.
     """
+    start = periods.period_of(sim.today, rule)[0]
+    return calibrated_with(sim, calibration_of(bt, sim.today.day), None if period_bt is None else
+                           calibration_of(period_bt, (sim.today - start).days + 1), rule, daily)
+
+
+def calibrated_with(sim: Simulation, month: Calibration, period: Calibration | None = None,
+                    rule: periods.PeriodRule | str = periods.CALENDAR, daily: pd.Series | None = None) -> Simulation:
+    """The simulation with the month's band re-shaped by `month` and a payday rule's period band by `period`
+    (learnt elsewhere: `calibrated` above, or the streak state's memory, lib.core.forecast.memory)."""
     # A copy with its own priced scenarios: the uncalibrated simulation's would give the raw band.
-    sim = replace(sim, calibration=calibration_of(bt, sim.today.day), priced={})
-    if period_bt is None or daily is None:
+    sim = replace(sim, calibration=month, priced={})
+    if period is None or daily is None:
         return sim
     start, end = periods.period_of(sim.today, rule)
-    return replace(sim, period_calibration=calibration_of(period_bt, (sim.today - start).days + 1), priced={},
+    return replace(sim, period_calibration=period, priced={},
                    period_hint_cents=_rest_of_last_period(daily, rule, start, sim.future_start, end))
 
 
