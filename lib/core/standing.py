@@ -84,12 +84,12 @@ def month_simulation(
     part = frame[(frame["date"] >= pd.Timestamp(start)) & (frame["date"] <= pd.Timestamp(today))]
     history_start = max(tracking_since, start) if tracking_since else None
     daily = an.daily_totals(part, history_start or today, today)
-    sim = forecast.simulate(daily, today, frame=part, horizon_months=horizon_months, history_start=history_start,
-                            fixed_categories=frozenset(fixed), period_end=period.period_of(today, payday)[1],
-                            period_rule=payday)
     from lib.core.forecast import memory as remembered
 
     cals = remembered.decode(memory)
+    sim = forecast.simulate(daily, today, frame=part, horizon_months=horizon_months, history_start=history_start,
+                            fixed_categories=frozenset(fixed), period_end=period.period_of(today, payday)[1],
+                            period_rule=payday, year=remembered.year_of(memory) if cals is not None else None)
     if cals is not None and period.CALENDAR in cals and payday in cals:
         own_cal = None if payday == period.CALENDAR else remembered.nearest(
             cals[payday], (today - period.period_of(today, payday)[0]).days + 1)

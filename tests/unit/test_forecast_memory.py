@@ -83,3 +83,39 @@ def test_the_memory_is_a_few_numbers_per_cutoff() -> None:
     assert memory.nearest(cals["calendar"], 15) == cals["calendar"][10]
     assert memory.nearest(cals["calendar"], 16) == cals["calendar"][20]
     assert memory.nearest({}, 5) == forecast.Calibration()
+
+
+def _laptops(today: dt.date, days_ago: tuple[int, ...]) -> pd.DataFrame:
+    """A year and a half of about 25.00 a day at the shop, a laptop on each of the given days before today."""
+    days = pd.date_range(today - dt.timedelta(days=549), today, freq="D")
+    rng = np.random.default_rng(8)
+    cents = 2_500 + rng.integers(-500, 500, len(days))
+    shop = pd.DataFrame({"date": days, "amount_cents": cents, "category": "Groceries", "description": "Shop"})
+    big = pd.DataFrame({"date": [pd.Timestamp(today - dt.timedelta(days=d)) for d in days_ago],
+                        "amount_cents": 100_000, "category": "Electronics", "description": "Laptop shop"})
+    return pd.concat([shop, big]).sort_values("date", kind="stable").reset_index(drop=True)
+
+
+def test_the_live_month_end_expects_the_years_big_purchases() -> None:
+    """Four laptops in the year and none in the dashboard's 95 days: the live month end, which reads those 95 days,
+    holds one in its p90 from the memory's year (without it: never again); a what-if cut of Electronics prices it."""
+    today = dt.date(2026, 10, 11)
+    frame = _laptops(today, (120, 180, 240, 300))
+    first, last = frame["date"].min().date(), standing.month_before(today)
+    part = frame[frame["date"] >= pd.Timestamp(standing.window_range(today)[0])]  # what the dashboard reads
+    mem = standing.forecast_memory(frame, last, FIXED, "calendar")
+    year = memory.year_of(mem)
+    assert year is not None
+    assert [d for d, _, _ in year.big] == [today - dt.timedelta(days=d) for d in (300, 240, 180, 120)]
+    assert all(cats["Electronics"] == 100_000.0 and set(cats) == {"Electronics", "Groceries"} for *_, cats in year.big)
+    spent = int(part.loc[part["date"] >= pd.Timestamp(today.replace(day=1)), "amount_cents"].sum())
+
+    def rest(mem_text: str, **cut: object) -> tuple[int, int]:
+        sim = standing.month_simulation(part, today, first, fixed=FIXED, memory=mem_text)
+        m = forecast.what_if(sim, daily_budget_cents=3000, **cut).month  # type: ignore[arg-type]
+        return m.p50 - spent, m.p90 - spent
+
+    assert rest("")[1] < 100_000  # the 95 days alone: no laptop could come
+    p50, p90 = rest(mem)
+    assert p50 < 21 * 2_500 * 1.3 and p90 > 100_000
+    assert rest(mem, cut_category="Electronics", cut_pct=100.0)[1] < 100_000

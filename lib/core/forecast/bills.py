@@ -175,13 +175,14 @@ def _fixed_bills(rows: _Rows, part: slice, fixed: frozenset[str], known: list[Bi
 def _prepare(
     window: np.ndarray, window_start: dt.date | None, rows: _Rows | None, as_of: dt.date,
     future_start: dt.date, n_future: int, fixed_categories: frozenset[str] = frozenset(),
-    earlier: np.ndarray | None = None,
+    earlier: np.ndarray | None = None, year: rare.Year | None = None,
 ) -> _Inputs:
     """Split recent spending into bills (scheduled ahead) and everyday days (bootstrapped), per category.
 
     Payments in `fixed_categories` are bills too (monthly, on the day of the last one): rent drawn
     at random into everyday days would make every simulated day a rent day. `earlier`: the days
-    before the window (up to a year with it), where the rare big purchases' rate and sizes come from.
+    before the window (up to a year with it), where the rare big purchases' rate and sizes come from; `year`:
+    the year before those days as the forecast memory kept it (its typical days and big days; see rare.Year).
     """
     hist = window.astype("float64")
     if window_start is None or not len(window):
@@ -190,7 +191,7 @@ def _prepare(
     first = window_start - dt.timedelta(days=n_early)
     if rows is None:  # the daily totals alone: nothing is known to be a bill
         early = np.zeros(0) if earlier is None else earlier.astype("float64")
-        return _with_big(_Inputs(hist, {}, {}, [], np.zeros(n_future), {}), early, {}, first)
+        return _with_big(_Inputs(hist, {}, {}, [], np.zeros(n_future), {}), early, {}, first, year)
     lookback = rows.between(min(window_start, as_of - dt.timedelta(days=BILL_LOOKBACK_DAYS)), as_of)
     bills = _find_bills(rows, lookback, as_of)
     bills = bills + _fixed_bills(rows, lookback, fixed_categories, bills)
@@ -224,21 +225,36 @@ def _prepare(
             bills_total[k] += bill.amount_cents
             bills_by_cat.setdefault(bill.category, np.zeros(n_future))[k] += bill.amount_cents
     inputs = _Inputs(hist, {rows.categories[c]: everyday[:, c] for c in used}, shares, bills, bills_total, bills_by_cat)
-    return _with_big(inputs, before.sum(axis=1), {rows.categories[c]: before[:, c] for c in used}, first)
+    return _with_big(inputs, before.sum(axis=1), {rows.categories[c]: before[:, c] for c in used}, first, year)
 
 
-def _with_big(inputs: _Inputs, early: np.ndarray, early_by_cat: dict[str, np.ndarray], first: dt.date) -> _Inputs:
-    """The inputs with the year's rare big purchases: which days they were and their rate, the earlier ones appended."""
+def _with_big(inputs: _Inputs, early: np.ndarray, early_by_cat: dict[str, np.ndarray], first: dt.date,
+              year: rare.Year | None = None) -> _Inputs:
+    """The inputs with the year's rare big purchases: which days they were and their rate, the earlier ones appended.
+
+    `early` holds the days from `first` up to the window; with a `year` (the forecast memory's) the days of the year
+    before `first` count too, and every day is big against that year's typical day of its weekday.
+    """
     n, k = len(inputs.hist_total), len(early)
-    big = rare.big_days(np.concatenate((early, inputs.hist_total)), first.weekday())
-    if not n or not big.any():
+    big = rare.big_days(np.concatenate((early, inputs.hist_total)), first.weekday(), None if year is None
+                        else year.typical)
+    older: tuple[tuple[dt.date, float, dict[str, float]], ...] = ()
+    span = k + n
+    if year is not None:  # the year the window's 365 days reach back to, as far as the memory tracked it
+        start = max(year.first, first + dt.timedelta(days=k + n - rare.YEAR_DAYS))
+        older = tuple(b for b in year.big if start <= b[0] < first)
+        span += max((first - start).days, 0)
+    if not n or not (big.any() or older):
         return replace(inputs, n_window=n)
     before = big[:k]
-    zeros = np.zeros(int(before.sum()))  # a category that had none of the earlier big days
+    m = int(before.sum()) + len(older)  # the earlier big days, appended after the window's days
+    by_cat = dict(inputs.hist_by_category)
+    if by_cat:  # a category only the memory's big days had gets a column of its own
+        by_cat.update({c: np.zeros(n) for b in older for c in b[2] if c not in by_cat})
     return replace(
-        inputs, n_window=n, big_rate=float(big.mean()),
-        big_days=np.concatenate((np.flatnonzero(big[k:]), n + np.arange(len(zeros)))),
-        hist_total=np.concatenate((inputs.hist_total, early[before])),
-        hist_by_category={c: np.concatenate((v, early_by_cat[c][before] if c in early_by_cat else zeros))
-                          for c, v in inputs.hist_by_category.items()},
+        inputs, n_window=n, big_rate=float((big.sum() + len(older)) / span),
+        big_days=np.concatenate((np.flatnonzero(big[k:]), n + np.arange(m))),
+        hist_total=np.concatenate((inputs.hist_total, early[before], [b[1] for b in older])),
+        hist_by_category={c: np.concatenate((v, early_by_cat[c][before] if c in early_by_cat else np.zeros(
+            int(before.sum())), [b[2].get(c, 0.0) for b in older])) for c, v in by_cat.items()},
     )

@@ -8,8 +8,11 @@ rule, and kept in the streak state item (lib.core.streaks): built with it, moved
 period, dropped with it when an older day changes. Every row such a backtest learns from is a period that
 had ended by `upto`, which for the calendar month are all the months a backtest made today would hold.
 
-The text is small JSON (a few numbers per cutoff); an unreadable or older one reads as None, and the live
-band then falls back to the backtest of the window's days. Pure: no I/O.
+It also keeps the year before the month as rare big purchases see it (rare.Year: each weekday's typical day and
+the year's big days), so the live forecast expects a laptop at the year's rate, not at the 95 days' luck.
+
+The text is small JSON (a few numbers per cutoff, one list per big day); an unreadable or older one reads as None,
+and the live band then falls back to the backtest of the window's days and their big days. Pure: no I/O.
 """
 from __future__ import annotations
 
@@ -17,10 +20,13 @@ import datetime as dt
 import json
 from dataclasses import asdict, fields
 
+import numpy as np
 import pandas as pd
 
 from lib.core import period
+from lib.core.forecast import rare
 from lib.core.forecast.backtest import backtest, calibration_of
+from lib.core.forecast.bills import _prepare, _rows
 from lib.core.forecast.calibration import Calibration
 
 VERSION = 1
@@ -36,14 +42,55 @@ def build(daily: pd.Series, frame: pd.DataFrame, last: dt.date, first: dt.date, 
     calendar month and of the payday `rule` (the live forecast's fixed categories), as month_simulation runs them."""
     rules = dict.fromkeys((period.CALENDAR, rule))
     return encode({r: backtest(daily, frame=frame, today=last, history_start=first, rule=r,
-                               fixed_categories=frozenset(fixed)) for r in rules}, last)
+                               fixed_categories=frozenset(fixed)) for r in rules}, last,
+                  _year(daily, frame, last, first, fixed))
 
 
-def encode(backtests: dict[str, pd.DataFrame], as_of: dt.date) -> str:
-    """The calibration per rule and cutoff day that each backtest (made on `as_of`) gives a live band."""
+def _year(daily: pd.Series, frame: pd.DataFrame, last: dt.date, first: dt.date,
+          fixed: tuple[str, ...]) -> rare.Year | None:
+    """The year up to `last` as the forecast sees a window's days (bills out): its typical days and big days."""
+    start = max(first, last - dt.timedelta(days=rare.YEAR_DAYS - 1))
+    values = daily[daily.index >= pd.Timestamp(start)].to_numpy()
+    if not len(values):
+        return None
+    inputs = _prepare(values, start, _rows(frame), last, last + dt.timedelta(days=1), 1, frozenset(fixed))
+    typical = rare.typical_days(inputs.hist_total, start.weekday())
+    if typical is None:
+        return None
+    big = np.flatnonzero(rare.big_days(inputs.hist_total, start.weekday(), typical))
+    return rare.Year(start, typical, tuple(
+        (start + dt.timedelta(days=int(i)), float(inputs.hist_total[i]),
+         {c: float(v[i]) for c, v in inputs.hist_by_category.items() if v[i]}) for i in big))
+
+
+def encode(backtests: dict[str, pd.DataFrame], as_of: dt.date, year: rare.Year | None = None) -> str:
+    """The calibration per rule and cutoff day that each backtest (made on `as_of`) gives a live band, and the year."""
     cal = {rule: {str(int(c)): asdict(calibration_of(bt, int(c))) for c in sorted(set(bt["cutoff_day"]))}
            for rule, bt in backtests.items()}
-    return json.dumps({"v": VERSION, "as_of": as_of.isoformat(), "cal": cal}, separators=(",", ":"))
+    data: dict[str, object] = {"v": VERSION, "as_of": as_of.isoformat(), "cal": cal}
+    if year is not None:
+        data["year"] = {"first": year.first.isoformat(), "typical": [None if np.isinf(t) else round(float(t), 2)
+                                                                     for t in year.typical],
+                        "big": [[d.isoformat(), round(c, 2), {k: round(v, 2) for k, v in cats.items()}]
+                                for d, c, cats in year.big]}
+    return json.dumps(data, separators=(",", ":"))
+
+
+def year_of(text: str) -> rare.Year | None:
+    """The year of rare big purchases in `text` (None: none kept, or unreadable)."""
+    try:
+        data = json.loads(text) if text else None
+        if not isinstance(data, dict) or data.get("v") != VERSION or not isinstance(data.get("year"), dict):
+            return None
+        y = data["year"]
+        typical = np.array([np.inf if t is None else float(t) for t in y["typical"]], dtype="float64")
+        if typical.shape != (7,):
+            return None
+        big = tuple((dt.date.fromisoformat(str(d)), float(c), {str(k): float(v) for k, v in dict(cats).items()})
+                    for d, c, cats in y["big"])
+        return rare.Year(dt.date.fromisoformat(str(y["first"])), typical, big)
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
 
 
 def decode(text: str) -> Calibrations | None:

@@ -312,7 +312,7 @@ def _rest_of_last_month(recorded: pd.Series, start: pd.Timestamp | None, future_
                                     future_start + dt.timedelta(days=n_days - 1), periods.CALENDAR)
 
 
-def _note(history_days: int, window: int, n_paths: int, n_bills: int = 0) -> str:
+def _note(history_days: int, window: int, n_paths: int, n_bills: int = 0, n_big: int = 0) -> str:
     if history_days == 0:
         return (
             "No complete day of spending history yet (today is still running): this assumes you spend your "
@@ -327,6 +327,9 @@ def _note(history_days: int, window: int, n_paths: int, n_bills: int = 0) -> str
     if n_bills:
         plural = n_bills != 1
         note += f" {n_bills} monthly bill{'s' if plural else ''} scheduled on {'their' if plural else 'its'} usual day."
+    if n_big:
+        note += (f" Big one-off days (over ten times your usual day): {n_big} in your last year, so they come at that "
+                 f"rate, not at the last {window} days' luck.")
     return note
 
 
@@ -345,6 +348,7 @@ def simulate(
     fixed_categories: frozenset[str] | tuple[str, ...] = frozenset(),
     period_end: dt.date | None = None,
     period_rule: str = periods.CALENDAR,
+    year: rare.Year | None = None,
 ) -> Simulation:
     """Simulate the rest of this month and `horizon_months - 1` more months from the user's own recent days.
 
@@ -352,6 +356,7 @@ def simulate(
     still running unless `today_complete`: its recorded spending is a floor, not the day's total.
     `period_end`: simulate at least to that day (a budget period ending after this month). `period_rule` (not the
     calendar month): also keep the period's days so far and `horizon_months` whole periods ahead for the page.
+    `year`: the year before `daily`'s days as the forecast memory kept it, for the rate of rare big purchases.
     """
     recorded = _clean_daily(daily)
     recorded = recorded[recorded.index <= pd.Timestamp(today)]
@@ -386,7 +391,7 @@ def simulate(
 
     window_start = window_dates[0].date() if len(window_dates) else None
     inputs = _prepare(window, window_start, _rows(frame), today, future_start, n_future, frozenset(fixed_categories),
-                      rare.before_window(complete, len(window)))
+                      rare.before_window(complete, len(window)), year)
     base_seed = _derive_seed(values, today) if seed is None else int(seed)
     rng = np.random.default_rng(base_seed)
     n_month = (month_end - future_start).days + 1
@@ -413,7 +418,8 @@ def simulate(
         history_days=history_days,
         window_days=len(window),
         rough=paths.rough,
-        note=_note(history_days, len(window), n_paths, len(inputs.bills)),
+        note=_note(history_days, len(window), n_paths, len(inputs.bills),
+                   len(inputs.big_days) if "rare big" in paths.method else 0),
         seed=base_seed,
         hint_cents=hint,
     )

@@ -5,12 +5,16 @@ purchases forecasts none, and one that holds three forecasts one every four week
 `BIG_TIMES` the user's median day with spending of the same weekday is a rare big purchase: the simulated days take one
 at the rate of the last year (`YEAR_DAYS`), its size one of that year's, and the everyday days around
 them are drawn from the window's other days (issue 26's closing note has the figures). The year is what
-the caller passes: the backtest passes the whole history, the live forecast (lib.core.standing.month_simulation)
-the standing's 95 days, so live the rate is those days' until the dashboard reads more.
+the caller passes: the backtest passes the whole history; the live forecast (lib.core.standing.month_simulation)
+reads 95 days, and the year before them comes from the forecast memory (lib.core.forecast.memory) as a `Year`:
+the typical day of each weekday and the big days, kept from the 400 days before the month began.
 
 Pure numpy over cents; no I/O.
 """
 from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -25,20 +29,39 @@ def before_window(history: np.ndarray, n_window: int) -> np.ndarray:
     return history[max(len(history) - YEAR_DAYS, 0) : len(history) - n_window]
 
 
-def big_days(days: np.ndarray, first_weekday: int) -> np.ndarray:
-    """Which days (consecutive from a day of weekday `first_weekday`) were rare big purchases.
+@dataclass(frozen=True)
+class Year:
+    """A year of days the caller does not hold: each weekday's typical spent day and the big days among them."""
 
-    Against the median of the same weekday, so a weekend habit is a habit, not a big purchase.
-    """
+    first: dt.date  # the year's first day (or the first tracked one, when later)
+    typical: np.ndarray  # (7,) the median spent day of each weekday, Monday first (inf: too few of them)
+    big: tuple[tuple[dt.date, float, dict[str, float]], ...]  # (day, cents, cents per category), oldest first
+
+
+def typical_days(days: np.ndarray, first_weekday: int) -> np.ndarray | None:
+    """The median spent day of each weekday, Monday first (inf: fewer than MIN_WEEKDAY_DAYS); None: too few days."""
     weekday = (first_weekday + np.arange(len(days))) % 7
     spent = days > 0
     if spent.sum() < MIN_DAYS:
-        return np.zeros(len(days), dtype=bool)
+        return None
     typical = np.full(7, np.inf)
     for w in range(7):
         mine = days[spent & (weekday == w)]
         if len(mine) >= MIN_WEEKDAY_DAYS:
             typical[w] = float(np.median(mine))
+    return typical
+
+
+def big_days(days: np.ndarray, first_weekday: int, typical: np.ndarray | None = None) -> np.ndarray:
+    """Which days (consecutive from a day of weekday `first_weekday`) were rare big purchases.
+
+    Against the median of the same weekday (`typical`, Monday first: a `Year`'s; by default these days'), so a
+    weekend habit is a habit, not a big purchase.
+    """
+    weekday = (first_weekday + np.arange(len(days))) % 7
+    typical = typical_days(days, first_weekday) if typical is None else typical
+    if typical is None:
+        return np.zeros(len(days), dtype=bool)
     return days > BIG_TIMES * typical[weekday]
 
 
