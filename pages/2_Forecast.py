@@ -83,7 +83,9 @@ def backtest_section(bt: object, empty: str, coverage_label: str, coverage_help:
 # Outside the fragment: the sliders do not change the backtest, so a step does not send it again.
 st.subheader("Backtest: how good is this model on your own history?")
 if backtest_section(fc.backtest, "Not enough complete months of history to backtest yet.",
-                    "Band coverage (truth inside p10–p90)", "Calibrated bands hold the truth about 80% of the time."):
+                    "Band coverage (truth inside p10–p90)",
+                    "Calibrated bands hold the truth about 80% of the time. Each past band was calibrated on the "
+                    "projections before it; the band above on those up to the 1st of this month."):
     # The files (and the table they write) are built when a button is pressed, not on every run.
     st.download_button("Download the backtest (CSV)",
                        lambda: forecast.backtest_table(fc.backtest).to_csv(index=False, lineterminator="\n"),

@@ -339,7 +339,7 @@ def ensure_streak_state(store: Any, window: Window, today: dt.date) -> tuple[Win
     """The window with a usable streak state, building or moving it forward when needed (True: written).
 
     Reads the days before the window when the state is missing or stale (first need: all of them) and when it
-    moves forward or lacks the forecast's memory (the 400 days before the period: lib.core.forecast.memory).
+    moves forward or lacks the forecast's memory (the 400 days before the month: lib.core.forecast.memory).
     """
     from lib.core.forecast import memory as remembered
 

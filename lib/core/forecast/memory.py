@@ -65,7 +65,7 @@ def _year(daily: pd.Series, frame: pd.DataFrame, last: dt.date, first: dt.date,
 
 def encode(backtests: dict[str, pd.DataFrame], as_of: dt.date, year: rare.Year | None = None) -> str:
     """The calibration per rule and cutoff day that each backtest (made on `as_of`) gives a live band, and the year."""
-    cal = {rule: {str(int(c)): asdict(calibration_of(bt, int(c))) for c in sorted(set(bt["cutoff_day"]))}
+    cal = {rule: {str(int(c)): _short(calibration_of(bt, int(c))) for c in sorted(set(bt["cutoff_day"]))}
            for rule, bt in backtests.items()}
     data: dict[str, object] = {"v": VERSION, "as_of": as_of.isoformat(), "cal": cal}
     if year is not None:
@@ -74,6 +74,11 @@ def encode(backtests: dict[str, pd.DataFrame], as_of: dt.date, year: rare.Year |
                         "big": [[d.isoformat(), round(c, 2), {k: round(v, 2) for k, v in cats.items()}]
                                 for d, c, cats in year.big]}
     return json.dumps(data, separators=(",", ":"))
+
+
+def _short(cal: Calibration) -> dict[str, object]:
+    """The calibration's fields, its floats to 4 decimals (read with every dashboard load: bytes are read units)."""
+    return {k: round(v, 4) if isinstance(v, float) else v for k, v in asdict(cal).items()}
 
 
 def year_of(text: str) -> rare.Year | None:
