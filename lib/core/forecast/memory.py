@@ -3,10 +3,11 @@
 The dashboard reads 95 days, and a backtest of 95 days has two or three ended projections, so the live
 band was calibrated mostly by the prior while the Forecast page showed the coverage of bands calibrated on
 up to a year of projections. Now the calibration each live band gets is learnt from the user's backtest
-over up to `HISTORY_DAYS` days before the streak state's `upto` (a period start), one per cutoff day and
-rule, and kept in the streak state item (lib.core.streaks): built with it, moved forward with it once a
-period, dropped with it when an older day changes. Every row such a backtest learns from is a period that
-had ended by `upto`, which for the calendar month are all the months a backtest made today would hold.
+over up to `HISTORY_DAYS` days before this month began, one per cutoff day and rule (the calendar month and
+the payday rule), and kept in the streak state item (lib.core.streaks; `forecast_through` is the day before
+the 1st): built with it, moved forward with it once a month, dropped with it when a day it read changes.
+Every row such a backtest learns from is a period that had ended by the 1st: for the calendar month, all the
+months a backtest made today would hold; a pay period that ended since the 1st waits for the next month.
 
 It also keeps the year before the month as rare big purchases see it (rare.Year: each weekday's typical day and
 the year's big days), so the live forecast expects a laptop at the year's rate, not at the 95 days' luck.
@@ -30,7 +31,7 @@ from lib.core.forecast.bills import _prepare, _rows
 from lib.core.forecast.calibration import Calibration
 
 VERSION = 1
-HISTORY_DAYS = 400  # the Forecast page's history: about 13 complete months before the period began
+HISTORY_DAYS = 400  # the Forecast page's history: about 13 complete months before the month began
 _FIELDS = {f.name for f in fields(Calibration)}
 
 Calibrations = dict[str, dict[int, Calibration]]  # rule text -> cutoff day -> calibration
