@@ -5,6 +5,7 @@ import streamlit as st
 
 from lib.core import analytics, forecast
 from lib.core.errors import FinanceError
+from lib.core.forecast import memory
 from lib.web import backtest_view, charts, ui, views
 from lib.web.forecast_view import forecast_view
 from lib.web.money import page_money
@@ -65,13 +66,18 @@ def what_if(fc: ForecastData) -> None:
 
 what_if(fc)
 
-def backtest_section(bt: object, empty: str, coverage_label: str, coverage_help: str) -> bool:
+def backtest_section(bt: object, empty: str, coverage_label: str, coverage_help: str, rule: str) -> bool:
     """One backtest: its coverage, the skill against simple guesses and its table (False: too little history)."""
     table, coverage, skill = backtest_view.backtest_view(bt, money)  # type: ignore[arg-type]
     if table.empty:
         st.caption(empty)
         return False
     st.metric(coverage_label, coverage, help=coverage_help)
+    learnt = memory.learnt(fc.standing.forecast_memory, rule)
+    if learnt is not None:  # what the live band above was calibrated on (the same method, up to the 1st)
+        through, n = learnt
+        st.caption(f"The band above is calibrated this way too: on the {n} projections that had ended by "
+                   f"{through.isoformat()} (the 400 days before the 1st; learnt again each month).")
     if skill is not None:
         st.caption("Skill: mean pinball loss of the p10/p50/p90 against simple guesses (lower is better; "
                    "a single guess scores half its error).")
@@ -85,7 +91,7 @@ st.subheader("Backtest: how good is this model on your own history?")
 if backtest_section(fc.backtest, "Not enough complete months of history to backtest yet.",
                     "Band coverage (truth inside p10–p90)",
                     "Calibrated bands hold the truth about 80% of the time. Each past band was calibrated on the "
-                    "projections before it; the band above on those up to the 1st of this month."):
+                    "projections before it; the band above on those up to the 1st of this month.", "calendar"):
     # The files (and the table they write) are built when a button is pressed, not on every run.
     st.download_button("Download the backtest (CSV)",
                        lambda: forecast.backtest_table(fc.backtest).to_csv(index=False, lineterminator="\n"),
@@ -97,5 +103,6 @@ if fc.period_backtest is not None:  # a payday rule: the band to payday is calib
     st.subheader("Backtest over your pay periods")
     backtest_section(fc.period_backtest, "Not enough complete pay periods of history to backtest yet.",
                      "Pay-period band coverage (truth inside p10–p90)",
-                     "What the dashboard's band to payday would have said on day 10 and 20 of each past period.")
+                     "What the dashboard's band to payday would have said on day 10 and 20 of each past period.",
+                     fc.standing.period_rule)
 ui.finish(ctx)

@@ -125,3 +125,22 @@ def test_a_period_running_past_the_month_is_the_dashboards_too(make_app, payday_
     dash = {m.label: (m.value, m.delta) for m in make_app("dashboard").run().metric}
     assert dash["Projected by payday (24 Jan)"][0] == page[0]
     assert page[1] in dash["Projected by payday (24 Jan)"][1]
+
+
+@pytest.mark.parametrize("payday", ["calendar", "monthly:25"])
+def test_the_page_says_what_the_band_above_is_calibrated_on(make_app, payday_user, payday: str) -> None:
+    """The live band's calibration comes from the forecast memory (lib.core.forecast.memory); each backtest says how
+    many ended projections of its rule that was, and up to which day."""
+    store = payday_user(payday)
+    at = make_app("forecast").run()
+    assert not at.exception
+    state = store.load_window("demo", TODAY - dt.timedelta(days=94), TODAY).streak_state
+    assert state is not None and state.forecast_through == dt.date(2026, 11, 30)
+    notes = [c.value for c in at.caption if c.value.startswith("The band above is calibrated this way too")]
+    counts = [int(n.split(" on the ")[1].split()[0]) for n in notes]
+    assert len(notes) == (1 if payday == "calendar" else 2)
+    assert all("ended by 2026-11-30" in n for n in notes)
+    # With 120 days of history the 400 days before the 1st hold all of it: the same ended projections as the
+    # tables below (every month or pay period in them had ended by the 1st).
+    tables = [len(d.value) for d in at.dataframe if "Said on" in " ".join(map(str, d.value.columns))]
+    assert counts == tables and counts[0] > 0

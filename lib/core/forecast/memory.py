@@ -40,9 +40,13 @@ Calibrations = dict[str, dict[int, Calibration]]  # rule text -> cutoff day -> c
 def build(daily: pd.Series, frame: pd.DataFrame, last: dt.date, first: dt.date, fixed: tuple[str, ...],
           rule: str) -> str:
     """The memory of the days up to `last` (`daily` from `first`, and their transactions): the backtests of the
-    calendar month and of the payday `rule` (the live forecast's fixed categories), as month_simulation runs them."""
+    calendar month and of the payday `rule` (the live forecast's fixed categories), as month_simulation runs them.
+
+    Each backtest is made on the day after `last` (the 1st), so the month that ended on `last` counts: a backtest
+    made on its last day would take that month for one still running."""
     rules = dict.fromkeys((period.CALENDAR, rule))
-    return encode({r: backtest(daily, frame=frame, today=last, history_start=first, rule=r,
+    made_on = last + dt.timedelta(days=1)
+    return encode({r: backtest(daily, frame=frame, today=made_on, history_start=first, rule=r,
                                fixed_categories=frozenset(fixed)) for r in rules}, last,
                   _year(daily, frame, last, first, fixed))
 
@@ -68,7 +72,8 @@ def encode(backtests: dict[str, pd.DataFrame], as_of: dt.date, year: rare.Year |
     """The calibration per rule and cutoff day that each backtest (made on `as_of`) gives a live band, and the year."""
     cal = {rule: {str(int(c)): _short(calibration_of(bt, int(c))) for c in sorted(set(bt["cutoff_day"]))}
            for rule, bt in backtests.items()}
-    data: dict[str, object] = {"v": VERSION, "as_of": as_of.isoformat(), "cal": cal}
+    data: dict[str, object] = {"v": VERSION, "as_of": as_of.isoformat(), "cal": cal,
+                               "n": {rule: len(bt) for rule, bt in backtests.items()}}
     if year is not None:
         data["year"] = {"first": year.first.isoformat(), "typical": [None if np.isinf(t) else round(float(t), 2)
                                                                      for t in year.typical],
@@ -109,6 +114,18 @@ def decode(text: str) -> Calibrations | None:
             return None
         return {str(rule): {int(c): Calibration(**{k: v for k, v in cal.items() if k in _FIELDS})
                             for c, cal in cuts.items()} for rule, cuts in data["cal"].items()}
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
+
+
+def learnt(text: str, rule: str) -> tuple[dt.date, int] | None:
+    """The last day the memory read and how many ended projections the `rule`'s calibration learnt from (None: no
+    readable memory of that rule)."""
+    try:
+        data = json.loads(text) if text else None
+        if not isinstance(data, dict) or data.get("v") != VERSION or rule not in data.get("cal", {}):
+            return None
+        return dt.date.fromisoformat(str(data["as_of"])), int(data.get("n", {}).get(rule, 0))
     except (KeyError, TypeError, ValueError, AttributeError):
         return None
 
