@@ -5,7 +5,6 @@ import streamlit as st
 
 from lib.core import analytics, forecast
 from lib.core.errors import FinanceError
-from lib.core.forecast import memory
 from lib.web import backtest_view, charts, ui, views
 from lib.web.forecast_view import forecast_view
 from lib.web.money import page_money
@@ -73,11 +72,9 @@ def backtest_section(bt: object, empty: str, coverage_label: str, coverage_help:
         st.caption(empty)
         return False
     st.metric(coverage_label, coverage, help=coverage_help)
-    learnt = memory.learnt(fc.standing.forecast_memory, rule)
-    if learnt is not None:  # what the live band above was calibrated on (the same method, up to the 1st)
-        through, n = learnt
-        st.caption(f"The band above is calibrated this way too: on the {n} projections that had ended by "
-                   f"{through.isoformat()} (the 400 days before the 1st; learnt again each month).")
+    note = backtest_view.calibration_note(fc.standing.forecast_memory, rule)
+    if note is not None:  # what the live band above was calibrated on (the same method, up to the 1st)
+        st.caption(note)
     if skill is not None:
         st.caption("Skill: mean pinball loss of the p10/p50/p90 against simple guesses (lower is better; "
                    "a single guess scores half its error).")

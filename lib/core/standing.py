@@ -76,7 +76,7 @@ def month_simulation(
     so the Forecast page, `forecast --json`, `stats --json` and the dashboard agree to the cent.
     It runs at least to the end of the budget period of the `payday` rule. Its band (and a payday rule's
     period band) is calibrated as the streak state's `memory` says: learnt from the backtest of up to 400
-    days before the period began (lib.core.forecast.memory); without one, from the backtest of the window's days.
+    days before the month began (lib.core.forecast.memory); without one, from the backtest of the window's days.
     """
     from lib.core import forecast
 
@@ -86,10 +86,11 @@ def month_simulation(
     daily = an.daily_totals(part, history_start or today, today)
     from lib.core.forecast import memory as remembered
 
-    cals = remembered.decode(memory)
+    kept = remembered.read(memory)
     sim = forecast.simulate(daily, today, frame=part, horizon_months=horizon_months, history_start=history_start,
                             fixed_categories=frozenset(fixed), period_end=period.period_of(today, payday)[1],
-                            period_rule=payday, year=remembered.year_of(memory) if cals is not None else None)
+                            period_rule=payday, year=None if kept is None else kept.year)
+    cals = None if kept is None else kept.cal
     if cals is not None and period.CALENDAR in cals and payday in cals:
         own_cal = None if payday == period.CALENDAR else remembered.nearest(
             cals[payday], (today - period.period_of(today, payday)[0]).days + 1)
@@ -317,7 +318,7 @@ def load_standing(
     """Load the standing window (ONE Query: profile, days, check-in, streak state) and decide the standing.
 
     The streak state is built on first need (one more Query of the older days, one write) and moved
-    forward once a period (one more Query of the 400 days before it, for the forecast's memory; one write);
+    forward once a month (one more Query of the 400 days before it, for the forecast's memory; one write);
     see lib.core.streaks and lib.core.forecast.memory.
     """
     window = store.load_window(user_id, *window_range(today), default_name)
@@ -351,6 +352,11 @@ def ensure_streak_state(store: Any, window: Window, today: dt.date) -> tuple[Win
     state = window.streak_state
     before = start - dt.timedelta(days=1)
     last = month_before(today)  # the forecast's memory reads up to the month's start
+
+    def remember(state: StreakState, older: list[Any]) -> StreakState:
+        """`state` with the forecast's memory of the older days read and the window's (lib.core.forecast.memory)."""
+        return replace(state, forecast_through=last, forecast=forecast_memory(
+            an.transactions_frame(older + list(window.transactions)), last, fixed_rule(profile), rule.text))
     if streaks.usable(state, sig, start, today):
         assert state is not None
         remembers = state.forecast_through == last and remembered.decode(state.forecast) is not None
@@ -359,8 +365,7 @@ def ensure_streak_state(store: Any, window: Window, today: dt.date) -> tuple[Win
         # The live band's calibration is learnt from the 400 days before the month: one Query of those days.
         older = store.list_transactions(profile.user_id, last - dt.timedelta(days=remembered.HISTORY_DAYS - 1), before)
         if state.upto == upto:  # a state kept before it remembered the calibration: add it (one write)
-            new = replace(state, forecast_through=last, forecast=forecast_memory(
-                an.transactions_frame(older + list(window.transactions)), last, fixed_rule(profile), rule.text))
+            new = remember(state, older)
             store.put_streak_state(profile.user_id, new)
             return replace(window, streak_state=new), True
         base_txns, previous = window.transactions, state
@@ -382,7 +387,6 @@ def ensure_streak_state(store: Any, window: Window, today: dt.date) -> tuple[Win
     if new.first_day is None:
         # Nothing to summarise (a new user, or one who just deleted everything): write no item.
         return replace(window, streak_state=new), False
-    new = replace(new, forecast_through=last, forecast=forecast_memory(
-        an.transactions_frame(older + list(window.transactions)), last, fixed_rule(profile), rule.text))
+    new = remember(new, older)
     store.put_streak_state(profile.user_id, new)
     return replace(window, streak_state=new), True

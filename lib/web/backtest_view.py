@@ -41,6 +41,18 @@ def backtest_view(bt: pd.DataFrame, money: MoneyFormat = BARE) -> tuple[pd.DataF
     return table, coverage_text, skill_table(bt, money) if len(bt) else None
 
 
+def calibration_note(memory_text: str, rule: str) -> str | None:
+    """What the live band above a backtest was calibrated on (the forecast memory of `rule`); None without one."""
+    from lib.core.forecast import memory
+
+    learnt = memory.learnt(memory_text, rule)
+    if learnt is None:
+        return None
+    through, n = learnt
+    return (f"The band above is calibrated this way too: on the {n} projections that had ended by "
+            f"{through.isoformat()} (the {memory.HISTORY_DAYS} days before the 1st; learnt again each month).")
+
+
 def skill_table(bt: pd.DataFrame, money: MoneyFormat = BARE) -> pd.DataFrame | None:
     """The model's pinball loss against each simple baseline on the projections both could make (lower wins)."""
     from lib.core import forecast

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import asdict, fields
+from dataclasses import asdict, dataclass, fields
 
 import numpy as np
 import pandas as pd
@@ -87,47 +87,62 @@ def _short(cal: Calibration) -> dict[str, object]:
     return {k: round(v, 4) if isinstance(v, float) else v for k, v in asdict(cal).items()}
 
 
-def year_of(text: str) -> rare.Year | None:
-    """The year of rare big purchases in `text` (None: none kept, or unreadable)."""
+@dataclass(frozen=True)
+class Memory:
+    """A memory read back: the calibrations per rule and cutoff, the year of rare big purchases, the last day
+    read, and how many ended projections each rule's calibration learnt from."""
+
+    cal: Calibrations
+    year: rare.Year | None
+    as_of: dt.date
+    n: dict[str, int]
+
+
+def read(text: str) -> Memory | None:
+    """The memory in `text` (one parse); None when there is none, it is unreadable or of another version."""
     try:
         data = json.loads(text) if text else None
-        if not isinstance(data, dict) or data.get("v") != VERSION or not isinstance(data.get("year"), dict):
+        if not isinstance(data, dict) or data.get("v") != VERSION:
             return None
-        y = data["year"]
-        typical = np.array([np.inf if t is None else float(t) for t in y["typical"]], dtype="float64")
-        if typical.shape != (7,):
-            return None
-        big = tuple((dt.date.fromisoformat(str(d)), float(c), {str(k): float(v) for k, v in dict(cats).items()})
-                    for d, c, cats in y["big"])
-        return rare.Year(dt.date.fromisoformat(str(y["first"])), typical, big)
+        cal = {str(rule): {int(c): Calibration(**{k: v for k, v in fit.items() if k in _FIELDS})
+                           for c, fit in cuts.items()} for rule, cuts in data["cal"].items()}
+        return Memory(cal, _year_of(data.get("year")), dt.date.fromisoformat(str(data["as_of"])),
+                      {str(k): int(v) for k, v in dict(data.get("n", {})).items()})
     except (KeyError, TypeError, ValueError, AttributeError):
         return None
+
+
+def _year_of(y: object) -> rare.Year | None:
+    """The `year` part of a memory (None: none kept, or not seven typical days)."""
+    if not isinstance(y, dict):
+        return None
+    typical = np.array([np.inf if t is None else float(t) for t in y["typical"]], dtype="float64")
+    if typical.shape != (7,):
+        return None
+    big = tuple((dt.date.fromisoformat(str(d)), float(c), {str(k): float(v) for k, v in dict(cats).items()})
+                for d, c, cats in y["big"])
+    return rare.Year(dt.date.fromisoformat(str(y["first"])), typical, big)
 
 
 def decode(text: str) -> Calibrations | None:
     """The calibrations in `text`; None when there is none, it is unreadable or of another version."""
-    if not text:
-        return None
-    try:
-        data = json.loads(text)
-        if not isinstance(data, dict) or data.get("v") != VERSION:
-            return None
-        return {str(rule): {int(c): Calibration(**{k: v for k, v in cal.items() if k in _FIELDS})
-                            for c, cal in cuts.items()} for rule, cuts in data["cal"].items()}
-    except (KeyError, TypeError, ValueError, AttributeError):
-        return None
+    memory = read(text)
+    return None if memory is None else memory.cal
+
+
+def year_of(text: str) -> rare.Year | None:
+    """The year of rare big purchases in `text` (None: none kept, or unreadable)."""
+    memory = read(text)
+    return None if memory is None else memory.year
 
 
 def learnt(text: str, rule: str) -> tuple[dt.date, int] | None:
     """The last day the memory read and how many ended projections the `rule`'s calibration learnt from (None: no
     readable memory of that rule)."""
-    try:
-        data = json.loads(text) if text else None
-        if not isinstance(data, dict) or data.get("v") != VERSION or rule not in data.get("cal", {}):
-            return None
-        return dt.date.fromisoformat(str(data["as_of"])), int(data.get("n", {}).get(rule, 0))
-    except (KeyError, TypeError, ValueError, AttributeError):
+    memory = read(text)
+    if memory is None or rule not in memory.cal:
         return None
+    return memory.as_of, memory.n.get(rule, 0)
 
 
 def nearest(cuts: dict[int, Calibration], day: int) -> Calibration:

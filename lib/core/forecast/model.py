@@ -188,6 +188,7 @@ class _Paths:
     groups: np.ndarray  # (days,) the group (weekday, or 0 when pooled) of each simulated day
     method: str
     rough: bool
+    big: bool = False  # rare big purchases drawn at the year's rate
 
     def price(self, day_values: np.ndarray) -> np.ndarray:
         """Cents per path and simulated day for the given per-history-day values."""
@@ -267,7 +268,7 @@ def _draw(
     idx = _indices(first, rng, n_future, order, starts, counts, future_groups, len(hist), n_second, redraw)
     method = f"weekday bootstrap of the last {n} days" + (", day-of-month habits" if habit is not None else "")
     method += ", rare big purchases at the year's rate" if big is not None else ""
-    return _Paths(idx, level, future_groups, method, False)
+    return _Paths(idx, level, future_groups, method, False, big is not None)
 
 
 def _dom(hist: np.ndarray, hist_groups: np.ndarray, hist_last: dt.date, n: int,
@@ -419,7 +420,7 @@ def simulate(
         window_days=len(window),
         rough=paths.rough,
         note=_note(history_days, len(window), n_paths, len(inputs.bills),
-                   len(inputs.big_days) if "rare big" in paths.method else 0),
+                   len(inputs.big_days) if paths.big else 0),
         seed=base_seed,
         hint_cents=hint,
     )
