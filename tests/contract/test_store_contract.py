@@ -404,22 +404,30 @@ def test_the_state_remembers_the_forecast_and_a_write_it_read_drops_it(store: An
     assert load_standing(store, "dan", today)[1].streak_state is not None
 
 
-def test_a_state_kept_before_the_memory_gets_it_once(store: Any) -> None:
+@pytest.mark.parametrize("kept", ["without a memory", "with an older version's"])
+def test_a_state_kept_before_the_memory_gets_it_once(store: Any, kept: str) -> None:
+    import json
     from dataclasses import replace
 
+    from lib.core.forecast import memory
     from lib.core.standing import load_standing
 
     today = TODAY()
     day = dt.timedelta(days=1)
     store.put_transactions([validate_transaction("erin", today - k * day, "5.00") for k in range(1, 200)])
     _, window = load_standing(store, "erin", today)
-    assert window.streak_state is not None
-    store.put_streak_state("erin", replace(window.streak_state, forecast="", forecast_through=None))
+    state = window.streak_state
+    assert state is not None and memory.decode(state.forecast) is not None
+    if kept == "without a memory":
+        state = replace(state, forecast="", forecast_through=None)
+    else:  # the same month's memory, written by the code before its calibrations carried `hi_cap`
+        state = replace(state, forecast=json.dumps({**json.loads(state.forecast), "v": memory.VERSION - 1}))
+    store.put_streak_state("erin", state)
     before = store.meter.for_user("erin")
     _, window = load_standing(store, "erin", today)
     added = store.meter.for_user("erin").minus(before)
     assert (added.reads, added.writes) == (2, 1), "the window, the 400 days before the month, one state write"
-    assert window.streak_state is not None and window.streak_state.forecast
+    assert window.streak_state is not None and memory.decode(window.streak_state.forecast) is not None
     before = store.meter.for_user("erin")
     load_standing(store, "erin", today)
     assert store.meter.for_user("erin").minus(before).requests == 1

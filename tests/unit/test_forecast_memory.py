@@ -60,7 +60,8 @@ def test_a_payday_does_not_move_the_months_band() -> None:
     assert bands[0] == bands[1]
 
 
-@pytest.mark.parametrize("text", ["", "{", "[]", '{"v": 0, "cal": {}}', '{"v": 1}', '{"v": 1, "cal": {"calendar": 3}}'])
+@pytest.mark.parametrize("text", ["", "{", "[]", '{"v": 0, "cal": {}}', '{"v": 1}', '{"v": 2}',
+                                  '{"v": 2, "cal": {"calendar": 3}}'])
 def test_an_unreadable_memory_falls_back_to_the_windows_backtest(text: str) -> None:
     frame = spenders.steady(np.random.default_rng(3))
     today, first = dt.date(2025, 3, 12), frame["date"].min().date()

@@ -24,6 +24,13 @@ re-shaped, the weight chosen on ended projections by pinball loss, never holding
 the full re-shaping, shrunk toward 1, and below 1 only when the model's own band held the truth 80% of the
 time (a rare-big spender whose re-shaping chased its big purchases; a drifting one keeps all of it).
 
+The high stretch is capped (`hi_cap`, issue 26): a stretch is learnt in halves of the band each past
+projection had, so a big purchase the model did not yet know of, a miss of a narrow band by many halves, stretched
+the wide band the model gives once it expects big purchases by the same factor (a p90 of 10,000 on a month that
+never cost more than 3,000). Past the model's own half the stretched half now reaches no further than CAP_ROOM
+times how far the past's high tail reached above the centre, measured in the future's median (the same tail level).
+The low half is not capped: big purchases push the truth up, and a band whose middle moved up must still reach down.
+
 The map is monotone, so it can be applied to every simulated path (the chance to end within budget
 stays consistent with the band). Money is int64 / float cents here, as in the rest of forecast/.
 """
@@ -51,6 +58,9 @@ STACK_PRIOR = 12.0  # pseudo-projections at no blend for a stacked blend (the mo
 TRUST_STEPS = 10  # the share of the re-shaping a user's past may choose, on a grid of this many steps (0: always all)
 TRUST_PRIOR = 6.0  # pseudo-projections at using all of it
 TRUST_RAW_COVER = 0.8  # ... only when the model's own band held the truth at least this often on those projections
+CAP = True  # the high half's stretch reaches no further than the past's misses did, in middles (`hi_cap`)
+CAP_ROOM = 2.0  # ... times this
+CAP_SCALE_CENTS = 1000.0  # a middle (the future's p50) smaller than this is measured as this
 LEVELS = np.array([0.1, 0.5, 0.9])
 
 
@@ -65,6 +75,7 @@ class Calibration:
     blend: float = 0.0  # how far the band moves toward the hint (the rest of last period), 0-1
     stack: bool = False  # the blend averages every quantile with the hint (the band narrows too), not only the middle
     weight: float = 1.0  # the share of the re-shaping used: (1 - weight) * x + weight * re-shaped x (`trusted`)
+    hi_cap: float = float("inf")  # how far above the centre the past's high tail reached, in middles (`fit`)
 
     @property
     def identity(self) -> bool:
@@ -92,7 +103,7 @@ class Calibration:
         lo_half, hi_half, width = _halves(q10, q50, q90)
         # Each half is stretched so its end lands `lo` / `hi` halves (floored as in `fit`) from the centre.
         lo_factor = self.lo * lo_half / np.maximum(q50 - q10, 1.0)
-        hi_factor = self.hi * hi_half / np.maximum(q90 - q50, 1.0)
+        hi_factor = _capped_half(self.hi, hi_half, self.hi_cap, q50) / np.maximum(q90 - q50, 1.0)
         d = x - q50
         out = q50 + self.shift * width * _trust(q10, q50, q90) + np.where(d < 0, d * lo_factor, d * hi_factor)
         out = np.maximum(out, floor)  # calibration never invents refunds
@@ -102,6 +113,20 @@ class Calibration:
 
 
 IDENTITY = Calibration()
+
+
+def _middle(q50: np.ndarray) -> np.ndarray:
+    """The scale `hi_cap` is measured in: the future's median (what the rest of the period usually costs)."""
+    return np.maximum(np.abs(np.asarray(q50, dtype="float64")), CAP_SCALE_CENTS)
+
+
+def _capped_half(stretch: float, half: np.ndarray, cap: float, q50: np.ndarray) -> np.ndarray:
+    """The high half stretched `stretch` times, but past the model's own half no further than CAP_ROOM * `cap`
+    middles: a miss of a narrow band (a big purchase before the model knew of any) must not stretch a band that
+    is wide because the model now expects big purchases by the same factor."""
+    if not np.isfinite(cap):
+        return stretch * half
+    return np.minimum(stretch * half, np.maximum(CAP_ROOM * cap * _middle(q50), half))
 
 
 def _trust(q10: np.ndarray, q50: np.ndarray, q90: np.ndarray) -> np.ndarray:
@@ -218,6 +243,10 @@ def _fit(
     tail = min(TAIL * (1.0 + (FINITE_STACK if stack else FINITE) / weight), 1.0)
     hi = _weighted_quantile((actual - centre) / hi_half, w * hi_half**WEIGHT_POWER, tail)
     lo = _weighted_quantile((centre - actual) / lo_half, w * lo_half**WEIGHT_POWER, tail)
+    hi_cap = float("inf")
+    if CAP:  # the same high tail in middles (`_capped_half`), shrunk toward the prior's when it has one
+        hi_cap = _weighted_quantile((actual - centre) / _middle(q50), w, tail)
+        hi_cap = shrink(hi_cap, prior.hi_cap) if np.isfinite(prior.hi_cap) else hi_cap
     # A stretch is how far a 10% tail reaches, in halves of the model's band; 1 is the model as it is.
     # Tails the past never reached (a negative quantile) still keep a sliver of band.
     return Calibration(
@@ -227,6 +256,7 @@ def _fit(
         n=n + prior.n,
         blend=blend,
         stack=stack,
+        hi_cap=hi_cap,
     )
 
 

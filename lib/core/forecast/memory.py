@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 from dataclasses import asdict, dataclass, fields
 
 import numpy as np
@@ -30,7 +31,7 @@ from lib.core.forecast.backtest import backtest, calibration_of
 from lib.core.forecast.bills import _prepare, _rows
 from lib.core.forecast.calibration import Calibration
 
-VERSION = 1
+VERSION = 2  # 2: the calibrations carry `hi_cap` (a memory of 1 is learnt again on the next load)
 HISTORY_DAYS = 400  # the Forecast page's history: about 13 complete months before the month began
 _FIELDS = {f.name for f in fields(Calibration)}
 
@@ -83,8 +84,10 @@ def encode(backtests: dict[str, pd.DataFrame], as_of: dt.date, year: rare.Year |
 
 
 def _short(cal: Calibration) -> dict[str, object]:
-    """The calibration's fields, its floats to 4 decimals (read with every dashboard load: bytes are read units)."""
-    return {k: round(v, 4) if isinstance(v, float) else v for k, v in asdict(cal).items()}
+    """The calibration's fields, its floats to 4 decimals (read with every dashboard load: bytes are read units);
+    an infinite one (no cap learnt) is left out: reading it back gives the default."""
+    return {k: round(v, 4) if isinstance(v, float) else v for k, v in asdict(cal).items()
+            if not (isinstance(v, float) and not math.isfinite(v))}
 
 
 @dataclass(frozen=True)
