@@ -26,8 +26,8 @@ time (a rare-big spender whose re-shaping chased its big purchases; a drifting o
 
 The high stretch is capped (`hi_cap`, issue 26): a stretch is learnt in halves of the band each past
 projection had, so a big purchase the model did not yet know of, a miss of a narrow band by many halves, stretched
-the wide band the model gives once it expects big purchases by the same factor (a p90 of 10,000 on a month that
-never cost more than 3,000). Past the model's own half the stretched half now reaches no further than CAP_ROOM
+the wide band the model gives once it expects big purchases by the same factor (p90s over 10,000 on months that
+never cost 4,200). Past the model's own half the stretched half now reaches no further than CAP_ROOM
 times how far the past's high tail reached above the centre, measured in the future's median (the same tail level).
 The low half is not capped: big purchases push the truth up, and a band whose middle moved up must still reach down.
 
