@@ -105,8 +105,9 @@ def test_the_live_month_end_expects_the_years_big_purchases() -> None:
     first, last = frame["date"].min().date(), standing.month_before(today)
     part = frame[frame["date"] >= pd.Timestamp(standing.window_range(today)[0])]  # what the dashboard reads
     mem = standing.forecast_memory(frame, last, FIXED, "calendar")
-    year = memory.year_of(mem)
-    assert year is not None
+    kept = memory.read(mem)
+    assert kept is not None and kept.year is not None
+    year = kept.year
     assert [d for d, _, _ in year.big] == [today - dt.timedelta(days=d) for d in (300, 240, 180, 120)]
     assert all(cats["Electronics"] == 100_000.0 and set(cats) == {"Electronics", "Groceries"} for *_, cats in year.big)
     spent = int(part.loc[part["date"] >= pd.Timestamp(today.replace(day=1)), "amount_cents"].sum())

@@ -133,12 +133,6 @@ def decode(text: str) -> Calibrations | None:
     return None if memory is None else memory.cal
 
 
-def year_of(text: str) -> rare.Year | None:
-    """The year of rare big purchases in `text` (None: none kept, or unreadable)."""
-    memory = read(text)
-    return None if memory is None else memory.year
-
-
 def learnt(text: str, rule: str) -> tuple[dt.date, int] | None:
     """The last day the memory read and how many ended projections the `rule`'s calibration learnt from (None: no
     readable memory of that rule)."""
